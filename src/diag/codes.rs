@@ -1,0 +1,76 @@
+//! The catalogue of stable diagnostic codes. Codes are grouped by phase (E01 syntax, E02
+//! resolution and inheritance, E03 types, E04 evaluation, E05 emission) and never reused.
+
+/// A stable diagnostic code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Code {
+    /// The code as users see it, for example `E0301`.
+    pub id: &'static str,
+    /// A one-line summary.
+    pub summary: &'static str,
+}
+
+macro_rules! codes {
+    ($($name:ident = $id:literal : $summary:literal;)*) => {
+        $(
+            #[doc = $summary]
+            pub const $name: Code = Code { id: $id, summary: $summary };
+        )*
+        /// Every code, in order.
+        pub const ALL: &[Code] = &[$($name),*];
+    };
+}
+
+codes! {
+    SYNTAX = "E0101": "the text does not follow the grammar of .ehp files";
+    UNCLOSED_BLOCK = "E0102": "a `{` or `[` is never closed";
+    BAD_ESCAPE = "E0103": "a string contains an unknown escape sequence";
+    TOO_DEEP = "E0104": "blocks, lists or types are nested too deeply";
+    BAD_NUMBER = "E0105": "a number does not fit in a 64-bit integer";
+    DUPLICATE_DECLARATION = "E0201": "two declarations share a name";
+    UNKNOWN_ENV = "E0202": "an environment name does not resolve";
+    UNKNOWN_TEMPLATE = "E0203": "a template name does not resolve";
+    CYCLIC_INHERITANCE = "E0204": "environments or templates inherit from themselves";
+    INHERITANCE_TOO_DEEP = "E0205": "an inheritance chain is longer than the limit";
+    UNKNOWN_FIELD = "E0301": "a field is not declared by the template or environment schema";
+    TYPE_MISMATCH = "E0302": "a value has the wrong type";
+    OUT_OF_RANGE = "E0303": "a value is outside the range its type allows";
+    MISSING_FIELD = "E0304": "a required field is not set";
+    UNRESOLVED_REFERENCE = "E0305": "a reference names nothing";
+    LITERAL_SECRET = "E0306": "a secret is written as a literal value";
+    BAD_FORMAT = "E0307": "a value is not well-formed for its type";
+    DUPLICATE_FIELD = "E0308": "a template declares a field twice";
+    UNKNOWN_TYPE = "E0309": "a type name does not resolve";
+    DUPLICATE_KEY = "E0310": "a block sets the same key twice";
+    BAD_CALL = "E0311": "a function is unknown or called with the wrong arguments";
+    DUPLICATE_PORT = "E0401": "an app uses the same port number twice";
+    DNS_CLASH = "E0402": "two apps bind the same DNS host in one environment";
+    MUTABLE_TAG = "E0403": "an image tag can change under the same name";
+    UNDECLARED_CHART_REPO = "E0404": "a chart's repository is not declared in the environment";
+    CYCLIC_REFERENCE = "E0405": "field values refer to each other in a cycle";
+    RELEASE_CLASH = "E0406": "two apps would be the same helm release";
+    NO_ENVIRONMENT = "E0407": "a requested environment does not exist or is abstract";
+    NUMBER_TOO_LARGE = "E0501": "an integer is too large for Helm to read exactly";
+}
+
+/// The code with this id, if there is one.
+pub fn lookup(id: &str) -> Option<Code> {
+    ALL.iter().copied().find(|code| code.id.eq_ignore_ascii_case(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_grouped() {
+        let mut ids: Vec<&str> = ALL.iter().map(|code| code.id).collect();
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "a code is declared twice");
+        for id in ids {
+            assert!(id.len() == 5 && (id.starts_with('E') || id.starts_with('W')), "{id}");
+        }
+    }
+}

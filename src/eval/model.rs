@@ -1,0 +1,145 @@
+//! The evaluated model: for each concrete environment, its settings and every app's fields and
+//! chart values, as ordered trees whose nodes remember the source span that produced them.
+
+use indexmap::IndexMap;
+
+use crate::source::Span;
+
+/// A reference to a secret: never the secret itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecretRef {
+    /// A key of a Kubernetes secret.
+    Kubernetes {
+        /// The secret's name.
+        name: String,
+        /// The key inside it.
+        key: String,
+    },
+    /// A reference understood by an external secret store.
+    External {
+        /// The reference, for example `vault:kv/journal/db#password`.
+        reference: String,
+    },
+}
+
+/// An evaluated value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValKind {
+    /// Text.
+    Str(String),
+    /// A whole number.
+    Int(i64),
+    /// A decimal number.
+    Float(f64),
+    /// A boolean.
+    Bool(bool),
+    /// A quantity or duration as written (`512Mi`, `250m`, `30s`): emitted as a string.
+    Quantity(String),
+    /// A list.
+    List(Vec<Val>),
+    /// A block or map, in order.
+    Map(IndexMap<String, Val>),
+    /// A secret reference.
+    Secret(SecretRef),
+}
+
+/// An evaluated value and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Val {
+    /// The value.
+    pub kind: ValKind,
+    /// The expression (or default) that produced it.
+    pub origin: Span,
+}
+
+impl Val {
+    /// A new value.
+    pub fn new(kind: ValKind, origin: Span) -> Val {
+        Val { kind, origin }
+    }
+
+    /// The text of a string value.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            ValKind::Str(text) | ValKind::Quantity(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The map of a block value.
+    pub fn as_map(&self) -> Option<&IndexMap<String, Val>> {
+        match &self.kind {
+            ValKind::Map(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// The number of an integer value.
+    pub fn as_int(&self) -> Option<i64> {
+        match self.kind {
+            ValKind::Int(number) => Some(number),
+            _ => None,
+        }
+    }
+
+    /// The truth of a boolean value.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.kind {
+            ValKind::Bool(truth) => Some(truth),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar as it would be interpolated into a string.
+    pub fn to_text(&self) -> Option<String> {
+        Some(match &self.kind {
+            ValKind::Str(text) | ValKind::Quantity(text) => text.clone(),
+            ValKind::Int(number) => number.to_string(),
+            ValKind::Float(number) => number.to_string(),
+            ValKind::Bool(truth) => truth.to_string(),
+            ValKind::List(_) | ValKind::Map(_) | ValKind::Secret(_) => return None,
+        })
+    }
+}
+
+/// One app in one environment.
+#[derive(Debug, Clone)]
+pub struct AppInstance {
+    /// The app's name (its helm release name).
+    pub name: String,
+    /// The template it instantiates.
+    pub template: String,
+    /// The final value of every field that has one, in schema order.
+    pub fields: IndexMap<String, Val>,
+    /// The chart values (the template's `values` block, evaluated).
+    pub values: IndexMap<String, Val>,
+    /// Where the app is declared.
+    pub span: Span,
+}
+
+impl AppInstance {
+    /// A field's string value.
+    pub fn str_field(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).and_then(Val::as_str)
+    }
+}
+
+/// One concrete environment, fully evaluated.
+#[derive(Debug, Clone)]
+pub struct EnvInstance {
+    /// The environment's name.
+    pub name: String,
+    /// Its settings (the `environment` schema, with defaults and inheritance applied).
+    pub settings: IndexMap<String, Val>,
+    /// Its apps, sorted by name.
+    pub apps: Vec<AppInstance>,
+    /// Where the environment is declared.
+    pub span: Span,
+}
+
+impl EnvInstance {
+    /// A setting's string value.
+    pub fn str_setting(&self, name: &str) -> Option<&str> {
+        self.settings.get(name).and_then(Val::as_str)
+    }
+}

@@ -1,0 +1,18 @@
+//! The syntax phase: pest grammar, item-level recovery and lowering to the AST.
+
+pub mod ast;
+mod parse;
+mod split;
+
+pub use parse::parse_file;
+
+/// The pest parser generated from `grammar/ehp.pest`.
+#[allow(missing_docs)]
+mod generated {
+    /// The parser.
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/ehp.pest"]
+    pub(crate) struct EhpParser;
+}
+
+pub(crate) use generated::{EhpParser, Rule};

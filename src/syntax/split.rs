@@ -1,0 +1,144 @@
+//! Cuts a file into top-level items before parsing, so that one broken declaration does not hide
+//! errors in the others (pest stops at its first failure).
+
+/// A top-level chunk of a file, as byte offsets, and the deepest nesting inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chunk {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+    /// The deepest `{`/`[`/`(` nesting seen.
+    pub max_depth: usize,
+    /// Whether the chunk ended with its brackets still open.
+    pub unclosed: bool,
+}
+
+/// Whether a line begins a top-level declaration: `env`, `abstract env`, `template` or `app`
+/// at column 0, followed by a name.
+fn starts_item(line: &str) -> bool {
+    let rest = line.strip_prefix("abstract").map_or(line, str::trim_start);
+    ["env", "template", "app"].iter().any(|keyword| {
+        rest.strip_prefix(keyword).is_some_and(|after| {
+            after.starts_with([' ', '\t'])
+                && after.trim_start().starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        })
+    })
+}
+
+/// Splits `text` into chunks. Every byte that is not whitespace or a comment belongs to one.
+pub fn split(text: &str) -> Vec<Chunk> {
+    let bytes = text.as_bytes();
+    let mut chunks = Vec::new();
+    let mut current: Option<Chunk> = None;
+    let mut depth = 0usize;
+    let mut index = 0usize;
+    let mut at_line_start = true;
+    while let Some(&byte) = bytes.get(index) {
+        if at_line_start && depth > 0 && starts_item(text.get(index..).unwrap_or("")) {
+            if let Some(mut open) = current.take() {
+                open.unclosed = true;
+                chunks.push(open);
+            }
+            depth = 0;
+        }
+        at_line_start = false;
+        let rest = bytes.get(index..).unwrap_or(&[]);
+        if rest.starts_with(b"//") && !rest.starts_with(b"///") || rest.starts_with(b"////") {
+            index = skip_line(bytes, index);
+            continue;
+        }
+        if byte == b'\n' {
+            at_line_start = true;
+            index += 1;
+            continue;
+        }
+        if byte.is_ascii_whitespace() {
+            index += 1;
+            continue;
+        }
+        let chunk = current.get_or_insert(Chunk {
+            start: index,
+            end: index,
+            max_depth: 0,
+            unclosed: false,
+        });
+        if rest.starts_with(b"///") {
+            index = skip_line(bytes, index);
+            chunk.end = index;
+            continue;
+        }
+        index = match byte {
+            b'"' => skip_string(bytes, index),
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                chunk.max_depth = chunk.max_depth.max(depth);
+                index + 1
+            }
+            b'}' | b']' | b')' => {
+                depth = depth.saturating_sub(1);
+                index + 1
+            }
+            _ => index + 1,
+        };
+        chunk.end = index;
+        if depth == 0 && byte == b'}' {
+            chunks.extend(current.take());
+        }
+    }
+    if let Some(mut open) = current.take() {
+        open.unclosed = depth > 0;
+        chunks.push(open);
+    }
+    chunks
+}
+
+fn skip_line(bytes: &[u8], mut index: usize) -> usize {
+    while bytes.get(index).is_some_and(|&byte| byte != b'\n') {
+        index += 1;
+    }
+    index
+}
+
+/// Skips a `"..."` or `"""..."""` string starting at `index`; stops at the end of the line for
+/// an unterminated plain string.
+fn skip_string(bytes: &[u8], index: usize) -> usize {
+    let triple = bytes.get(index..).is_some_and(|rest| rest.starts_with(b"\"\"\""));
+    let mut position = index + if triple { 3 } else { 1 };
+    while let Some(&byte) = bytes.get(position) {
+        match byte {
+            b'\\' => position += 2,
+            b'"' if !triple => return position + 1,
+            b'"' if bytes.get(position..).is_some_and(|rest| rest.starts_with(b"\"\"\"")) => {
+                return position + 3;
+            }
+            b'\n' if !triple => return position,
+            _ => position += 1,
+        }
+    }
+    position.min(bytes.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(source: &str) -> Vec<&str> {
+        split(source).iter().map(|chunk| &source[chunk.start..chunk.end]).collect()
+    }
+
+    #[test]
+    fn splits_items_and_keeps_doc_comments() {
+        let source = "// c\n/// doc\nenv a { x = \"}\" }\n\napp b: t {\n  y = 1\n}\n";
+        assert_eq!(texts(source), vec!["/// doc\nenv a { x = \"}\" }", "app b: t {\n  y = 1\n}"]);
+    }
+
+    #[test]
+    fn an_unclosed_item_stops_at_the_next_declaration() {
+        let source = "env a {\n  x = 1\napp b: t { }\n";
+        let chunks = split(source);
+        assert_eq!(chunks.len(), 2);
+        assert!(chunks[0].unclosed);
+        assert!(!chunks[1].unclosed);
+    }
+}
