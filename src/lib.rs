@@ -6,8 +6,11 @@
 
 pub mod diag;
 pub mod eval;
+pub mod resolve;
 pub mod source;
+pub mod stdlib;
 pub mod syntax;
+pub mod types;
 
 use diag::Diagnostic;
 use eval::model::EnvInstance;
@@ -36,8 +39,19 @@ impl Analysis {
 /// paths are shown in diagnostics; the stdlib is added first.
 pub fn analyze(files: &[(String, String)]) -> Analysis {
     let mut db = SourceDb::new();
-    for (name, text) in files {
-        db.add(name.clone(), text.clone());
+    let mut problems = diag::Problems::new();
+    let mut parsed = Vec::new();
+    for (name, text) in stdlib::FILES {
+        let id = db.add(*name, *text);
+        parsed.push(syntax::parse_file(id, text, &mut problems));
     }
-    Analysis { db, diagnostics: Vec::new(), envs: Vec::new() }
+    for (name, text) in files {
+        let id = db.add(name.clone(), text.clone());
+        parsed.push(syntax::parse_file(id, text, &mut problems));
+    }
+    let project = resolve::resolve(parsed, &mut problems);
+    let schemas = types::build_schemas(&project, &mut problems);
+    types::check_project(&project, &schemas, &mut problems);
+    let envs = eval::evaluate(&project, &schemas, &mut problems);
+    Analysis { db, diagnostics: problems.into_sorted(), envs }
 }

@@ -1,4 +1,524 @@
 //! The evaluation phase: for each concrete environment, the settings and every app's fields and
 //! chart values, with inheritance, defaults and per-environment overrides applied.
+//!
+//! Merge rules: the layers of a field are, lowest first, its declared default, the default
+//! assignments of the templates from `app` down to the app's template, the app's own entries,
+//! and the app's overrides for the environment and its ancestors (ancestors first). Blocks and
+//! maps merge key by key; scalars and lists are replaced by the higher layer; `null` unsets.
 
+mod checks;
 pub mod model;
+
+use indexmap::IndexMap;
+
+use crate::diag::{Diagnostic, Problems, codes};
+use crate::resolve::Project;
+use crate::source::Span;
+use crate::syntax::ast::{Block, Entry, Expr, ExprKind, Ident, Key, StrPart};
+use crate::types::{Schema, Schemas, Ty, formats};
+use model::{AppInstance, EnvInstance, SecretRef, Val, ValKind};
+
+/// Evaluates every concrete environment (or only `only`, when given), sorted by name.
+pub fn evaluate(project: &Project, schemas: &Schemas, problems: &mut Problems) -> Vec<EnvInstance> {
+    let mut scoped = EnvScoped::default();
+    let mut envs = Vec::new();
+    let mut names: Vec<(&str, usize)> = project
+        .envs
+        .iter()
+        .enumerate()
+        .filter(|(_, env)| !env.is_abstract)
+        .map(|(index, env)| (env.name.name.as_str(), index))
+        .collect();
+    names.sort_unstable();
+    for (name, index) in names {
+        let Some(chain) = project.env_chains.get(index).filter(|chain| !chain.is_empty()) else {
+            continue;
+        };
+        let Some(decl) = project.envs.get(index) else { continue };
+        let mut diagnostics = Vec::new();
+        let instance = evaluate_env(project, schemas, name, decl.span, decl.name.span, chain, &mut diagnostics);
+        checks::env_checks(&instance, schemas, project, &mut diagnostics);
+        for diagnostic in diagnostics {
+            scoped.push(name, diagnostic);
+        }
+        envs.push(instance);
+    }
+    scoped.finish(problems);
+    envs
+}
+
+fn evaluate_env(
+    project: &Project,
+    schemas: &Schemas,
+    name: &str,
+    span: Span,
+    decl_span: Span,
+    chain: &[usize],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> EnvInstance {
+    let layers: Vec<&[Entry]> = chain
+        .iter()
+        .filter_map(|&index| project.envs.get(index))
+        .map(|env| env.body.entries.as_slice())
+        .collect();
+    let mut frame = Frame::new(&schemas.env, layers, Vec::new());
+    let mut context = Context { env_name: name, env_span: decl_span, env: None, app: None, diagnostics };
+    let settings = frame.all(&mut context);
+    let mut apps = Vec::new();
+    let mut order: Vec<(&str, usize)> =
+        project.apps.iter().enumerate().map(|(index, app)| (app.name.name.as_str(), index)).collect();
+    order.sort_unstable();
+    for (app_name, index) in order {
+        let (Some(app), Some(Some(template))) = (project.apps.get(index), project.app_templates.get(index)) else {
+            continue;
+        };
+        let Some(Some(schema)) = schemas.templates.get(*template) else { continue };
+        let Some(template_chain) = project.template_chains.get(*template) else { continue };
+        let mut layers: Vec<&[Entry]> = template_chain
+            .iter()
+            .filter_map(|&link| project.templates.get(link))
+            .map(|decl| decl.defaults.as_slice())
+            .collect();
+        layers.push(&app.entries);
+        // Overrides of ancestors apply first, so the nearest environment's override wins.
+        for &link in chain {
+            let Some(env) = project.envs.get(link) else { continue };
+            for over in &app.overrides {
+                if over.envs.iter().any(|target| target.name == env.name.name) {
+                    layers.push(&over.body.entries);
+                }
+            }
+        }
+        let values: Vec<&Block> = template_chain
+            .iter()
+            .filter_map(|&link| project.templates.get(link))
+            .filter_map(|decl| decl.values.as_ref())
+            .collect();
+        let mut app_frame = Frame::new(schema, layers, values);
+        let template_name = app.template.name.as_str();
+        let mut app_context = Context {
+            env_name: name,
+            env_span: decl_span,
+            env: Some(&settings),
+            app: Some((app_name, template_name, app.name.span)),
+            diagnostics: &mut *context.diagnostics,
+        };
+        let fields = app_frame.all(&mut app_context);
+        let values = app_frame.values(&mut app_context);
+        apps.push(AppInstance {
+            name: app_name.to_string(),
+            template: template_name.to_string(),
+            fields,
+            values,
+            span: app.span,
+        });
+    }
+    EnvInstance { name: name.to_string(), settings, apps, span }
+}
+
+/// Diagnostics found while evaluating environments, merged across environments so that one
+/// mistake seen in four environments is reported once, naming the four.
+#[derive(Default)]
+struct EnvScoped {
+    seen: IndexMap<(&'static str, String, Option<Span>), (Diagnostic, Vec<String>)>,
+}
+
+impl EnvScoped {
+    fn push(&mut self, env: &str, diagnostic: Diagnostic) {
+        let key = (diagnostic.code.id, diagnostic.message.clone(), diagnostic.primary.as_ref().map(|l| l.span));
+        let entry = self.seen.entry(key).or_insert_with(|| (diagnostic, Vec::new()));
+        if !entry.1.iter().any(|known| known == env) {
+            entry.1.push(env.to_string());
+        }
+    }
+
+    fn finish(self, problems: &mut Problems) {
+        for (_, (diagnostic, envs)) in self.seen {
+            let plural = if envs.len() == 1 { "environment" } else { "environments" };
+            problems.push(diagnostic.note(format!("in {plural} {}", envs.join(", "))));
+        }
+    }
+}
+
+/// What an expression is evaluated for.
+struct Context<'a> {
+    env_name: &'a str,
+    /// Where the environment is declared.
+    env_span: Span,
+    /// The environment's settings; `None` while they are being computed.
+    env: Option<&'a IndexMap<String, Val>>,
+    /// The app's name, template and declaration span, inside an app.
+    app: Option<(&'a str, &'a str, Span)>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+enum Slot {
+    InProgress,
+    Done(Option<Val>),
+}
+
+/// The fields of one record instance (an environment's settings or an app), computed lazily so
+/// that fields may refer to each other in any order.
+struct Frame<'a> {
+    schema: &'a Schema,
+    layers: Vec<&'a [Entry]>,
+    values: Vec<&'a Block>,
+    slots: IndexMap<String, Slot>,
+}
+
+impl<'a> Frame<'a> {
+    fn new(schema: &'a Schema, layers: Vec<&'a [Entry]>, values: Vec<&'a Block>) -> Frame<'a> {
+        Frame { schema, layers, values, slots: IndexMap::new() }
+    }
+
+    /// Every field that has a value, in schema order; reports required fields left unset.
+    fn all(&mut self, context: &mut Context<'_>) -> IndexMap<String, Val> {
+        let mut result = IndexMap::new();
+        let schema = self.schema;
+        for (name, field) in &schema.fields {
+            match self.field(name, None, context) {
+                Some(value) => {
+                    result.insert(name.clone(), value);
+                }
+                None if !field.optional => missing_field(field, context),
+                None => {}
+            }
+        }
+        result
+    }
+
+    /// The chart values: the templates' `values` blocks merged, root first.
+    fn values(&mut self, context: &mut Context<'_>) -> IndexMap<String, Val> {
+        let mut map = IndexMap::new();
+        let blocks = self.values.clone();
+        for block in blocks {
+            self.merge_block(&mut map, block, &Ty::Any, context);
+        }
+        map
+    }
+
+    fn field(&mut self, name: &str, used_at: Option<Span>, context: &mut Context<'_>) -> Option<Val> {
+        match self.slots.get(name) {
+            Some(Slot::Done(value)) => return value.clone(),
+            Some(Slot::InProgress) => {
+                let span = used_at.or_else(|| self.schema.get(name).map(|field| field.span));
+                if let Some(span) = span {
+                    context.diagnostics.push(
+                        Diagnostic::error(codes::CYCLIC_REFERENCE, format!("`{name}` depends on itself"))
+                            .at(span, format!("computing `{name}` needs `{name}` again"))
+                            .help("break the cycle: give one of the fields a value that does not refer back"),
+                    );
+                }
+                return None;
+            }
+            None => {}
+        }
+        let field = self.schema.get(name)?;
+        self.slots.insert(name.to_string(), Slot::InProgress);
+        let mut contributions: Vec<(&'a [Key], &'a Expr)> = Vec::new();
+        if let Some(default) = &field.default {
+            contributions.push((&[], default));
+        }
+        for layer in &self.layers {
+            for entry in *layer {
+                if entry.path.first().is_some_and(|key| key.name == name) {
+                    contributions.push((entry.path.get(1..).unwrap_or(&[]), &entry.value));
+                }
+            }
+        }
+        let ty = field.ty.clone();
+        let value = self.merge(&ty, &contributions, field.span, context);
+        self.slots.insert(name.to_string(), Slot::Done(value.clone()));
+        value
+    }
+
+    fn merge(
+        &mut self,
+        ty: &Ty,
+        contributions: &[(&[Key], &Expr)],
+        declared: Span,
+        context: &mut Context<'_>,
+    ) -> Option<Val> {
+        if !ty.is_block() {
+            let (_, expr) = contributions.iter().rev().find(|(rest, _)| rest.is_empty())?;
+            return self.eval(expr, ty, context);
+        }
+        let mut current: Option<IndexMap<String, Val>> = None;
+        let mut origin = declared;
+        for (rest, expr) in contributions {
+            if rest.is_empty() {
+                match &expr.kind {
+                    ExprKind::Block(block) => {
+                        let map = current.get_or_insert_with(IndexMap::new);
+                        self.merge_block(map, block, ty, context);
+                    }
+                    ExprKind::Null => current = None,
+                    _ => current = self.eval(expr, ty, context).and_then(|value| match value.kind {
+                        ValKind::Map(map) => Some(map),
+                        _ => None,
+                    }),
+                }
+                origin = expr.span;
+            } else {
+                let map = current.get_or_insert_with(IndexMap::new);
+                self.set_path(map, rest, expr, ty, context);
+            }
+        }
+        let mut map = match (current, ty) {
+            (Some(map), _) => map,
+            (None, Ty::Record(_)) => IndexMap::new(),
+            (None, _) => return None,
+        };
+        self.fill_defaults(&mut map, ty, origin, context);
+        Some(Val::new(ValKind::Map(map), origin))
+    }
+
+    fn merge_block(&mut self, map: &mut IndexMap<String, Val>, block: &Block, ty: &Ty, context: &mut Context<'_>) {
+        for entry in &block.entries {
+            self.set_path(map, &entry.path, &entry.value, ty, context);
+        }
+    }
+
+    fn set_path(
+        &mut self,
+        map: &mut IndexMap<String, Val>,
+        path: &[Key],
+        expr: &Expr,
+        ty: &Ty,
+        context: &mut Context<'_>,
+    ) {
+        let Some((key, rest)) = path.split_first() else { return };
+        let child_ty = child_type(ty, &key.name);
+        if !rest.is_empty() || matches!(expr.kind, ExprKind::Block(_)) && (child_ty.is_block() || child_ty == Ty::Any) {
+            let existing = map.swap_remove(&key.name);
+            let origin = existing.as_ref().map_or(expr.span, |value| value.origin);
+            let mut child = match existing.map(|value| value.kind) {
+                Some(ValKind::Map(inner)) => inner,
+                _ => IndexMap::new(),
+            };
+            if rest.is_empty() {
+                if let ExprKind::Block(block) = &expr.kind {
+                    self.merge_block(&mut child, block, &child_ty, context);
+                }
+            } else {
+                self.set_path(&mut child, rest, expr, &child_ty, context);
+            }
+            self.fill_defaults(&mut child, &child_ty, expr.span, context);
+            map.insert(key.name.clone(), Val::new(ValKind::Map(child), origin));
+            return;
+        }
+        match self.eval(expr, &child_ty, context) {
+            Some(value) => {
+                map.insert(key.name.clone(), value);
+            }
+            None => {
+                map.shift_remove(&key.name);
+            }
+        }
+    }
+
+    fn fill_defaults(&mut self, map: &mut IndexMap<String, Val>, ty: &Ty, origin: Span, context: &mut Context<'_>) {
+        let Ty::Record(schema) = ty else { return };
+        let mut ordered = IndexMap::new();
+        for (name, field) in &schema.fields {
+            if let Some(value) = map.swap_remove(name) {
+                ordered.insert(name.clone(), value);
+                continue;
+            }
+            let value = match &field.default {
+                Some(default) => self.eval(default, &field.ty, context),
+                None if matches!(field.ty, Ty::Record(_)) => {
+                    let mut inner = IndexMap::new();
+                    self.fill_defaults(&mut inner, &field.ty, origin, context);
+                    Some(Val::new(ValKind::Map(inner), origin))
+                }
+                None => None,
+            };
+            match value {
+                Some(value) => {
+                    ordered.insert(name.clone(), value);
+                }
+                None if !field.optional => missing_field(field, context),
+                None => {}
+            }
+        }
+        *map = ordered;
+    }
+
+    fn eval(&mut self, expr: &Expr, ty: &Ty, context: &mut Context<'_>) -> Option<Val> {
+        let kind = match &expr.kind {
+            ExprKind::Str(parts) => ValKind::Str(self.string(parts, expr.span, ty, context)?),
+            ExprKind::Int(number) => ValKind::Int(*number),
+            ExprKind::Float(number) => ValKind::Float(*number),
+            ExprKind::Unit { number, unit } => ValKind::Quantity(format!("{number}{unit}")),
+            ExprKind::Bool(truth) => ValKind::Bool(*truth),
+            ExprKind::Null => return None,
+            ExprKind::List(items) => {
+                let inner = match ty {
+                    Ty::List(inner) => (**inner).clone(),
+                    _ => Ty::Any,
+                };
+                ValKind::List(items.iter().filter_map(|item| self.eval(item, &inner, context)).collect())
+            }
+            ExprKind::Block(block) => {
+                let mut map = IndexMap::new();
+                self.merge_block(&mut map, block, ty, context);
+                self.fill_defaults(&mut map, ty, expr.span, context);
+                ValKind::Map(map)
+            }
+            ExprKind::Call { name, args } => self.call(name, args, context)?,
+            ExprKind::Ref(path) => {
+                let value = self.reference(path, context)?;
+                check_range(&value, ty, expr.span, context);
+                return Some(Val::new(value.kind, expr.span));
+            }
+        };
+        Some(Val::new(kind, expr.span))
+    }
+
+    fn string(&mut self, parts: &[StrPart], span: Span, ty: &Ty, context: &mut Context<'_>) -> Option<String> {
+        let mut text = String::new();
+        let mut interpolated = false;
+        for part in parts {
+            match part {
+                StrPart::Text(piece) => text.push_str(piece),
+                StrPart::Interp(path, _) => {
+                    interpolated = true;
+                    text.push_str(&self.reference(path, context)?.to_text()?);
+                }
+            }
+        }
+        if interpolated {
+            let check = match ty {
+                Ty::Dns | Ty::Host => formats::dns_name(&text),
+                Ty::Url => formats::url(&text),
+                Ty::Image => formats::image(&text),
+                Ty::Tag => formats::tag(&text),
+                Ty::Chart => formats::chart(&text),
+                Ty::Semver => formats::semver(&text),
+                _ => Ok(()),
+            };
+            if let Err(reason) = check {
+                context.diagnostics.push(
+                    Diagnostic::error(codes::BAD_FORMAT, format!("not a valid {ty}"))
+                        .at(span, format!("this becomes \"{text}\": {reason}"))
+                        .help(format!("write a {ty} such as {}", ty.example())),
+                );
+            }
+        }
+        Some(text)
+    }
+
+    fn call(&mut self, name: &Ident, args: &[crate::syntax::ast::Arg], context: &mut Context<'_>) -> Option<ValKind> {
+        let mut values = Vec::new();
+        for arg in args {
+            values.push(self.eval(&arg.value, &Ty::Any, context)?);
+        }
+        let text = |index: usize| values.get(index).and_then(Val::as_str).map(str::to_string);
+        Some(match name.name.as_str() {
+            "secret" => ValKind::Secret(SecretRef::Kubernetes { name: text(0)?, key: text(1)? }),
+            "external" => ValKind::Secret(SecretRef::External { reference: text(0)? }),
+            "seconds" => ValKind::Int(formats::duration_seconds(&text(0)?)?),
+            "env_list" => {
+                let map = values.first()?.as_map()?;
+                let mut list = Vec::new();
+                for (var, value) in map {
+                    let mut item = IndexMap::new();
+                    item.insert("name".to_string(), Val::new(ValKind::Str(var.clone()), value.origin));
+                    match &value.kind {
+                        ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
+                            let mut reference = IndexMap::new();
+                            reference.insert("name".to_string(), Val::new(ValKind::Str(name.clone()), value.origin));
+                            reference.insert("key".to_string(), Val::new(ValKind::Str(key.clone()), value.origin));
+                            let mut from = IndexMap::new();
+                            from.insert("secretKeyRef".to_string(), Val::new(ValKind::Map(reference), value.origin));
+                            item.insert("valueFrom".to_string(), Val::new(ValKind::Map(from), value.origin));
+                        }
+                        ValKind::Secret(SecretRef::External { reference }) => {
+                            item.insert("externalSecret".to_string(), Val::new(ValKind::Str(reference.clone()), value.origin));
+                        }
+                        _ => {
+                            let text = value.to_text().unwrap_or_default();
+                            item.insert("value".to_string(), Val::new(ValKind::Str(text), value.origin));
+                        }
+                    }
+                    list.push(Val::new(ValKind::Map(item), value.origin));
+                }
+                ValKind::List(list)
+            }
+            _ => return None,
+        })
+    }
+
+    /// The value a reference names; `None` (already reported by the type checker) when it
+    /// names nothing or an unset optional field.
+    fn reference(&mut self, path: &[Ident], context: &mut Context<'_>) -> Option<Val> {
+        let (first, rest) = path.split_first()?;
+        let (mut value, rest) = match (first.name.as_str(), context.env) {
+            ("env", env) => {
+                let (setting, rest) = rest.split_first()?;
+                if setting.name == "name" {
+                    (Val::new(ValKind::Str(context.env_name.to_string()), setting.span), rest)
+                } else if let Some(env) = env {
+                    (env.get(&setting.name)?.clone(), rest)
+                } else {
+                    (self.field(&setting.name, Some(setting.span), context)?, rest)
+                }
+            }
+            ("app", Some(_)) => {
+                let (what, rest) = rest.split_first()?;
+                let (name, template, _) = context.app?;
+                let text = if what.name == "name" { name } else { template };
+                (Val::new(ValKind::Str(text.to_string()), what.span), rest)
+            }
+            (name, _) => (self.field(name, Some(first.span), context)?, rest),
+        };
+        for part in rest {
+            value = match &value.kind {
+                ValKind::Map(map) => map.get(&part.name)?.clone(),
+                ValKind::Secret(secret) => {
+                    let text = match (secret, part.name.as_str()) {
+                        (SecretRef::Kubernetes { name, .. }, "name") => name.clone(),
+                        (SecretRef::Kubernetes { key, .. }, "key") => key.clone(),
+                        (SecretRef::External { reference }, "external") => reference.clone(),
+                        _ => return None,
+                    };
+                    Val::new(ValKind::Str(text), value.origin)
+                }
+                _ => return None,
+            };
+        }
+        Some(value)
+    }
+}
+
+fn child_type(ty: &Ty, key: &str) -> Ty {
+    match ty {
+        Ty::Record(schema) => schema.get(key).map_or(Ty::Any, |field| field.ty.clone()),
+        Ty::Map(inner) => (**inner).clone(),
+        _ => Ty::Any,
+    }
+}
+
+fn check_range(value: &Val, ty: &Ty, span: Span, context: &mut Context<'_>) {
+    let (Some(number), Ty::Int { min, max } | Ty::Port { min, max }) = (value.as_int(), ty) else { return };
+    let mut problems = Problems::new();
+    crate::types::Checker { problems: &mut problems }.range(span, number, *min, *max, ty);
+    context.diagnostics.extend(problems.into_sorted());
+}
+
+fn missing_field(field: &crate::types::FieldSchema, context: &mut Context<'_>) {
+    let Some((app, template, span)) = context.app else {
+        let diagnostic = Diagnostic::error(codes::MISSING_FIELD, format!("missing setting `{}`", field.name))
+            .at(context.env_span, format!("environment `{}` does not set `{}`", context.env_name, field.name))
+            .also(field.span, "declared here, in the `environment` schema")
+            .help(format!("set it in the environment or one it extends: {} = {}", field.name, field.ty.example()));
+        context.diagnostics.push(diagnostic);
+        return;
+    };
+    let diagnostic = Diagnostic::error(codes::MISSING_FIELD, format!("missing field `{}`", field.name))
+        .at(span, format!("app `{app}` does not set `{}`", field.name))
+        .also(field.span, format!("declared here, in template `{}`", field.owner))
+        .help(format!("set it in the app (template `{template}`): {} = {}", field.name, field.ty.example()));
+    context.diagnostics.push(diagnostic);
+}

@@ -1,0 +1,232 @@
+//! The resolve phase: collects declarations from every file, reports duplicates, and resolves
+//! inheritance (environment parents, template parents, app templates) with cycle detection.
+
+use indexmap::IndexMap;
+
+use crate::diag::{Diagnostic, Problems, codes};
+use crate::source::Span;
+use crate::syntax::ast::{AppDecl, EnvDecl, File, Ident, Item, TemplateDecl};
+
+/// The longest inheritance chain allowed.
+pub const MAX_CHAIN: usize = 32;
+
+/// The template every other template extends when it names no parent.
+pub const ROOT_TEMPLATE: &str = "app";
+/// The template that is the schema of environment settings.
+pub const ENV_TEMPLATE: &str = "environment";
+
+/// All declarations of a project, by name, with inheritance resolved.
+#[derive(Debug, Default)]
+pub struct Project {
+    /// Environments in declaration order.
+    pub envs: Vec<EnvDecl>,
+    /// Templates in declaration order (stdlib first).
+    pub templates: Vec<TemplateDecl>,
+    /// Apps in declaration order.
+    pub apps: Vec<AppDecl>,
+    /// Environment name to index.
+    pub env_index: IndexMap<String, usize>,
+    /// Template name to index.
+    pub template_index: IndexMap<String, usize>,
+    /// App name to index.
+    pub app_index: IndexMap<String, usize>,
+    /// For each environment, its chain from the root ancestor to itself (indexes); empty when
+    /// the chain is broken (unknown parent or cycle).
+    pub env_chains: Vec<Vec<usize>>,
+    /// For each template, its chain from `app` to itself; empty when broken.
+    pub template_chains: Vec<Vec<usize>>,
+    /// For each app, the index of its template when it resolves.
+    pub app_templates: Vec<Option<usize>>,
+}
+
+/// Names close to `name` among `candidates`, for "did you mean".
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in candidates {
+        let score = strsim::jaro_winkler(name, candidate);
+        if score > 0.8 && best.is_none_or(|(top, _)| score > top) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, candidate)| candidate.to_string())
+}
+
+fn unknown_name_help(kind: &str, name: &str, suggestion: Option<String>, known: &[&str]) -> String {
+    match suggestion {
+        Some(close) => format!("did you mean `{close}`?"),
+        None if known.is_empty() => format!("declare {kind} `{name}` first"),
+        None => format!("known {kind}s: {}", known.join(", ")),
+    }
+}
+
+/// Collects the declarations of every file and resolves inheritance.
+pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
+    let mut project = Project::default();
+    let mut seen: IndexMap<String, (Span, &'static str)> = IndexMap::new();
+    for item in files.into_iter().flat_map(|file| file.items) {
+        let (name, kind) = match &item {
+            Item::Env(decl) => (&decl.name, "environment"),
+            Item::Template(decl) => (&decl.name, "template"),
+            Item::App(decl) => (&decl.name, "app"),
+        };
+        let namespace_key = format!("{kind}:{}", name.name);
+        if let Some((first, _)) = seen.get(&namespace_key) {
+            problems.push(
+                Diagnostic::error(codes::DUPLICATE_DECLARATION, format!("duplicate {kind} `{}`", name.name))
+                    .at(name.span, format!("`{}` is declared again here", name.name))
+                    .also(*first, "first declared here")
+                    .help(format!("rename one of them or merge them: each {kind} name is declared once")),
+            );
+            continue;
+        }
+        seen.insert(namespace_key, (name.span, kind));
+        match item {
+            Item::Env(decl) => {
+                project.env_index.insert(decl.name.name.clone(), project.envs.len());
+                project.envs.push(decl);
+            }
+            Item::Template(decl) => {
+                project.template_index.insert(decl.name.name.clone(), project.templates.len());
+                project.templates.push(decl);
+            }
+            Item::App(decl) => {
+                project.app_index.insert(decl.name.name.clone(), project.apps.len());
+                project.apps.push(decl);
+            }
+        }
+    }
+    project.env_chains = (0..project.envs.len())
+        .map(|index| env_chain(&project, index, problems))
+        .collect();
+    project.template_chains = (0..project.templates.len())
+        .map(|index| template_chain(&project, index, problems))
+        .collect();
+    project.app_templates = project.apps.iter().map(|app| app_template(&project, app, problems)).collect();
+    project
+}
+
+fn env_chain(project: &Project, index: usize, problems: &mut Problems) -> Vec<usize> {
+    chain(
+        index,
+        "environment",
+        |at| project.envs.get(at).and_then(|decl| decl.parent.as_ref()),
+        |at| project.envs.get(at).map(|decl| &decl.name),
+        |name| project.env_index.get(name).copied(),
+        &project.env_index.keys().map(String::as_str).collect::<Vec<_>>(),
+        problems,
+    )
+}
+
+fn template_chain(project: &Project, index: usize, problems: &mut Problems) -> Vec<usize> {
+    let root = project.template_index.get(ROOT_TEMPLATE).copied();
+    let implicit_root = |at: usize| {
+        let decl = project.templates.get(at)?;
+        let is_special = decl.name.name == ROOT_TEMPLATE || decl.name.name == ENV_TEMPLATE;
+        (decl.parent.is_none() && !is_special).then_some(root).flatten()
+    };
+    let known: Vec<&str> = project.template_index.keys().map(String::as_str).collect();
+    let mut chain_found = chain(
+        index,
+        "template",
+        |at| project.templates.get(at).and_then(|decl| decl.parent.as_ref()),
+        |at| project.templates.get(at).map(|decl| &decl.name),
+        |name| project.template_index.get(name).copied(),
+        &known,
+        problems,
+    );
+    // A chain that ends at a template without a parent continues at `app`.
+    if let Some(&first) = chain_found.first() {
+        if let Some(root) = implicit_root(first) {
+            chain_found.insert(0, root);
+        }
+    }
+    chain_found
+}
+
+/// Follows parents from `start`; returns the chain from the root ancestor to `start`, or an
+/// empty chain after reporting an unknown parent, a cycle or an over-long chain. Each problem
+/// is reported once, at the declaration where it is written.
+fn chain<'a>(
+    start: usize,
+    kind: &str,
+    parent_of: impl Fn(usize) -> Option<&'a Ident>,
+    name_of: impl Fn(usize) -> Option<&'a Ident>,
+    lookup: impl Fn(&str) -> Option<usize>,
+    known: &[&str],
+    problems: &mut Problems,
+) -> Vec<usize> {
+    let mut chain = vec![start];
+    let mut at = start;
+    while let Some(parent) = parent_of(at) {
+        let Some(next) = lookup(&parent.name) else {
+            if at == start {
+                let suggestion = did_you_mean(&parent.name, known.iter().copied());
+                let code = if kind == "environment" { codes::UNKNOWN_ENV } else { codes::UNKNOWN_TEMPLATE };
+                problems.push(
+                    Diagnostic::error(code, format!("unknown {kind} `{}`", parent.name))
+                        .at(parent.span, format!("no {kind} is called `{}`", parent.name))
+                        .help(unknown_name_help(kind, &parent.name, suggestion, known)),
+                );
+            }
+            return Vec::new();
+        };
+        if chain.contains(&next) {
+            if next == start && chain.iter().all(|&member| member >= start) {
+                let mut names: Vec<String> = chain
+                    .iter()
+                    .filter_map(|&index| name_of(index).map(|ident| ident.name.clone()))
+                    .collect();
+                names.push(parent.name.clone());
+                let mut diagnostic = Diagnostic::error(
+                    codes::CYCLIC_INHERITANCE,
+                    format!("{kind} `{}` inherits from itself", parent.name),
+                )
+                .at(parent.span, format!("this closes the cycle {}", names.join(" -> ")))
+                .help(format!("remove one `extends` so that the {kind}s form a tree"));
+                for &index in chain.iter().skip(1) {
+                    if let Some(link) = parent_of(index) {
+                        diagnostic = diagnostic.also(link.span, "part of the cycle");
+                    }
+                }
+                problems.push(diagnostic);
+            }
+            return Vec::new();
+        }
+        if chain.len() >= MAX_CHAIN {
+            if at == start {
+                problems.push(
+                    Diagnostic::error(codes::INHERITANCE_TOO_DEEP, format!("{kind} inheritance is too deep"))
+                        .at(parent.span, format!("this chain is longer than {MAX_CHAIN} {kind}s"))
+                        .help("flatten the hierarchy"),
+                );
+            }
+            return Vec::new();
+        }
+        chain.push(next);
+        at = next;
+    }
+    chain.reverse();
+    chain
+}
+
+fn app_template(project: &Project, app: &AppDecl, problems: &mut Problems) -> Option<usize> {
+    let name = &app.template.name;
+    match project.template_index.get(name) {
+        Some(&index) if name != ENV_TEMPLATE => Some(index),
+        _ => {
+            let known: Vec<&str> = project
+                .template_index
+                .keys()
+                .map(String::as_str)
+                .filter(|candidate| *candidate != ENV_TEMPLATE)
+                .collect();
+            let suggestion = did_you_mean(name, known.iter().copied());
+            problems.push(
+                Diagnostic::error(codes::UNKNOWN_TEMPLATE, format!("unknown template `{name}`"))
+                    .at(app.template.span, format!("no template is called `{name}`"))
+                    .help(unknown_name_help("template", name, suggestion, &known)),
+            );
+            None
+        }
+    }
+}

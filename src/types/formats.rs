@@ -1,0 +1,219 @@
+//! Well-formedness of literal values: quantities, durations, DNS names, image references, tags,
+//! charts, semantic versions, cron schedules and URLs. Each check returns the reason a value is
+//! not well-formed, in words a user understands.
+
+/// Memory suffixes Kubernetes understands.
+pub const MEMORY_UNITS: &[&str] = &["Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "K", "M", "G", "T", "P", "E"];
+/// Duration suffixes.
+pub const DURATION_UNITS: &[&str] = &["ms", "s", "m", "h", "d"];
+
+/// Checks a memory unit.
+pub fn memory_unit(unit: &str) -> Result<(), String> {
+    if MEMORY_UNITS.contains(&unit) {
+        Ok(())
+    } else {
+        Err(format!("`{unit}` is not a memory unit; use Ki, Mi, Gi or Ti (binary) or k, M, G, T (decimal)"))
+    }
+}
+
+/// Checks a CPU unit (`m`, thousandths of a core).
+pub fn cpu_unit(unit: &str) -> Result<(), String> {
+    if unit == "m" {
+        Ok(())
+    } else {
+        Err(format!("`{unit}` is not a CPU unit; write millicores such as `250m`, or cores such as `1` or `0.5`"))
+    }
+}
+
+/// Checks a duration unit.
+pub fn duration_unit(unit: &str) -> Result<(), String> {
+    if DURATION_UNITS.contains(&unit) {
+        Ok(())
+    } else {
+        Err(format!("`{unit}` is not a duration unit; use ms, s, m, h or d"))
+    }
+}
+
+/// The number of seconds of a duration such as `300s`, `5m` or `1h` (milliseconds round up).
+pub fn duration_seconds(text: &str) -> Option<i64> {
+    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
+    let (number, unit) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let factor = match unit {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        "d" => 86400.0,
+        _ => return None,
+    };
+    let seconds = (number * factor).ceil();
+    (seconds.is_finite() && seconds.abs() < 9.0e15).then_some(seconds as i64)
+}
+
+fn dns_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= 63
+        && label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+}
+
+/// Checks a DNS name (lower case labels of letters, digits and `-`; a leading `*.` allowed).
+pub fn dns_name(text: &str) -> Result<(), String> {
+    let name = text.strip_prefix("*.").unwrap_or(text);
+    if text.len() > 253 {
+        return Err("a DNS name has at most 253 characters".into());
+    }
+    if name.split('.').all(dns_label) {
+        Ok(())
+    } else if name.chars().any(|c| c.is_ascii_uppercase()) {
+        Err(format!("DNS names are lower case: `{}`", text.to_ascii_lowercase()))
+    } else {
+        Err("each dot-separated label must be 1 to 63 lower-case letters, digits or `-`, not starting or ending with `-`".into())
+    }
+}
+
+/// Checks an image repository path such as `journal/api` (no tag: the tag is its own field).
+pub fn image(text: &str) -> Result<(), String> {
+    if text.contains('@') || text.rsplit('/').next().is_some_and(|last| last.contains(':')) {
+        return Err("write the image without a tag or digest; set `tag` separately".into());
+    }
+    let component_ok = |part: &str| {
+        !part.is_empty()
+            && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+            && part.starts_with(|c: char| c.is_ascii_alphanumeric())
+    };
+    if text.split('/').all(component_ok) {
+        Ok(())
+    } else {
+        Err("an image path is lower-case letters, digits, `.`, `_` and `-`, in `/`-separated parts".into())
+    }
+}
+
+/// Checks an image tag.
+pub fn tag(text: &str) -> Result<(), String> {
+    let valid = !text.is_empty()
+        && text.len() <= 128
+        && text.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    if valid {
+        Ok(())
+    } else {
+        Err("a tag is 1 to 128 letters, digits, `_`, `.` or `-`, not starting with `.` or `-`".into())
+    }
+}
+
+/// Whether a tag can point at different images over time.
+pub fn is_mutable_tag(text: &str) -> bool {
+    ["latest", "master", "main", "snapshot", "dev", "develop"].contains(&text.to_ascii_lowercase().as_str())
+}
+
+/// Checks a chart reference: `repo/chart` or `oci://host/path/chart`.
+pub fn chart(text: &str) -> Result<(), String> {
+    if let Some(rest) = text.strip_prefix("oci://") {
+        return if rest.contains('/') { Ok(()) } else { Err("an OCI chart is `oci://host/path/chart`".into()) };
+    }
+    match text.split_once('/') {
+        Some((repo, name)) if !repo.is_empty() && !name.is_empty() && !name.contains('/') => Ok(()),
+        _ => Err("a chart is `repo/chart`, with `repo` declared in the environment's `helm_repos`, or `oci://...`".into()),
+    }
+}
+
+/// The repository part of a `repo/chart` reference (none for OCI charts).
+pub fn chart_repo(text: &str) -> Option<&str> {
+    if text.starts_with("oci://") {
+        None
+    } else {
+        text.split_once('/').map(|(repo, _)| repo)
+    }
+}
+
+/// Checks a semantic version `MAJOR.MINOR.PATCH[-pre][+build]`.
+pub fn semver(text: &str) -> Result<(), String> {
+    let core = text.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    let numeric = |part: &&str| {
+        !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()) && (part.len() == 1 || !part.starts_with('0'))
+    };
+    if parts.len() == 3 && parts.iter().all(numeric) {
+        Ok(())
+    } else {
+        Err(format!("`{text}` is not a semantic version; write MAJOR.MINOR.PATCH, such as \"1.4.0\""))
+    }
+}
+
+/// Checks a five-field cron schedule.
+pub fn cron(text: &str) -> Result<(), String> {
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    let ranges = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)];
+    if fields.len() != 5 {
+        return Err("a schedule has five fields: minute hour day-of-month month day-of-week".into());
+    }
+    for ((field, (low, high)), what) in fields.iter().zip(ranges).zip(["minute", "hour", "day", "month", "weekday"]) {
+        for part in field.split(',') {
+            let base = part.split('/').next().unwrap_or("");
+            if base == "*" {
+                continue;
+            }
+            for number in base.split('-') {
+                match number.parse::<u32>() {
+                    Ok(value) if (low..=high).contains(&value) => {}
+                    _ => return Err(format!("the {what} field `{field}` must be `*` or numbers {low} to {high}")),
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks an absolute URL.
+pub fn url(text: &str) -> Result<(), String> {
+    match text.split_once("://") {
+        Some((scheme, rest))
+            if !scheme.is_empty()
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+                && !rest.is_empty() =>
+        {
+            Ok(())
+        }
+        _ => Err("a URL is absolute, such as `https://charts.example.org`".into()),
+    }
+}
+
+/// Whether a key names something secret (passwords, tokens, keys).
+pub fn looks_secret(key: &str) -> bool {
+    let upper = key.to_ascii_uppercase();
+    ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIAL"]
+        .iter()
+        .any(|word| upper.contains(word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_accept_and_reject() {
+        assert!(dns_name("journal.inttest.ehealth.example").is_ok());
+        assert!(dns_name("*.ehealth.example").is_ok());
+        assert!(dns_name("Journal.example").is_err());
+        assert!(dns_name("-bad.example").is_err());
+        assert!(semver("1.10.0").is_ok());
+        assert!(semver("1.10").is_err());
+        assert!(semver("01.1.0").is_err());
+        assert!(image("journal/api").is_ok());
+        assert!(image("journal/api:1.0").is_err());
+        assert!(tag("1.10").is_ok());
+        assert!(tag(".x").is_err());
+        assert!(chart("ehealth/web-service").is_ok());
+        assert!(chart("web-service").is_err());
+        assert_eq!(chart_repo("ehealth/web"), Some("ehealth"));
+        assert!(cron("*/5 2 * * 1-5").is_ok());
+        assert!(cron("61 * * * *").is_err());
+        assert_eq!(duration_seconds("5m"), Some(300));
+        assert_eq!(duration_seconds("1500ms"), Some(2));
+        assert!(looks_secret("DB_PASSWORD"));
+        assert!(!looks_secret("LOG_LEVEL"));
+    }
+}
