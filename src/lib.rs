@@ -53,5 +53,9 @@ pub fn analyze(files: &[(String, String)]) -> Analysis {
     let schemas = types::build_schemas(&project, &mut problems);
     types::check_project(&project, &schemas, &mut problems);
     let envs = eval::evaluate(&project, &schemas, &mut problems);
-    Analysis { db, diagnostics: problems.into_sorted(), envs }
+    Analysis {
+        db,
+        diagnostics: problems.into_sorted(),
+        envs,
+    }
 }

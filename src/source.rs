@@ -36,7 +36,11 @@ impl Span {
 
     /// The smallest span that covers both.
     pub fn to(self, other: Span) -> Span {
-        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     /// The byte range, for slicing.
@@ -70,15 +74,25 @@ impl SourceFile {
     fn new(name: String, text: String) -> SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(offset, _)| offset + 1));
-        SourceFile { name, text, line_starts }
+        SourceFile {
+            name,
+            text,
+            line_starts,
+        }
     }
 
     /// The 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1);
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
         let line_start = self.line_starts.get(line).copied().unwrap_or(0);
-        let column = self.text.get(line_start..offset).map_or(0, |prefix| prefix.chars().count());
+        let column = self
+            .text
+            .get(line_start..offset)
+            .map_or(0, |prefix| prefix.chars().count());
         (line + 1, column + 1)
     }
 
@@ -132,7 +146,8 @@ impl SourceDb {
 
     /// The 1-based line and column of the start of a span.
     pub fn line_col(&self, span: Span) -> (usize, usize) {
-        self.get(span.file).map_or((0, 0), |file| file.line_col(span.start as usize))
+        self.get(span.file)
+            .map_or((0, 0), |file| file.line_col(span.start as usize))
     }
 }
 

@@ -3,9 +3,18 @@
 
 /// Every stdlib file as `(name shown in diagnostics, text)`.
 pub const FILES: &[(&str, &str)] = &[
-    ("<stdlib>/environment.ehp", include_str!("../stdlib/environment.ehp")),
+    (
+        "<stdlib>/environment.ehp",
+        include_str!("../stdlib/environment.ehp"),
+    ),
     ("<stdlib>/app.ehp", include_str!("../stdlib/app.ehp")),
-    ("<stdlib>/web_service.ehp", include_str!("../stdlib/web_service.ehp")),
+    (
+        "<stdlib>/web_service.ehp",
+        include_str!("../stdlib/web_service.ehp"),
+    ),
     ("<stdlib>/worker.ehp", include_str!("../stdlib/worker.ehp")),
-    ("<stdlib>/scheduled_job.ehp", include_str!("../stdlib/scheduled_job.ehp")),
+    (
+        "<stdlib>/scheduled_job.ehp",
+        include_str!("../stdlib/scheduled_job.ehp"),
+    ),
 ];

@@ -55,7 +55,9 @@ codes! {
 
 /// The code with this id, if there is one.
 pub fn lookup(id: &str) -> Option<Code> {
-    ALL.iter().copied().find(|code| code.id.eq_ignore_ascii_case(id))
+    ALL.iter()
+        .copied()
+        .find(|code| code.id.eq_ignore_ascii_case(id))
 }
 
 #[cfg(test)]
@@ -70,7 +72,10 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), count, "a code is declared twice");
         for id in ids {
-            assert!(id.len() == 5 && (id.starts_with('E') || id.starts_with('W')), "{id}");
+            assert!(
+                id.len() == 5 && (id.starts_with('E') || id.starts_with('W')),
+                "{id}"
+            );
         }
     }
 }

@@ -49,13 +49,18 @@ pub struct Diagnostic {
 }
 
 /// The text shared by every internal-invariant failure.
-pub const INTERNAL_ERROR: &str = "this is a bug in ehp, please report it with the input that caused it";
+pub const INTERNAL_ERROR: &str =
+    "this is a bug in ehp, please report it with the input that caused it";
 
 impl Diagnostic {
     /// A new error with a code and a title.
     pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
-            severity: if code.id.starts_with('W') { Severity::Warning } else { Severity::Error },
+            severity: if code.id.starts_with('W') {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
             code,
             message: message.into(),
             primary: None,
@@ -67,13 +72,19 @@ impl Diagnostic {
 
     /// Sets the primary label.
     pub fn at(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
-        self.primary = Some(Label { span, message: label.into() });
+        self.primary = Some(Label {
+            span,
+            message: label.into(),
+        });
         self
     }
 
     /// Adds a secondary label.
     pub fn also(mut self, span: Span, label: impl Into<String>) -> Diagnostic {
-        self.secondary.push(Label { span, message: label.into() });
+        self.secondary.push(Label {
+            span,
+            message: label.into(),
+        });
         self
     }
 
@@ -95,7 +106,11 @@ impl Diagnostic {
     }
 
     fn sort_key(&self) -> (Option<Span>, &'static str, &str) {
-        (self.primary.as_ref().map(|label| label.span), self.code.id, &self.message)
+        (
+            self.primary.as_ref().map(|label| label.span),
+            self.code.id,
+            &self.message,
+        )
     }
 }
 
@@ -123,12 +138,16 @@ impl Problems {
 
     /// The number of errors recorded.
     pub fn error_count(&self) -> usize {
-        self.diagnostics.iter().filter(|diagnostic| diagnostic.is_error()).count()
+        self.diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.is_error())
+            .count()
     }
 
     /// The diagnostics in a stable order (by file and position), without duplicates.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.diagnostics.sort_by(|left, right| left.sort_key().cmp(&right.sort_key()));
+        self.diagnostics
+            .sort_by(|left, right| left.sort_key().cmp(&right.sort_key()));
         self.diagnostics.dedup();
         self.diagnostics
     }

@@ -69,10 +69,14 @@ impl miette::Diagnostic for Rendered<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|help| Box::new(help) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|source| source as &dyn miette::SourceCode)
+        self.source
+            .as_ref()
+            .map(|source| source as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         if self.labels.is_empty() {
@@ -85,7 +89,11 @@ impl miette::Diagnostic for Rendered<'_> {
         if self.related.is_empty() {
             None
         } else {
-            Some(Box::new(self.related.iter().map(|related| related as &dyn miette::Diagnostic)))
+            Some(Box::new(
+                self.related
+                    .iter()
+                    .map(|related| related as &dyn miette::Diagnostic),
+            ))
         }
     }
 }
@@ -113,7 +121,10 @@ fn prepare<'a>(db: &SourceDb, diagnostic: &'a Diagnostic) -> Rendered<'a> {
         labels.push(labeled(primary, true));
     }
     for label in &diagnostic.secondary {
-        let same_file = diagnostic.primary.as_ref().is_some_and(|p| p.span.file == label.span.file);
+        let same_file = diagnostic
+            .primary
+            .as_ref()
+            .is_some_and(|p| p.span.file == label.span.file);
         if same_file {
             labels.push(labeled(label, false));
         } else if let Some(other) = named_source(db, label) {
@@ -132,13 +143,30 @@ fn prepare<'a>(db: &SourceDb, diagnostic: &'a Diagnostic) -> Rendered<'a> {
         };
         help = Some(joined);
     }
-    Rendered { diagnostic, source, labels, related, help }
+    Rendered {
+        diagnostic,
+        source,
+        labels,
+        related,
+        help,
+    }
 }
 
 /// Renders diagnostics for a person: source excerpts, labels and help, at a fixed width.
-pub fn render_human(db: &SourceDb, diagnostics: &[Diagnostic], width: usize, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
+pub fn render_human(
+    db: &SourceDb,
+    diagnostics: &[Diagnostic],
+    width: usize,
+    color: bool,
+) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let rendered = prepare(db, diagnostic);
@@ -162,7 +190,10 @@ pub fn render_short(db: &SourceDb, diagnostics: &[Diagnostic]) -> String {
             let (line, column) = db.line_col(primary.span);
             out.push_str(&format!("{}:{line}:{column}: ", db.name(primary.span.file)));
         }
-        out.push_str(&format!("{severity}[{}]: {}\n", diagnostic.code.id, diagnostic.message));
+        out.push_str(&format!(
+            "{severity}[{}]: {}\n",
+            diagnostic.code.id, diagnostic.message
+        ));
     }
     out
 }

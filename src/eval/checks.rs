@@ -12,8 +12,12 @@ use crate::types::{Schemas, Ty, formats};
 /// Calls `visit` for every value in `value` whose type is a leaf type (not list, map, record).
 fn walk<'v>(value: &'v Val, ty: &Ty, visit: &mut dyn FnMut(&'v Val, &Ty)) {
     match (&value.kind, ty) {
-        (ValKind::List(items), Ty::List(inner)) => items.iter().for_each(|item| walk(item, inner, visit)),
-        (ValKind::Map(map), Ty::Map(inner)) => map.values().for_each(|item| walk(item, inner, visit)),
+        (ValKind::List(items), Ty::List(inner)) => {
+            items.iter().for_each(|item| walk(item, inner, visit));
+        }
+        (ValKind::Map(map), Ty::Map(inner)) => {
+            map.values().for_each(|item| walk(item, inner, visit));
+        }
         (ValKind::Map(map), Ty::Record(schema)) => {
             for (name, item) in map {
                 if let Some(field) = schema.get(name) {
@@ -26,8 +30,17 @@ fn walk<'v>(value: &'v Val, ty: &Ty, visit: &mut dyn FnMut(&'v Val, &Ty)) {
 }
 
 /// Runs the checks of one environment.
-pub fn env_checks(env: &EnvInstance, schemas: &Schemas, project: &Project, diagnostics: &mut Vec<Diagnostic>) {
-    let mutable_allowed = env.settings.get("mutable_tags").and_then(Val::as_bool).unwrap_or(false);
+pub fn env_checks(
+    env: &EnvInstance,
+    schemas: &Schemas,
+    project: &Project,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mutable_allowed = env
+        .settings
+        .get("mutable_tags")
+        .and_then(Val::as_bool)
+        .unwrap_or(false);
     let repos: Vec<&str> = env
         .settings
         .get("helm_repos")
@@ -36,17 +49,26 @@ pub fn env_checks(env: &EnvInstance, schemas: &Schemas, project: &Project, diagn
         .unwrap_or_default();
     let mut hosts: IndexMap<String, (&str, Span)> = IndexMap::new();
     for app in &env.apps {
-        let Some(&index) = project.app_index.get(&app.name) else { continue };
-        let Some(Some(template)) = project.app_templates.get(index) else { continue };
-        let Some(Some(schema)) = schemas.templates.get(*template) else { continue };
+        let Some(&index) = project.app_index.get(&app.name) else {
+            continue;
+        };
+        let Some(Some(template)) = project.app_templates.get(index) else {
+            continue;
+        };
+        let Some(Some(schema)) = schemas.templates.get(*template) else {
+            continue;
+        };
         let mut ports: IndexMap<i64, Span> = IndexMap::new();
         for (name, value) in &app.fields {
-            let Some(field) = schema.get(name) else { continue };
+            let Some(field) = schema.get(name) else {
+                continue;
+            };
             // Named container ports (`map(port)` fields) must not share a number.
-            if let (Ty::Map(inner), Some(map)) = (&field.ty, value.as_map()) {
-                if matches!(inner.as_ref(), Ty::Port { .. }) {
-                    map.values().for_each(|leaf| port(leaf, &app.name, &mut ports, diagnostics));
-                }
+            if let (Ty::Map(inner), Some(map)) = (&field.ty, value.as_map())
+                && matches!(inner.as_ref(), Ty::Port { .. })
+            {
+                map.values()
+                    .for_each(|leaf| port(leaf, &app.name, &mut ports, diagnostics));
             }
             walk(value, &field.ty, &mut |leaf, ty| match ty {
                 Ty::Host => host(leaf, &app.name, &mut hosts, diagnostics),
@@ -62,10 +84,13 @@ fn port(value: &Val, app: &str, seen: &mut IndexMap<i64, Span>, diagnostics: &mu
     let Some(number) = value.as_int() else { return };
     match seen.get(&number) {
         Some(first) if *first != value.origin => diagnostics.push(
-            Diagnostic::error(codes::DUPLICATE_PORT, format!("port {number} is used twice in app `{app}`"))
-                .at(value.origin, format!("{number} again"))
-                .also(*first, format!("{number} first used here"))
-                .help("give each port of an app its own number"),
+            Diagnostic::error(
+                codes::DUPLICATE_PORT,
+                format!("port {number} is used twice in app `{app}`"),
+            )
+            .at(value.origin, format!("{number} again"))
+            .also(*first, format!("{number} first used here"))
+            .help("give each port of an app its own number"),
         ),
         Some(_) => {}
         None => {
@@ -74,15 +99,28 @@ fn port(value: &Val, app: &str, seen: &mut IndexMap<i64, Span>, diagnostics: &mu
     }
 }
 
-fn host<'v>(value: &'v Val, app: &'v str, seen: &mut IndexMap<String, (&'v str, Span)>, diagnostics: &mut Vec<Diagnostic>) {
+fn host<'v>(
+    value: &'v Val,
+    app: &'v str,
+    seen: &mut IndexMap<String, (&'v str, Span)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let Some(name) = value.as_str() else { return };
     match seen.get(name) {
-        Some((first_app, first)) if *first_app != app => diagnostics.push(
+        Some((first_app, first)) if *first_app != app => {
+            // The later declaration in the sources is the one reported.
+            let ((later_app, later), (earlier_app, earlier)) = if value.origin > *first {
+                ((app, value.origin), (*first_app, *first))
+            } else {
+                ((*first_app, *first), (app, value.origin))
+            };
+            diagnostics.push(
             Diagnostic::error(codes::DNS_CLASH, format!("host `{name}` is bound by two apps"))
-                .at(value.origin, format!("`{app}` binds `{name}`"))
-                .also(*first, format!("first bound by `{first_app}` here"))
+                .at(later, format!("`{later_app}` binds `{name}` again"))
+                .also(earlier, format!("first bound by `{earlier_app}` here"))
                 .help("each DNS host routes to one app per environment: give one of them another host name"),
-        ),
+            );
+        }
         Some(_) => {}
         None => {
             seen.insert(name.to_string(), (app, value.origin));
@@ -103,19 +141,37 @@ fn tag(value: &Val, env: &str, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-fn chart(value: &Val, env: &str, env_span: Span, repos: &[&str], diagnostics: &mut Vec<Diagnostic>) {
-    let Some(repo) = value.as_str().and_then(formats::chart_repo) else { return };
+fn chart(
+    value: &Val,
+    env: &str,
+    env_span: Span,
+    repos: &[&str],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let Some(repo) = value.as_str().and_then(formats::chart_repo) else {
+        return;
+    };
     if repos.contains(&repo) {
         return;
     }
     let help = match did_you_mean(repo, repos.iter().copied()) {
-        Some(close) => format!("did you mean `{close}`? or declare `{repo}` in `{env}`: helm_repos {{ {repo} = \"https://...\" }}"),
-        None => format!("declare it in environment `{env}` (or one it extends): helm_repos {{ {repo} = \"https://...\" }}"),
+        Some(close) => format!(
+            "did you mean `{close}`? or declare `{repo}` in `{env}`: helm_repos {{ {repo} = \"https://...\" }}"
+        ),
+        None => format!(
+            "declare it in environment `{env}` (or one it extends): helm_repos {{ {repo} = \"https://...\" }}"
+        ),
     };
     diagnostics.push(
-        Diagnostic::error(codes::UNDECLARED_CHART_REPO, format!("chart repository `{repo}` is not declared"))
-            .at(value.origin, format!("`{repo}` is not in the helm_repos of `{env}`"))
-            .also(env_span, "environment declared here")
-            .help(help),
+        Diagnostic::error(
+            codes::UNDECLARED_CHART_REPO,
+            format!("chart repository `{repo}` is not declared"),
+        )
+        .at(
+            value.origin,
+            format!("`{repo}` is not in the helm_repos of `{env}`"),
+        )
+        .also(env_span, "environment declared here")
+        .help(help),
     );
 }

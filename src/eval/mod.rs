@@ -31,12 +31,26 @@ pub fn evaluate(project: &Project, schemas: &Schemas, problems: &mut Problems) -
         .collect();
     names.sort_unstable();
     for (name, index) in names {
-        let Some(chain) = project.env_chains.get(index).filter(|chain| !chain.is_empty()) else {
+        let Some(chain) = project
+            .env_chains
+            .get(index)
+            .filter(|chain| !chain.is_empty())
+        else {
             continue;
         };
-        let Some(decl) = project.envs.get(index) else { continue };
+        let Some(decl) = project.envs.get(index) else {
+            continue;
+        };
         let mut diagnostics = Vec::new();
-        let instance = evaluate_env(project, schemas, name, decl.span, decl.name.span, chain, &mut diagnostics);
+        let instance = evaluate_env(
+            project,
+            schemas,
+            name,
+            decl.name.span,
+            decl.name.span,
+            chain,
+            &mut diagnostics,
+        );
         checks::env_checks(&instance, schemas, project, &mut diagnostics);
         for diagnostic in diagnostics {
             scoped.push(name, diagnostic);
@@ -62,18 +76,34 @@ fn evaluate_env(
         .map(|env| env.body.entries.as_slice())
         .collect();
     let mut frame = Frame::new(&schemas.env, layers, Vec::new());
-    let mut context = Context { env_name: name, env_span: decl_span, env: None, app: None, diagnostics };
+    let mut context = Context {
+        env_name: name,
+        env_span: decl_span,
+        env: None,
+        app: None,
+        diagnostics,
+    };
     let settings = frame.all(&mut context);
     let mut apps = Vec::new();
-    let mut order: Vec<(&str, usize)> =
-        project.apps.iter().enumerate().map(|(index, app)| (app.name.name.as_str(), index)).collect();
+    let mut order: Vec<(&str, usize)> = project
+        .apps
+        .iter()
+        .enumerate()
+        .map(|(index, app)| (app.name.name.as_str(), index))
+        .collect();
     order.sort_unstable();
     for (app_name, index) in order {
-        let (Some(app), Some(Some(template))) = (project.apps.get(index), project.app_templates.get(index)) else {
+        let (Some(app), Some(Some(template))) =
+            (project.apps.get(index), project.app_templates.get(index))
+        else {
             continue;
         };
-        let Some(Some(schema)) = schemas.templates.get(*template) else { continue };
-        let Some(template_chain) = project.template_chains.get(*template) else { continue };
+        let Some(Some(schema)) = schemas.templates.get(*template) else {
+            continue;
+        };
+        let Some(template_chain) = project.template_chains.get(*template) else {
+            continue;
+        };
         let mut layers: Vec<&[Entry]> = template_chain
             .iter()
             .filter_map(|&link| project.templates.get(link))
@@ -82,7 +112,9 @@ fn evaluate_env(
         layers.push(&app.entries);
         // Overrides of ancestors apply first, so the nearest environment's override wins.
         for &link in chain {
-            let Some(env) = project.envs.get(link) else { continue };
+            let Some(env) = project.envs.get(link) else {
+                continue;
+            };
             for over in &app.overrides {
                 if over.envs.iter().any(|target| target.name == env.name.name) {
                     layers.push(&over.body.entries);
@@ -113,20 +145,35 @@ fn evaluate_env(
             span: app.span,
         });
     }
-    EnvInstance { name: name.to_string(), settings, apps, span }
+    EnvInstance {
+        name: name.to_string(),
+        settings,
+        apps,
+        span,
+    }
 }
 
 /// Diagnostics found while evaluating environments, merged across environments so that one
 /// mistake seen in four environments is reported once, naming the four.
 #[derive(Default)]
 struct EnvScoped {
-    seen: IndexMap<(&'static str, String, Option<Span>), (Diagnostic, Vec<String>)>,
+    seen: IndexMap<ScopedKey, (Diagnostic, Vec<String>)>,
 }
+
+/// Diagnostics with the same code, message and place are the same mistake.
+type ScopedKey = (&'static str, String, Option<Span>);
 
 impl EnvScoped {
     fn push(&mut self, env: &str, diagnostic: Diagnostic) {
-        let key = (diagnostic.code.id, diagnostic.message.clone(), diagnostic.primary.as_ref().map(|l| l.span));
-        let entry = self.seen.entry(key).or_insert_with(|| (diagnostic, Vec::new()));
+        let key = (
+            diagnostic.code.id,
+            diagnostic.message.clone(),
+            diagnostic.primary.as_ref().map(|l| l.span),
+        );
+        let entry = self
+            .seen
+            .entry(key)
+            .or_insert_with(|| (diagnostic, Vec::new()));
         if !entry.1.iter().any(|known| known == env) {
             entry.1.push(env.to_string());
         }
@@ -134,7 +181,11 @@ impl EnvScoped {
 
     fn finish(self, problems: &mut Problems) {
         for (_, (diagnostic, envs)) in self.seen {
-            let plural = if envs.len() == 1 { "environment" } else { "environments" };
+            let plural = if envs.len() == 1 {
+                "environment"
+            } else {
+                "environments"
+            };
             problems.push(diagnostic.note(format!("in {plural} {}", envs.join(", "))));
         }
     }
@@ -154,7 +205,9 @@ struct Context<'a> {
 
 enum Slot {
     InProgress,
-    Done(Option<Val>),
+    /// The value, and whether any layer (or a default) set the field at all: a field that was
+    /// set but has no value failed for a reason already reported, and is not "missing".
+    Done(Option<Val>, bool),
 }
 
 /// The fields of one record instance (an environment's settings or an app), computed lazily so
@@ -168,7 +221,12 @@ struct Frame<'a> {
 
 impl<'a> Frame<'a> {
     fn new(schema: &'a Schema, layers: Vec<&'a [Entry]>, values: Vec<&'a Block>) -> Frame<'a> {
-        Frame { schema, layers, values, slots: IndexMap::new() }
+        Frame {
+            schema,
+            layers,
+            values,
+            slots: IndexMap::new(),
+        }
     }
 
     /// Every field that has a value, in schema order; reports required fields left unset.
@@ -180,7 +238,7 @@ impl<'a> Frame<'a> {
                 Some(value) => {
                     result.insert(name.clone(), value);
                 }
-                None if !field.optional => missing_field(field, context),
+                None if !field.optional && !self.was_set(name) => missing_field(field, context),
                 None => {}
             }
         }
@@ -197,9 +255,18 @@ impl<'a> Frame<'a> {
         map
     }
 
-    fn field(&mut self, name: &str, used_at: Option<Span>, context: &mut Context<'_>) -> Option<Val> {
+    fn was_set(&self, name: &str) -> bool {
+        matches!(self.slots.get(name), Some(Slot::Done(_, true)))
+    }
+
+    fn field(
+        &mut self,
+        name: &str,
+        used_at: Option<Span>,
+        context: &mut Context<'_>,
+    ) -> Option<Val> {
         match self.slots.get(name) {
-            Some(Slot::Done(value)) => return value.clone(),
+            Some(Slot::Done(value, _)) => return value.clone(),
             Some(Slot::InProgress) => {
                 let span = used_at.or_else(|| self.schema.get(name).map(|field| field.span));
                 if let Some(span) = span {
@@ -228,7 +295,9 @@ impl<'a> Frame<'a> {
         }
         let ty = field.ty.clone();
         let value = self.merge(&ty, &contributions, field.span, context);
-        self.slots.insert(name.to_string(), Slot::Done(value.clone()));
+        let was_set = !contributions.is_empty();
+        self.slots
+            .insert(name.to_string(), Slot::Done(value.clone(), was_set));
         value
     }
 
@@ -240,7 +309,10 @@ impl<'a> Frame<'a> {
         context: &mut Context<'_>,
     ) -> Option<Val> {
         if !ty.is_block() {
-            let (_, expr) = contributions.iter().rev().find(|(rest, _)| rest.is_empty())?;
+            let (_, expr) = contributions
+                .iter()
+                .rev()
+                .find(|(rest, _)| rest.is_empty())?;
             return self.eval(expr, ty, context);
         }
         let mut current: Option<IndexMap<String, Val>> = None;
@@ -253,10 +325,14 @@ impl<'a> Frame<'a> {
                         self.merge_block(map, block, ty, context);
                     }
                     ExprKind::Null => current = None,
-                    _ => current = self.eval(expr, ty, context).and_then(|value| match value.kind {
-                        ValKind::Map(map) => Some(map),
-                        _ => None,
-                    }),
+                    _ => {
+                        current = self
+                            .eval(expr, ty, context)
+                            .and_then(|value| match value.kind {
+                                ValKind::Map(map) => Some(map),
+                                _ => None,
+                            });
+                    }
                 }
                 origin = expr.span;
             } else {
@@ -273,7 +349,13 @@ impl<'a> Frame<'a> {
         Some(Val::new(ValKind::Map(map), origin))
     }
 
-    fn merge_block(&mut self, map: &mut IndexMap<String, Val>, block: &Block, ty: &Ty, context: &mut Context<'_>) {
+    fn merge_block(
+        &mut self,
+        map: &mut IndexMap<String, Val>,
+        block: &Block,
+        ty: &Ty,
+        context: &mut Context<'_>,
+    ) {
         for entry in &block.entries {
             self.set_path(map, &entry.path, &entry.value, ty, context);
         }
@@ -287,9 +369,14 @@ impl<'a> Frame<'a> {
         ty: &Ty,
         context: &mut Context<'_>,
     ) {
-        let Some((key, rest)) = path.split_first() else { return };
+        let Some((key, rest)) = path.split_first() else {
+            return;
+        };
         let child_ty = child_type(ty, &key.name);
-        if !rest.is_empty() || matches!(expr.kind, ExprKind::Block(_)) && (child_ty.is_block() || child_ty == Ty::Any) {
+        if !rest.is_empty()
+            || matches!(expr.kind, ExprKind::Block(_))
+                && (child_ty.is_block() || child_ty == Ty::Any)
+        {
             let existing = map.swap_remove(&key.name);
             let origin = existing.as_ref().map_or(expr.span, |value| value.origin);
             let mut child = match existing.map(|value| value.kind) {
@@ -317,7 +404,13 @@ impl<'a> Frame<'a> {
         }
     }
 
-    fn fill_defaults(&mut self, map: &mut IndexMap<String, Val>, ty: &Ty, origin: Span, context: &mut Context<'_>) {
+    fn fill_defaults(
+        &mut self,
+        map: &mut IndexMap<String, Val>,
+        ty: &Ty,
+        origin: Span,
+        context: &mut Context<'_>,
+    ) {
         let Ty::Record(schema) = ty else { return };
         let mut ordered = IndexMap::new();
         for (name, field) in &schema.fields {
@@ -349,7 +442,7 @@ impl<'a> Frame<'a> {
         let kind = match &expr.kind {
             ExprKind::Str(parts) => ValKind::Str(self.string(parts, expr.span, ty, context)?),
             ExprKind::Int(number) => ValKind::Int(*number),
-            ExprKind::Float(number) => ValKind::Float(*number),
+            ExprKind::Float(number, _) => ValKind::Float(*number),
             ExprKind::Unit { number, unit } => ValKind::Quantity(format!("{number}{unit}")),
             ExprKind::Bool(truth) => ValKind::Bool(*truth),
             ExprKind::Null => return None,
@@ -358,7 +451,12 @@ impl<'a> Frame<'a> {
                     Ty::List(inner) => (**inner).clone(),
                     _ => Ty::Any,
                 };
-                ValKind::List(items.iter().filter_map(|item| self.eval(item, &inner, context)).collect())
+                ValKind::List(
+                    items
+                        .iter()
+                        .filter_map(|item| self.eval(item, &inner, context))
+                        .collect(),
+                )
             }
             ExprKind::Block(block) => {
                 let mut map = IndexMap::new();
@@ -376,7 +474,13 @@ impl<'a> Frame<'a> {
         Some(Val::new(kind, expr.span))
     }
 
-    fn string(&mut self, parts: &[StrPart], span: Span, ty: &Ty, context: &mut Context<'_>) -> Option<String> {
+    fn string(
+        &mut self,
+        parts: &[StrPart],
+        span: Span,
+        ty: &Ty,
+        context: &mut Context<'_>,
+    ) -> Option<String> {
         let mut text = String::new();
         let mut interpolated = false;
         for part in parts {
@@ -409,37 +513,68 @@ impl<'a> Frame<'a> {
         Some(text)
     }
 
-    fn call(&mut self, name: &Ident, args: &[crate::syntax::ast::Arg], context: &mut Context<'_>) -> Option<ValKind> {
+    fn call(
+        &mut self,
+        name: &Ident,
+        args: &[crate::syntax::ast::Arg],
+        context: &mut Context<'_>,
+    ) -> Option<ValKind> {
         let mut values = Vec::new();
         for arg in args {
             values.push(self.eval(&arg.value, &Ty::Any, context)?);
         }
         let text = |index: usize| values.get(index).and_then(Val::as_str).map(str::to_string);
         Some(match name.name.as_str() {
-            "secret" => ValKind::Secret(SecretRef::Kubernetes { name: text(0)?, key: text(1)? }),
-            "external" => ValKind::Secret(SecretRef::External { reference: text(0)? }),
+            "secret" => ValKind::Secret(SecretRef::Kubernetes {
+                name: text(0)?,
+                key: text(1)?,
+            }),
+            "external" => ValKind::Secret(SecretRef::External {
+                reference: text(0)?,
+            }),
             "seconds" => ValKind::Int(formats::duration_seconds(&text(0)?)?),
             "env_list" => {
                 let map = values.first()?.as_map()?;
                 let mut list = Vec::new();
                 for (var, value) in map {
                     let mut item = IndexMap::new();
-                    item.insert("name".to_string(), Val::new(ValKind::Str(var.clone()), value.origin));
+                    item.insert(
+                        "name".to_string(),
+                        Val::new(ValKind::Str(var.clone()), value.origin),
+                    );
                     match &value.kind {
                         ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
                             let mut reference = IndexMap::new();
-                            reference.insert("name".to_string(), Val::new(ValKind::Str(name.clone()), value.origin));
-                            reference.insert("key".to_string(), Val::new(ValKind::Str(key.clone()), value.origin));
+                            reference.insert(
+                                "name".to_string(),
+                                Val::new(ValKind::Str(name.clone()), value.origin),
+                            );
+                            reference.insert(
+                                "key".to_string(),
+                                Val::new(ValKind::Str(key.clone()), value.origin),
+                            );
                             let mut from = IndexMap::new();
-                            from.insert("secretKeyRef".to_string(), Val::new(ValKind::Map(reference), value.origin));
-                            item.insert("valueFrom".to_string(), Val::new(ValKind::Map(from), value.origin));
+                            from.insert(
+                                "secretKeyRef".to_string(),
+                                Val::new(ValKind::Map(reference), value.origin),
+                            );
+                            item.insert(
+                                "valueFrom".to_string(),
+                                Val::new(ValKind::Map(from), value.origin),
+                            );
                         }
                         ValKind::Secret(SecretRef::External { reference }) => {
-                            item.insert("externalSecret".to_string(), Val::new(ValKind::Str(reference.clone()), value.origin));
+                            item.insert(
+                                "externalSecret".to_string(),
+                                Val::new(ValKind::Str(reference.clone()), value.origin),
+                            );
                         }
                         _ => {
                             let text = value.to_text().unwrap_or_default();
-                            item.insert("value".to_string(), Val::new(ValKind::Str(text), value.origin));
+                            item.insert(
+                                "value".to_string(),
+                                Val::new(ValKind::Str(text), value.origin),
+                            );
                         }
                     }
                     list.push(Val::new(ValKind::Map(item), value.origin));
@@ -458,11 +593,17 @@ impl<'a> Frame<'a> {
             ("env", env) => {
                 let (setting, rest) = rest.split_first()?;
                 if setting.name == "name" {
-                    (Val::new(ValKind::Str(context.env_name.to_string()), setting.span), rest)
+                    (
+                        Val::new(ValKind::Str(context.env_name.to_string()), setting.span),
+                        rest,
+                    )
                 } else if let Some(env) = env {
                     (env.get(&setting.name)?.clone(), rest)
                 } else {
-                    (self.field(&setting.name, Some(setting.span), context)?, rest)
+                    (
+                        self.field(&setting.name, Some(setting.span), context)?,
+                        rest,
+                    )
                 }
             }
             ("app", Some(_)) => {
@@ -501,24 +642,52 @@ fn child_type(ty: &Ty, key: &str) -> Ty {
 }
 
 fn check_range(value: &Val, ty: &Ty, span: Span, context: &mut Context<'_>) {
-    let (Some(number), Ty::Int { min, max } | Ty::Port { min, max }) = (value.as_int(), ty) else { return };
+    let (Some(number), Ty::Int { min, max } | Ty::Port { min, max }) = (value.as_int(), ty) else {
+        return;
+    };
     let mut problems = Problems::new();
-    crate::types::Checker { problems: &mut problems }.range(span, number, *min, *max, ty);
+    crate::types::Checker {
+        problems: &mut problems,
+    }
+    .range(span, number, *min, *max, ty);
     context.diagnostics.extend(problems.into_sorted());
 }
 
 fn missing_field(field: &crate::types::FieldSchema, context: &mut Context<'_>) {
     let Some((app, template, span)) = context.app else {
-        let diagnostic = Diagnostic::error(codes::MISSING_FIELD, format!("missing setting `{}`", field.name))
-            .at(context.env_span, format!("environment `{}` does not set `{}`", context.env_name, field.name))
-            .also(field.span, "declared here, in the `environment` schema")
-            .help(format!("set it in the environment or one it extends: {} = {}", field.name, field.ty.example()));
+        let diagnostic = Diagnostic::error(
+            codes::MISSING_FIELD,
+            format!("missing setting `{}`", field.name),
+        )
+        .at(
+            context.env_span,
+            format!(
+                "environment `{}` does not set `{}`",
+                context.env_name, field.name
+            ),
+        )
+        .also(field.span, "declared here, in the `environment` schema")
+        .help(format!(
+            "set it in the environment or one it extends: {} = {}",
+            field.name,
+            field.ty.example()
+        ));
         context.diagnostics.push(diagnostic);
         return;
     };
-    let diagnostic = Diagnostic::error(codes::MISSING_FIELD, format!("missing field `{}`", field.name))
-        .at(span, format!("app `{app}` does not set `{}`", field.name))
-        .also(field.span, format!("declared here, in template `{}`", field.owner))
-        .help(format!("set it in the app (template `{template}`): {} = {}", field.name, field.ty.example()));
+    let diagnostic = Diagnostic::error(
+        codes::MISSING_FIELD,
+        format!("missing field `{}`", field.name),
+    )
+    .at(span, format!("app `{app}` does not set `{}`", field.name))
+    .also(
+        field.span,
+        format!("declared here, in template `{}`", field.owner),
+    )
+    .help(format!(
+        "set it in the app (template `{template}`): {} = {}",
+        field.name,
+        field.ty.example()
+    ));
     context.diagnostics.push(diagnostic);
 }

@@ -40,7 +40,10 @@ pub struct Project {
 }
 
 /// Names close to `name` among `candidates`, for "did you mean".
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for candidate in candidates {
         let score = strsim::jaro_winkler(name, candidate);
@@ -72,25 +75,36 @@ pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
         let namespace_key = format!("{kind}:{}", name.name);
         if let Some((first, _)) = seen.get(&namespace_key) {
             problems.push(
-                Diagnostic::error(codes::DUPLICATE_DECLARATION, format!("duplicate {kind} `{}`", name.name))
-                    .at(name.span, format!("`{}` is declared again here", name.name))
-                    .also(*first, "first declared here")
-                    .help(format!("rename one of them or merge them: each {kind} name is declared once")),
+                Diagnostic::error(
+                    codes::DUPLICATE_DECLARATION,
+                    format!("duplicate {kind} `{}`", name.name),
+                )
+                .at(name.span, format!("`{}` is declared again here", name.name))
+                .also(*first, "first declared here")
+                .help(format!(
+                    "rename one of them or merge them: each {kind} name is declared once"
+                )),
             );
             continue;
         }
         seen.insert(namespace_key, (name.span, kind));
         match item {
             Item::Env(decl) => {
-                project.env_index.insert(decl.name.name.clone(), project.envs.len());
+                project
+                    .env_index
+                    .insert(decl.name.name.clone(), project.envs.len());
                 project.envs.push(decl);
             }
             Item::Template(decl) => {
-                project.template_index.insert(decl.name.name.clone(), project.templates.len());
+                project
+                    .template_index
+                    .insert(decl.name.name.clone(), project.templates.len());
                 project.templates.push(decl);
             }
             Item::App(decl) => {
-                project.app_index.insert(decl.name.name.clone(), project.apps.len());
+                project
+                    .app_index
+                    .insert(decl.name.name.clone(), project.apps.len());
                 project.apps.push(decl);
             }
         }
@@ -101,7 +115,11 @@ pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
     project.template_chains = (0..project.templates.len())
         .map(|index| template_chain(&project, index, problems))
         .collect();
-    project.app_templates = project.apps.iter().map(|app| app_template(&project, app, problems)).collect();
+    project.app_templates = project
+        .apps
+        .iter()
+        .map(|app| app_template(&project, app, problems))
+        .collect();
     project
 }
 
@@ -112,7 +130,11 @@ fn env_chain(project: &Project, index: usize, problems: &mut Problems) -> Vec<us
         |at| project.envs.get(at).and_then(|decl| decl.parent.as_ref()),
         |at| project.envs.get(at).map(|decl| &decl.name),
         |name| project.env_index.get(name).copied(),
-        &project.env_index.keys().map(String::as_str).collect::<Vec<_>>(),
+        &project
+            .env_index
+            .keys()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
         problems,
     )
 }
@@ -122,23 +144,30 @@ fn template_chain(project: &Project, index: usize, problems: &mut Problems) -> V
     let implicit_root = |at: usize| {
         let decl = project.templates.get(at)?;
         let is_special = decl.name.name == ROOT_TEMPLATE || decl.name.name == ENV_TEMPLATE;
-        (decl.parent.is_none() && !is_special).then_some(root).flatten()
+        (decl.parent.is_none() && !is_special)
+            .then_some(root)
+            .flatten()
     };
     let known: Vec<&str> = project.template_index.keys().map(String::as_str).collect();
     let mut chain_found = chain(
         index,
         "template",
-        |at| project.templates.get(at).and_then(|decl| decl.parent.as_ref()),
+        |at| {
+            project
+                .templates
+                .get(at)
+                .and_then(|decl| decl.parent.as_ref())
+        },
         |at| project.templates.get(at).map(|decl| &decl.name),
         |name| project.template_index.get(name).copied(),
         &known,
         problems,
     );
     // A chain that ends at a template without a parent continues at `app`.
-    if let Some(&first) = chain_found.first() {
-        if let Some(root) = implicit_root(first) {
-            chain_found.insert(0, root);
-        }
+    if let Some(&first) = chain_found.first()
+        && let Some(root) = implicit_root(first)
+    {
+        chain_found.insert(0, root);
     }
     chain_found
 }
@@ -161,10 +190,17 @@ fn chain<'a>(
         let Some(next) = lookup(&parent.name) else {
             if at == start {
                 let suggestion = did_you_mean(&parent.name, known.iter().copied());
-                let code = if kind == "environment" { codes::UNKNOWN_ENV } else { codes::UNKNOWN_TEMPLATE };
+                let code = if kind == "environment" {
+                    codes::UNKNOWN_ENV
+                } else {
+                    codes::UNKNOWN_TEMPLATE
+                };
                 problems.push(
                     Diagnostic::error(code, format!("unknown {kind} `{}`", parent.name))
-                        .at(parent.span, format!("no {kind} is called `{}`", parent.name))
+                        .at(
+                            parent.span,
+                            format!("no {kind} is called `{}`", parent.name),
+                        )
                         .help(unknown_name_help(kind, &parent.name, suggestion, known)),
                 );
             }
@@ -181,8 +217,13 @@ fn chain<'a>(
                     codes::CYCLIC_INHERITANCE,
                     format!("{kind} `{}` inherits from itself", parent.name),
                 )
-                .at(parent.span, format!("this closes the cycle {}", names.join(" -> ")))
-                .help(format!("remove one `extends` so that the {kind}s form a tree"));
+                .at(
+                    parent.span,
+                    format!("this closes the cycle {}", names.join(" -> ")),
+                )
+                .help(format!(
+                    "remove one `extends` so that the {kind}s form a tree"
+                ));
                 for &index in chain.iter().skip(1) {
                     if let Some(link) = parent_of(index) {
                         diagnostic = diagnostic.also(link.span, "part of the cycle");
@@ -195,9 +236,15 @@ fn chain<'a>(
         if chain.len() >= MAX_CHAIN {
             if at == start {
                 problems.push(
-                    Diagnostic::error(codes::INHERITANCE_TOO_DEEP, format!("{kind} inheritance is too deep"))
-                        .at(parent.span, format!("this chain is longer than {MAX_CHAIN} {kind}s"))
-                        .help("flatten the hierarchy"),
+                    Diagnostic::error(
+                        codes::INHERITANCE_TOO_DEEP,
+                        format!("{kind} inheritance is too deep"),
+                    )
+                    .at(
+                        parent.span,
+                        format!("this chain is longer than {MAX_CHAIN} {kind}s"),
+                    )
+                    .help("flatten the hierarchy"),
                 );
             }
             return Vec::new();
@@ -222,9 +269,12 @@ fn app_template(project: &Project, app: &AppDecl, problems: &mut Problems) -> Op
                 .collect();
             let suggestion = did_you_mean(name, known.iter().copied());
             problems.push(
-                Diagnostic::error(codes::UNKNOWN_TEMPLATE, format!("unknown template `{name}`"))
-                    .at(app.template.span, format!("no template is called `{name}`"))
-                    .help(unknown_name_help("template", name, suggestion, &known)),
+                Diagnostic::error(
+                    codes::UNKNOWN_TEMPLATE,
+                    format!("unknown template `{name}`"),
+                )
+                .at(app.template.span, format!("no template is called `{name}`"))
+                .help(unknown_name_help("template", name, suggestion, &known)),
             );
             None
         }

@@ -201,8 +201,8 @@ pub enum ExprKind {
     Str(Vec<StrPart>),
     /// An integer.
     Int(i64),
-    /// A decimal number.
-    Float(f64),
+    /// A decimal number, and its text as written (`1.10`).
+    Float(f64, String),
     /// A number with a unit, as written (`512Mi`, `250m`, `30s`).
     Unit {
         /// The numeric part as written.
@@ -250,7 +250,9 @@ pub enum StrPart {
 impl Expr {
     /// The string's text when it has no interpolation.
     pub fn as_plain_str(&self) -> Option<String> {
-        let ExprKind::Str(parts) = &self.kind else { return None };
+        let ExprKind::Str(parts) = &self.kind else {
+            return None;
+        };
         let mut text = String::new();
         for part in parts {
             match part {
@@ -266,7 +268,7 @@ impl Expr {
         match &self.kind {
             ExprKind::Str(_) => "a string",
             ExprKind::Int(_) => "an integer",
-            ExprKind::Float(_) => "a number",
+            ExprKind::Float(..) => "a number",
             ExprKind::Unit { .. } => "a number with a unit",
             ExprKind::Bool(_) => "a boolean",
             ExprKind::Null => "null",

@@ -7,7 +7,7 @@ use pest::error::InputLocation;
 use pest::iterators::Pair;
 
 use super::ast::{
-    AppDecl, Arg, Block, EnvDecl, Entry, Expr, ExprKind, FieldDecl, File, Ident, Item, Key,
+    AppDecl, Arg, Block, Entry, EnvDecl, Expr, ExprKind, FieldDecl, File, Ident, Item, Key,
     Override, StrPart, TemplateDecl, TypeExpr, TypeExprKind,
 };
 use super::split::split;
@@ -31,8 +31,14 @@ pub fn parse_file(file: FileId, text: &str, problems: &mut Problems) -> File {
             );
             continue;
         }
-        let Some(source) = text.get(chunk.start..chunk.end) else { continue };
-        let lowerer = Lowerer { file, offset: chunk.start, problems: &mut *problems };
+        let Some(source) = text.get(chunk.start..chunk.end) else {
+            continue;
+        };
+        let lowerer = Lowerer {
+            file,
+            offset: chunk.start,
+            problems: &mut *problems,
+        };
         match EhpParser::parse(Rule::item_only, source) {
             Ok(mut pairs) => {
                 let item = pairs.next().and_then(|pair| pair.into_inner().next());
@@ -44,10 +50,16 @@ pub fn parse_file(file: FileId, text: &str, problems: &mut Problems) -> File {
                 // Parse the broken chunk again with pest's token tracking on, to name the
                 // tokens it expected; the fast path above runs without it.
                 pest::set_error_detail(true);
-                let error = EhpParser::parse(Rule::item_only, source).err().unwrap_or(error);
+                let error = EhpParser::parse(Rule::item_only, source)
+                    .err()
+                    .unwrap_or(error);
                 pest::set_error_detail(false);
                 let diagnostic = syntax_error(&error, file, chunk.start, source, chunk.unclosed);
-                problems.push(diagnostic.also(span.to(span), "in this declaration").into_primary_only());
+                problems.push(
+                    diagnostic
+                        .also(span.to(span), "in this declaration")
+                        .into_primary_only(),
+                );
             }
         }
     }
@@ -72,35 +84,66 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::item | Rule::env_decl | Rule::template_decl | Rule::app_decl | Rule::abstract_kw => {
             "a declaration (`env`, `template` or `app`)"
         }
-        Rule::entry | Rule::key_path | Rule::key | Rule::app_member | Rule::template_member => "a field",
+        Rule::entry | Rule::key_path | Rule::key | Rule::app_member | Rule::template_member => {
+            "a field"
+        }
         Rule::field_decl => "a field declaration (`name: type`)",
         Rule::env_override => "an override (`in ENV { ... }`)",
         Rule::values_block => "a `values { ... }` block",
-        Rule::expr | Rule::string | Rule::plain_string | Rule::triple_string | Rule::number
-        | Rule::unit_number | Rule::boolean | Rule::null | Rule::list | Rule::call | Rule::reference
+        Rule::expr
+        | Rule::string
+        | Rule::plain_string
+        | Rule::triple_string
+        | Rule::number
+        | Rule::unit_number
+        | Rule::boolean
+        | Rule::null
+        | Rule::list
+        | Rule::call
+        | Rule::reference
         | Rule::arg => "a value",
         Rule::block | Rule::template_body | Rule::app_body => "`{`",
         Rule::name => "a name",
-        Rule::type_expr | Rule::type_atom | Rule::list_type | Rule::map_type | Rule::record_type
-        | Rule::enum_type | Rule::range_type | Rule::named_type => "a type",
+        Rule::type_expr
+        | Rule::type_atom
+        | Rule::list_type
+        | Rule::map_type
+        | Rule::record_type
+        | Rule::enum_type
+        | Rule::range_type
+        | Rule::named_type => "a type",
         Rule::range_bound => "a whole number",
         Rule::optional => "`?`",
         Rule::extends => "`extends`",
         Rule::EOI => "the end of the declaration",
         Rule::interp => "`${...}`",
         Rule::escape => "an escape",
-        Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => "a keyword",
+        Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+            "a keyword"
+        }
         Rule::extends_kw => "`extends`",
-        Rule::doc | Rule::plain_text | Rule::triple_text | Rule::file | Rule::item_only
-        | Rule::WHITESPACE | Rule::COMMENT | Rule::ident_char | Rule::sep => return None,
+        Rule::doc
+        | Rule::plain_text
+        | Rule::triple_text
+        | Rule::file
+        | Rule::item_only
+        | Rule::WHITESPACE
+        | Rule::COMMENT
+        | Rule::ident_char
+        | Rule::sep => return None,
     })
 }
 
 fn describe_found(source: &str, position: usize) -> String {
     let rest = source.get(position..).unwrap_or("");
-    let Some(first) = rest.chars().next() else { return "the end of the declaration".into() };
+    let Some(first) = rest.chars().next() else {
+        return "the end of the declaration".into();
+    };
     if first.is_alphanumeric() || first == '_' {
-        let word: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-').collect();
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
         format!("`{word}`")
     } else if first == '\n' || first == '\r' {
         "the end of the line".into()
@@ -136,19 +179,30 @@ fn syntax_error(
     let found = describe_found(source, position);
     let mut expected: Vec<String> = Vec::new();
     if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
-        expected.extend(positives.iter().filter_map(|rule| rule_words(*rule)).map(String::from));
+        expected.extend(
+            positives
+                .iter()
+                .filter_map(|rule| rule_words(*rule))
+                .map(String::from),
+        );
     }
     if let Some(attempts) = error.parse_attempts() {
         for token in attempts.expected_tokens() {
             let token = token.to_string();
             {
-                if ["=", ":", "{", "}", "[", "]", "(", ")", ",", "\"", "..", "extends", "in", "values"]
-                    .contains(&token.as_str())
+                if [
+                    "=", ":", "{", "}", "[", "]", "(", ")", ",", "\"", "..", "extends", "in",
+                    "values",
+                ]
+                .contains(&token.as_str())
                 {
                     expected.push(format!("`{token}`"));
                 }
             }
         }
+    }
+    if expected.iter().any(|word| word == "a value") {
+        expected.retain(|word| !["`\"`", "`[`", "`{`", "`(`"].contains(&word.as_str()));
     }
     let at_end = position >= source.trim_end().len();
     let span_end = source
@@ -158,7 +212,10 @@ fn syntax_error(
     let span = Span::new(file, offset + position, offset + span_end);
     if unclosed && at_end {
         return Diagnostic::error(codes::UNCLOSED_BLOCK, "unclosed block")
-            .at(Span::new(file, offset + position, offset + position), "the declaration ends here, with a block still open")
+            .at(
+                Span::new(file, offset + position, offset + position),
+                "the declaration ends here, with a block still open",
+            )
             .help("add the missing `}` (or `]`) so the declaration ends before the next one");
     }
     let expected = join_alternatives(expected);
@@ -190,26 +247,39 @@ struct Lowerer<'p> {
 impl Lowerer<'_> {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let span = pair.as_span();
-        Span::new(self.file, self.offset + span.start(), self.offset + span.end())
+        Span::new(
+            self.file,
+            self.offset + span.start(),
+            self.offset + span.end(),
+        )
     }
 
     /// Reports a pair shape the grammar should never produce.
     fn internal(&mut self, pair: &Pair<'_, Rule>) {
         let span = self.span(pair);
         self.problems.push(
-            Diagnostic::error(codes::SYNTAX, format!("unexpected syntax node `{:?}`", pair.as_rule()))
-                .at(span, "the parser produced a shape ehp does not understand")
-                .help(INTERNAL_ERROR),
+            Diagnostic::error(
+                codes::SYNTAX,
+                format!("unexpected syntax node `{:?}`", pair.as_rule()),
+            )
+            .at(span, "the parser produced a shape ehp does not understand")
+            .help(INTERNAL_ERROR),
         );
     }
 
     fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
-        Ident { name: pair.as_str().to_string(), span: self.span(pair) }
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(pair),
+        }
     }
 
     fn doc(pair: &Pair<'_, Rule>) -> String {
         let text = pair.as_str().trim_start_matches("///");
-        text.strip_prefix(' ').unwrap_or(text).trim_end().to_string()
+        text.strip_prefix(' ')
+            .unwrap_or(text)
+            .trim_end()
+            .to_string()
     }
 
     fn item(mut self, pair: Pair<'_, Rule>) -> Option<Item> {
@@ -220,7 +290,8 @@ impl Lowerer<'_> {
                 Rule::env_decl => return self.env_decl(inner, docs).map(Item::Env),
                 Rule::template_decl => return self.template_decl(inner, docs).map(Item::Template),
                 Rule::app_decl => return self.app_decl(inner, docs).map(Item::App),
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {}
+                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+                }
                 _ => self.internal(&inner),
             }
         }
@@ -236,15 +307,25 @@ impl Lowerer<'_> {
                 Rule::name => name = Some(self.ident(&inner)),
                 Rule::extends => parent = self.extends(inner),
                 Rule::block => body = self.block(inner),
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {}
+                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+                }
                 _ => self.internal(&inner),
             }
         }
-        Some(EnvDecl { docs, is_abstract, name: name?, parent, body: body?, span })
+        Some(EnvDecl {
+            docs,
+            is_abstract,
+            name: name?,
+            parent,
+            body: body?,
+            span,
+        })
     }
 
     fn extends(&mut self, pair: Pair<'_, Rule>) -> Option<Ident> {
-        let inner = pair.into_inner().find(|inner| inner.as_rule() == Rule::name)?;
+        let inner = pair
+            .into_inner()
+            .find(|inner| inner.as_rule() == Rule::name)?;
         Some(self.ident(&inner))
     }
 
@@ -252,7 +333,10 @@ impl Lowerer<'_> {
         let span = self.span(&pair);
         let mut decl = TemplateDecl {
             docs,
-            name: Ident { name: String::new(), span },
+            name: Ident {
+                name: String::new(),
+                span,
+            },
             parent: None,
             fields: Vec::new(),
             defaults: Vec::new(),
@@ -268,7 +352,8 @@ impl Lowerer<'_> {
                         self.template_member(member, &mut decl);
                     }
                 }
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {}
+                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+                }
                 _ => self.internal(&inner),
             }
         }
@@ -287,10 +372,13 @@ impl Lowerer<'_> {
                         .and_then(|block| self.block(block));
                     if let (Some(previous), Some(block)) = (&decl.values, &block) {
                         self.problems.push(
-                            Diagnostic::error(codes::DUPLICATE_KEY, "a template has two `values` blocks")
-                                .at(block.span, "second `values` block")
-                                .also(previous.span, "first `values` block")
-                                .help("merge the two blocks into one"),
+                            Diagnostic::error(
+                                codes::DUPLICATE_KEY,
+                                "a template has two `values` blocks",
+                            )
+                            .at(block.span, "second `values` block")
+                            .also(previous.span, "first `values` block")
+                            .help("merge the two blocks into one"),
                         );
                     } else {
                         decl.values = block;
@@ -306,7 +394,8 @@ impl Lowerer<'_> {
                         decl.defaults.push(entry);
                     }
                 }
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {}
+                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+                }
                 _ => self.internal(&inner),
             }
         }
@@ -327,7 +416,8 @@ impl Lowerer<'_> {
                             match part.as_rule() {
                                 Rule::doc => member_docs.push(Self::doc(&part)),
                                 Rule::entry => {
-                                    entries.extend(self.entry(part, std::mem::take(&mut member_docs)));
+                                    entries
+                                        .extend(self.entry(part, std::mem::take(&mut member_docs)));
                                 }
                                 Rule::env_override => overrides.extend(self.env_override(part)),
                                 _ => self.internal(&part),
@@ -335,14 +425,22 @@ impl Lowerer<'_> {
                         }
                     }
                 }
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {}
+                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+                }
                 _ => self.internal(&inner),
             }
         }
         let mut names = names.into_iter();
         let name = names.next()?;
         let template = names.next()?;
-        Some(AppDecl { docs, name, template, entries, overrides, span })
+        Some(AppDecl {
+            docs,
+            name,
+            template,
+            entries,
+            overrides,
+            span,
+        })
     }
 
     fn env_override(&mut self, pair: Pair<'_, Rule>) -> Option<Override> {
@@ -353,11 +451,16 @@ impl Lowerer<'_> {
             match inner.as_rule() {
                 Rule::name => envs.push(self.ident(&inner)),
                 Rule::block => body = self.block(inner),
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {}
+                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+                }
                 _ => self.internal(&inner),
             }
         }
-        Some(Override { envs, body: body?, span })
+        Some(Override {
+            envs,
+            body: body?,
+            span,
+        })
     }
 
     fn block(&mut self, pair: Pair<'_, Rule>) -> Option<Block> {
@@ -368,7 +471,8 @@ impl Lowerer<'_> {
             match inner.as_rule() {
                 Rule::doc => docs.push(Self::doc(&inner)),
                 Rule::entry => entries.extend(self.entry(inner, std::mem::take(&mut docs))),
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {}
+                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+                }
                 _ => self.internal(&inner),
             }
         }
@@ -389,20 +493,32 @@ impl Lowerer<'_> {
                 Rule::expr => value = self.expr(inner),
                 Rule::block => {
                     let block_span = self.span(&inner);
-                    value = self.block(inner).map(|block| Expr { kind: ExprKind::Block(block), span: block_span });
+                    value = self.block(inner).map(|block| Expr {
+                        kind: ExprKind::Block(block),
+                        span: block_span,
+                    });
                 }
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {}
+                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+                }
                 _ => self.internal(&inner),
             }
         }
-        Some(Entry { docs, path, value: value?, span })
+        Some(Entry {
+            docs,
+            path,
+            value: value?,
+            span,
+        })
     }
 
     fn key(&mut self, pair: Pair<'_, Rule>) -> Option<Key> {
         let span = self.span(&pair);
         let inner = pair.into_inner().next()?;
         match inner.as_rule() {
-            Rule::name => Some(Key { name: inner.as_str().to_string(), span }),
+            Rule::name => Some(Key {
+                name: inner.as_str().to_string(),
+                span,
+            }),
             Rule::string => {
                 let expr = self.string(inner)?;
                 match expr.as_plain_str() {
@@ -432,11 +548,18 @@ impl Lowerer<'_> {
                 Rule::key => name = self.key(inner),
                 Rule::type_expr => ty = self.type_expr(inner),
                 Rule::expr => default = self.expr(inner),
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {}
+                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+                }
                 _ => self.internal(&inner),
             }
         }
-        Some(FieldDecl { docs, name: name?, ty: ty?, default, span })
+        Some(FieldDecl {
+            docs,
+            name: name?,
+            ty: ty?,
+            default,
+            span,
+        })
     }
 
     fn type_expr(&mut self, pair: Pair<'_, Rule>) -> Option<TypeExpr> {
@@ -446,12 +569,22 @@ impl Lowerer<'_> {
         for inner in pair.into_inner() {
             match inner.as_rule() {
                 Rule::optional => optional = true,
-                Rule::type_atom => kind = inner.into_inner().next().and_then(|atom| self.type_atom(atom)),
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {}
+                Rule::type_atom => {
+                    kind = inner
+                        .into_inner()
+                        .next()
+                        .and_then(|atom| self.type_atom(atom));
+                }
+                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+                }
                 _ => self.internal(&inner),
             }
         }
-        Some(TypeExpr { kind: kind?, optional, span })
+        Some(TypeExpr {
+            kind: kind?,
+            optional,
+            span,
+        })
     }
 
     fn type_atom(&mut self, pair: Pair<'_, Rule>) -> Option<TypeExprKind> {
@@ -474,9 +607,15 @@ impl Lowerer<'_> {
                 for inner in pair.into_inner() {
                     match inner.as_rule() {
                         Rule::doc => docs.push(Self::doc(&inner)),
-                        Rule::field_decl => fields.extend(self.field_decl(inner, std::mem::take(&mut docs))),
-                        Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {}
-                _ => self.internal(&inner),
+                        Rule::field_decl => {
+                            fields.extend(self.field_decl(inner, std::mem::take(&mut docs)));
+                        }
+                        Rule::env_kw
+                        | Rule::template_kw
+                        | Rule::app_kw
+                        | Rule::values_kw
+                        | Rule::in_kw => {}
+                        _ => self.internal(&inner),
                     }
                 }
                 Some(TypeExprKind::Record(fields))
@@ -486,7 +625,10 @@ impl Lowerer<'_> {
                 for inner in pair.into_inner() {
                     let span = self.span(&inner);
                     let expr = self.plain_string(inner)?;
-                    variants.push(Key { name: expr.as_plain_str().unwrap_or_default(), span });
+                    variants.push(Key {
+                        name: expr.as_plain_str().unwrap_or_default(),
+                        span,
+                    });
                 }
                 Some(TypeExprKind::Enum(variants))
             }
@@ -502,8 +644,12 @@ impl Lowerer<'_> {
                             let position = inner.as_span().start() - pair_start;
                             bounds.push((position, self.integer(&inner)));
                         }
-                        Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {}
-                _ => self.internal(&inner),
+                        Rule::env_kw
+                        | Rule::template_kw
+                        | Rule::app_kw
+                        | Rule::values_kw
+                        | Rule::in_kw => {}
+                        _ => self.internal(&inner),
                     }
                 }
                 let dots = text.find("..").unwrap_or(0);
@@ -516,7 +662,11 @@ impl Lowerer<'_> {
                         max = value;
                     }
                 }
-                Some(TypeExprKind::Range { base: base?, min, max })
+                Some(TypeExprKind::Range {
+                    base: base?,
+                    min,
+                    max,
+                })
             }
             _ => {
                 self.internal(&pair);
@@ -548,16 +698,21 @@ impl Lowerer<'_> {
             Rule::number => {
                 let text = inner.as_str();
                 if text.contains('.') {
-                    ExprKind::Float(text.parse().unwrap_or(0.0))
+                    ExprKind::Float(text.parse().unwrap_or(0.0), text.to_string())
                 } else {
                     ExprKind::Int(self.integer(&inner)?)
                 }
             }
             Rule::unit_number => {
                 let text = inner.as_str();
-                let split_at = text.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(text.len());
+                let split_at = text
+                    .find(|c: char| c.is_ascii_alphabetic())
+                    .unwrap_or(text.len());
                 let (number, unit) = text.split_at(split_at);
-                ExprKind::Unit { number: number.to_string(), unit: unit.to_string() }
+                ExprKind::Unit {
+                    number: number.to_string(),
+                    unit: unit.to_string(),
+                }
             }
             Rule::boolean => ExprKind::Bool(inner.as_str() == "true"),
             Rule::null => ExprKind::Null,
@@ -584,7 +739,10 @@ impl Lowerer<'_> {
                         }
                     }
                     if let Some(value) = value {
-                        args.push(Arg { name: arg_name, value });
+                        args.push(Arg {
+                            name: arg_name,
+                            value,
+                        });
                     }
                 }
                 ExprKind::Call { name, args }
@@ -609,7 +767,10 @@ impl Lowerer<'_> {
             Rule::triple_string => {
                 let span = self.span(&inner);
                 let parts = self.string_parts(inner);
-                Some(Expr { kind: ExprKind::Str(dedent(parts)), span })
+                Some(Expr {
+                    kind: ExprKind::Str(dedent(parts)),
+                    span,
+                })
             }
             _ => {
                 self.internal(&inner);
@@ -621,7 +782,10 @@ impl Lowerer<'_> {
     fn plain_string(&mut self, pair: Pair<'_, Rule>) -> Option<Expr> {
         let span = self.span(&pair);
         let parts = self.string_parts(pair);
-        Some(Expr { kind: ExprKind::Str(parts), span })
+        Some(Expr {
+            kind: ExprKind::Str(parts),
+            span,
+        })
     }
 
     fn string_parts(&mut self, pair: Pair<'_, Rule>) -> Vec<StrPart> {
@@ -658,10 +822,14 @@ impl Lowerer<'_> {
                 }
                 Rule::interp => {
                     let span = self.span(&inner);
-                    let path = inner.into_inner().next().map(|reference| self.reference(reference));
+                    let path = inner
+                        .into_inner()
+                        .next()
+                        .map(|reference| self.reference(reference));
                     parts.push(StrPart::Interp(path.unwrap_or_default(), span));
                 }
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {}
+                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+                }
                 _ => self.internal(&inner),
             }
         }
@@ -686,17 +854,22 @@ fn dedent(parts: Vec<StrPart>) -> Vec<StrPart> {
         .map(|line| line.len() - line.trim_start_matches([' ', '\t']).len())
         .min()
         .unwrap_or(0);
-    let last_line_blank = whole.rsplit('\n').next().is_some_and(|line| line.trim().is_empty());
+    let last_line_blank = whole
+        .rsplit('\n')
+        .next()
+        .is_some_and(|line| line.trim().is_empty());
     let count = parts.len();
     let mut result = Vec::with_capacity(count);
     for (index, part) in parts.into_iter().enumerate() {
         match part {
             StrPart::Text(text) => {
                 let mut text = text;
-                if index == 0 {
-                    if let Some(stripped) = text.strip_prefix('\n').or_else(|| text.strip_prefix("\r\n")) {
-                        text = stripped.to_string();
-                    }
+                if index == 0
+                    && let Some(stripped) = text
+                        .strip_prefix('\n')
+                        .or_else(|| text.strip_prefix("\r\n"))
+                {
+                    text = stripped.to_string();
                 }
                 let mut out = String::new();
                 for (line_index, line) in text.split('\n').enumerate() {
@@ -743,7 +916,9 @@ mod tests {
         );
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         assert_eq!(file.items.len(), 3);
-        let Some(Item::App(app)) = file.items.get(2) else { panic!("third item is an app") };
+        let Some(Item::App(app)) = file.items.get(2) else {
+            panic!("third item is an app")
+        };
         assert_eq!(app.overrides.first().map(|o| o.envs.len()), Some(2));
     }
 
@@ -752,20 +927,32 @@ mod tests {
         let (file, diagnostics) = parse("env a { x = }\napp b: t { y = 1 }\napp c: t { z 2 }\n");
         assert_eq!(file.items.len(), 1);
         assert_eq!(diagnostics.len(), 2);
-        assert!(diagnostics.iter().all(|d| d.code == codes::SYNTAX), "{diagnostics:?}");
+        assert!(
+            diagnostics.iter().all(|d| d.code == codes::SYNTAX),
+            "{diagnostics:?}"
+        );
     }
 
     #[test]
     fn triple_strings_are_dedented() {
         let (file, _) = parse("app a: t { f = \"\"\"\n    line 1\n      line 2\n    \"\"\" }");
-        let Some(Item::App(app)) = file.items.first() else { panic!("an app") };
-        let text = app.entries.first().and_then(|entry| entry.value.as_plain_str());
+        let Some(Item::App(app)) = file.items.first() else {
+            panic!("an app")
+        };
+        let text = app
+            .entries
+            .first()
+            .and_then(|entry| entry.value.as_plain_str());
         assert_eq!(text.as_deref(), Some("line 1\n  line 2\n"));
     }
 
     #[test]
     fn ten_thousand_nested_braces_give_a_diagnostic() {
-        let text = format!("env a {{ x = {}{} }}", "[".repeat(10_000), "]".repeat(10_000));
+        let text = format!(
+            "env a {{ x = {}{} }}",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
         let (_, diagnostics) = parse(&text);
         assert_eq!(diagnostics.first().map(|d| d.code), Some(codes::TOO_DEEP));
     }

@@ -21,7 +21,9 @@ fn starts_item(line: &str) -> bool {
     ["env", "template", "app"].iter().any(|keyword| {
         rest.strip_prefix(keyword).is_some_and(|after| {
             after.starts_with([' ', '\t'])
-                && after.trim_start().starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && after
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         })
     })
 }
@@ -103,13 +105,18 @@ fn skip_line(bytes: &[u8], mut index: usize) -> usize {
 /// Skips a `"..."` or `"""..."""` string starting at `index`; stops at the end of the line for
 /// an unterminated plain string.
 fn skip_string(bytes: &[u8], index: usize) -> usize {
-    let triple = bytes.get(index..).is_some_and(|rest| rest.starts_with(b"\"\"\""));
+    let triple = bytes
+        .get(index..)
+        .is_some_and(|rest| rest.starts_with(b"\"\"\""));
     let mut position = index + if triple { 3 } else { 1 };
     while let Some(&byte) = bytes.get(position) {
         match byte {
             b'\\' => position += 2,
             b'"' if !triple => return position + 1,
-            b'"' if bytes.get(position..).is_some_and(|rest| rest.starts_with(b"\"\"\"")) => {
+            b'"' if bytes
+                .get(position..)
+                .is_some_and(|rest| rest.starts_with(b"\"\"\"")) =>
+            {
                 return position + 3;
             }
             b'\n' if !triple => return position,
@@ -124,13 +131,19 @@ mod tests {
     use super::*;
 
     fn texts(source: &str) -> Vec<&str> {
-        split(source).iter().map(|chunk| &source[chunk.start..chunk.end]).collect()
+        split(source)
+            .iter()
+            .map(|chunk| &source[chunk.start..chunk.end])
+            .collect()
     }
 
     #[test]
     fn splits_items_and_keeps_doc_comments() {
         let source = "// c\n/// doc\nenv a { x = \"}\" }\n\napp b: t {\n  y = 1\n}\n";
-        assert_eq!(texts(source), vec!["/// doc\nenv a { x = \"}\" }", "app b: t {\n  y = 1\n}"]);
+        assert_eq!(
+            texts(source),
+            vec!["/// doc\nenv a { x = \"}\" }", "app b: t {\n  y = 1\n}"]
+        );
     }
 
     #[test]

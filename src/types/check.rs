@@ -32,7 +32,9 @@ impl Checker<'_> {
         let mut seen: IndexMap<String, Span> = IndexMap::new();
         for entry in entries {
             self.duplicate_key(entry, &mut seen);
-            let Some(first) = entry.path.first() else { continue };
+            let Some(first) = entry.path.first() else {
+                continue;
+            };
             let Some(field) = schema.get(&first.name) else {
                 self.unknown_field(first, schema);
                 continue;
@@ -71,13 +73,23 @@ impl Checker<'_> {
             }
         };
         self.problems.push(
-            Diagnostic::error(codes::UNKNOWN_FIELD, format!("unknown field `{}`", key.name))
-                .at(key.span, "not a field of this block")
-                .help(help),
+            Diagnostic::error(
+                codes::UNKNOWN_FIELD,
+                format!("unknown field `{}`", key.name),
+            )
+            .at(key.span, format!("not a field of {}", schema.label))
+            .help(help),
         );
     }
 
-    fn path_value(&mut self, rest: &[Key], value: &Expr, ty: &Ty, optional: bool, scope: Scope<'_>) {
+    fn path_value(
+        &mut self,
+        rest: &[Key],
+        value: &Expr,
+        ty: &Ty,
+        optional: bool,
+        scope: Scope<'_>,
+    ) {
         let Some((next, after)) = rest.split_first() else {
             self.expr(value, ty, optional, scope);
             return;
@@ -94,9 +106,12 @@ impl Checker<'_> {
             Ty::Any => self.path_value(after, value, &Ty::Any, true, scope),
             other => {
                 self.problems.push(
-                    Diagnostic::error(codes::TYPE_MISMATCH, format!("a {other} has no field `{}`", next.name))
-                        .at(next.span, format!("`{}` is inside a {other}", next.name))
-                        .help("only blocks have fields; remove the dotted part"),
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("a {other} has no field `{}`", next.name),
+                    )
+                    .at(next.span, format!("`{}` is inside a {other}", next.name))
+                    .help("only blocks have fields; remove the dotted part"),
                 );
             }
         }
@@ -104,9 +119,15 @@ impl Checker<'_> {
 
     fn mismatch(&mut self, expr: &Expr, expected: &Ty, found: &str, help: String) {
         self.problems.push(
-            Diagnostic::error(codes::TYPE_MISMATCH, format!("expected {expected}, found {found}"))
-                .at(expr.span, format!("this is {found}, not {}", article(expected)))
-                .help(help),
+            Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("expected {expected}, found {found}"),
+            )
+            .at(
+                expr.span,
+                format!("this is {found}, not {}", article(expected)),
+            )
+            .help(help),
         );
     }
 
@@ -124,35 +145,53 @@ impl Checker<'_> {
             ExprKind::Null => {
                 if !optional && *ty != Ty::Any {
                     self.problems.push(
-                        Diagnostic::error(codes::TYPE_MISMATCH, format!("expected {ty}, found null"))
-                            .at(expr.span, "`null` unsets a value, and this one is required")
-                            .help(format!("write a {ty}, such as {}", ty.example())),
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!("expected {ty}, found null"),
+                        )
+                        .at(expr.span, "`null` unsets a value, and this one is required")
+                        .help(format!("write a {ty}, such as {}", ty.example())),
                     );
                 }
             }
             ExprKind::Ref(path) => {
-                if let Some(found) = self.reference(path, scope) {
-                    if !found.fits(ty) {
-                        self.mismatch(expr, ty, &format!("a reference to a {found}"), format!("refer to a {ty}, or write one such as {}", ty.example()));
-                    }
+                if let Some(found) = self.reference(path, scope)
+                    && !found.fits(ty)
+                {
+                    self.mismatch(
+                        expr,
+                        ty,
+                        &format!("a reference to a {found}"),
+                        format!("refer to a {ty}, or write one such as {}", ty.example()),
+                    );
                 }
             }
             ExprKind::Call { name, args } => {
                 let found = self.call(name, args, scope);
-                if let Some(found) = found {
-                    if !found.fits(ty) {
-                        self.mismatch(expr, ty, &format!("a call returning {found}"), format!("write a {ty} such as {}", ty.example()));
-                    }
+                if let Some(found) = found
+                    && !found.fits(ty)
+                {
+                    self.mismatch(
+                        expr,
+                        ty,
+                        &format!("a call returning {found}"),
+                        format!("write a {ty} such as {}", ty.example()),
+                    );
                 }
             }
             ExprKind::Str(parts) => self.string(expr, parts, ty, scope),
             ExprKind::Int(number) => self.int(expr, *number, ty),
-            ExprKind::Float(_) => match ty {
+            ExprKind::Float(_, text) => match ty {
                 Ty::Number | Ty::Cpu | Ty::Any => {}
                 _ if ty.is_stringish() || *ty == Ty::Var => {
-                    self.mismatch(expr, ty, "a number", "quote it, so it stays text: Helm would read 1.10 as the number 1.1".into());
+                    self.mismatch(expr, ty, "a number", format!("quote it, so it stays text: \"{text}\" (unquoted, Helm would read a number)"));
                 }
-                _ => self.mismatch(expr, ty, "a number", format!("write a {ty} such as {}", ty.example())),
+                _ => self.mismatch(
+                    expr,
+                    ty,
+                    "a number",
+                    format!("write a {ty} such as {}", ty.example()),
+                ),
             },
             ExprKind::Unit { number, unit } => self.unit(expr, number, unit, ty),
             ExprKind::Bool(_) => {
@@ -166,9 +205,18 @@ impl Checker<'_> {
                 }
             }
             ExprKind::List(items) => match ty {
-                Ty::List(inner) => items.iter().for_each(|item| self.expr(item, inner, false, scope)),
-                Ty::Any => items.iter().for_each(|item| self.expr(item, &Ty::Any, true, scope)),
-                _ => self.mismatch(expr, ty, "a list", format!("write a single {ty} such as {}", ty.example())),
+                Ty::List(inner) => items
+                    .iter()
+                    .for_each(|item| self.expr(item, inner, false, scope)),
+                Ty::Any => items
+                    .iter()
+                    .for_each(|item| self.expr(item, &Ty::Any, true, scope)),
+                _ => self.mismatch(
+                    expr,
+                    ty,
+                    "a list",
+                    format!("write a single {ty} such as {}", ty.example()),
+                ),
             },
             ExprKind::Block(block) => match ty {
                 Ty::Record(schema) => self.entries(&block.entries, schema, scope),
@@ -189,7 +237,12 @@ impl Checker<'_> {
                         self.expr(&entry.value, &Ty::Any, true, scope);
                     }
                 }
-                _ => self.mismatch(expr, ty, "a block", format!("write a single {ty} such as {}", ty.example())),
+                _ => self.mismatch(
+                    expr,
+                    ty,
+                    "a block",
+                    format!("write a single {ty} such as {}", ty.example()),
+                ),
             },
         }
     }
@@ -209,16 +262,21 @@ impl Checker<'_> {
 
     fn string(&mut self, expr: &Expr, parts: &[StrPart], ty: &Ty, scope: Scope<'_>) {
         for part in parts {
-            if let StrPart::Interp(path, span) = part {
-                if let Some(found) = self.reference(path, scope) {
-                    if matches!(found, Ty::List(_) | Ty::Map(_) | Ty::Record(_) | Ty::Secret | Ty::Var) {
-                        self.problems.push(
-                            Diagnostic::error(codes::TYPE_MISMATCH, format!("cannot put a {found} into a string"))
-                                .at(*span, format!("this is a {found}"))
-                                .help("interpolate a single value such as a string or a number"),
-                        );
-                    }
-                }
+            if let StrPart::Interp(path, span) = part
+                && let Some(found) = self.reference(path, scope)
+                && matches!(
+                    found,
+                    Ty::List(_) | Ty::Map(_) | Ty::Record(_) | Ty::Secret | Ty::Var
+                )
+            {
+                self.problems.push(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("cannot put a {found} into a string"),
+                    )
+                    .at(*span, format!("this is a {found}"))
+                    .help("interpolate a single value such as a string or a number"),
+                );
             }
         }
         let plain = expr.as_plain_str();
@@ -243,18 +301,21 @@ impl Checker<'_> {
                 );
             }
             Ty::Enum(variants) => {
-                if let Some(text) = plain {
-                    if !variants.contains(&text) {
-                        let help = match did_you_mean(&text, variants.iter().map(String::as_str)) {
-                            Some(close) => format!("did you mean \"{close}\"?"),
-                            None => format!("write one of {ty}"),
-                        };
-                        self.problems.push(
-                            Diagnostic::error(codes::TYPE_MISMATCH, format!("\"{text}\" is not one of {ty}"))
-                                .at(expr.span, "not an allowed value")
-                                .help(help),
-                        );
-                    }
+                if let Some(text) = plain
+                    && !variants.contains(&text)
+                {
+                    let help = match did_you_mean(&text, variants.iter().map(String::as_str)) {
+                        Some(close) => format!("did you mean \"{close}\"?"),
+                        None => format!("write one of {ty}"),
+                    };
+                    self.problems.push(
+                        Diagnostic::error(
+                            codes::TYPE_MISMATCH,
+                            format!("\"{text}\" is not one of {ty}"),
+                        )
+                        .at(expr.span, "not an allowed value")
+                        .help(help),
+                    );
                 }
             }
             _ if ty.is_stringish() || matches!(ty, Ty::Any | Ty::Var) => {
@@ -264,14 +325,21 @@ impl Checker<'_> {
             }
             Ty::Memory | Ty::Cpu | Ty::Duration | Ty::Int { .. } | Ty::Port { .. } | Ty::Number => {
                 let help = match plain {
-                    Some(text) if !text.is_empty() && text.starts_with(|c: char| c.is_ascii_digit()) => {
+                    Some(text)
+                        if !text.is_empty() && text.starts_with(|c: char| c.is_ascii_digit()) =>
+                    {
                         format!("write it without quotes: {text}")
                     }
                     _ => format!("write a {ty} such as {}", ty.example()),
                 };
                 self.mismatch(expr, ty, "a string", help);
             }
-            _ => self.mismatch(expr, ty, "a string", format!("write a {ty} such as {}", ty.example())),
+            _ => self.mismatch(
+                expr,
+                ty,
+                "a string",
+                format!("write a {ty} such as {}", ty.example()),
+            ),
         }
     }
 
@@ -279,7 +347,13 @@ impl Checker<'_> {
         match ty {
             Ty::Int { min, max } => self.range(expr.span, number, *min, *max, ty),
             Ty::Port { min, max } => {
-                self.range(expr.span, number, Some(min.unwrap_or(1).max(1)), Some(max.unwrap_or(65535).min(65535)), ty);
+                self.range(
+                    expr.span,
+                    number,
+                    Some(min.unwrap_or(1).max(1)),
+                    Some(max.unwrap_or(65535).min(65535)),
+                    ty,
+                );
             }
             Ty::Number | Ty::Cpu | Ty::Any => {}
             Ty::Memory => {
@@ -287,11 +361,26 @@ impl Checker<'_> {
                     self.range(expr.span, number, Some(0), None, ty);
                 }
             }
-            Ty::Duration => self.mismatch(expr, ty, "a number without a unit", format!("add a unit: {number}s")),
+            Ty::Duration => self.mismatch(
+                expr,
+                ty,
+                "a number without a unit",
+                format!("add a unit: {number}s"),
+            ),
             _ if ty.is_stringish() || *ty == Ty::Var => {
-                self.mismatch(expr, ty, "a number", format!("quote it, so it stays text: \"{number}\""));
+                self.mismatch(
+                    expr,
+                    ty,
+                    "a number",
+                    format!("quote it, so it stays text: \"{number}\""),
+                );
             }
-            _ => self.mismatch(expr, ty, "a number", format!("write a {ty} such as {}", ty.example())),
+            _ => self.mismatch(
+                expr,
+                ty,
+                "a number",
+                format!("write a {ty} such as {}", ty.example()),
+            ),
         }
     }
 
@@ -307,9 +396,18 @@ impl Checker<'_> {
                 (None, None) => "any".into(),
             };
             self.problems.push(
-                Diagnostic::error(codes::OUT_OF_RANGE, format!("{number} is out of range for {ty}"))
-                    .at(span, format!("{} the allowed range", if below { "below" } else { "above" }))
-                    .help(format!("write a number {allowed}")),
+                Diagnostic::error(
+                    codes::OUT_OF_RANGE,
+                    format!("{number} is out of range for {ty}"),
+                )
+                .at(
+                    span,
+                    format!(
+                        "{} the allowed range",
+                        if below { "below" } else { "above" }
+                    ),
+                )
+                .help(format!("write a number {allowed}")),
             );
         }
     }
@@ -321,11 +419,21 @@ impl Checker<'_> {
             Ty::Duration => formats::duration_unit(unit),
             Ty::Any => Ok(()),
             _ if ty.is_stringish() || *ty == Ty::Var => {
-                self.mismatch(expr, ty, "a quantity", format!("quote it, so it stays text: \"{number}{unit}\""));
+                self.mismatch(
+                    expr,
+                    ty,
+                    "a quantity",
+                    format!("quote it, so it stays text: \"{number}{unit}\""),
+                );
                 return;
             }
             _ => {
-                self.mismatch(expr, ty, "a quantity", format!("write a {ty} such as {}", ty.example()));
+                self.mismatch(
+                    expr,
+                    ty,
+                    "a quantity",
+                    format!("write a {ty} such as {}", ty.example()),
+                );
                 return;
             }
         };
@@ -338,12 +446,26 @@ impl Checker<'_> {
         }
     }
 
-    fn call(&mut self, name: &Ident, args: &[crate::syntax::ast::Arg], scope: Scope<'_>) -> Option<Ty> {
+    fn call(
+        &mut self,
+        name: &Ident,
+        args: &[crate::syntax::ast::Arg],
+        scope: Scope<'_>,
+    ) -> Option<Ty> {
         let (params, result): (&[(&str, Ty)], Ty) = match name.name.as_str() {
             "secret" => (&[("name", Ty::String), ("key", Ty::String)], Ty::Secret),
             "external" => (&[("ref", Ty::String)], Ty::Secret),
-            "env_list" => (&[("vars", Ty::Map(Box::new(Ty::Var)))], Ty::List(Box::new(Ty::Any))),
-            "seconds" => (&[("duration", Ty::Duration)], Ty::Int { min: None, max: None }),
+            "env_list" => (
+                &[("vars", Ty::Map(Box::new(Ty::Var)))],
+                Ty::List(Box::new(Ty::Any)),
+            ),
+            "seconds" => (
+                &[("duration", Ty::Duration)],
+                Ty::Int {
+                    min: None,
+                    max: None,
+                },
+            ),
             other => {
                 let help = match did_you_mean(other, FUNCTIONS.iter().copied()) {
                     Some(close) => format!("did you mean `{close}`?"),
@@ -361,21 +483,32 @@ impl Checker<'_> {
         let signature = format!("{}({})", name.name, signature.join(", "));
         if args.len() != params.len() {
             self.problems.push(
-                Diagnostic::error(codes::BAD_CALL, format!("`{}` takes {} arguments, found {}", name.name, params.len(), args.len()))
-                    .at(name.span, "wrong number of arguments")
-                    .help(format!("call it as {signature}")),
+                Diagnostic::error(
+                    codes::BAD_CALL,
+                    format!(
+                        "`{}` takes {} arguments, found {}",
+                        name.name,
+                        params.len(),
+                        args.len()
+                    ),
+                )
+                .at(name.span, "wrong number of arguments")
+                .help(format!("call it as {signature}")),
             );
             return Some(result);
         }
         for (arg, (param, ty)) in args.iter().zip(params) {
-            if let Some(arg_name) = &arg.name {
-                if arg_name.name != *param {
-                    self.problems.push(
-                        Diagnostic::error(codes::BAD_CALL, format!("`{}` has no argument `{}`", name.name, arg_name.name))
-                            .at(arg_name.span, format!("expected `{param}` here"))
-                            .help(format!("call it as {signature}")),
-                    );
-                }
+            if let Some(arg_name) = &arg.name
+                && arg_name.name != *param
+            {
+                self.problems.push(
+                    Diagnostic::error(
+                        codes::BAD_CALL,
+                        format!("`{}` has no argument `{}`", name.name, arg_name.name),
+                    )
+                    .at(arg_name.span, format!("expected `{param}` here"))
+                    .help(format!("call it as {signature}")),
+                );
             }
             self.expr(&arg.value, ty, false, scope);
         }
@@ -388,56 +521,125 @@ impl Checker<'_> {
         let (mut ty, rest) = match (first.name.as_str(), scope.fields) {
             ("env", _) => {
                 let Some((field, rest)) = rest.split_first() else {
-                    return self.unresolved(first, "`env` alone is not a value", "refer to a setting, such as `env.domain`", None);
+                    return self.unresolved(
+                        first,
+                        "`env` alone is not a value",
+                        "refer to a setting, such as `env.domain`",
+                        None,
+                    );
                 };
                 if field.name == "name" {
                     (Ty::String, rest)
                 } else {
                     match scope.env.get(&field.name) {
                         Some(setting) => (setting.ty.clone(), rest),
-                        None => return self.unresolved(field, "no environment setting has this name", "", did_you_mean(&field.name, scope.env.names())),
+                        None => {
+                            return self.unresolved(
+                                field,
+                                "no environment setting has this name",
+                                "",
+                                did_you_mean(&field.name, scope.env.names()),
+                            );
+                        }
                     }
                 }
             }
             ("app", Some(_)) => match rest.split_first() {
-                Some((field, rest)) if field.name == "name" || field.name == "template" => (Ty::String, rest),
-                Some((field, _)) => return self.unresolved(field, "an app has `app.name` and `app.template`", "refer to a field by its bare name, such as `port`", None),
-                None => return self.unresolved(first, "`app` alone is not a value", "write `app.name`", None),
+                Some((field, rest)) if field.name == "name" || field.name == "template" => {
+                    (Ty::String, rest)
+                }
+                Some((field, _)) => {
+                    return self.unresolved(
+                        field,
+                        "an app has `app.name` and `app.template`",
+                        "refer to a field by its bare name, such as `port`",
+                        None,
+                    );
+                }
+                None => {
+                    return self.unresolved(
+                        first,
+                        "`app` alone is not a value",
+                        "write `app.name`",
+                        None,
+                    );
+                }
             },
             (name, Some(fields)) => match fields.get(name) {
                 Some(field) => (field.ty.clone(), rest),
-                None => return self.unresolved(first, "no field has this name", "", did_you_mean(name, fields.names())),
+                None => {
+                    return self.unresolved(
+                        first,
+                        "no field has this name",
+                        "",
+                        did_you_mean(name, fields.names()),
+                    );
+                }
             },
             (name, None) => match scope.env.get(name) {
                 Some(setting) => (setting.ty.clone(), rest),
-                None => return self.unresolved(first, "no environment setting has this name", "", did_you_mean(name, scope.env.names())),
+                None => {
+                    return self.unresolved(
+                        first,
+                        "no environment setting has this name",
+                        "",
+                        did_you_mean(name, scope.env.names()),
+                    );
+                }
             },
         };
         for part in rest {
             ty = match &ty {
                 Ty::Record(schema) => match schema.get(&part.name) {
                     Some(field) => field.ty.clone(),
-                    None => return self.unresolved(part, "not a field of this block", "", did_you_mean(&part.name, schema.names())),
+                    None => {
+                        return self.unresolved(
+                            part,
+                            "not a field of this block",
+                            "",
+                            did_you_mean(&part.name, schema.names()),
+                        );
+                    }
                 },
                 Ty::Map(inner) => (**inner).clone(),
-                Ty::Secret if ["name", "key", "external"].contains(&part.name.as_str()) => Ty::String,
+                Ty::Secret if ["name", "key", "external"].contains(&part.name.as_str()) => {
+                    Ty::String
+                }
                 Ty::Any => Ty::Any,
-                other => return self.unresolved(part, &format!("a {other} has no fields"), "remove the dotted part", None),
+                other => {
+                    return self.unresolved(
+                        part,
+                        &format!("a {other} has no fields"),
+                        "remove the dotted part",
+                        None,
+                    );
+                }
             };
         }
         Some(ty)
     }
 
-    fn unresolved(&mut self, ident: &Ident, label: &str, help: &str, suggestion: Option<String>) -> Option<Ty> {
+    fn unresolved(
+        &mut self,
+        ident: &Ident,
+        label: &str,
+        help: &str,
+        suggestion: Option<String>,
+    ) -> Option<Ty> {
         let help = match suggestion {
             Some(close) => format!("did you mean `{close}`?"),
-            None if help.is_empty() => "check the spelling; fields are referred to by name, settings as `env.NAME`".into(),
+            None if help.is_empty() => {
+                "check the spelling; fields are referred to by name, settings as `env.NAME`".into()
+            }
             None => help.into(),
         };
         self.problems.push(
-            Diagnostic::error(codes::UNRESOLVED_REFERENCE, format!("unresolved reference `{}`", ident.name))
-                .at(ident.span, label)
-                .help(help),
+            Diagnostic::error(
+                codes::UNRESOLVED_REFERENCE,
+                format!("unresolved reference `{}`", ident.name),
+            )
+            .at(ident.span, label)
+            .help(help),
         );
         None
     }
@@ -445,20 +647,36 @@ impl Checker<'_> {
 
 fn article(ty: &Ty) -> String {
     let text = ty.to_string();
-    if text.starts_with(['a', 'e', 'i', 'o', 'u']) { format!("an {text}") } else { format!("a {text}") }
+    if text.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {text}")
+    } else {
+        format!("a {text}")
+    }
 }
 
 /// Checks every environment, template and app of a project against the schemas.
-pub fn check_project(project: &crate::resolve::Project, schemas: &super::Schemas, problems: &mut Problems) {
+pub fn check_project(
+    project: &crate::resolve::Project,
+    schemas: &super::Schemas,
+    problems: &mut Problems,
+) {
     let mut checker = Checker { problems };
-    let env_scope = Scope { fields: None, env: &schemas.env };
+    let env_scope = Scope {
+        fields: None,
+        env: &schemas.env,
+    };
     for env in &project.envs {
         checker.entries(&env.body.entries, &schemas.env, env_scope);
     }
     for (index, template) in project.templates.iter().enumerate() {
-        let Some(Some(schema)) = schemas.templates.get(index) else { continue };
+        let Some(Some(schema)) = schemas.templates.get(index) else {
+            continue;
+        };
         let is_env = template.name.name == crate::resolve::ENV_TEMPLATE;
-        let scope = Scope { fields: if is_env { None } else { Some(schema) }, env: &schemas.env };
+        let scope = Scope {
+            fields: if is_env { None } else { Some(schema) },
+            env: &schemas.env,
+        };
         for field in &template.fields {
             if let Some(own) = schema.get(&field.name.name) {
                 checker.defaults(own, scope);
@@ -466,29 +684,45 @@ pub fn check_project(project: &crate::resolve::Project, schemas: &super::Schemas
         }
         checker.entries(&template.defaults, schema, scope);
         if let Some(values) = &template.values {
-            let block = Expr { kind: ExprKind::Block(values.clone()), span: values.span };
+            let block = Expr {
+                kind: ExprKind::Block(values.clone()),
+                span: values.span,
+            };
             checker.expr(&block, &Ty::Any, true, scope);
         }
     }
     for (index, app) in project.apps.iter().enumerate() {
-        let Some(Some(template)) = project.app_templates.get(index) else { continue };
-        let Some(Some(schema)) = schemas.templates.get(*template) else { continue };
-        let scope = Scope { fields: Some(schema), env: &schemas.env };
+        let Some(Some(template)) = project.app_templates.get(index) else {
+            continue;
+        };
+        let Some(Some(schema)) = schemas.templates.get(*template) else {
+            continue;
+        };
+        let scope = Scope {
+            fields: Some(schema),
+            env: &schemas.env,
+        };
         checker.entries(&app.entries, schema, scope);
         for over in &app.overrides {
             for env in &over.envs {
                 if !project.env_index.contains_key(&env.name) {
-                    let help = match did_you_mean(&env.name, project.env_index.keys().map(String::as_str)) {
-                        Some(close) => format!("did you mean `{close}`?"),
-                        None => {
-                            let known: Vec<&str> = project.env_index.keys().map(String::as_str).collect();
-                            format!("known environments: {}", known.join(", "))
-                        }
-                    };
+                    let help =
+                        match did_you_mean(&env.name, project.env_index.keys().map(String::as_str))
+                        {
+                            Some(close) => format!("did you mean `{close}`?"),
+                            None => {
+                                let known: Vec<&str> =
+                                    project.env_index.keys().map(String::as_str).collect();
+                                format!("known environments: {}", known.join(", "))
+                            }
+                        };
                     checker.problems.push(
-                        Diagnostic::error(codes::UNKNOWN_ENV, format!("unknown environment `{}`", env.name))
-                            .at(env.span, "no environment has this name")
-                            .help(help),
+                        Diagnostic::error(
+                            codes::UNKNOWN_ENV,
+                            format!("unknown environment `{}`", env.name),
+                        )
+                        .at(env.span, "no environment has this name")
+                        .help(help),
                     );
                 }
             }
@@ -508,11 +742,11 @@ impl Checker<'_> {
                 self.defaults(inner, scope);
             }
         }
-        if let Ty::Map(inner) = &field.ty {
-            if let Ty::Record(record) = inner.as_ref() {
-                for inner in record.fields.values() {
-                    self.defaults(inner, scope);
-                }
+        if let Ty::Map(inner) = &field.ty
+            && let Ty::Record(record) = inner.as_ref()
+        {
+            for inner in record.fields.values() {
+                self.defaults(inner, scope);
             }
         }
     }

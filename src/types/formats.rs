@@ -3,7 +3,9 @@
 //! not well-formed, in words a user understands.
 
 /// Memory suffixes Kubernetes understands.
-pub const MEMORY_UNITS: &[&str] = &["Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "K", "M", "G", "T", "P", "E"];
+pub const MEMORY_UNITS: &[&str] = &[
+    "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "K", "M", "G", "T", "P", "E",
+];
 /// Duration suffixes.
 pub const DURATION_UNITS: &[&str] = &["ms", "s", "m", "h", "d"];
 
@@ -12,7 +14,9 @@ pub fn memory_unit(unit: &str) -> Result<(), String> {
     if MEMORY_UNITS.contains(&unit) {
         Ok(())
     } else {
-        Err(format!("`{unit}` is not a memory unit; use Ki, Mi, Gi or Ti (binary) or k, M, G, T (decimal)"))
+        Err(format!(
+            "`{unit}` is not a memory unit; use Ki, Mi, Gi or Ti (binary) or k, M, G, T (decimal)"
+        ))
     }
 }
 
@@ -21,7 +25,9 @@ pub fn cpu_unit(unit: &str) -> Result<(), String> {
     if unit == "m" {
         Ok(())
     } else {
-        Err(format!("`{unit}` is not a CPU unit; write millicores such as `250m`, or cores such as `1` or `0.5`"))
+        Err(format!(
+            "`{unit}` is not a CPU unit; write millicores such as `250m`, or cores such as `1` or `0.5`"
+        ))
     }
 }
 
@@ -30,7 +36,9 @@ pub fn duration_unit(unit: &str) -> Result<(), String> {
     if DURATION_UNITS.contains(&unit) {
         Ok(())
     } else {
-        Err(format!("`{unit}` is not a duration unit; use ms, s, m, h or d"))
+        Err(format!(
+            "`{unit}` is not a duration unit; use ms, s, m, h or d"
+        ))
     }
 }
 
@@ -54,7 +62,9 @@ pub fn duration_seconds(text: &str) -> Option<i64> {
 fn dns_label(label: &str) -> bool {
     !label.is_empty()
         && label.len() <= 63
-        && label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && label
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !label.starts_with('-')
         && !label.ends_with('-')
 }
@@ -68,7 +78,10 @@ pub fn dns_name(text: &str) -> Result<(), String> {
     if name.split('.').all(dns_label) {
         Ok(())
     } else if name.chars().any(|c| c.is_ascii_uppercase()) {
-        Err(format!("DNS names are lower case: `{}`", text.to_ascii_lowercase()))
+        Err(format!(
+            "DNS names are lower case: `{}`",
+            text.to_ascii_lowercase()
+        ))
     } else {
         Err("each dot-separated label must be 1 to 63 lower-case letters, digits or `-`, not starting or ending with `-`".into())
     }
@@ -76,18 +89,28 @@ pub fn dns_name(text: &str) -> Result<(), String> {
 
 /// Checks an image repository path such as `journal/api` (no tag: the tag is its own field).
 pub fn image(text: &str) -> Result<(), String> {
-    if text.contains('@') || text.rsplit('/').next().is_some_and(|last| last.contains(':')) {
+    if text.contains('@')
+        || text
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last.contains(':'))
+    {
         return Err("write the image without a tag or digest; set `tag` separately".into());
     }
     let component_ok = |part: &str| {
         !part.is_empty()
-            && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+            && part
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
             && part.starts_with(|c: char| c.is_ascii_alphanumeric())
     };
     if text.split('/').all(component_ok) {
         Ok(())
     } else {
-        Err("an image path is lower-case letters, digits, `.`, `_` and `-`, in `/`-separated parts".into())
+        Err(
+            "an image path is lower-case letters, digits, `.`, `_` and `-`, in `/`-separated parts"
+                .into(),
+        )
     }
 }
 
@@ -96,23 +119,33 @@ pub fn tag(text: &str) -> Result<(), String> {
     let valid = !text.is_empty()
         && text.len() <= 128
         && text.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-        && text.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
     if valid {
         Ok(())
     } else {
-        Err("a tag is 1 to 128 letters, digits, `_`, `.` or `-`, not starting with `.` or `-`".into())
+        Err(
+            "a tag is 1 to 128 letters, digits, `_`, `.` or `-`, not starting with `.` or `-`"
+                .into(),
+        )
     }
 }
 
 /// Whether a tag can point at different images over time.
 pub fn is_mutable_tag(text: &str) -> bool {
-    ["latest", "master", "main", "snapshot", "dev", "develop"].contains(&text.to_ascii_lowercase().as_str())
+    ["latest", "master", "main", "snapshot", "dev", "develop"]
+        .contains(&text.to_ascii_lowercase().as_str())
 }
 
 /// Checks a chart reference: `repo/chart` or `oci://host/path/chart`.
 pub fn chart(text: &str) -> Result<(), String> {
     if let Some(rest) = text.strip_prefix("oci://") {
-        return if rest.contains('/') { Ok(()) } else { Err("an OCI chart is `oci://host/path/chart`".into()) };
+        return if rest.contains('/') {
+            Ok(())
+        } else {
+            Err("an OCI chart is `oci://host/path/chart`".into())
+        };
     }
     match text.split_once('/') {
         Some((repo, name)) if !repo.is_empty() && !name.is_empty() && !name.contains('/') => Ok(()),
@@ -134,12 +167,16 @@ pub fn semver(text: &str) -> Result<(), String> {
     let core = text.split(['-', '+']).next().unwrap_or("");
     let parts: Vec<&str> = core.split('.').collect();
     let numeric = |part: &&str| {
-        !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()) && (part.len() == 1 || !part.starts_with('0'))
+        !part.is_empty()
+            && part.chars().all(|c| c.is_ascii_digit())
+            && (part.len() == 1 || !part.starts_with('0'))
     };
     if parts.len() == 3 && parts.iter().all(numeric) {
         Ok(())
     } else {
-        Err(format!("`{text}` is not a semantic version; write MAJOR.MINOR.PATCH, such as \"1.4.0\""))
+        Err(format!(
+            "`{text}` is not a semantic version; write MAJOR.MINOR.PATCH, such as \"1.4.0\""
+        ))
     }
 }
 
@@ -148,9 +185,15 @@ pub fn cron(text: &str) -> Result<(), String> {
     let fields: Vec<&str> = text.split_whitespace().collect();
     let ranges = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)];
     if fields.len() != 5 {
-        return Err("a schedule has five fields: minute hour day-of-month month day-of-week".into());
+        return Err(
+            "a schedule has five fields: minute hour day-of-month month day-of-week".into(),
+        );
     }
-    for ((field, (low, high)), what) in fields.iter().zip(ranges).zip(["minute", "hour", "day", "month", "weekday"]) {
+    for ((field, (low, high)), what) in fields
+        .iter()
+        .zip(ranges)
+        .zip(["minute", "hour", "day", "month", "weekday"])
+    {
         for part in field.split(',') {
             let base = part.split('/').next().unwrap_or("");
             if base == "*" {
@@ -159,7 +202,11 @@ pub fn cron(text: &str) -> Result<(), String> {
             for number in base.split('-') {
                 match number.parse::<u32>() {
                     Ok(value) if (low..=high).contains(&value) => {}
-                    _ => return Err(format!("the {what} field `{field}` must be `*` or numbers {low} to {high}")),
+                    _ => {
+                        return Err(format!(
+                            "the {what} field `{field}` must be `*` or numbers {low} to {high}"
+                        ));
+                    }
                 }
             }
         }
@@ -172,7 +219,9 @@ pub fn url(text: &str) -> Result<(), String> {
     match text.split_once("://") {
         Some((scheme, rest))
             if !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
                 && !rest.is_empty() =>
         {
             Ok(())
@@ -184,9 +233,18 @@ pub fn url(text: &str) -> Result<(), String> {
 /// Whether a key names something secret (passwords, tokens, keys).
 pub fn looks_secret(key: &str) -> bool {
     let upper = key.to_ascii_uppercase();
-    ["PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "CREDENTIAL"]
-        .iter()
-        .any(|word| upper.contains(word))
+    [
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "CREDENTIAL",
+    ]
+    .iter()
+    .any(|word| upper.contains(word))
 }
 
 #[cfg(test)]

@@ -82,7 +82,16 @@ impl Ty {
     pub fn is_stringish(&self) -> bool {
         matches!(
             self,
-            Ty::String | Ty::Dns | Ty::Host | Ty::Url | Ty::Image | Ty::Tag | Ty::Chart | Ty::Semver | Ty::Cron | Ty::Enum(_)
+            Ty::String
+                | Ty::Dns
+                | Ty::Host
+                | Ty::Url
+                | Ty::Image
+                | Ty::Tag
+                | Ty::Chart
+                | Ty::Semver
+                | Ty::Cron
+                | Ty::Enum(_)
         )
     }
 
@@ -95,14 +104,21 @@ impl Ty {
     pub fn fits(&self, expected: &Ty) -> bool {
         match (self, expected) {
             (_, Ty::Any) | (Ty::Any, _) => true,
-            (Ty::Int { .. } | Ty::Port { .. }, Ty::Int { .. } | Ty::Port { .. } | Ty::Number | Ty::Cpu | Ty::Memory) => true,
+            (
+                Ty::Int { .. } | Ty::Port { .. },
+                Ty::Int { .. } | Ty::Port { .. } | Ty::Number | Ty::Cpu | Ty::Memory,
+            ) => true,
             (Ty::Number, Ty::Cpu) => true,
             (Ty::Dns | Ty::Host, Ty::Dns | Ty::Host) => true,
             (found, Ty::String) => found.is_stringish(),
             (found, Ty::Var) => found.is_stringish() || matches!(found, Ty::Secret | Ty::Var),
-            (Ty::List(found), Ty::List(expected)) | (Ty::Map(found), Ty::Map(expected)) => found.fits(expected),
+            (Ty::List(found), Ty::List(expected)) | (Ty::Map(found), Ty::Map(expected)) => {
+                found.fits(expected)
+            }
             (Ty::Record(found), Ty::Record(expected)) => Rc::ptr_eq(found, expected),
-            (Ty::Enum(found), Ty::Enum(expected)) => found.iter().all(|variant| expected.contains(variant)),
+            (Ty::Enum(found), Ty::Enum(expected)) => {
+                found.iter().all(|variant| expected.contains(variant))
+            }
             (found, expected) => found == expected,
         }
     }
@@ -129,7 +145,9 @@ impl Ty {
             Ty::List(inner) => format!("[{}]", inner.example()),
             Ty::Map(inner) => format!("{{ name = {} }}", inner.example()),
             Ty::Record(_) => "{ ... }".into(),
-            Ty::Enum(variants) => variants.first().map_or("\"\"".into(), |first| format!("\"{first}\"")),
+            Ty::Enum(variants) => variants
+                .first()
+                .map_or("\"\"".into(), |first| format!("\"{first}\"")),
         }
     }
 }
@@ -144,14 +162,20 @@ impl fmt::Display for Ty {
         match self {
             Ty::Any => formatter.write_str("any value"),
             Ty::String => formatter.write_str("string"),
-            Ty::Int { min: None, max: None } => formatter.write_str("int"),
+            Ty::Int {
+                min: None,
+                max: None,
+            } => formatter.write_str("int"),
             Ty::Int { min, max } => write!(formatter, "int{}", bounds(*min, *max)),
             Ty::Number => formatter.write_str("number"),
             Ty::Bool => formatter.write_str("bool"),
             Ty::Memory => formatter.write_str("memory"),
             Ty::Cpu => formatter.write_str("cpu"),
             Ty::Duration => formatter.write_str("duration"),
-            Ty::Port { min: None, max: None } => formatter.write_str("port"),
+            Ty::Port {
+                min: None,
+                max: None,
+            } => formatter.write_str("port"),
             Ty::Port { min, max } => write!(formatter, "port{}", bounds(*min, *max)),
             Ty::Dns => formatter.write_str("dns"),
             Ty::Host => formatter.write_str("host"),
@@ -167,7 +191,10 @@ impl fmt::Display for Ty {
             Ty::Map(inner) => write!(formatter, "map({inner})"),
             Ty::Record(_) => formatter.write_str("block"),
             Ty::Enum(variants) => {
-                let quoted: Vec<String> = variants.iter().map(|variant| format!("\"{variant}\"")).collect();
+                let quoted: Vec<String> = variants
+                    .iter()
+                    .map(|variant| format!("\"{variant}\""))
+                    .collect();
                 formatter.write_str(&quoted.join(" | "))
             }
         }
@@ -202,6 +229,8 @@ pub struct FieldSchema {
 /// The fields of a template or record type, in declaration order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Schema {
+    /// What the schema belongs to, for labels: "template `web_service`", "this block".
+    pub label: String,
     /// Fields by name.
     pub fields: IndexMap<String, FieldSchema>,
 }
@@ -250,17 +279,35 @@ pub fn build_schemas(project: &Project, problems: &mut Problems) -> Schemas {
             templates.push(None);
             continue;
         }
-        let mut schema = Schema::default();
+        let label = match project.templates.get(chain.last().copied().unwrap_or(0)) {
+            Some(decl) if decl.name.name == ENV_TEMPLATE => "the environment settings".to_string(),
+            Some(decl) => format!("template `{}`", decl.name.name),
+            None => "this block".to_string(),
+        };
+        let mut schema = Schema {
+            label,
+            ..Schema::default()
+        };
         for &index in chain {
-            let Some(layer) = own.get(index) else { continue };
+            let Some(layer) = own.get(index) else {
+                continue;
+            };
             for (name, field) in &layer.fields {
                 if let Some(inherited) = schema.fields.get(name) {
                     if inherited.span != field.span {
                         problems.push(
-                            Diagnostic::error(codes::DUPLICATE_FIELD, format!("field `{name}` is already declared by `{}`", inherited.owner))
-                                .at(field.span, "declared again here")
-                                .also(inherited.span, "first declared here")
-                                .help(format!("to change its default, write `{name} = value` without a type")),
+                            Diagnostic::error(
+                                codes::DUPLICATE_FIELD,
+                                format!(
+                                    "field `{name}` is already declared by `{}`",
+                                    inherited.owner
+                                ),
+                            )
+                            .at(field.span, "declared again here")
+                            .also(inherited.span, "first declared here")
+                            .help(format!(
+                                "to change its default, write `{name} = value` without a type"
+                            )),
                         );
                     }
                     continue;
@@ -282,10 +329,13 @@ fn add_field(schema: &mut Schema, field: &FieldDecl, owner: &str, problems: &mut
     let name = field.name.name.clone();
     if let Some(first) = schema.fields.get(&name) {
         problems.push(
-            Diagnostic::error(codes::DUPLICATE_FIELD, format!("field `{name}` is declared twice"))
-                .at(field.name.span, "declared again here")
-                .also(first.span, "first declared here")
-                .help("remove one of the declarations"),
+            Diagnostic::error(
+                codes::DUPLICATE_FIELD,
+                format!("field `{name}` is declared twice"),
+            )
+            .at(field.name.span, "declared again here")
+            .also(first.span, "first declared here")
+            .help("remove one of the declarations"),
         );
         return;
     }
@@ -313,23 +363,29 @@ pub fn lower_type(ty: &TypeExpr, owner: &str, problems: &mut Problems) -> Ty {
         }),
         TypeExprKind::Range { base, min, max } => {
             let (min, max) = (*min, *max);
-            if let (Some(low), Some(high)) = (min, max) {
-                if low > high {
-                    problems.push(
-                        Diagnostic::error(codes::OUT_OF_RANGE, "empty range")
-                            .at(ty.span, format!("no number is at least {low} and at most {high}"))
-                            .help("write the smaller bound first"),
-                    );
-                }
+            if let (Some(low), Some(high)) = (min, max)
+                && low > high
+            {
+                problems.push(
+                    Diagnostic::error(codes::OUT_OF_RANGE, "empty range")
+                        .at(
+                            ty.span,
+                            format!("no number is at least {low} and at most {high}"),
+                        )
+                        .help("write the smaller bound first"),
+                );
             }
             match base.name.as_str() {
                 "int" => Ty::Int { min, max },
                 "port" => Ty::Port { min, max },
                 _ => {
                     problems.push(
-                        Diagnostic::error(codes::UNKNOWN_TYPE, format!("`{}` takes no range", base.name))
-                            .at(base.span, "only `int` and `port` have ranges")
-                            .help("write `int(1..10)` or `port(1024..)`"),
+                        Diagnostic::error(
+                            codes::UNKNOWN_TYPE,
+                            format!("`{}` takes no range", base.name),
+                        )
+                        .at(base.span, "only `int` and `port` have ranges")
+                        .help("write `int(1..10)` or `port(1024..)`"),
                     );
                     named_type(&base.name).unwrap_or(Ty::Any)
                 }
@@ -338,20 +394,28 @@ pub fn lower_type(ty: &TypeExpr, owner: &str, problems: &mut Problems) -> Ty {
         TypeExprKind::List(inner) => Ty::List(Box::new(lower_type(inner, owner, problems))),
         TypeExprKind::Map(inner) => Ty::Map(Box::new(lower_type(inner, owner, problems))),
         TypeExprKind::Record(fields) => {
-            let mut schema = Schema::default();
+            let mut schema = Schema {
+                label: "this block".into(),
+                ..Schema::default()
+            };
             for field in fields {
                 add_field(&mut schema, field, owner, problems);
             }
             Ty::Record(Rc::new(schema))
         }
-        TypeExprKind::Enum(variants) => Ty::Enum(variants.iter().map(|key| key.name.clone()).collect()),
+        TypeExprKind::Enum(variants) => {
+            Ty::Enum(variants.iter().map(|key| key.name.clone()).collect())
+        }
     }
 }
 
 fn unknown_type(span: Span, name: &str, problems: &mut Problems) {
     let help = match did_you_mean(name, TYPE_NAMES.iter().copied()) {
         Some(close) => format!("did you mean `{close}`?"),
-        None => format!("the types are {}, lists `[T]`, maps `map(T)`, blocks `{{ ... }}` and choices `\"a\" | \"b\"`", TYPE_NAMES.join(", ")),
+        None => format!(
+            "the types are {}, lists `[T]`, maps `map(T)`, blocks `{{ ... }}` and choices `\"a\" | \"b\"`",
+            TYPE_NAMES.join(", ")
+        ),
     };
     problems.push(
         Diagnostic::error(codes::UNKNOWN_TYPE, format!("unknown type `{name}`"))
@@ -364,13 +428,19 @@ fn named_type(name: &str) -> Option<Ty> {
     Some(match name {
         "any" => Ty::Any,
         "string" => Ty::String,
-        "int" => Ty::Int { min: None, max: None },
+        "int" => Ty::Int {
+            min: None,
+            max: None,
+        },
         "number" => Ty::Number,
         "bool" => Ty::Bool,
         "memory" => Ty::Memory,
         "cpu" => Ty::Cpu,
         "duration" => Ty::Duration,
-        "port" => Ty::Port { min: None, max: None },
+        "port" => Ty::Port {
+            min: None,
+            max: None,
+        },
         "dns" => Ty::Dns,
         "host" => Ty::Host,
         "url" => Ty::Url,

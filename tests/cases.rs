@@ -1,0 +1,183 @@
+//! The case runner: every `.ehp` file (or folder of them) under `tests/cases/` is one test.
+//!
+//! A case starts with a header of `//` comment lines in TOML:
+//!
+//! ```text
+//! // expect = ["E0301"]   # the diagnostic codes the case must produce, in order (may be empty)
+//! // Other comment lines are prose explaining the case.
+//! ```
+//!
+//! The runner analyses the case, checks the codes, and snapshots the source, the diagnostics as
+//! rendered for a terminal (no colour, 100 columns) and, for cases without errors, every emitted
+//! file. Snapshots live in `tests/cases/snapshots/`; review them with `cargo insta review`.
+
+#![allow(clippy::disallowed_methods)] // The runner reads its cases from disk.
+
+use std::path::{Path, PathBuf};
+
+struct Case {
+    name: String,
+    files: Vec<(String, String)>,
+    expect: Vec<String>,
+}
+
+fn header(text: &str) -> Result<Vec<String>, String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .take_while(|line| line.starts_with("//") && !line.starts_with("///"))
+        .map(|line| line.trim_start_matches("//").trim())
+        .filter(|line| {
+            line.split_once(" = ")
+                .is_some_and(|(key, _)| key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        })
+        .collect();
+    let table: toml::Table = lines
+        .join("\n")
+        .parse()
+        .map_err(|error| format!("bad header: {error}"))?;
+    let expect = table
+        .get("expect")
+        .and_then(toml::Value::as_array)
+        .ok_or("the header must say `expect = [...]`")?;
+    Ok(expect
+        .iter()
+        .filter_map(toml::Value::as_str)
+        .map(String::from)
+        .collect())
+}
+
+fn collect(dir: &Path, cases: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        if path.file_name().is_some_and(|name| name == "snapshots") {
+            continue;
+        }
+        let is_case_dir =
+            path.is_dir() && path.parent().and_then(Path::parent) == Some(Path::new("tests/cases"));
+        if path.extension().is_some_and(|ext| ext == "ehp") || is_case_dir {
+            cases.push(path);
+        } else if path.is_dir() {
+            collect(&path, cases);
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<Case, String> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        let mut inner: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|error| error.to_string())?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|file| file.extension().is_some_and(|ext| ext == "ehp"))
+            .collect();
+        inner.sort();
+        for file in inner {
+            let text = std::fs::read_to_string(&file).map_err(|error| error.to_string())?;
+            files.push((file.display().to_string(), text));
+        }
+    } else {
+        let text = std::fs::read_to_string(path).map_err(|error| error.to_string())?;
+        files.push((path.display().to_string(), text));
+    }
+    let first = files.first().ok_or("a case folder without .ehp files")?;
+    let expect = header(&first.1)?;
+    let name = path
+        .strip_prefix("tests/cases")
+        .unwrap_or(path)
+        .with_extension("")
+        .display()
+        .to_string()
+        .replace(['/', '\\'], "__");
+    Ok(Case {
+        name,
+        files,
+        expect,
+    })
+}
+
+fn run(case: &Case) -> Result<(), String> {
+    let analysis = ehp::analyze(&case.files);
+    let codes: Vec<&str> = analysis
+        .diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic.code.id)
+        .collect();
+    if codes != case.expect {
+        return Err(format!(
+            "expected codes {:?}, found {:?}\n{}",
+            case.expect,
+            codes,
+            ehp::diag::render_short(&analysis.db, &analysis.diagnostics)
+        ));
+    }
+    let mut snapshot = String::new();
+    for (name, text) in &case.files {
+        snapshot.push_str(&format!("=== {name}\n{text}\n"));
+    }
+    snapshot.push_str("=== diagnostics\n");
+    snapshot.push_str(&ehp::diag::render_human(
+        &analysis.db,
+        &analysis.diagnostics,
+        100,
+        false,
+    ));
+    let name = case.name.clone();
+    let outcome = std::panic::catch_unwind(|| {
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(
+            std::env::current_dir()
+                .unwrap_or_default()
+                .join("tests/cases/snapshots"),
+        );
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_omit_expression(true);
+        settings.add_filter(r"\r\n", "\n");
+        settings.bind(|| insta::assert_snapshot!(name, snapshot));
+    });
+    outcome.map_err(|_| "snapshot mismatch (run `cargo insta review`)".to_string())
+}
+
+fn main() {
+    let worker = std::thread::Builder::new()
+        .stack_size(8 * 1024 * 1024)
+        .spawn(|| {
+            let mut paths = Vec::new();
+            collect(Path::new("tests/cases"), &mut paths);
+            let filter: Option<String> = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
+            let (mut passed, mut failed) = (0, 0);
+            for path in paths {
+                let display = path.display().to_string();
+                if filter
+                    .as_ref()
+                    .is_some_and(|filter| !display.contains(filter.as_str()))
+                {
+                    continue;
+                }
+                match load(&path).and_then(|case| run(&case)) {
+                    Ok(()) => {
+                        passed += 1;
+                        println!("case {display} ... ok");
+                    }
+                    Err(error) => {
+                        failed += 1;
+                        println!("case {display} ... FAILED\n{error}");
+                    }
+                }
+            }
+            println!("\ncases: {passed} passed, {failed} failed");
+            failed == 0 && passed > 0
+        });
+    let ok = worker
+        .ok()
+        .and_then(|handle| handle.join().ok())
+        .unwrap_or(false);
+    std::process::exit(if ok { 0 } else { 1 });
+}
