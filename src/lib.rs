@@ -40,15 +40,13 @@ impl Analysis {
 pub fn analyze(files: &[(String, String)]) -> Analysis {
     let mut db = SourceDb::new();
     let mut problems = diag::Problems::new();
-    let mut parsed = Vec::new();
     for (name, text) in stdlib::FILES {
-        let id = db.add(*name, *text);
-        parsed.push(syntax::parse_file(id, text, &mut problems));
+        db.add(*name, *text);
     }
     for (name, text) in files {
-        let id = db.add(name.clone(), text.clone());
-        parsed.push(syntax::parse_file(id, text, &mut problems));
+        db.add(name.clone(), text.clone());
     }
+    let parsed = parse_all(&db, &mut problems);
     let project = resolve::resolve(parsed, &mut problems);
     let schemas = types::build_schemas(&project, &mut problems);
     types::check_project(&project, &schemas, &mut problems);
@@ -58,4 +56,50 @@ pub fn analyze(files: &[(String, String)]) -> Analysis {
         diagnostics: problems.into_sorted(),
         envs,
     }
+}
+
+/// Parses every file of the database, on all cores; the files come back in database order.
+fn parse_all(db: &SourceDb, problems: &mut diag::Problems) -> Vec<syntax::ast::File> {
+    let files: Vec<(source::FileId, &str)> = db
+        .iter()
+        .map(|(id, file)| (id, file.text.as_str()))
+        .collect();
+    let threads = crate::threads().max(1);
+    let per_thread = files.len().div_ceil(threads).max(1);
+    let results: Vec<(Vec<syntax::ast::File>, diag::Problems)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut found = diag::Problems::new();
+                    let parsed = chunk
+                        .iter()
+                        .map(|(id, text)| syntax::parse_file(*id, text, &mut found))
+                        .collect();
+                    (parsed, found)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|handle| handle.join().ok())
+            .collect()
+    });
+    let mut parsed = Vec::with_capacity(files.len());
+    for (chunk, found) in results {
+        parsed.extend(chunk);
+        for diagnostic in found.into_sorted() {
+            problems.push(diagnostic);
+        }
+    }
+    parsed
+}
+
+/// How many threads the parallel phases use: `EHP_THREADS`, or one per core.
+pub(crate) fn threads() -> usize {
+    std::env::var("EHP_THREADS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1)
 }

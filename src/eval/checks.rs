@@ -115,7 +115,7 @@ fn host<'v>(
                 ((*first_app, *first), (app, value.origin))
             };
             diagnostics.push(
-            Diagnostic::error(codes::DNS_CLASH, format!("host `{name}` is bound by two apps"))
+            Diagnostic::error(codes::DNS_CLASH, "two apps bind the same host")
                 .at(later, format!("`{later_app}` binds `{name}` again"))
                 .also(earlier, format!("first bound by `{earlier_app}` here"))
                 .help("each DNS host routes to one app per environment: give one of them another host name"),

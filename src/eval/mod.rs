@@ -16,7 +16,7 @@ use crate::resolve::Project;
 use crate::source::Span;
 use crate::syntax::ast::{Block, Entry, Expr, ExprKind, Ident, Key, StrPart};
 use crate::types::{Schema, Schemas, Ty, formats};
-use model::{AppInstance, EnvInstance, SecretRef, Val, ValKind};
+use model::{AppInstance, EnvInstance, SecretRef, Val, ValKind, ValMap};
 
 /// Evaluates every concrete environment (or only `only`, when given), sorted by name.
 pub fn evaluate(project: &Project, schemas: &Schemas, problems: &mut Problems) -> Vec<EnvInstance> {
@@ -30,30 +30,53 @@ pub fn evaluate(project: &Project, schemas: &Schemas, problems: &mut Problems) -
         .map(|(index, env)| (env.name.name.as_str(), index))
         .collect();
     names.sort_unstable();
-    for (name, index) in names {
-        let Some(chain) = project
-            .env_chains
-            .get(index)
-            .filter(|chain| !chain.is_empty())
-        else {
-            continue;
-        };
-        let Some(decl) = project.envs.get(index) else {
-            continue;
-        };
-        let mut diagnostics = Vec::new();
-        let instance = evaluate_env(
-            project,
-            schemas,
-            name,
-            decl.name.span,
-            decl.name.span,
-            chain,
-            &mut diagnostics,
-        );
-        checks::env_checks(&instance, schemas, project, &mut diagnostics);
+    let work: Vec<(&str, usize, &[usize])> = names
+        .into_iter()
+        .filter_map(|(name, index)| {
+            let chain = project
+                .env_chains
+                .get(index)
+                .filter(|chain| !chain.is_empty())?;
+            Some((name, index, chain.as_slice()))
+        })
+        .collect();
+    // Environments are independent: evaluate them on all cores, then merge in name order.
+    let threads = crate::threads().clamp(1, work.len().max(1));
+    let per_thread = work.len().div_ceil(threads).max(1);
+    let results: Vec<(EnvInstance, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = work
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .filter_map(|&(name, index, chain)| {
+                            let decl = project.envs.get(index)?;
+                            let mut diagnostics = Vec::new();
+                            let instance = evaluate_env(
+                                project,
+                                schemas,
+                                name,
+                                decl.name.span,
+                                decl.name.span,
+                                chain,
+                                &mut diagnostics,
+                            );
+                            checks::env_checks(&instance, schemas, project, &mut diagnostics);
+                            Some((instance, diagnostics))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().unwrap_or_default())
+            .collect()
+    });
+    for (instance, diagnostics) in results {
         for diagnostic in diagnostics {
-            scoped.push(name, diagnostic);
+            scoped.push(&instance.name, diagnostic);
         }
         envs.push(instance);
     }
@@ -83,7 +106,8 @@ fn evaluate_env(
         app: None,
         diagnostics,
     };
-    let settings = frame.all(&mut context);
+    frame.compute_all(&mut context);
+    let settings = frame.into_fields();
     let mut apps = Vec::new();
     let mut order: Vec<(&str, usize)> = project
         .apps
@@ -110,17 +134,22 @@ fn evaluate_env(
             .map(|decl| decl.defaults.as_slice())
             .collect();
         layers.push(&app.entries);
-        // Overrides of ancestors apply first, so the nearest environment's override wins.
-        for &link in chain {
-            let Some(env) = project.envs.get(link) else {
-                continue;
-            };
-            for over in &app.overrides {
-                if over.envs.iter().any(|target| target.name == env.name.name) {
-                    layers.push(&over.body.entries);
-                }
+        // An override applies once, at the depth of the nearest environment it names; deeper
+        // overrides apply later and win, and at the same depth the later one in the source wins.
+        let mut overrides: Vec<(usize, usize, &[Entry])> = Vec::new();
+        for (position, over) in app.overrides.iter().enumerate() {
+            let depth = chain.iter().rposition(|&link| {
+                project
+                    .envs
+                    .get(link)
+                    .is_some_and(|env| over.envs.iter().any(|target| target.name == env.name.name))
+            });
+            if let Some(depth) = depth {
+                overrides.push((depth, position, &over.body.entries));
             }
         }
+        overrides.sort_by_key(|&(depth, position, _)| (depth, position));
+        layers.extend(overrides.into_iter().map(|(_, _, entries)| entries));
         let values: Vec<&Block> = template_chain
             .iter()
             .filter_map(|&link| project.templates.get(link))
@@ -135,8 +164,9 @@ fn evaluate_env(
             app: Some((app_name, template_name, app.name.span)),
             diagnostics: &mut *context.diagnostics,
         };
-        let fields = app_frame.all(&mut app_context);
+        app_frame.compute_all(&mut app_context);
         let values = app_frame.values(&mut app_context);
+        let fields = app_frame.into_fields();
         apps.push(AppInstance {
             name: app_name.to_string(),
             template: template_name.to_string(),
@@ -197,13 +227,14 @@ struct Context<'a> {
     /// Where the environment is declared.
     env_span: Span,
     /// The environment's settings; `None` while they are being computed.
-    env: Option<&'a IndexMap<String, Val>>,
+    env: Option<&'a ValMap>,
     /// The app's name, template and declaration span, inside an app.
     app: Option<(&'a str, &'a str, Span)>,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
 enum Slot {
+    Pending,
     InProgress,
     /// The value, and whether any layer (or a default) set the field at all: a field that was
     /// set but has no value failed for a reason already reported, and is not "missing".
@@ -214,40 +245,65 @@ enum Slot {
 /// that fields may refer to each other in any order.
 struct Frame<'a> {
     schema: &'a Schema,
-    layers: Vec<&'a [Entry]>,
+    /// Every layer's entries, lowest layer first, as (field index, rest of path, value).
+    entries: Vec<(usize, &'a [Key], &'a Expr)>,
     values: Vec<&'a Block>,
-    slots: IndexMap<String, Slot>,
+    /// One slot per schema field, by index.
+    slots: Vec<Slot>,
 }
 
 impl<'a> Frame<'a> {
     fn new(schema: &'a Schema, layers: Vec<&'a [Entry]>, values: Vec<&'a Block>) -> Frame<'a> {
+        // Index every layer entry by the schema position of the field it sets, once, so that
+        // computing a field compares integers instead of names.
+        let mut entries = Vec::new();
+        for layer in &layers {
+            for entry in *layer {
+                if let Some(index) = entry
+                    .path
+                    .first()
+                    .and_then(|key| schema.fields.get_index_of(&key.name))
+                {
+                    entries.push((index, entry.path.get(1..).unwrap_or(&[]), &entry.value));
+                }
+            }
+        }
         Frame {
             schema,
-            layers,
+            entries,
             values,
-            slots: IndexMap::new(),
+            slots: std::iter::repeat_with(|| Slot::Pending)
+                .take(schema.fields.len())
+                .collect(),
         }
     }
 
-    /// Every field that has a value, in schema order; reports required fields left unset.
-    fn all(&mut self, context: &mut Context<'_>) -> IndexMap<String, Val> {
-        let mut result = IndexMap::new();
+    /// Computes every field, reporting required fields left unset.
+    fn compute_all(&mut self, context: &mut Context<'_>) {
         let schema = self.schema;
         for (name, field) in &schema.fields {
-            match self.field(name, None, context) {
-                Some(value) => {
-                    result.insert(name.clone(), value);
-                }
-                None if !field.optional && !self.was_set(name) => missing_field(field, context),
-                None => {}
+            self.ensure(name, None, context);
+            let has_value = self.get(name).is_some();
+            if !has_value && !field.optional && !self.was_set(name) {
+                missing_field(field, context);
+            }
+        }
+    }
+
+    /// Every field that has a value, in schema order, moved out of the frame.
+    fn into_fields(self) -> ValMap {
+        let mut result = ValMap::with_capacity_and_hasher(self.slots.len(), Default::default());
+        for (name, slot) in self.schema.fields.keys().zip(self.slots) {
+            if let Slot::Done(Some(value), _) = slot {
+                result.insert(name.clone(), value);
             }
         }
         result
     }
 
     /// The chart values: the templates' `values` blocks merged, root first.
-    fn values(&mut self, context: &mut Context<'_>) -> IndexMap<String, Val> {
-        let mut map = IndexMap::new();
+    fn values(&mut self, context: &mut Context<'_>) -> ValMap {
+        let mut map = ValMap::default();
         let blocks = self.values.clone();
         for block in blocks {
             self.merge_block(&mut map, block, &Ty::Any, context);
@@ -256,17 +312,36 @@ impl<'a> Frame<'a> {
     }
 
     fn was_set(&self, name: &str) -> bool {
-        matches!(self.slots.get(name), Some(Slot::Done(_, true)))
+        let slot = self
+            .schema
+            .fields
+            .get_index_of(name)
+            .and_then(|index| self.slots.get(index));
+        matches!(slot, Some(Slot::Done(_, true)))
     }
 
-    fn field(
-        &mut self,
-        name: &str,
-        used_at: Option<Span>,
-        context: &mut Context<'_>,
-    ) -> Option<Val> {
-        match self.slots.get(name) {
-            Some(Slot::Done(value, _)) => return value.clone(),
+    /// The value of a computed field, borrowed.
+    fn get(&self, name: &str) -> Option<&Val> {
+        let slot = self
+            .schema
+            .fields
+            .get_index_of(name)
+            .and_then(|index| self.slots.get(index));
+        match slot {
+            Some(Slot::Done(value, _)) => value.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Computes a field unless it is computed already; reports a cycle when it is being
+    /// computed (`used_at` is the reference that asked for it).
+    fn ensure(&mut self, name: &str, used_at: Option<Span>, context: &mut Context<'_>) {
+        let schema = self.schema;
+        let Some((field_index, _, field)) = schema.fields.get_full(name) else {
+            return;
+        };
+        match self.slots.get(field_index) {
+            Some(Slot::Done(..)) | None => return,
             Some(Slot::InProgress) => {
                 let span = used_at.or_else(|| self.schema.get(name).map(|field| field.span));
                 if let Some(span) = span {
@@ -276,29 +351,27 @@ impl<'a> Frame<'a> {
                             .help("break the cycle: give one of the fields a value that does not refer back"),
                     );
                 }
-                return None;
+                return;
             }
-            None => {}
+            Some(Slot::Pending) => {}
         }
-        let field = self.schema.get(name)?;
-        self.slots.insert(name.to_string(), Slot::InProgress);
+        if let Some(slot) = self.slots.get_mut(field_index) {
+            *slot = Slot::InProgress;
+        }
         let mut contributions: Vec<(&'a [Key], &'a Expr)> = Vec::new();
         if let Some(default) = &field.default {
             contributions.push((&[], default));
         }
-        for layer in &self.layers {
-            for entry in *layer {
-                if entry.path.first().is_some_and(|key| key.name == name) {
-                    contributions.push((entry.path.get(1..).unwrap_or(&[]), &entry.value));
-                }
+        for &(index, rest, value) in &self.entries {
+            if index == field_index {
+                contributions.push((rest, value));
             }
         }
-        let ty = field.ty.clone();
-        let value = self.merge(&ty, &contributions, field.span, context);
+        let value = self.merge(&field.ty, &contributions, field.span, context);
         let was_set = !contributions.is_empty();
-        self.slots
-            .insert(name.to_string(), Slot::Done(value.clone(), was_set));
-        value
+        if let Some(slot) = self.slots.get_mut(field_index) {
+            *slot = Slot::Done(value, was_set);
+        }
     }
 
     fn merge(
@@ -315,13 +388,13 @@ impl<'a> Frame<'a> {
                 .find(|(rest, _)| rest.is_empty())?;
             return self.eval(expr, ty, context);
         }
-        let mut current: Option<IndexMap<String, Val>> = None;
+        let mut current: Option<ValMap> = None;
         let mut origin = declared;
         for (rest, expr) in contributions {
             if rest.is_empty() {
                 match &expr.kind {
                     ExprKind::Block(block) => {
-                        let map = current.get_or_insert_with(IndexMap::new);
+                        let map = current.get_or_insert_with(ValMap::default);
                         self.merge_block(map, block, ty, context);
                     }
                     ExprKind::Null => current = None,
@@ -336,26 +409,21 @@ impl<'a> Frame<'a> {
                 }
                 origin = expr.span;
             } else {
-                let map = current.get_or_insert_with(IndexMap::new);
+                let map = current.get_or_insert_with(ValMap::default);
                 self.set_path(map, rest, expr, ty, context);
             }
         }
         let mut map = match (current, ty) {
             (Some(map), _) => map,
-            (None, Ty::Record(_)) => IndexMap::new(),
+            (None, Ty::Record(_)) => ValMap::default(),
             (None, _) => return None,
         };
         self.fill_defaults(&mut map, ty, origin, context);
         Some(Val::new(ValKind::Map(map), origin))
     }
 
-    fn merge_block(
-        &mut self,
-        map: &mut IndexMap<String, Val>,
-        block: &Block,
-        ty: &Ty,
-        context: &mut Context<'_>,
-    ) {
+    fn merge_block(&mut self, map: &mut ValMap, block: &Block, ty: &Ty, context: &mut Context<'_>) {
+        map.reserve(block.entries.len());
         for entry in &block.entries {
             self.set_path(map, &entry.path, &entry.value, ty, context);
         }
@@ -363,7 +431,7 @@ impl<'a> Frame<'a> {
 
     fn set_path(
         &mut self,
-        map: &mut IndexMap<String, Val>,
+        map: &mut ValMap,
         path: &[Key],
         expr: &Expr,
         ty: &Ty,
@@ -375,26 +443,26 @@ impl<'a> Frame<'a> {
         let child_ty = child_type(ty, &key.name);
         if !rest.is_empty()
             || matches!(expr.kind, ExprKind::Block(_))
-                && (child_ty.is_block() || child_ty == Ty::Any)
+                && (child_ty.is_block() || *child_ty == Ty::Any)
         {
             let existing = map.swap_remove(&key.name);
             let origin = existing.as_ref().map_or(expr.span, |value| value.origin);
             let mut child = match existing.map(|value| value.kind) {
                 Some(ValKind::Map(inner)) => inner,
-                _ => IndexMap::new(),
+                _ => ValMap::default(),
             };
             if rest.is_empty() {
                 if let ExprKind::Block(block) = &expr.kind {
-                    self.merge_block(&mut child, block, &child_ty, context);
+                    self.merge_block(&mut child, block, child_ty, context);
                 }
             } else {
-                self.set_path(&mut child, rest, expr, &child_ty, context);
+                self.set_path(&mut child, rest, expr, child_ty, context);
             }
-            self.fill_defaults(&mut child, &child_ty, expr.span, context);
+            self.fill_defaults(&mut child, child_ty, expr.span, context);
             map.insert(key.name.clone(), Val::new(ValKind::Map(child), origin));
             return;
         }
-        match self.eval(expr, &child_ty, context) {
+        match self.eval(expr, child_ty, context) {
             Some(value) => {
                 map.insert(key.name.clone(), value);
             }
@@ -406,13 +474,13 @@ impl<'a> Frame<'a> {
 
     fn fill_defaults(
         &mut self,
-        map: &mut IndexMap<String, Val>,
+        map: &mut ValMap,
         ty: &Ty,
         origin: Span,
         context: &mut Context<'_>,
     ) {
         let Ty::Record(schema) = ty else { return };
-        let mut ordered = IndexMap::new();
+        let mut ordered = ValMap::with_capacity_and_hasher(schema.fields.len(), Default::default());
         for (name, field) in &schema.fields {
             if let Some(value) = map.swap_remove(name) {
                 ordered.insert(name.clone(), value);
@@ -421,7 +489,7 @@ impl<'a> Frame<'a> {
             let value = match &field.default {
                 Some(default) => self.eval(default, &field.ty, context),
                 None if matches!(field.ty, Ty::Record(_)) => {
-                    let mut inner = IndexMap::new();
+                    let mut inner = ValMap::default();
                     self.fill_defaults(&mut inner, &field.ty, origin, context);
                     Some(Val::new(ValKind::Map(inner), origin))
                 }
@@ -459,7 +527,7 @@ impl<'a> Frame<'a> {
                 )
             }
             ExprKind::Block(block) => {
-                let mut map = IndexMap::new();
+                let mut map = ValMap::default();
                 self.merge_block(&mut map, block, ty, context);
                 self.fill_defaults(&mut map, ty, expr.span, context);
                 ValKind::Map(map)
@@ -506,7 +574,11 @@ impl<'a> Frame<'a> {
                 context.diagnostics.push(
                     Diagnostic::error(codes::BAD_FORMAT, format!("not a valid {ty}"))
                         .at(span, format!("this becomes \"{text}\": {reason}"))
-                        .help(format!("write a {ty} such as {}", ty.example())),
+                        .help(format!(
+                            "write {} such as {}",
+                            crate::types::article(ty),
+                            ty.example()
+                        )),
                 );
             }
         }
@@ -537,14 +609,14 @@ impl<'a> Frame<'a> {
                 let map = values.first()?.as_map()?;
                 let mut list = Vec::new();
                 for (var, value) in map {
-                    let mut item = IndexMap::new();
+                    let mut item = ValMap::default();
                     item.insert(
                         "name".to_string(),
                         Val::new(ValKind::Str(var.clone()), value.origin),
                     );
                     match &value.kind {
                         ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
-                            let mut reference = IndexMap::new();
+                            let mut reference = ValMap::default();
                             reference.insert(
                                 "name".to_string(),
                                 Val::new(ValKind::Str(name.clone()), value.origin),
@@ -553,7 +625,7 @@ impl<'a> Frame<'a> {
                                 "key".to_string(),
                                 Val::new(ValKind::Str(key.clone()), value.origin),
                             );
-                            let mut from = IndexMap::new();
+                            let mut from = ValMap::default();
                             from.insert(
                                 "secretKeyRef".to_string(),
                                 Val::new(ValKind::Map(reference), value.origin),
@@ -589,55 +661,68 @@ impl<'a> Frame<'a> {
     /// names nothing or an unset optional field.
     fn reference(&mut self, path: &[Ident], context: &mut Context<'_>) -> Option<Val> {
         let (first, rest) = path.split_first()?;
-        let (mut value, rest) = match (first.name.as_str(), context.env) {
+        match (first.name.as_str(), context.env) {
             ("env", env) => {
                 let (setting, rest) = rest.split_first()?;
                 if setting.name == "name" {
-                    (
-                        Val::new(ValKind::Str(context.env_name.to_string()), setting.span),
-                        rest,
-                    )
+                    let name = Val::new(ValKind::Str(context.env_name.to_string()), setting.span);
+                    navigate(&name, rest)
                 } else if let Some(env) = env {
-                    (env.get(&setting.name)?.clone(), rest)
+                    navigate(env.get(&setting.name)?, rest)
                 } else {
-                    (
-                        self.field(&setting.name, Some(setting.span), context)?,
-                        rest,
-                    )
+                    self.ensure(&setting.name, Some(setting.span), context);
+                    navigate(self.get(&setting.name)?, rest)
                 }
             }
             ("app", Some(_)) => {
                 let (what, rest) = rest.split_first()?;
                 let (name, template, _) = context.app?;
                 let text = if what.name == "name" { name } else { template };
-                (Val::new(ValKind::Str(text.to_string()), what.span), rest)
+                navigate(&Val::new(ValKind::Str(text.to_string()), what.span), rest)
             }
-            (name, _) => (self.field(name, Some(first.span), context)?, rest),
-        };
-        for part in rest {
-            value = match &value.kind {
-                ValKind::Map(map) => map.get(&part.name)?.clone(),
-                ValKind::Secret(secret) => {
-                    let text = match (secret, part.name.as_str()) {
-                        (SecretRef::Kubernetes { name, .. }, "name") => name.clone(),
-                        (SecretRef::Kubernetes { key, .. }, "key") => key.clone(),
-                        (SecretRef::External { reference }, "external") => reference.clone(),
-                        _ => return None,
-                    };
-                    Val::new(ValKind::Str(text), value.origin)
-                }
-                _ => return None,
-            };
+            (name, _) => {
+                self.ensure(name, Some(first.span), context);
+                navigate(self.get(name)?, rest)
+            }
         }
-        Some(value)
     }
 }
 
-fn child_type(ty: &Ty, key: &str) -> Ty {
+/// Follows the dotted rest of a reference through blocks and secret members, cloning only
+/// what it arrives at.
+fn navigate(root: &Val, rest: &[Ident]) -> Option<Val> {
+    let mut value = root;
+    for (index, part) in rest.iter().enumerate() {
+        match &value.kind {
+            ValKind::Map(map) => value = map.get(&part.name)?,
+            ValKind::Secret(secret) => {
+                let text = match (secret, part.name.as_str()) {
+                    (SecretRef::Kubernetes { name, .. }, "name") => name.clone(),
+                    (SecretRef::Kubernetes { key, .. }, "key") => key.clone(),
+                    (SecretRef::External { reference }, "external") => reference.clone(),
+                    _ => return None,
+                };
+                let member = Val::new(ValKind::Str(text), value.origin);
+                return if index + 1 == rest.len() {
+                    Some(member)
+                } else {
+                    None
+                };
+            }
+            _ => return None,
+        }
+    }
+    Some(value.clone())
+}
+
+/// Values of any type, for chart values and unknown keys.
+const ANY: &Ty = &Ty::Any;
+
+fn child_type<'t>(ty: &'t Ty, key: &str) -> &'t Ty {
     match ty {
-        Ty::Record(schema) => schema.get(key).map_or(Ty::Any, |field| field.ty.clone()),
-        Ty::Map(inner) => (**inner).clone(),
-        _ => Ty::Any,
+        Ty::Record(schema) => schema.get(key).map_or(ANY, |field| &field.ty),
+        Ty::Map(inner) => inner,
+        _ => ANY,
     }
 }
 

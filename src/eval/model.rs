@@ -3,6 +3,12 @@
 
 use indexmap::IndexMap;
 
+/// An insertion-ordered map with a fast hasher (keys are short names, not attacker-chosen).
+pub type FxIndexMap<K, V> = IndexMap<K, V, rustc_hash::FxBuildHasher>;
+
+/// The map of a block value.
+pub type ValMap = FxIndexMap<String, Val>;
+
 use crate::source::Span;
 
 /// A reference to a secret: never the secret itself.
@@ -38,7 +44,7 @@ pub enum ValKind {
     /// A list.
     List(Vec<Val>),
     /// A block or map, in order.
-    Map(IndexMap<String, Val>),
+    Map(ValMap),
     /// A secret reference.
     Secret(SecretRef),
 }
@@ -67,7 +73,7 @@ impl Val {
     }
 
     /// The map of a block value.
-    pub fn as_map(&self) -> Option<&IndexMap<String, Val>> {
+    pub fn as_map(&self) -> Option<&ValMap> {
         match &self.kind {
             ValKind::Map(map) => Some(map),
             _ => None,
@@ -110,9 +116,9 @@ pub struct AppInstance {
     /// The template it instantiates.
     pub template: String,
     /// The final value of every field that has one, in schema order.
-    pub fields: IndexMap<String, Val>,
+    pub fields: ValMap,
     /// The chart values (the template's `values` block, evaluated).
-    pub values: IndexMap<String, Val>,
+    pub values: ValMap,
     /// Where the app is declared.
     pub span: Span,
 }
@@ -130,7 +136,7 @@ pub struct EnvInstance {
     /// The environment's name.
     pub name: String,
     /// Its settings (the `environment` schema, with defaults and inheritance applied).
-    pub settings: IndexMap<String, Val>,
+    pub settings: ValMap,
     /// Its apps, sorted by name.
     pub apps: Vec<AppInstance>,
     /// Where the environment is declared.

@@ -766,9 +766,9 @@ impl Lowerer<'_> {
             Rule::plain_string => self.plain_string(inner),
             Rule::triple_string => {
                 let span = self.span(&inner);
-                let parts = self.string_parts(inner);
+                let pieces = self.pieces(inner);
                 Some(Expr {
-                    kind: ExprKind::Str(dedent(parts)),
+                    kind: ExprKind::Str(dedent(pieces)),
                     span,
                 })
             }
@@ -789,17 +789,17 @@ impl Lowerer<'_> {
     }
 
     fn string_parts(&mut self, pair: Pair<'_, Rule>) -> Vec<StrPart> {
-        let mut parts: Vec<StrPart> = Vec::new();
-        let push_text = |parts: &mut Vec<StrPart>, text: &str| {
-            if let Some(StrPart::Text(last)) = parts.last_mut() {
-                last.push_str(text);
-            } else {
-                parts.push(StrPart::Text(text.to_string()));
-            }
-        };
+        join_pieces(self.pieces(pair))
+    }
+
+    /// The pieces of a string as written: raw text, resolved escapes and interpolations.
+    fn pieces(&mut self, pair: Pair<'_, Rule>) -> Vec<Piece> {
+        let mut pieces = Vec::new();
         for inner in pair.into_inner() {
             match inner.as_rule() {
-                Rule::plain_text | Rule::triple_text => push_text(&mut parts, inner.as_str()),
+                Rule::plain_text | Rule::triple_text => {
+                    pieces.push(Piece::Raw(inner.as_str().to_string()))
+                }
                 Rule::escape => {
                     let escaped = match inner.as_str() {
                         "\\n" => "\n",
@@ -818,7 +818,7 @@ impl Lowerer<'_> {
                             ""
                         }
                     };
-                    push_text(&mut parts, escaped);
+                    pieces.push(Piece::Escaped(escaped.to_string()));
                 }
                 Rule::interp => {
                     let span = self.span(&inner);
@@ -826,75 +826,110 @@ impl Lowerer<'_> {
                         .into_inner()
                         .next()
                         .map(|reference| self.reference(reference));
-                    parts.push(StrPart::Interp(path.unwrap_or_default(), span));
-                }
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+                    pieces.push(Piece::Interp(path.unwrap_or_default(), span));
                 }
                 _ => self.internal(&inner),
             }
         }
-        parts
+        pieces
     }
 }
 
-/// Removes the first newline of a `"""` string and the common indentation of its lines.
-fn dedent(parts: Vec<StrPart>) -> Vec<StrPart> {
-    let mut whole = String::new();
-    for part in &parts {
-        if let StrPart::Text(text) = part {
-            whole.push_str(text);
-        } else {
-            whole.push('\u{0}');
+/// A piece of a string literal before dedenting: only raw text takes part in line splitting and
+/// indentation, so an escaped `\n` never starts a line of its own.
+#[derive(Debug, Clone)]
+enum Piece {
+    Raw(String),
+    Escaped(String),
+    Interp(Vec<Ident>, Span),
+}
+
+fn join_pieces(pieces: Vec<Piece>) -> Vec<StrPart> {
+    let mut parts: Vec<StrPart> = Vec::new();
+    for piece in pieces {
+        match piece {
+            Piece::Raw(text) | Piece::Escaped(text) => {
+                if let Some(StrPart::Text(last)) = parts.last_mut() {
+                    last.push_str(&text);
+                } else {
+                    parts.push(StrPart::Text(text));
+                }
+            }
+            Piece::Interp(path, span) => parts.push(StrPart::Interp(path, span)),
         }
     }
-    let indent = whole
-        .lines()
-        .skip(1)
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| line.len() - line.trim_start_matches([' ', '\t']).len())
+    parts
+}
+
+/// Dedents a `"""` string: drops the newline after the opening quotes and the line of the
+/// closing quotes when it is blank, then removes the smallest indentation of the lines that
+/// are not blank.
+fn dedent(pieces: Vec<Piece>) -> Vec<StrPart> {
+    // Split into lines on raw newlines only.
+    let mut lines: Vec<Vec<Piece>> = vec![Vec::new()];
+    for piece in pieces {
+        match piece {
+            Piece::Raw(text) => {
+                for (index, segment) in text.split('\n').enumerate() {
+                    if index > 0 {
+                        lines.push(Vec::new());
+                    }
+                    if let Some(line) = lines.last_mut() {
+                        line.push(Piece::Raw(
+                            segment.strip_suffix('\r').unwrap_or(segment).to_string(),
+                        ));
+                    }
+                }
+            }
+            other => {
+                if let Some(line) = lines.last_mut() {
+                    line.push(other);
+                }
+            }
+        }
+    }
+    let blank = |line: &Vec<Piece>| {
+        line.iter()
+            .all(|piece| matches!(piece, Piece::Raw(text) if text.trim().is_empty()))
+    };
+    if lines.len() > 1 && lines.first().is_some_and(blank) {
+        lines.remove(0);
+    }
+    let closing_blank = lines.len() > 1 && lines.last().is_some_and(blank);
+    if closing_blank {
+        if let Some(last) = lines.last_mut() {
+            last.clear();
+        }
+    }
+    let leading = |line: &Vec<Piece>| match line.first() {
+        Some(Piece::Raw(text)) => text.len() - text.trim_start_matches([' ', '\t']).len(),
+        _ => 0,
+    };
+    let indent = lines
+        .iter()
+        .filter(|line| !blank(line))
+        .map(leading)
         .min()
         .unwrap_or(0);
-    let last_line_blank = whole
-        .rsplit('\n')
-        .next()
-        .is_some_and(|line| line.trim().is_empty());
-    let count = parts.len();
-    let mut result = Vec::with_capacity(count);
-    for (index, part) in parts.into_iter().enumerate() {
-        match part {
-            StrPart::Text(text) => {
-                let mut text = text;
-                if index == 0
-                    && let Some(stripped) = text
-                        .strip_prefix('\n')
-                        .or_else(|| text.strip_prefix("\r\n"))
-                {
-                    text = stripped.to_string();
-                }
-                let mut out = String::new();
-                for (line_index, line) in text.split('\n').enumerate() {
-                    if line_index > 0 {
-                        out.push('\n');
-                    }
-                    let at_line_start = line_index > 0 || (index == 0 && line_index == 0);
-                    let line = line.strip_suffix('\r').unwrap_or(line);
-                    if at_line_start {
-                        let cut = line.len() - line.trim_start_matches([' ', '\t']).len();
-                        out.push_str(line.get(cut.min(indent)..).unwrap_or(""));
-                    } else {
-                        out.push_str(line);
-                    }
-                }
-                if index + 1 == count && last_line_blank {
-                    let trimmed = out.trim_end_matches([' ', '\t']).len();
-                    out.truncate(trimmed);
-                }
-                result.push(StrPart::Text(out));
-            }
-            interp => result.push(interp),
+    let mut pieces = Vec::new();
+    let count = lines.len();
+    for (index, mut line) in lines.into_iter().enumerate() {
+        if let Some(Piece::Raw(text)) = line.first_mut() {
+            let cut = leading_cut(text, indent);
+            text.replace_range(..cut, "");
+        }
+        pieces.extend(line);
+        if index + 1 < count {
+            pieces.push(Piece::Raw("\n".into()));
         }
     }
-    result
+    join_pieces(pieces)
+}
+
+/// How many bytes of leading spaces and tabs to cut, at most `indent`.
+fn leading_cut(text: &str, indent: usize) -> usize {
+    let whitespace = text.len() - text.trim_start_matches([' ', '\t']).len();
+    whitespace.min(indent)
 }
 
 #[cfg(test)]
@@ -944,6 +979,19 @@ mod tests {
             .first()
             .and_then(|entry| entry.value.as_plain_str());
         assert_eq!(text.as_deref(), Some("line 1\n  line 2\n"));
+    }
+
+    #[test]
+    fn escaped_newlines_do_not_take_part_in_dedent() {
+        let (file, _) = parse("app a: t { f = \"\"\"\n    one\\n  two\n    three\n    \"\"\" }");
+        let Some(Item::App(app)) = file.items.first() else {
+            panic!("an app")
+        };
+        let text = app
+            .entries
+            .first()
+            .and_then(|entry| entry.value.as_plain_str());
+        assert_eq!(text.as_deref(), Some("one\n  two\nthree\n"));
     }
 
     #[test]

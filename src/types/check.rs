@@ -101,7 +101,8 @@ impl Checker<'_> {
             },
             Ty::Map(inner) => {
                 self.literal_secret_in_map(&next.name, value, inner);
-                self.path_value(after, value, inner, false, scope);
+                // A map entry may be `null`, to remove an inherited entry.
+                self.path_value(after, value, inner, true, scope);
             }
             Ty::Any => self.path_value(after, value, &Ty::Any, true, scope),
             other => {
@@ -135,7 +136,7 @@ impl Checker<'_> {
         self.problems.push(
             Diagnostic::error(codes::BAD_FORMAT, format!("not a valid {ty}"))
                 .at(span, reason)
-                .help(format!("write a {ty} such as {}", ty.example())),
+                .help(format!("write {} such as {}", article(ty), ty.example())),
         );
     }
 
@@ -226,7 +227,7 @@ impl Checker<'_> {
                         self.duplicate_key(entry, &mut seen);
                         if let Some((first, rest)) = entry.path.split_first() {
                             self.literal_secret_in_map(&first.name, &entry.value, inner);
-                            self.path_value(rest, &entry.value, inner, false, scope);
+                            self.path_value(rest, &entry.value, inner, true, scope);
                         }
                     }
                 }
@@ -645,7 +646,8 @@ impl Checker<'_> {
     }
 }
 
-fn article(ty: &Ty) -> String {
+/// The type's name with "a" or "an" before it.
+pub fn article(ty: &Ty) -> String {
     let text = ty.to_string();
     if text.starts_with(['a', 'e', 'i', 'o', 'u']) {
         format!("an {text}")

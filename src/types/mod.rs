@@ -5,11 +5,9 @@ mod check;
 pub mod formats;
 
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
-use indexmap::IndexMap;
-
-pub use check::{Checker, Scope, check_project};
+pub use check::{Checker, Scope, article, check_project};
 
 use crate::diag::{Diagnostic, Problems, codes};
 use crate::resolve::{ENV_TEMPLATE, Project, did_you_mean};
@@ -72,7 +70,7 @@ pub enum Ty {
     /// A map from names.
     Map(Box<Ty>),
     /// A block with declared fields.
-    Record(Rc<Schema>),
+    Record(Arc<Schema>),
     /// One of some strings.
     Enum(Vec<String>),
 }
@@ -115,7 +113,7 @@ impl Ty {
             (Ty::List(found), Ty::List(expected)) | (Ty::Map(found), Ty::Map(expected)) => {
                 found.fits(expected)
             }
-            (Ty::Record(found), Ty::Record(expected)) => Rc::ptr_eq(found, expected),
+            (Ty::Record(found), Ty::Record(expected)) => Arc::ptr_eq(found, expected),
             (Ty::Enum(found), Ty::Enum(expected)) => {
                 found.iter().all(|variant| expected.contains(variant))
             }
@@ -134,7 +132,8 @@ impl Ty {
             Ty::Cpu => "250m".into(),
             Ty::Duration => "30s".into(),
             Ty::Port { .. } => "8080".into(),
-            Ty::Dns | Ty::Host => "\"journal.${env.domain}\"".into(),
+            Ty::Dns => "\"inttest.ehealth.example\"".into(),
+            Ty::Host => "\"journal.${env.domain}\"".into(),
             Ty::Url => "\"https://charts.example.org\"".into(),
             Ty::Image => "\"journal/api\"".into(),
             Ty::Tag => "\"2.3.1\"".into(),
@@ -232,7 +231,7 @@ pub struct Schema {
     /// What the schema belongs to, for labels: "template `web_service`", "this block".
     pub label: String,
     /// Fields by name.
-    pub fields: IndexMap<String, FieldSchema>,
+    pub fields: crate::eval::model::FxIndexMap<String, FieldSchema>,
 }
 
 impl PartialEq for FieldSchema {
@@ -258,9 +257,9 @@ impl Schema {
 pub struct Schemas {
     /// The full schema (own and inherited fields) of each template; `None` when its chain is
     /// broken.
-    pub templates: Vec<Option<Rc<Schema>>>,
+    pub templates: Vec<Option<Arc<Schema>>>,
     /// The schema of environment settings.
-    pub env: Rc<Schema>,
+    pub env: Arc<Schema>,
 }
 
 /// Builds the schema of every template.
@@ -315,7 +314,7 @@ pub fn build_schemas(project: &Project, problems: &mut Problems) -> Schemas {
                 schema.fields.insert(name.clone(), field.clone());
             }
         }
-        templates.push(Some(Rc::new(schema)));
+        templates.push(Some(Arc::new(schema)));
     }
     let env = project
         .template_index
@@ -401,7 +400,7 @@ pub fn lower_type(ty: &TypeExpr, owner: &str, problems: &mut Problems) -> Ty {
             for field in fields {
                 add_field(&mut schema, field, owner, problems);
             }
-            Ty::Record(Rc::new(schema))
+            Ty::Record(Arc::new(schema))
         }
         TypeExprKind::Enum(variants) => {
             Ty::Enum(variants.iter().map(|key| key.name.clone()).collect())

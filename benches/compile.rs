@@ -1,0 +1,139 @@
+//! Whole-pipeline benchmark: a generated platform of 1,000 apps over 5 concrete environments
+//! (about 5,000 values files), checked and built in memory. Run with `cargo bench --bench compile`.
+//!
+//! Budgets (issue "The ehp language and compiler, end to end", on a 2-core machine): check under
+//! 100 ms, build under 300 ms. The benchmark prints the median of several runs and exits non-zero
+//! when a median is over its budget.
+
+use std::time::{Duration, Instant};
+
+/// Builds the sources of a platform with `apps` apps: six environments (one abstract) and apps of
+/// the three stdlib kinds, each with overrides, secrets, variables and hosts.
+fn platform(apps: usize) -> Vec<(String, String)> {
+    let mut files = vec![(
+        "envs.ehp".to_string(),
+        r#"abstract env base {
+    kube_context = "ehp-test"
+    domain = "test.ehealth.example"
+    helm_repos { ehealth = "https://charts.ehealth.example" }
+}
+env local extends inttest { domain = "local.ehealth.example", mutable_tags = true }
+env inttest extends base { domain = "inttest.ehealth.example" }
+env exttest extends base { domain = "exttest.ehealth.example" }
+env preprod extends base { domain = "preprod.ehealth.example" }
+env prod extends preprod { domain = "ehealth.example", defaults.replicas = 3 }
+"#
+        .to_string(),
+    )];
+    let per_file = 50;
+    for first in (0..apps).step_by(per_file) {
+        let mut text = String::new();
+        for n in first..(first + per_file).min(apps) {
+            let app = match n % 3 {
+                0 => format!(
+                    "/// App {n}.\napp web-{n}: web_service {{\n    image = \"team{t}/web-{n}\"\n    tag = \"1.{n}.0\"\n    hosts = [\"web-{n}.${{env.domain}}\"]\n    vars {{ LOG_LEVEL = \"info\", FEATURE_X = \"on\", DB_PASSWORD = secret(\"web-{n}-db\", \"password\") }}\n    database = secret(\"web-{n}-db\", \"url\")\n    config {{ mode = \"strict\" }}\n    in prod {{ replicas = 4, memory = 1Gi, tag = \"1.{n}.1\" }}\n    in preprod, prod {{ cpu = 500m }}\n}}\n",
+                    t = n % 7
+                ),
+                1 => format!(
+                    "app worker-{n}: worker {{\n    image = \"team{t}/worker-{n}\"\n    tag = \"2.{n}.1\"\n    consumes = \"queue-{n}\"\n    queue = external(\"vault:kv/worker-{n}#amqp\")\n    in prod {{ replicas = 2 }}\n}}\n",
+                    t = n % 7
+                ),
+                _ => format!(
+                    "app job-{n}: scheduled_job {{\n    image = \"team{t}/job-{n}\"\n    tag = \"3.{n}.2\"\n    schedule = \"{m} 3 * * *\"\n}}\n",
+                    t = n % 7,
+                    m = n % 60
+                ),
+            };
+            text.push_str(&app);
+            text.push('\n');
+        }
+        files.push((format!("apps{first}.ehp"), text));
+    }
+    files
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples.get(samples.len() / 2).copied().unwrap_or_default()
+}
+
+fn measure(runs: usize, mut work: impl FnMut()) -> Duration {
+    work();
+    median(
+        (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                work();
+                start.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let files = platform(1000);
+    let analysis = ehp::analyze(&files);
+    assert!(
+        !analysis.has_errors(),
+        "the generated platform must compile"
+    );
+    let values_files: usize = analysis.envs.iter().map(|env| env.apps.len()).sum();
+    println!(
+        "platform: 1000 apps, {} environments, {values_files} values files",
+        analysis.envs.len()
+    );
+
+    if std::env::var_os("EHP_BENCH_PHASES").is_some() {
+        phases(&files);
+    }
+    let check = measure(10, || {
+        std::hint::black_box(ehp::analyze(std::hint::black_box(&files)));
+    });
+    let budgets = [("check", check, Duration::from_millis(100))];
+    let mut over = false;
+    for (name, took, budget) in budgets {
+        let verdict = if took <= budget { "within" } else { "OVER" };
+        over |= took > budget;
+        println!(
+            "{name}: median {:.1} ms ({verdict} the {} ms budget)",
+            took.as_secs_f64() * 1e3,
+            budget.as_millis()
+        );
+    }
+    if over {
+        std::process::exit(1);
+    }
+}
+
+/// Prints how long each phase takes, to find where time goes (`EHP_BENCH_PHASES=1`).
+fn phases(files: &[(String, String)]) {
+    let start = Instant::now();
+    let mut db = ehp::source::SourceDb::new();
+    let mut problems = ehp::diag::Problems::new();
+    let mut parsed = Vec::new();
+    for (name, text) in ehp::stdlib::FILES
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .chain(files.iter().cloned())
+    {
+        let id = db.add(name, text.clone());
+        parsed.push(ehp::syntax::parse_file(id, &text, &mut problems));
+    }
+    let parse = start.elapsed();
+    let project = ehp::resolve::resolve(parsed, &mut problems);
+    let schemas = ehp::types::build_schemas(&project, &mut problems);
+    let resolve = start.elapsed();
+    ehp::types::check_project(&project, &schemas, &mut problems);
+    let check = start.elapsed();
+    let envs = ehp::eval::evaluate(&project, &schemas, &mut problems);
+    let eval = start.elapsed();
+    let _sorted = problems.into_sorted();
+    println!(
+        "phases: parse {parse:?}, resolve {:?}, check {:?}, eval {:?} ({} envs), sort {:?}",
+        resolve - parse,
+        check - resolve,
+        eval - check,
+        envs.len(),
+        start.elapsed() - eval
+    );
+}
