@@ -798,7 +798,7 @@ impl Lowerer<'_> {
         for inner in pair.into_inner() {
             match inner.as_rule() {
                 Rule::plain_text | Rule::triple_text => {
-                    pieces.push(Piece::Raw(inner.as_str().to_string()))
+                    pieces.push(Piece::Raw(inner.as_str().to_string()));
                 }
                 Rule::escape => {
                     let escaped = match inner.as_str() {
@@ -896,10 +896,8 @@ fn dedent(pieces: Vec<Piece>) -> Vec<StrPart> {
         lines.remove(0);
     }
     let closing_blank = lines.len() > 1 && lines.last().is_some_and(blank);
-    if closing_blank {
-        if let Some(last) = lines.last_mut() {
-            last.clear();
-        }
+    if closing_blank && let Some(last) = lines.last_mut() {
+        last.clear();
     }
     let leading = |line: &Vec<Piece>| match line.first() {
         Some(Piece::Raw(text)) => text.len() - text.trim_start_matches([' ', '\t']).len(),
