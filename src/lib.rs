@@ -5,6 +5,7 @@
 //! front end (`cli`) touches the filesystem.
 
 pub mod diag;
+pub mod emit;
 pub mod eval;
 pub mod source;
 pub mod syntax;
