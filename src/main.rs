@@ -1,5 +1,5 @@
 //! The `ehp` binary: hands the command line to [`ehp::cli`].
 
-fn main() {
-    println!("ehp");
+fn main() -> std::process::ExitCode {
+    ehp::cli::main()
 }
