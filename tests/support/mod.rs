@@ -290,10 +290,15 @@ pub fn unescape_dollars(value: &Json) -> Json {
 }
 
 /// The path of the helm-read binary, when the environment provides one.
+/// In CI (`CI=true`) the tool is required, so the check against Helm cannot be skipped silently.
 pub fn helm_read() -> Option<String> {
-    std::env::var("HELM_READ")
+    let tool = std::env::var("HELM_READ")
         .ok()
-        .filter(|path| !path.is_empty())
+        .filter(|path| !path.is_empty());
+    if tool.is_none() && std::env::var("CI").is_ok_and(|ci| ci == "true") {
+        panic!("CI=true but HELM_READ is not set: run the tests through .ci/run");
+    }
+    tool
 }
 
 /// Runs `helm-read MODE FILE...` and returns its JSON, keyed by file path.
