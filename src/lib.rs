@@ -4,7 +4,9 @@
 //! The library exposes the pipeline as functions over in-memory sources; only the command-line
 //! front end (`cli`) touches the filesystem.
 
+pub mod cli;
 pub mod diag;
+pub mod emit;
 pub mod eval;
 pub mod resolve;
 pub mod source;

@@ -51,6 +51,11 @@ codes! {
     RELEASE_CLASH = "E0406": "two apps would be the same helm release";
     NO_ENVIRONMENT = "E0407": "a requested environment does not exist or is abstract";
     NUMBER_TOO_LARGE = "E0501": "an integer is too large for Helm to read exactly";
+    NOT_FINITE = "E0502": "a decimal number is not finite (NaN or infinity)";
+    BAD_CONTEXT = "E0503": "an environment's helmsman context is not a valid Kubernetes label value";
+    BAD_TIMEOUT = "E0504": "a timeout is not a whole number of seconds";
+    BAD_OUTPUT_NAME = "E0505": "an environment or app name cannot be used as a file name";
+    EMIT_INVARIANT = "E0506": "the evaluated model lacks something the emitter needs";
 }
 
 /// The code with this id, if there is one.

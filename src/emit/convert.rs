@@ -1,0 +1,302 @@
+//! Conversion from the evaluated model (`eval::model`) to the output model (`emit::model`),
+//! with the emission-time checks: numbers Helm cannot read exactly, timeouts, the helmsman
+//! context, and names that become file names.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+
+use super::model::{App, Dsf, Namespace, OutValue, Settings, Text};
+use super::quoting::{is_label_value, is_path_component};
+use crate::diag::{Diagnostic, INTERNAL_ERROR, Problems, codes};
+use crate::eval::model::{AppInstance, EnvInstance, SecretRef, Val, ValKind};
+use crate::source::Span;
+
+/// The largest integer magnitude a float64 holds exactly: Helm reads every number as float64.
+pub(crate) const MAX_EXACT_INT: i64 = 1 << 53;
+
+/// Converts chart values to a values-file map, diagnosing numbers Helm cannot read.
+pub(crate) fn values_map(values: &crate::eval::model::ValMap, problems: &mut Problems) -> OutValue {
+    OutValue::Map(
+        values
+            .iter()
+            .map(|(key, value)| (Text::plain(key), out_value(value, problems)))
+            .collect(),
+    )
+}
+
+/// Converts one evaluated value.
+fn out_value(value: &Val, problems: &mut Problems) -> OutValue {
+    match &value.kind {
+        ValKind::Str(text) | ValKind::Quantity(text) => OutValue::Str(Text::plain(text)),
+        ValKind::Int(number) => {
+            if number.unsigned_abs() > MAX_EXACT_INT.unsigned_abs() {
+                problems.push(
+                    Diagnostic::error(codes::NUMBER_TOO_LARGE, "integer too large for Helm")
+                        .at(value.origin, format!("{number} is beyond ±2^53"))
+                        .help(
+                            "Helm reads every number as a 64-bit float, which is exact only up \
+                             to 9007199254740992; write the number as a string if it is an id",
+                        ),
+                );
+            }
+            OutValue::Int(*number)
+        }
+        ValKind::Float(number) => {
+            if !number.is_finite() {
+                problems.push(
+                    Diagnostic::error(codes::NOT_FINITE, "number is not finite")
+                        .at(value.origin, "this evaluates to NaN or infinity")
+                        .help("YAML readers disagree on NaN and infinity; use a finite number"),
+                );
+                return OutValue::Float(0.0);
+            }
+            OutValue::Float(*number)
+        }
+        ValKind::Bool(truth) => OutValue::Bool(*truth),
+        ValKind::List(items) => {
+            OutValue::List(items.iter().map(|item| out_value(item, problems)).collect())
+        }
+        ValKind::Map(entries) => values_map(entries, problems),
+        ValKind::Secret(SecretRef::Kubernetes { name, key }) => OutValue::Map(IndexMap::from([
+            (Text::plain("secretName"), OutValue::Str(Text::plain(name))),
+            (Text::plain("secretKey"), OutValue::Str(Text::plain(key))),
+        ])),
+        ValKind::Secret(SecretRef::External { reference }) => OutValue::Map(IndexMap::from([(
+            Text::plain("externalSecret"),
+            OutValue::Str(Text::plain(reference)),
+        )])),
+    }
+}
+
+/// Parses a duration such as `300s`, `5m`, `1h` or `1h30m` into whole seconds.
+pub(crate) fn duration_seconds(text: &str) -> Option<i64> {
+    let mut total: i64 = 0;
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let (number, after) = rest.split_at_checked(digits)?;
+        let number: i64 = number.parse().ok()?;
+        let unit_len = after.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let (unit, after) = after.split_at_checked(unit_len)?;
+        let factor = match unit {
+            "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            _ => return None,
+        };
+        total = total.checked_add(number.checked_mul(factor)?)?;
+        rest = after;
+    }
+    Some(total)
+}
+
+/// Builds the desired-state file of one environment. Values-file paths are
+/// `values/<app>.yaml`, relative to the DSF.
+pub(crate) fn dsf(env: &EnvInstance, problems: &mut Problems) -> Dsf {
+    let mut metadata = IndexMap::new();
+    metadata.insert(Text::dsf("generator"), Text::dsf("ehp"));
+    metadata.insert(Text::dsf("environment"), Text::dsf(&env.name));
+    if let Some(entries) = env.settings.get("metadata").and_then(Val::as_map) {
+        for (key, value) in entries {
+            if key != "generator" && key != "environment" {
+                let text = value.to_text().unwrap_or_default();
+                metadata.insert(Text::dsf(key), Text::dsf(&text));
+            }
+        }
+    }
+
+    let context_setting = env.settings.get("context");
+    let context = context_setting.and_then(Val::as_str).unwrap_or(&env.name);
+    if !is_label_value(context) {
+        let span = context_setting.map_or(env.span, |value| value.origin);
+        problems.push(
+            Diagnostic::error(codes::BAD_CONTEXT, "context is not a valid label value")
+                .at(
+                    span,
+                    format!("`{context}` cannot be a Kubernetes label value"),
+                )
+                .help(
+                    "helmsman labels releases with the context: use at most 63 characters of \
+                     letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit",
+                ),
+        );
+    }
+
+    let mut namespaces = BTreeMap::new();
+    if let Some(declared) = env.settings.get("namespaces").and_then(Val::as_map) {
+        for (name, body) in declared {
+            namespaces.insert(Text::dsf(name), namespace(body));
+        }
+    }
+    let mut apps = BTreeMap::new();
+    for app_instance in &env.apps {
+        let app = app(app_instance, problems);
+        namespaces
+            .entry(app.namespace.clone())
+            .or_insert(Namespace {
+                protected: false,
+                labels: BTreeMap::new(),
+            });
+        apps.insert(Text::dsf(&app_instance.name), app);
+    }
+
+    let helm_repos = env
+        .settings
+        .get("helm_repos")
+        .and_then(Val::as_map)
+        .map(|repos| {
+            repos
+                .iter()
+                .map(|(name, url)| {
+                    (
+                        Text::dsf(name),
+                        Text::dsf(&url.to_text().unwrap_or_default()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+
+    Dsf {
+        metadata,
+        context: Text::dsf(context),
+        settings: Settings {
+            kube_context: env.str_setting("kube_context").map(Text::dsf),
+        },
+        namespaces,
+        helm_repos,
+        apps,
+    }
+}
+
+/// One declared namespace.
+fn namespace(body: &Val) -> Namespace {
+    let fields = body.as_map();
+    let protected = fields
+        .and_then(|fields| fields.get("protected"))
+        .and_then(Val::as_bool)
+        .unwrap_or(false);
+    let labels = fields
+        .and_then(|fields| fields.get("labels"))
+        .and_then(Val::as_map)
+        .map(|labels| {
+            labels
+                .iter()
+                .map(|(key, value)| {
+                    (
+                        Text::dsf(key),
+                        Text::dsf(&value.to_text().unwrap_or_default()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Namespace { protected, labels }
+}
+
+/// One app's release entry.
+fn app(app: &AppInstance, problems: &mut Problems) -> App {
+    let mut required = |field: &str| -> String {
+        match app.fields.get(field).and_then(Val::to_text) {
+            Some(text) => text,
+            None => {
+                problems.push(missing(app, field));
+                String::new()
+            }
+        }
+    };
+    let namespace = required("namespace");
+    let chart = required("chart");
+    let version = required("chart_version");
+    let bool_field = |field: &str, default: bool| {
+        app.fields
+            .get(field)
+            .and_then(Val::as_bool)
+            .unwrap_or(default)
+    };
+    let timeout = match app.fields.get("timeout") {
+        None => 300,
+        Some(value) => {
+            let text = value.to_text().unwrap_or_default();
+            duration_seconds(&text).unwrap_or_else(|| {
+                problems.push(bad_timeout(value.origin, &text));
+                0
+            })
+        }
+    };
+    if !is_path_component(&app.name) {
+        problems.push(bad_name(app.span, "app", &app.name));
+    }
+    App {
+        description: app.str_field("description").map(Text::dsf),
+        namespace: Text::dsf(&namespace),
+        group: app.str_field("group").map(Text::dsf),
+        enabled: bool_field("enabled", true),
+        chart: Text::dsf(&chart),
+        version: Text::dsf(&version),
+        values_files: vec![Text::dsf(&format!("values/{}.yaml", app.name))],
+        priority: app
+            .fields
+            .get("priority")
+            .and_then(Val::as_int)
+            .unwrap_or(0),
+        wait: bool_field("wait", true),
+        timeout,
+        protected: bool_field("protected", false),
+    }
+}
+
+/// An app lacks a field the type checker guarantees.
+fn missing(app: &AppInstance, field: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::EMIT_INVARIANT,
+        format!("app `{}` has no `{field}`", app.name),
+    )
+    .at(
+        app.span,
+        format!("the desired-state file needs `{field}` for this app"),
+    )
+    .help(INTERNAL_ERROR)
+}
+
+/// A timeout that is not whole seconds.
+fn bad_timeout(span: Span, text: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::BAD_TIMEOUT,
+        "timeout is not a whole number of seconds",
+    )
+    .at(span, format!("`{text}` cannot be written as seconds"))
+    .help("helmsman takes the timeout in seconds: write it as `300s`, `5m` or `1h`")
+}
+
+/// A name that cannot become an output path.
+pub(crate) fn bad_name(span: Span, what: &str, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::BAD_OUTPUT_NAME,
+        format!("{what} name cannot be a file name"),
+    )
+    .at(span, format!("`{name}` names an output file"))
+    .help("use lowercase letters, digits, `-`, `_` and `.`, not starting with `.`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration_seconds;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration_seconds("300s"), Some(300));
+        assert_eq!(duration_seconds("5m"), Some(300));
+        assert_eq!(duration_seconds("1h"), Some(3600));
+        assert_eq!(duration_seconds("1h30m"), Some(5400));
+        assert_eq!(duration_seconds("500ms"), None);
+        assert_eq!(duration_seconds("1.5m"), None);
+        assert_eq!(duration_seconds(""), None);
+        assert_eq!(duration_seconds("s"), None);
+    }
+}

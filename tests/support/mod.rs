@@ -1,0 +1,316 @@
+//! Helpers shared by the integration tests: building evaluated environments by hand, turning
+//! what ehp meant into JSON, and comparing JSON the way Helm's reader can be compared.
+#![allow(dead_code)]
+
+use ehp::eval::model::{AppInstance, EnvInstance, SecretRef, Val, ValKind};
+use ehp::source::{FileId, Span};
+use serde_json::Value as Json;
+
+/// A span in file 0.
+pub fn at(start: usize) -> Span {
+    Span::new(FileId(0), start, start + 1)
+}
+
+/// A string value.
+pub fn s(text: &str) -> Val {
+    Val::new(ValKind::Str(text.to_owned()), at(0))
+}
+
+/// A quantity value.
+pub fn q(text: &str) -> Val {
+    Val::new(ValKind::Quantity(text.to_owned()), at(0))
+}
+
+/// An integer value with a given origin.
+pub fn int_at(number: i64, origin: Span) -> Val {
+    Val::new(ValKind::Int(number), origin)
+}
+
+/// An integer value.
+pub fn int(number: i64) -> Val {
+    int_at(number, at(0))
+}
+
+/// A float value with a given origin.
+pub fn float_at(number: f64, origin: Span) -> Val {
+    Val::new(ValKind::Float(number), origin)
+}
+
+/// A float value.
+pub fn float(number: f64) -> Val {
+    float_at(number, at(0))
+}
+
+/// A boolean value.
+pub fn boolean(truth: bool) -> Val {
+    Val::new(ValKind::Bool(truth), at(0))
+}
+
+/// A list value.
+pub fn list(items: Vec<Val>) -> Val {
+    Val::new(ValKind::List(items), at(0))
+}
+
+/// A map value.
+pub fn map(entries: Vec<(&str, Val)>) -> Val {
+    Val::new(ValKind::Map(fields(entries)), at(0))
+}
+
+/// A Kubernetes secret reference.
+pub fn k8s_secret(name: &str, key: &str) -> Val {
+    Val::new(
+        ValKind::Secret(SecretRef::Kubernetes {
+            name: name.to_owned(),
+            key: key.to_owned(),
+        }),
+        at(0),
+    )
+}
+
+/// An external secret reference.
+pub fn external_secret(reference: &str) -> Val {
+    Val::new(
+        ValKind::Secret(SecretRef::External {
+            reference: reference.to_owned(),
+        }),
+        at(0),
+    )
+}
+
+/// An ordered field map.
+pub fn fields(entries: Vec<(&str, Val)>) -> ehp::eval::model::ValMap {
+    entries
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect()
+}
+
+/// An app with the fields every app has after evaluation, plus `extra`, and the given values.
+pub fn app(name: &str, extra: Vec<(&str, Val)>, values: Vec<(&str, Val)>) -> AppInstance {
+    let mut all = fields(vec![
+        ("enabled", boolean(true)),
+        ("chart", s("ehealth/service")),
+        ("chart_version", s("1.4.2")),
+        ("namespace", s("ehealth")),
+        ("priority", int(0)),
+        ("wait", boolean(true)),
+        ("timeout", q("300s")),
+        ("protected", boolean(false)),
+    ]);
+    all.extend(fields(extra));
+    AppInstance {
+        name: name.to_owned(),
+        template: "web_service".to_owned(),
+        fields: all,
+        values: fields(values),
+        span: at(10),
+    }
+}
+
+/// An environment with the given settings and apps.
+pub fn env(name: &str, settings: Vec<(&str, Val)>, apps: Vec<AppInstance>) -> EnvInstance {
+    EnvInstance {
+        name: name.to_owned(),
+        settings: fields(settings),
+        apps,
+        span: at(20),
+    }
+}
+
+/// Strings Helm (YAML 1.1, go-yaml v2) would retype if written plain, and other awkward text.
+pub const TRICKY: &[&str] = &[
+    "1.10",
+    "on",
+    "On",
+    "ON",
+    "off",
+    "yes",
+    "Yes",
+    "no",
+    "y",
+    "Y",
+    "n",
+    "N",
+    "true",
+    "False",
+    "null",
+    "Null",
+    "~",
+    "",
+    "010",
+    "0x1F",
+    "0o17",
+    "0b101",
+    "1_000",
+    "+1",
+    "-1",
+    ".5",
+    "1e3",
+    "1E3",
+    "1.0e+3",
+    ".inf",
+    "-.inf",
+    ".NaN",
+    "nan",
+    "12:30",
+    "1:20:30",
+    "2024-01-01",
+    "2024-01-01T10:00:00Z",
+    "<<",
+    "=",
+    "-",
+    "?",
+    ":",
+    "- a",
+    "#comment",
+    "a #b",
+    "a: b",
+    "&x",
+    "*x",
+    "!tag",
+    "%x",
+    "@x",
+    "`x",
+    "|",
+    ">",
+    "'",
+    "\"",
+    "{}",
+    "[]",
+    "---",
+    "...",
+    "$HOME",
+    "${HOME}",
+    "$$",
+    "pa$1ss",
+    "\tstarts with tab\nsecond line",
+    "line one\nline two\n",
+    "\ttab",
+    " lead",
+    "trail ",
+    "back\\slash",
+    "grüße 🚀 日本",
+    "\u{7f}del",
+    "nul\u{1}ctl",
+    "\u{feff}bom",
+    "\u{85}nel",
+    "\u{2028}ls",
+];
+
+/// What a value means, as JSON: the test's own, independent reading of the evaluated model.
+pub fn meant(value: &Val) -> Json {
+    match &value.kind {
+        ValKind::Str(text) | ValKind::Quantity(text) => Json::String(text.clone()),
+        ValKind::Int(number) => Json::from(*number),
+        ValKind::Float(number) => Json::from(*number),
+        ValKind::Bool(truth) => Json::Bool(*truth),
+        ValKind::List(items) => Json::Array(items.iter().map(meant).collect()),
+        ValKind::Map(entries) => meant_map(entries),
+        ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
+            serde_json::json!({ "secretName": name, "secretKey": key })
+        }
+        ValKind::Secret(SecretRef::External { reference }) => {
+            serde_json::json!({ "externalSecret": reference })
+        }
+    }
+}
+
+/// What a map of values means, as JSON.
+pub fn meant_map(entries: &ehp::eval::model::ValMap) -> Json {
+    Json::Object(
+        entries
+            .iter()
+            .map(|(key, value)| (key.clone(), meant(value)))
+            .collect(),
+    )
+}
+
+/// Structural equality with numbers compared numerically (`1` equals `1.0`).
+pub fn json_eq(left: &Json, right: &Json) -> bool {
+    match (left, right) {
+        (Json::Number(a), Json::Number(b)) => a.as_f64() == b.as_f64(),
+        (Json::Array(a), Json::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| json_eq(x, y))
+        }
+        (Json::Object(a), Json::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .all(|(key, x)| b.get(key).is_some_and(|y| json_eq(x, y)))
+        }
+        _ => left == right,
+    }
+}
+
+/// Whether a value is the zero value a Go struct field omits (`omitempty`) or defaults to.
+fn is_zero(value: &Json) -> bool {
+    match value {
+        Json::Null => true,
+        Json::Bool(truth) => !truth,
+        Json::Number(number) => number.as_f64() == Some(0.0),
+        Json::String(text) => text.is_empty(),
+        Json::Array(items) => items.is_empty(),
+        Json::Object(entries) => entries.values().all(is_zero),
+    }
+}
+
+/// Like [`json_eq`], but a key missing on one side equals a zero value on the other: helmsman's
+/// typed reader drops empty fields and shows absent ones as zero.
+pub fn json_eq_zero_fill(left: &Json, right: &Json) -> bool {
+    match (left, right) {
+        (Json::Object(a), Json::Object(b)) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            keys.into_iter().all(|key| match (a.get(key), b.get(key)) {
+                (Some(x), Some(y)) => json_eq_zero_fill(x, y),
+                (Some(x), None) | (None, Some(x)) => is_zero(x),
+                (None, None) => true,
+            })
+        }
+        (Json::Array(a), Json::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| json_eq_zero_fill(x, y))
+        }
+        (Json::Null, other) | (other, Json::Null) => is_zero(other),
+        _ => json_eq(left, right),
+    }
+}
+
+/// Replaces `$$` by `$` in every string and key: what helmsman's substitution makes of a DSF.
+pub fn unescape_dollars(value: &Json) -> Json {
+    match value {
+        Json::String(text) => Json::String(text.replace("$$", "$")),
+        Json::Array(items) => Json::Array(items.iter().map(unescape_dollars).collect()),
+        Json::Object(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|(key, value)| (key.replace("$$", "$"), unescape_dollars(value)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The path of the helm-read binary, when the environment provides one.
+/// In CI (`CI=true`) the tool is required, so the check against Helm cannot be skipped silently.
+pub fn helm_read() -> Option<String> {
+    let tool = std::env::var("HELM_READ")
+        .ok()
+        .filter(|path| !path.is_empty());
+    if tool.is_none() && std::env::var("CI").is_ok_and(|ci| ci == "true") {
+        panic!("CI=true but HELM_READ is not set: run the tests through .ci/run");
+    }
+    tool
+}
+
+/// Runs `helm-read MODE FILE...` and returns its JSON, keyed by file path.
+pub fn run_helm_read(tool: &str, mode: &str, files: &[std::path::PathBuf]) -> Json {
+    let output = std::process::Command::new(tool)
+        .arg(mode)
+        .args(files)
+        .output()
+        .expect("helm-read runs");
+    assert!(
+        output.status.success(),
+        "helm-read {mode} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("helm-read prints JSON")
+}
