@@ -8,8 +8,8 @@
 //! ```
 //!
 //! The runner analyses the case, checks the codes, and snapshots the source, the diagnostics as
-//! rendered for a terminal (no colour, 100 columns) and, for cases without errors, every emitted
-//! file. Snapshots live in `tests/cases/snapshots/`; review them with `cargo insta review`.
+//! rendered for a terminal (no colour, 100 columns) and, for cases without errors, every file
+//! `ehp build` would write. Snapshots live in `tests/cases/snapshots/`; review them with `cargo insta review`.
 
 #![allow(clippy::disallowed_methods)] // The runner reads its cases from disk.
 
@@ -105,8 +105,18 @@ fn load(path: &Path) -> Result<Case, String> {
 
 fn run(case: &Case) -> Result<(), String> {
     let analysis = ehp::analyze(&case.files);
-    let codes: Vec<&str> = analysis
-        .diagnostics
+    let mut diagnostics = analysis.diagnostics.clone();
+    let mut files = Vec::new();
+    if !analysis.has_errors() {
+        let options = ehp::emit::EmitOptions {
+            dsf_format: ehp::emit::DsfFormat::Yaml,
+            source_label: case.name.clone(),
+        };
+        let emitted = ehp::emit::emit(&analysis.envs, &options);
+        diagnostics.extend(emitted.diagnostics);
+        files = emitted.files;
+    }
+    let codes: Vec<&str> = diagnostics
         .iter()
         .map(|diagnostic| diagnostic.code.id)
         .collect();
@@ -115,7 +125,7 @@ fn run(case: &Case) -> Result<(), String> {
             "expected codes {:?}, found {:?}\n{}",
             case.expect,
             codes,
-            ehp::diag::render_short(&analysis.db, &analysis.diagnostics)
+            ehp::diag::render_short(&analysis.db, &diagnostics)
         ));
     }
     let mut snapshot = String::new();
@@ -125,10 +135,13 @@ fn run(case: &Case) -> Result<(), String> {
     snapshot.push_str("=== diagnostics\n");
     snapshot.push_str(&ehp::diag::render_human(
         &analysis.db,
-        &analysis.diagnostics,
+        &diagnostics,
         100,
         false,
     ));
+    for file in &files {
+        snapshot.push_str(&format!("=== out/{}\n{}", file.path, file.contents));
+    }
     let name = case.name.clone();
     let outcome = std::panic::catch_unwind(|| {
         let mut settings = insta::Settings::clone_current();

@@ -165,8 +165,11 @@ fn evaluate_env(
             diagnostics: &mut *context.diagnostics,
         };
         app_frame.compute_all(&mut app_context);
-        let values = app_frame.values(&mut app_context);
+        let mut values = app_frame.values(&mut app_context);
         let fields = app_frame.into_fields();
+        if let Some(extra) = fields.get("values").and_then(Val::as_map) {
+            merge_values(&mut values, extra);
+        }
         apps.push(AppInstance {
             name: app_name.to_string(),
             template: template_name.to_string(),
@@ -381,7 +384,12 @@ impl<'a> Frame<'a> {
         declared: Span,
         context: &mut Context<'_>,
     ) -> Option<Val> {
-        if !ty.is_block() {
+        let block_like = ty.is_block()
+            || (*ty == Ty::Any
+                && contributions.iter().any(|(rest, expr)| {
+                    !rest.is_empty() || matches!(expr.kind, ExprKind::Block(_))
+                }));
+        if !block_like {
             let (_, expr) = contributions
                 .iter()
                 .rev()
@@ -713,6 +721,24 @@ fn navigate(root: &Val, rest: &[Ident]) -> Option<Val> {
         }
     }
     Some(value.clone())
+}
+
+/// Merges an app's own `values` over the template's: blocks key by key, anything else replaced.
+fn merge_values(into: &mut ValMap, extra: &ValMap) {
+    for (key, value) in extra {
+        match (into.get_mut(key), &value.kind) {
+            (
+                Some(Val {
+                    kind: ValKind::Map(inner),
+                    ..
+                }),
+                ValKind::Map(more),
+            ) => merge_values(inner, more),
+            _ => {
+                into.insert(key.clone(), value.clone());
+            }
+        }
+    }
 }
 
 /// Values of any type, for chart values and unknown keys.
