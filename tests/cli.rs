@@ -1,13 +1,11 @@
 //! Command-line tests: exit codes, atomic writes, stale-file removal, never touching files ehp
 //! did not generate, and `build --check`, run against the `ehp` binary.
-//!
-//! While `ehp::analyze` is a stub that finds no environments, a project builds zero
-//! environments; the assertions marked `ONCE ANALYZE WORKS` belong to the real front end.
 // Tests use the filesystem to set up and inspect output directories.
 #![allow(clippy::disallowed_methods)]
 
 mod support;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -96,7 +94,20 @@ fn explain_prints_a_code() {
     let output = ehp(dir.path(), &["explain", "E0501"]);
     assert_eq!(code(&output), 0);
     assert!(String::from_utf8_lossy(&output.stdout).contains("too large for Helm"));
-    assert_eq!(code(&ehp(dir.path(), &["explain", "E9999"])), 2);
+    let output = ehp(dir.path(), &["explain", "E0301"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "E0301: a field is not declared by the template or environment schema\n"
+    );
+    let unknown = ehp(dir.path(), &["explain", "E9999"]);
+    assert_eq!(code(&unknown), 2);
+    assert!(
+        stderr(&unknown).contains("unknown diagnostic code `E9999`"),
+        "{}",
+        stderr(&unknown)
+    );
+    assert!(unknown.stdout.is_empty());
 }
 
 #[test]
@@ -137,7 +148,11 @@ fn unknown_env_is_a_usage_error_and_leaves_output_alone() {
     );
     assert_eq!(code(&output), 2);
     assert!(stderr(&output).contains("nosuch"), "{}", stderr(&output));
-    // ONCE ANALYZE WORKS: assert!(stderr(&output).contains("prod"));
+    assert!(
+        stderr(&output).contains("the environments are: prod"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(
         fs::read_to_string(out.join("gone/values/app.yaml")).expect("kept"),
         GENERATED
@@ -174,8 +189,11 @@ fn build_removes_stale_files_only() {
         fs::read_to_string(out.join("README.md")).expect("kept"),
         "hand-written\n"
     );
-    // ONCE ANALYZE WORKS: assert!(out.join("prod/helmsman.yaml").is_file());
-    // ONCE ANALYZE WORKS: assert!(fs::read_to_string(out.join(MANIFEST)).unwrap().contains("prod/helmsman.yaml"));
+    assert!(out.join("prod/helmsman.yaml").is_file());
+    assert_eq!(
+        fs::read_to_string(out.join(MANIFEST)).expect("manifest"),
+        format!("{MANIFEST_HEADER}\nprod/helmsman.yaml\n")
+    );
 
     let recheck = ehp(dir.path(), &["build", "project", "--out", "out", "--check"]);
     assert_eq!(
@@ -194,27 +212,9 @@ fn build_is_deterministic() {
         let output = ehp(dir.path(), &["build", "project", "--out", out]);
         assert_eq!(code(&output), 0, "{}", stderr(&output));
     }
-    let read_all = |name: &str| {
-        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir.path().join(name))
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|entry| entry.file_type().is_file())
-            .map(|entry| {
-                let relative = entry
-                    .path()
-                    .strip_prefix(dir.path().join(name))
-                    .expect("inside");
-                (
-                    relative.to_string_lossy().into_owned(),
-                    fs::read(entry.path()).expect("read"),
-                )
-            })
-            .collect();
-        files.sort();
-        files
-    };
-    assert_eq!(read_all("a"), read_all("b"));
+    let a = snapshot(&dir.path().join("a"));
+    assert!(a.contains_key("prod/helmsman.yaml"), "{:?}", a.keys());
+    assert_eq!(a, snapshot(&dir.path().join("b")));
 }
 
 /// Builds `examples/ehealth` when the tree has it (it arrives with the front end): every DSF
@@ -276,12 +276,397 @@ fn examples_build_and_read_back() {
     }
 }
 
-// ONCE ANALYZE WORKS, add (they need a project that produces files or errors):
-// - a project with a type error: `build` exits 1, prints `error: could not compile: 1 error`,
-//   and a previous output directory stays byte-identical;
-// - `out/prod/helmsman.yaml` hand-written (no ehp header, not in the manifest): `build` exits 2
-//   with "refusing to overwrite" and writes nothing;
-// - `--env prod` leaves other environments' files and manifest entries in place;
-// - `--dsf-format toml` writes `prod/helmsman.toml`;
-// - `build --check` reports `differs:` after a generated file is edited, and `missing:` after
-//   one is deleted. (The writer behind these is unit-tested in `src/cli.rs` today.)
+/// Every file under `dir` (hidden ones included), keyed by `/`-separated relative path.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(dir).expect("inside");
+            let name: Vec<String> = relative
+                .components()
+                .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            (name.join("/"), fs::read(entry.path()).expect("read"))
+        })
+        .collect()
+}
+
+/// Writes `text` to `root/relative`, creating its directories.
+fn put(root: &Path, relative: &str, text: &str) {
+    let path = root.join(relative);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+/// The text of `root/relative`.
+fn text(root: &Path, relative: &str) -> String {
+    fs::read_to_string(root.join(relative)).unwrap_or_else(|error| panic!("{relative}: {error}"))
+}
+
+/// Stdout as text.
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// An app of the stdlib's `web_service` template with the given tag.
+fn web_app(name: &str, tag: &str) -> String {
+    format!(
+        "app {name}: web_service {{\n  image = \"{name}/api\"\n  tag = \"{tag}\"\n  hosts = [\"{name}.${{env.domain}}\"]\n}}\n"
+    )
+}
+
+/// A project in `root/proj` with an abstract `base` and two concrete environments, `dev` and
+/// `prod`, and two apps, `journal` (tag 1.10) and `portal`.
+fn two_env_project(root: &Path) {
+    put(
+        root,
+        "proj/envs.ehp",
+        "abstract env base {\n  kube_context = \"aks-${env.name}\"\n  domain = \"${env.name}.example\"\n  helm_repos {\n    ehealth = \"https://charts.example\"\n  }\n}\nenv dev extends base {\n}\nenv prod extends base {\n  defaults.replicas = 3\n}\n",
+    );
+    put(root, "proj/apps/journal.ehp", &web_app("journal", "1.10"));
+    put(root, "proj/apps/portal.ehp", &web_app("portal", "2.0"));
+}
+
+/// The files a full YAML build of [`two_env_project`] writes, manifest first.
+const TWO_ENV_FILES: &[&str] = &[
+    MANIFEST,
+    "dev/helmsman.yaml",
+    "dev/values/journal.yaml",
+    "dev/values/portal.yaml",
+    "prod/helmsman.yaml",
+    "prod/values/journal.yaml",
+    "prod/values/portal.yaml",
+];
+
+/// Runs `ehp build proj --out out EXTRA...` in `root` and asserts it succeeds.
+fn build_ok(root: &Path, extra: &[&str]) {
+    let mut args = vec!["build", "proj", "--out", "out"];
+    args.extend_from_slice(extra);
+    let output = ehp(root, &args);
+    assert_eq!(code(&output), 0, "{args:?}: {}", stderr(&output));
+}
+
+/// Runs `ehp build proj --out out --check EXTRA...` in `root`.
+fn build_check(root: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["build", "proj", "--out", "out", "--check"];
+    args.extend_from_slice(extra);
+    ehp(root, &args)
+}
+
+#[test]
+fn two_env_project_builds_the_expected_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    two_env_project(dir.path());
+    build_ok(dir.path(), &[]);
+    let out = dir.path().join("out");
+    let files = snapshot(&out);
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(names, TWO_ENV_FILES);
+    let manifest = text(&out, MANIFEST);
+    let listed: Vec<&str> = manifest.lines().skip(1).collect();
+    assert_eq!(listed, &TWO_ENV_FILES[1..]);
+    assert!(text(&out, "prod/values/journal.yaml").contains("replicaCount: 3"));
+    assert!(text(&out, "dev/values/journal.yaml").contains("replicaCount: 1"));
+    assert!(text(&out, "prod/helmsman.yaml").contains("context: prod"));
+}
+
+#[test]
+fn type_error_exits_1_reports_it_and_leaves_output_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    two_env_project(dir.path());
+    build_ok(dir.path(), &[]);
+    let out = dir.path().join("out");
+    put(&out, "README.md", "hand-written\n");
+    let before = snapshot(&out);
+    // Also change a valid app, so that a build that wrote anything would change a file.
+    put(
+        dir.path(),
+        "proj/apps/journal.ehp",
+        &web_app("journal", "1.11"),
+    );
+    put(
+        dir.path(),
+        "proj/apps/bad.ehp",
+        "app bad: web_service {\n  image = \"bad/api\"\n  tag = \"1.0\"\n  hosts = [\"bad.${env.domain}\"]\n  replicas = \"three\"\n}\n",
+    );
+    for args in [
+        &["build", "proj", "--out", "out"][..],
+        &["build", "proj", "--out", "out", "--env", "prod"],
+        &["build", "proj", "--out", "out", "--check"],
+        &["check", "proj"],
+    ] {
+        let output = ehp(dir.path(), args);
+        let errors = stderr(&output);
+        assert_eq!(code(&output), 1, "{args:?}: {errors}");
+        assert!(errors.contains("E0302"), "{args:?}: {errors}");
+        assert!(
+            errors.contains("proj/apps/bad.ehp:5:"),
+            "{args:?}: {errors}"
+        );
+        assert!(
+            errors.contains("error: could not compile: 1 error, 0 warnings"),
+            "{args:?}: {errors}"
+        );
+        assert!(stdout(&output).is_empty(), "{args:?}: {}", stdout(&output));
+        assert_eq!(snapshot(&out), before, "{args:?} changed the output");
+    }
+}
+
+#[test]
+fn hand_written_file_at_a_generated_path_stops_the_build() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    two_env_project(dir.path());
+    let out = dir.path().join("out");
+    put(&out, "prod/values/portal.yaml", "replicaCount: 7 # mine\n");
+    let before = snapshot(&out);
+    let output = ehp(dir.path(), &["build", "proj", "--out", "out"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("refusing to overwrite")
+            && stderr(&output).contains("portal.yaml"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(snapshot(&out), before, "nothing written");
+    assert!(!out.join("dev").exists());
+
+    // The same holds when a previous build exists: the hand-written file is not in its manifest.
+    fs::remove_dir_all(&out).expect("rm");
+    build_ok(dir.path(), &[]);
+    fs::remove_file(out.join("prod/values/portal.yaml")).expect("rm");
+    let manifest = text(&out, MANIFEST).replace("prod/values/portal.yaml\n", "");
+    put(&out, MANIFEST, &manifest);
+    put(&out, "prod/values/portal.yaml", "replicaCount: 7 # mine\n");
+    put(
+        dir.path(),
+        "proj/apps/journal.ehp",
+        &web_app("journal", "1.11"),
+    );
+    let before = snapshot(&out);
+    let output = ehp(dir.path(), &["build", "proj", "--out", "out"]);
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
+    assert!(stderr(&output).contains("refusing to overwrite"));
+    assert_eq!(snapshot(&out), before, "nothing written");
+}
+
+#[test]
+fn env_selection_touches_only_that_environment() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    two_env_project(dir.path());
+    build_ok(dir.path(), &[]);
+    let out = dir.path().join("out");
+    let before = snapshot(&out);
+    put(
+        dir.path(),
+        "proj/apps/journal.ehp",
+        &web_app("journal", "1.11"),
+    );
+    fs::remove_file(dir.path().join("proj/apps/portal.ehp")).expect("rm");
+    build_ok(dir.path(), &["--env", "prod"]);
+    let after = snapshot(&out);
+    for (name, bytes) in &before {
+        if name.starts_with("dev/") {
+            assert_eq!(after.get(name), Some(bytes), "{name} changed");
+        }
+    }
+    assert!(text(&out, "prod/values/journal.yaml").contains("tag: \"1.11\""));
+    assert!(!out.join("prod/values/portal.yaml").exists());
+    let manifest = text(&out, MANIFEST);
+    assert!(
+        manifest.contains("dev/values/portal.yaml\n") && !manifest.contains("prod/values/portal"),
+        "{manifest}"
+    );
+    // `--check` of the same selection is satisfied; the full check still sees dev out of date.
+    let scoped = build_check(dir.path(), &["--env", "prod"]);
+    assert_eq!(code(&scoped), 0, "{}", stdout(&scoped));
+    let full = build_check(dir.path(), &[]);
+    assert_eq!(code(&full), 1);
+    assert!(
+        stdout(&full).contains("differs: dev/values/journal.yaml")
+            && stdout(&full).contains("stale: dev/values/portal.yaml")
+            && !stdout(&full).contains("prod/"),
+        "{}",
+        stdout(&full)
+    );
+}
+
+#[test]
+fn unknown_env_names_the_concrete_environments() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    two_env_project(dir.path());
+    for wanted in ["staging", "base"] {
+        let output = ehp(
+            dir.path(),
+            &[
+                "build", "proj", "--out", "out", "--env", "prod", "--env", wanted,
+            ],
+        );
+        assert_eq!(code(&output), 2, "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains(&format!(
+                "no concrete environment named `{wanted}`; the environments are: dev, prod"
+            )),
+            "{}",
+            stderr(&output)
+        );
+        assert!(!dir.path().join("out").exists(), "nothing written");
+    }
+}
+
+#[test]
+fn toml_format_replaces_the_yaml_desired_state_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    two_env_project(dir.path());
+    build_ok(dir.path(), &[]);
+    let out = dir.path().join("out");
+    build_ok(dir.path(), &["--dsf-format", "toml"]);
+    for env in ["dev", "prod"] {
+        assert!(!out.join(format!("{env}/helmsman.yaml")).exists(), "{env}");
+        let dsf = text(&out, &format!("{env}/helmsman.toml"));
+        assert!(dsf.starts_with("# Generated by ehp from proj."), "{dsf}");
+        let read: toml::Table = toml::from_str(&dsf).expect("TOML parses");
+        assert_eq!(read["context"].as_str(), Some(env));
+        assert!(read["apps"].get("journal").is_some(), "{dsf}");
+    }
+    let manifest = text(&out, MANIFEST);
+    assert!(
+        manifest.contains("prod/helmsman.toml\n") && !manifest.contains("helmsman.yaml"),
+        "{manifest}"
+    );
+    let toml_check = build_check(dir.path(), &["--dsf-format", "toml"]);
+    assert_eq!(code(&toml_check), 0, "{}", stdout(&toml_check));
+    let yaml_check = build_check(dir.path(), &[]);
+    assert_eq!(code(&yaml_check), 1);
+    assert!(
+        stdout(&yaml_check).contains("missing: prod/helmsman.yaml")
+            && stdout(&yaml_check).contains("stale: prod/helmsman.toml"),
+        "{}",
+        stdout(&yaml_check)
+    );
+}
+
+#[test]
+fn build_check_reports_differs_missing_and_stale() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    two_env_project(dir.path());
+    build_ok(dir.path(), &[]);
+    let out = dir.path().join("out");
+    let fresh = snapshot(&out);
+
+    let check = build_check(dir.path(), &[]);
+    assert_eq!(code(&check), 0, "{}", stdout(&check));
+    assert!(stdout(&check).is_empty());
+    assert!(stderr(&check).contains("up to date"), "{}", stderr(&check));
+
+    // A source edit: both environments' journal values differ; nothing is written.
+    put(
+        dir.path(),
+        "proj/apps/journal.ehp",
+        &web_app("journal", "1.11"),
+    );
+    let check = build_check(dir.path(), &[]);
+    assert_eq!(code(&check), 1);
+    assert_eq!(
+        stdout(&check),
+        "differs: dev/values/journal.yaml\ndiffers: prod/values/journal.yaml\n"
+    );
+    assert_eq!(snapshot(&out), fresh, "--check writes nothing");
+    put(
+        dir.path(),
+        "proj/apps/journal.ehp",
+        &web_app("journal", "1.10"),
+    );
+
+    // A deleted output file.
+    fs::remove_file(out.join("prod/values/portal.yaml")).expect("rm");
+    let check = build_check(dir.path(), &[]);
+    assert_eq!(code(&check), 1);
+    assert_eq!(stdout(&check), "missing: prod/values/portal.yaml\n");
+    build_ok(dir.path(), &[]);
+    assert_eq!(snapshot(&out), fresh, "rebuild restores it");
+
+    // A removed app: its files are stale until the next build.
+    fs::remove_file(dir.path().join("proj/apps/portal.ehp")).expect("rm");
+    let check = build_check(dir.path(), &[]);
+    assert_eq!(code(&check), 1);
+    let listed = stdout(&check);
+    assert!(
+        listed.contains("stale: dev/values/portal.yaml\n")
+            && listed.contains("stale: prod/values/portal.yaml\n")
+            && listed.contains(&format!("differs: {MANIFEST}\n")),
+        "{listed}"
+    );
+    assert_eq!(snapshot(&out), fresh, "--check writes nothing");
+    build_ok(dir.path(), &[]);
+    let check = build_check(dir.path(), &[]);
+    assert_eq!(code(&check), 0, "{}", stdout(&check));
+}
+
+#[test]
+fn removing_an_app_removes_only_files_ehp_generated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    two_env_project(dir.path());
+    build_ok(dir.path(), &[]);
+    let out = dir.path().join("out");
+    put(&out, "README.md", "hand-written\n");
+    put(&out, "prod/notes.txt", "mine\n");
+    put(&out, "prod/values/portal.yaml.bak", "mine\n");
+    // A listed file the user took over (the ehp header removed) is left in place.
+    put(&out, "dev/values/portal.yaml", "replicaCount: 9\n");
+
+    fs::remove_file(dir.path().join("proj/apps/portal.ehp")).expect("rm");
+    let output = ehp(dir.path(), &["build", "proj", "--out", "out"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("warning: leaving") && stderr(&output).contains("portal.yaml"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        !out.join("prod/values/portal.yaml").exists(),
+        "stale file removed"
+    );
+    assert_eq!(text(&out, "README.md"), "hand-written\n");
+    assert_eq!(text(&out, "prod/notes.txt"), "mine\n");
+    assert_eq!(text(&out, "prod/values/portal.yaml.bak"), "mine\n");
+    assert_eq!(text(&out, "dev/values/portal.yaml"), "replicaCount: 9\n");
+    assert!(out.join("prod/values/journal.yaml").is_file());
+    assert!(!text(&out, MANIFEST).contains("portal"));
+}
+
+#[test]
+fn check_accepts_the_example_platform() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = ehp(root, &["check", "examples/ehealth"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let errors = stderr(&output);
+    let summary = errors
+        .lines()
+        .find_map(|line| line.strip_prefix("ok: "))
+        .unwrap_or_else(|| panic!("no ok line: {errors}"));
+    assert!(
+        summary.ends_with(" environments") && !summary.contains(" 0 environments"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn missing_project_path_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for args in [
+        &["check", "nosuch"][..],
+        &["build", "nosuch", "--out", "out"],
+        &["build", "nosuch", "--out", "out", "--check"],
+    ] {
+        let output = ehp(dir.path(), args);
+        assert_eq!(code(&output), 2, "{args:?}");
+        assert!(
+            stderr(&output).contains("cannot read `nosuch`"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(!dir.path().join("out").exists(), "{args:?} wrote output");
+    }
+}
