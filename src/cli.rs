@@ -164,12 +164,21 @@ fn explain(code: &str) -> Result<u8, UsageError> {
     }
 }
 
-/// `ehp check PATH`.
+/// `ehp check PATH`: everything `build` does except writing, so that a clean check means a
+/// build that succeeds.
 fn check(path: &Path) -> Result<u8, UsageError> {
     let files = collect_sources(path, None)?;
     let analysis = crate::analyze(&files);
-    report(&analysis.db, &analysis.diagnostics);
-    if analysis.has_errors() {
+    let mut diagnostics = analysis.diagnostics;
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        let options = EmitOptions {
+            dsf_format: DsfFormat::Yaml,
+            source_label: source_label(path),
+        };
+        diagnostics.extend(emit::emit(&analysis.envs, &options).diagnostics);
+    }
+    report(&analysis.db, &diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
         return Ok(EXIT_FAILED);
     }
     eprintln!(
@@ -193,14 +202,19 @@ struct BuildArgs {
 fn build(args: &BuildArgs) -> Result<u8, UsageError> {
     let files = collect_sources(&args.path, Some(&args.out))?;
     let analysis = crate::analyze(&files);
-    report(&analysis.db, &analysis.diagnostics);
     if analysis.has_errors() {
+        report(&analysis.db, &analysis.diagnostics);
         return Ok(EXIT_FAILED);
     }
+    let crate::Analysis {
+        db,
+        diagnostics: mut found,
+        envs,
+    } = analysis;
     let selected = if args.envs.is_empty() {
-        analysis.envs.clone()
+        envs
     } else {
-        let names: Vec<&str> = analysis.envs.iter().map(|env| env.name.as_str()).collect();
+        let names: Vec<&str> = envs.iter().map(|env| env.name.as_str()).collect();
         for wanted in &args.envs {
             if !names.contains(&wanted.as_str()) {
                 let valid = if names.is_empty() {
@@ -214,20 +228,18 @@ fn build(args: &BuildArgs) -> Result<u8, UsageError> {
                 )));
             }
         }
-        analysis
-            .envs
-            .iter()
-            .filter(|env| args.envs.contains(&env.name))
-            .cloned()
-            .collect()
+        let mut envs = envs;
+        envs.retain(|env| args.envs.contains(&env.name));
+        envs
     };
     let options = EmitOptions {
         dsf_format: args.format,
         source_label: source_label(&args.path),
     };
     let emitted = emit::emit(&selected, &options);
-    report(&analysis.db, &emitted.diagnostics);
-    if emitted.has_errors() {
+    found.extend(emitted.diagnostics);
+    report(&db, &found);
+    if found.iter().any(Diagnostic::is_error) {
         return Ok(EXIT_FAILED);
     }
     let scope = (!args.envs.is_empty()).then_some(args.envs.as_slice());

@@ -113,8 +113,11 @@ fn run(case: &Case) -> Result<(), String> {
             source_label: case.name.clone(),
         };
         let emitted = ehp::emit::emit(&analysis.envs, &options);
+        // Like `ehp build`, nothing is written when emission finds an error.
+        if !emitted.has_errors() {
+            files = emitted.files;
+        }
         diagnostics.extend(emitted.diagnostics);
-        files = emitted.files;
     }
     let codes: Vec<&str> = diagnostics
         .iter()

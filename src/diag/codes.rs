@@ -48,7 +48,6 @@ codes! {
     MUTABLE_TAG = "E0403": "an image tag can change under the same name";
     UNDECLARED_CHART_REPO = "E0404": "a chart's repository is not declared in the environment";
     CYCLIC_REFERENCE = "E0405": "field values refer to each other in a cycle";
-    RELEASE_CLASH = "E0406": "two apps would be the same helm release";
     NO_ENVIRONMENT = "E0407": "a requested environment does not exist or is abstract";
     NUMBER_TOO_LARGE = "E0501": "an integer is too large for Helm to read exactly";
     NOT_FINITE = "E0502": "a decimal number is not finite (NaN or infinity)";
