@@ -248,8 +248,13 @@ fn build(args: &BuildArgs) -> Result<u8, UsageError> {
         return plan.check();
     }
     plan.write()?;
+    let environments = if selected.len() == 1 {
+        "environment"
+    } else {
+        "environments"
+    };
     eprintln!(
-        "wrote {} files for {} environments to {}",
+        "wrote {} files for {} {environments} to {}",
         plan.files.len(),
         selected.len(),
         args.out.display()
@@ -607,7 +612,9 @@ fn is_safe_relative(entry: &str) -> bool {
             .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
-/// Writes `contents` to `target` through a temporary file in the same directory and a rename.
+/// Writes `contents` to `target` through a temporary file in the same directory and a rename,
+/// so a reader never sees a half-written file. There is no fsync per file: the rename protects
+/// against failed and interrupted builds, and syncing thousands of files would cost seconds.
 fn write_atomic(target: &Path, contents: &str) -> Result<(), UsageError> {
     let dir = target.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir)
@@ -620,7 +627,6 @@ fn write_atomic(target: &Path, contents: &str) -> Result<(), UsageError> {
     let result = (|| -> std::io::Result<()> {
         let mut file = fs::File::create(&temp)?;
         file.write_all(contents.as_bytes())?;
-        file.sync_all()?;
         fs::rename(&temp, target)
     })();
     result.map_err(|error| {

@@ -151,7 +151,11 @@ impl Checker<'_> {
                             format!("expected {ty}, found null"),
                         )
                         .at(expr.span, "`null` unsets a value, and this one is required")
-                        .help(format!("write a {ty}, such as {}", ty.example())),
+                        .help(format!(
+                            "write {}, such as {}",
+                            article(ty),
+                            ty.example()
+                        )),
                     );
                 }
             }
@@ -163,7 +167,11 @@ impl Checker<'_> {
                         expr,
                         ty,
                         &format!("a reference to a {found}"),
-                        format!("refer to a {ty}, or write one such as {}", ty.example()),
+                        format!(
+                            "refer to {}, or write one such as {}",
+                            article(ty),
+                            ty.example()
+                        ),
                     );
                 }
             }
@@ -176,7 +184,7 @@ impl Checker<'_> {
                         expr,
                         ty,
                         &format!("a call returning {found}"),
-                        format!("write a {ty} such as {}", ty.example()),
+                        format!("write {} such as {}", article(ty), ty.example()),
                     );
                 }
             }
@@ -191,7 +199,7 @@ impl Checker<'_> {
                     expr,
                     ty,
                     "a number",
-                    format!("write a {ty} such as {}", ty.example()),
+                    format!("write {} such as {}", article(ty), ty.example()),
                 ),
             },
             ExprKind::Unit { number, unit } => self.unit(expr, number, unit, ty),
@@ -200,7 +208,7 @@ impl Checker<'_> {
                     let help = if ty.is_stringish() || *ty == Ty::Var {
                         "quote it if you mean the text: \"true\"".to_string()
                     } else {
-                        format!("write a {ty} such as {}", ty.example())
+                        format!("write {} such as {}", article(ty), ty.example())
                     };
                     self.mismatch(expr, ty, "a boolean", help);
                 }
@@ -331,7 +339,7 @@ impl Checker<'_> {
                     {
                         format!("write it without quotes: {text}")
                     }
-                    _ => format!("write a {ty} such as {}", ty.example()),
+                    _ => format!("write {} such as {}", article(ty), ty.example()),
                 };
                 self.mismatch(expr, ty, "a string", help);
             }
@@ -339,7 +347,7 @@ impl Checker<'_> {
                 expr,
                 ty,
                 "a string",
-                format!("write a {ty} such as {}", ty.example()),
+                format!("write {} such as {}", article(ty), ty.example()),
             ),
         }
     }
@@ -380,7 +388,7 @@ impl Checker<'_> {
                 expr,
                 ty,
                 "a number",
-                format!("write a {ty} such as {}", ty.example()),
+                format!("write {} such as {}", article(ty), ty.example()),
             ),
         }
     }
@@ -433,7 +441,7 @@ impl Checker<'_> {
                     expr,
                     ty,
                     "a quantity",
-                    format!("write a {ty} such as {}", ty.example()),
+                    format!("write {} such as {}", article(ty), ty.example()),
                 );
                 return;
             }

@@ -231,7 +231,7 @@ pub struct Schema {
     /// What the schema belongs to, for labels: "template `web_service`", "this block".
     pub label: String,
     /// Fields by name.
-    pub fields: crate::eval::model::FxIndexMap<String, FieldSchema>,
+    pub fields: indexmap::IndexMap<String, FieldSchema, rustc_hash::FxBuildHasher>,
 }
 
 impl PartialEq for FieldSchema {
