@@ -189,6 +189,13 @@ fn chain<'a>(
     while let Some(parent) = parent_of(at) {
         let Some(next) = lookup(&parent.name) else {
             if at == start {
+                // The declaration itself is no candidate for its own parent.
+                let own = name_of(start).map(|ident| ident.name.as_str());
+                let known: Vec<&str> = known
+                    .iter()
+                    .copied()
+                    .filter(|name| Some(*name) != own)
+                    .collect();
                 let suggestion = did_you_mean(&parent.name, known.iter().copied());
                 let code = if kind == "environment" {
                     codes::UNKNOWN_ENV
@@ -201,7 +208,7 @@ fn chain<'a>(
                             parent.span,
                             format!("no {kind} is called `{}`", parent.name),
                         )
-                        .help(unknown_name_help(kind, &parent.name, suggestion, known)),
+                        .help(unknown_name_help(kind, &parent.name, suggestion, &known)),
                 );
             }
             return Vec::new();
