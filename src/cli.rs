@@ -43,6 +43,57 @@ Exit codes:
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// How diagnostics are printed: `human` and `short` on stderr; `json` (one object per
+    /// line), `sarif` (SARIF 2.1.0) and `github` (workflow commands) on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// When to colour human output (`NO_COLOR` set means never, for `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// `--deny warnings` makes warnings fail the run (exit 1).
+    #[arg(long, global = true, value_enum, value_name = "LINT")]
+    deny: Vec<DenyArg>,
+}
+
+/// `--message-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MessageFormat {
+    /// Source excerpts with labels and help, for people.
+    Human,
+    /// One line per diagnostic: `file:line:col: severity[code]: message`.
+    Short,
+    /// One JSON object per line and diagnostic.
+    Json,
+    /// One SARIF 2.1.0 log, for code-scanning uploads.
+    Sarif,
+    /// GitHub Actions workflow commands, shown as pull-request annotations.
+    Github,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    /// Colour when stderr is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// `--deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DenyArg {
+    /// Every warning counts as an error for the exit code.
+    Warnings,
+}
+
+/// How diagnostics are printed, and whether warnings fail the run.
+#[derive(Debug, Clone, Copy)]
+struct Reporter {
+    format: MessageFormat,
+    color: ColorChoice,
+    deny_warnings: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,8 +172,13 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             });
         }
     };
+    let reporter = Reporter {
+        format: cli.message_format,
+        color: cli.color,
+        deny_warnings: cli.deny.contains(&DenyArg::Warnings),
+    };
     let result = match cli.command {
-        Command::Check { path } => check(&path),
+        Command::Check { path } => check(&path, reporter),
         Command::Explain { code } => explain(&code),
         Command::Build {
             path,
@@ -135,13 +191,16 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
                 FormatArg::Yaml => DsfFormat::Yaml,
                 FormatArg::Toml => DsfFormat::Toml,
             };
-            build(&BuildArgs {
-                path,
-                out,
-                envs,
-                format,
-                check_only: check,
-            })
+            build(
+                &BuildArgs {
+                    path,
+                    out,
+                    envs,
+                    format,
+                    check_only: check,
+                },
+                reporter,
+            )
         }
     };
     match result {
@@ -166,7 +225,7 @@ fn explain(code: &str) -> Result<u8, UsageError> {
 
 /// `ehp check PATH`: everything `build` does except writing, so that a clean check means a
 /// build that succeeds.
-fn check(path: &Path) -> Result<u8, UsageError> {
+fn check(path: &Path, reporter: Reporter) -> Result<u8, UsageError> {
     let files = collect_sources(path, None)?;
     let analysis = crate::analyze(&files);
     let mut diagnostics = analysis.diagnostics;
@@ -177,15 +236,21 @@ fn check(path: &Path) -> Result<u8, UsageError> {
         };
         diagnostics.extend(emit::emit(&analysis.envs, &options).diagnostics);
     }
-    report(&analysis.db, &diagnostics);
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    if reporter.report(&analysis.db, &diagnostics) {
         return Ok(EXIT_FAILED);
     }
-    eprintln!(
-        "ok: {} files, {} environments",
-        files.len(),
-        analysis.envs.len()
-    );
+    if !reporter.machine() {
+        let environments = if analysis.envs.len() == 1 {
+            "environment"
+        } else {
+            "environments"
+        };
+        eprintln!(
+            "ok: {} files, {} {environments}",
+            files.len(),
+            analysis.envs.len()
+        );
+    }
     Ok(EXIT_OK)
 }
 
@@ -199,11 +264,11 @@ struct BuildArgs {
 }
 
 /// `ehp build PATH --out DIR`.
-fn build(args: &BuildArgs) -> Result<u8, UsageError> {
+fn build(args: &BuildArgs, reporter: Reporter) -> Result<u8, UsageError> {
     let files = collect_sources(&args.path, Some(&args.out))?;
     let analysis = crate::analyze(&files);
     if analysis.has_errors() {
-        report(&analysis.db, &analysis.diagnostics);
+        reporter.report(&analysis.db, &analysis.diagnostics);
         return Ok(EXIT_FAILED);
     }
     let crate::Analysis {
@@ -238,14 +303,13 @@ fn build(args: &BuildArgs) -> Result<u8, UsageError> {
     };
     let emitted = emit::emit(&selected, &options);
     found.extend(emitted.diagnostics);
-    report(&db, &found);
-    if found.iter().any(Diagnostic::is_error) {
+    if reporter.report(&db, &found) {
         return Ok(EXIT_FAILED);
     }
     let scope = (!args.envs.is_empty()).then_some(args.envs.as_slice());
     let plan = Plan::new(&args.out, emitted.files, scope)?;
     if args.check_only {
-        return plan.check();
+        return plan.check(reporter.machine());
     }
     plan.write()?;
     let environments = if selected.len() == 1 {
@@ -262,34 +326,69 @@ fn build(args: &BuildArgs) -> Result<u8, UsageError> {
     Ok(EXIT_OK)
 }
 
-/// Prints diagnostics and, when there are errors, a summary line, to stderr.
-fn report(db: &SourceDb, diagnostics: &[Diagnostic]) {
-    if diagnostics.is_empty() {
-        return;
-    }
-    let stderr = std::io::stderr();
-    let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let width =
-        terminal_size::terminal_size_of(&stderr).map_or(100, |(width, _)| usize::from(width.0));
-    let mut lock = stderr.lock();
-    let _ = lock.write_all(render_human(db, diagnostics, width, color).as_bytes());
-    let errors = diagnostics
-        .iter()
-        .filter(|diagnostic| diagnostic.is_error())
-        .count();
-    let warnings = diagnostics.len() - errors;
-    let plural =
-        |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
-    let _ = if errors > 0 {
-        writeln!(
-            lock,
-            "error: could not compile: {}, {}",
-            plural(errors, "error"),
-            plural(warnings, "warning")
+impl Reporter {
+    /// Whether diagnostics go to stdout in a machine-readable format.
+    fn machine(self) -> bool {
+        matches!(
+            self.format,
+            MessageFormat::Json | MessageFormat::Sarif | MessageFormat::Github
         )
-    } else {
-        writeln!(lock, "warning: {}", plural(warnings, "warning"))
-    };
+    }
+
+    /// Prints the diagnostics of a run and returns whether the run failed: an error, or a
+    /// warning under `--deny warnings`. Human output ends with a summary line.
+    fn report(self, db: &SourceDb, diagnostics: &[Diagnostic]) -> bool {
+        let errors = diagnostics
+            .iter()
+            .filter(|diagnostic| diagnostic.is_error())
+            .count();
+        let warnings = diagnostics.len() - errors;
+        let failed = errors > 0 || (self.deny_warnings && warnings > 0);
+        let text = match self.format {
+            MessageFormat::Json => diag::render_json(db, diagnostics),
+            MessageFormat::Sarif => diag::render_sarif(db, diagnostics),
+            MessageFormat::Github => diag::render_github(db, diagnostics),
+            MessageFormat::Short => diag::render_short(db, diagnostics),
+            MessageFormat::Human => {
+                let stderr = std::io::stderr();
+                let color = match self.color {
+                    ColorChoice::Always => true,
+                    ColorChoice::Never => false,
+                    ColorChoice::Auto => {
+                        stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                    }
+                };
+                let width = terminal_size::terminal_size_of(&stderr)
+                    .map_or(100, |(width, _)| usize::from(width.0));
+                render_human(db, diagnostics, width, color)
+            }
+        };
+        if self.machine() {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            return failed;
+        }
+        let mut lock = std::io::stderr().lock();
+        let _ = lock.write_all(text.as_bytes());
+        let plural = |count: usize, word: &str| {
+            format!("{count} {word}{}", if count == 1 { "" } else { "s" })
+        };
+        if failed {
+            let denied = if errors == 0 {
+                " (warnings denied)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                lock,
+                "error: aborting: {}, {}{denied}",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            );
+        } else if warnings > 0 {
+            let _ = writeln!(lock, "warning: {}", plural(warnings, "warning"));
+        }
+        failed
+    }
 }
 
 /// The label the header of generated files names: the path as given, or the directory's name
@@ -435,7 +534,9 @@ impl Plan {
     }
 
     /// `build --check`: lists what differs on stdout.
-    fn check(&self) -> Result<u8, UsageError> {
+    /// Compares the output directory with the plan; the differences go to stdout, or to stderr
+    /// when stdout carries machine-readable diagnostics.
+    fn check(&self, to_stderr: bool) -> Result<u8, UsageError> {
         let mut problems = Vec::new();
         for file in &self.files {
             match fs::read(self.out.join(&file.path)) {
@@ -459,7 +560,11 @@ impl Plan {
             return Ok(EXIT_OK);
         }
         for problem in &problems {
-            println!("{problem}");
+            if to_stderr {
+                eprintln!("{problem}");
+            } else {
+                println!("{problem}");
+            }
         }
         eprintln!(
             "error: {} is out of date ({} problems); run ehp build",
@@ -687,7 +792,7 @@ mod tests {
         assert_eq!(
             Plan::new(&out, second, None)
                 .expect("plan")
-                .check()
+                .check(false)
                 .expect("check"),
             EXIT_OK
         );
@@ -769,7 +874,7 @@ mod tests {
         assert_eq!(
             Plan::new(&out, files.clone(), None)
                 .expect("plan")
-                .check()
+                .check(false)
                 .expect("c"),
             EXIT_FAILED
         );
@@ -780,7 +885,7 @@ mod tests {
         assert_eq!(
             Plan::new(&out, files.clone(), None)
                 .expect("plan")
-                .check()
+                .check(false)
                 .expect("c"),
             EXIT_OK
         );
@@ -788,7 +893,7 @@ mod tests {
         assert_eq!(
             Plan::new(&out, files, None)
                 .expect("plan")
-                .check()
+                .check(false)
                 .expect("c"),
             EXIT_FAILED
         );

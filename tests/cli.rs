@@ -406,7 +406,7 @@ fn type_error_exits_1_reports_it_and_leaves_output_alone() {
             "{args:?}: {errors}"
         );
         assert!(
-            errors.contains("error: could not compile: 1 error, 0 warnings"),
+            errors.contains("error: aborting: 1 error, 0 warnings"),
             "{args:?}: {errors}"
         );
         assert!(stdout(&output).is_empty(), "{args:?}: {}", stdout(&output));

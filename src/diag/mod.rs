@@ -4,9 +4,11 @@
 //! [`Problems`] collector; nothing here knows about any phase.
 
 pub mod codes;
+mod format;
 mod render;
 
 pub use codes::Code;
+pub use format::{render_github, render_json, render_sarif};
 pub use render::{render_human, render_short};
 
 use crate::source::Span;

@@ -59,9 +59,8 @@ impl miette::Diagnostic for Related {
 }
 
 impl miette::Diagnostic for Rendered<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.diagnostic.code.id))
-    }
+    // The code is part of the severity marker (`error[E0301]:`), as rustc writes it, so miette
+    // is not given it separately.
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.diagnostic.severity {
             Severity::Error => miette::Severity::Error,
@@ -135,14 +134,7 @@ fn prepare<'a>(db: &SourceDb, diagnostic: &'a Diagnostic) -> Rendered<'a> {
             });
         }
     }
-    let mut help = diagnostic.help.clone();
-    for note in &diagnostic.notes {
-        let joined = match help {
-            Some(text) => format!("{text}\nnote: {note}"),
-            None => format!("note: {note}"),
-        };
-        help = Some(joined);
-    }
+    let help = diagnostic.help.clone();
     Rendered {
         diagnostic,
         source,
@@ -152,23 +144,39 @@ fn prepare<'a>(db: &SourceDb, diagnostic: &'a Diagnostic) -> Rendered<'a> {
     }
 }
 
-/// Renders diagnostics for a person: source excerpts, labels and help, at a fixed width.
+/// Renders diagnostics for a person: `error[E0301]: title`, source excerpts, labels and help, at
+/// a fixed width.
 pub fn render_human(
     db: &SourceDb,
     diagnostics: &[Diagnostic],
     width: usize,
     color: bool,
 ) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(width)
-        .with_links(false);
     let mut out = String::new();
     for diagnostic in diagnostics {
+        let mut theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let code = diagnostic.code.id;
+        theme.characters.error = format!("error[{code}]:");
+        theme.characters.warning = format!("warning[{code}]:");
+        theme.characters.advice = "note:".into();
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(width)
+            .with_links(false)
+            .with_show_related_as_nested(true);
+        let handler = if diagnostic.notes.is_empty() {
+            handler
+        } else {
+            let notes: Vec<String> = diagnostic
+                .notes
+                .iter()
+                .map(|note| format!("  = note: {note}"))
+                .collect();
+            handler.with_footer(notes.join("\n"))
+        };
         let rendered = prepare(db, diagnostic);
         if handler.render_report(&mut out, &rendered).is_err() {
             out.push_str(&format!("{}: {}\n", diagnostic.code.id, diagnostic.message));
