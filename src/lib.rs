@@ -50,6 +50,12 @@ pub fn analyze(files: &[(String, String)]) -> Analysis {
     }
     let parsed = parse_all(&db, &mut problems);
     let project = resolve::resolve(parsed, &mut problems);
+    let stdlib_files = stdlib::FILES.len();
+    resolve::unused_warnings(
+        &project,
+        |file| (file.0 as usize) < stdlib_files,
+        &mut problems,
+    );
     let schemas = types::build_schemas(&project, &mut problems);
     types::check_project(&project, &schemas, &mut problems);
     let envs = eval::evaluate(&project, &schemas, &mut problems);

@@ -55,6 +55,10 @@ codes! {
     BAD_TIMEOUT = "E0504": "a timeout is not a whole number of seconds";
     BAD_OUTPUT_NAME = "E0505": "an environment or app name cannot be used as a file name";
     EMIT_INVARIANT = "E0506": "the evaluated model lacks something the emitter needs";
+    UNUSED_TEMPLATE = "W0001": "a template is neither used by an app nor extended";
+    REDUNDANT_OVERRIDE = "W0002": "an override sets the value the field already has";
+    UNEMITTED_ENV = "W0003": "an abstract environment has no concrete environment below it";
+    DEPRECATED_FIELD = "W0004": "a deprecated field is set";
 }
 
 /// The code with this id, if there is one.

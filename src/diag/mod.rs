@@ -55,7 +55,13 @@ pub const INTERNAL_ERROR: &str =
     "this is a bug in ehp, please report it with the input that caused it";
 
 impl Diagnostic {
-    /// A new error with a code and a title.
+    /// A new warning: the same as [`Diagnostic::error`], which takes the severity from the code
+    /// (`W…` codes are warnings), but reads better where a warning is built.
+    pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(code, message)
+    }
+
+    /// A new diagnostic with a code and a title; its severity follows the code.
     pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             severity: if code.id.starts_with('W') {

@@ -70,12 +70,37 @@ pub fn env_checks(
                 map.values()
                     .for_each(|leaf| port(leaf, &app.name, &mut ports, diagnostics));
             }
+            let before = diagnostics.len();
             walk(value, &field.ty, &mut |leaf, ty| match ty {
                 Ty::Host => host(leaf, &app.name, &mut hosts, diagnostics),
                 Ty::Tag if !mutable_allowed => tag(leaf, &env.name, diagnostics),
                 Ty::Chart => chart(leaf, &env.name, env.span, &repos, diagnostics),
                 _ => {}
             });
+            // A value the app inherits (from a template or an environment) is reported where
+            // it is written, and also at the app that uses it.
+            if let Some(decl) = project.apps.get(index) {
+                let about_this_app = |code: crate::diag::Code| {
+                    code == codes::MUTABLE_TAG || code == codes::UNDECLARED_CHART_REPO
+                };
+                for diagnostic in diagnostics
+                    .iter_mut()
+                    .skip(before)
+                    .filter(|diagnostic| about_this_app(diagnostic.code))
+                {
+                    let outside = diagnostic.primary.as_ref().is_some_and(|label| {
+                        label.span.file != decl.span.file
+                            || label.span.start < decl.span.start
+                            || label.span.end > decl.span.end
+                    });
+                    if outside {
+                        diagnostic.secondary.push(crate::diag::Label {
+                            span: decl.name.span,
+                            message: format!("`{}` inherits `{name}` from there", app.name),
+                        });
+                    }
+                }
+            }
         }
     }
 }

@@ -98,7 +98,8 @@ fn evaluate_env(
         .filter_map(|&index| project.envs.get(index))
         .map(|env| env.body.entries.as_slice())
         .collect();
-    let mut frame = Frame::new(&schemas.env, layers, Vec::new());
+    let first_override = layers.len();
+    let mut frame = Frame::new(&schemas.env, layers, first_override, Vec::new());
     let mut context = Context {
         env_name: name,
         env_span: decl_span,
@@ -134,6 +135,7 @@ fn evaluate_env(
             .map(|decl| decl.defaults.as_slice())
             .collect();
         layers.push(&app.entries);
+        let first_override = layers.len();
         // An override applies once, at the depth of the nearest environment it names; deeper
         // overrides apply later and win, and at the same depth the later one in the source wins.
         let mut overrides: Vec<(usize, usize, &[Entry])> = Vec::new();
@@ -155,7 +157,7 @@ fn evaluate_env(
             .filter_map(|&link| project.templates.get(link))
             .filter_map(|decl| decl.values.as_ref())
             .collect();
-        let mut app_frame = Frame::new(schema, layers, values);
+        let mut app_frame = Frame::new(schema, layers, first_override, values);
         let template_name = app.template.name.as_str();
         let mut app_context = Context {
             env_name: name,
@@ -250,17 +252,30 @@ struct Frame<'a> {
     schema: &'a Schema,
     /// Every layer's entries, lowest layer first, as (field index, rest of path, value).
     entries: Vec<(usize, &'a [Key], &'a Expr)>,
+    /// The position in `entries` where the overrides' entries begin.
+    override_start: usize,
     values: Vec<&'a Block>,
     /// One slot per schema field, by index.
     slots: Vec<Slot>,
 }
 
 impl<'a> Frame<'a> {
-    fn new(schema: &'a Schema, layers: Vec<&'a [Entry]>, values: Vec<&'a Block>) -> Frame<'a> {
+    /// A frame over `layers`, lowest first; layers from `first_override` on are per-environment
+    /// overrides.
+    fn new(
+        schema: &'a Schema,
+        layers: Vec<&'a [Entry]>,
+        first_override: usize,
+        values: Vec<&'a Block>,
+    ) -> Frame<'a> {
         // Index every layer entry by the schema position of the field it sets, once, so that
         // computing a field compares integers instead of names.
         let mut entries = Vec::new();
-        for layer in &layers {
+        let mut override_start = usize::MAX;
+        for (position, layer) in layers.iter().enumerate() {
+            if position == first_override {
+                override_start = entries.len();
+            }
             for entry in *layer {
                 if let Some(index) = entry
                     .path
@@ -273,6 +288,7 @@ impl<'a> Frame<'a> {
         }
         Frame {
             schema,
+            override_start: override_start.min(entries.len()),
             entries,
             values,
             slots: std::iter::repeat_with(|| Slot::Pending)
@@ -365,15 +381,89 @@ impl<'a> Frame<'a> {
         if let Some(default) = &field.default {
             contributions.push((&[], default));
         }
-        for &(index, rest, value) in &self.entries {
+        let mut first_override = None;
+        for (position, &(index, rest, value)) in self.entries.iter().enumerate() {
             if index == field_index {
+                if position >= self.override_start && first_override.is_none() {
+                    first_override = Some(contributions.len());
+                }
                 contributions.push((rest, value));
             }
+        }
+        if let Some(first_override) = first_override {
+            self.redundant_overrides(
+                &field.name,
+                &field.ty,
+                &contributions,
+                first_override,
+                context,
+            );
         }
         let value = self.merge(&field.ty, &contributions, field.span, context);
         let was_set = !contributions.is_empty();
         if let Some(slot) = self.slots.get_mut(field_index) {
             *slot = Slot::Done(value, was_set);
+        }
+    }
+
+    /// Warns about override entries that set a field (or a dotted part of it) to the value the
+    /// layers below already give it in this environment (W0002).
+    fn redundant_overrides(
+        &mut self,
+        name: &str,
+        ty: &Ty,
+        contributions: &[(&[Key], &Expr)],
+        first_override: usize,
+        context: &mut Context<'_>,
+    ) {
+        for (position, (rest, expr)) in contributions.iter().enumerate().skip(first_override) {
+            if matches!(expr.kind, ExprKind::Block(_)) {
+                continue;
+            }
+            let same_path = |(other, _): &&(&[Key], &Expr)| {
+                other.len() == rest.len()
+                    && other.iter().zip(rest.iter()).all(|(a, b)| a.name == b.name)
+            };
+            let Some((_, below)) = contributions
+                .get(..position)
+                .and_then(|lower| lower.iter().rev().find(same_path))
+            else {
+                continue;
+            };
+            if matches!(below.kind, ExprKind::Block(_)) {
+                continue;
+            }
+            let field_ty = rest
+                .iter()
+                .fold(ty, |current, key| child_type(current, &key.name));
+            let (Some(new), Some(old)) = (
+                self.eval(expr, field_ty, context),
+                self.eval(below, field_ty, context),
+            ) else {
+                continue;
+            };
+            if same_value(&new, &old) {
+                let mut path = vec![name];
+                path.extend(rest.iter().map(|key| key.name.as_str()));
+                let path = path.join(".");
+                let shown = new
+                    .to_text()
+                    .map_or_else(String::new, |text| format!(" ({text})"));
+                context.diagnostics.push(
+                    Diagnostic::warning(codes::REDUNDANT_OVERRIDE, format!("override of `{path}` changes nothing"))
+                        .at(expr.span, format!("`{path}` already has this value{shown} here"))
+                        .also(old.origin, "the value comes from here")
+                        .help("remove the override, or change the value below it if the environments should differ"),
+                );
+                if below.span != old.origin
+                    && let Some(last) = context.diagnostics.last_mut()
+                {
+                    last.secondary.push(crate::diag::Label {
+                        span: below.span,
+                        message: "and reaches the field through here".into(),
+                    });
+                }
+            }
         }
     }
 
@@ -542,9 +632,11 @@ impl<'a> Frame<'a> {
             }
             ExprKind::Call { name, args } => self.call(name, args, context)?,
             ExprKind::Ref(path) => {
+                // The value keeps the origin of its definition, so that diagnostics can point at
+                // where it was written as well as where it is used.
                 let value = self.reference(path, context)?;
                 check_range(&value, ty, expr.span, context);
-                return Some(Val::new(value.kind, expr.span));
+                return Some(value);
             }
         };
         Some(Val::new(kind, expr.span))
@@ -738,6 +830,22 @@ fn merge_values(into: &mut ValMap, extra: &ValMap) {
                 into.insert(key.clone(), value.clone());
             }
         }
+    }
+}
+
+/// Whether two values are the same, wherever they came from.
+fn same_value(left: &Val, right: &Val) -> bool {
+    match (&left.kind, &right.kind) {
+        (ValKind::List(a), ValKind::List(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_value(x, y))
+        }
+        (ValKind::Map(a), ValKind::Map(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same_value(va, vb))
+        }
+        (a, b) => a == b,
     }
 }
 

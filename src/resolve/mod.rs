@@ -287,3 +287,72 @@ fn app_template(project: &Project, app: &AppDecl, problems: &mut Problems) -> Op
         }
     }
 }
+
+/// Warnings about declarations that have no effect: a project template nothing uses (W0001)
+/// and an abstract environment with no concrete environment below it (W0003). Stdlib
+/// declarations (in files for which `is_stdlib` holds) are never reported.
+pub fn unused_warnings(
+    project: &Project,
+    is_stdlib: impl Fn(crate::source::FileId) -> bool,
+    problems: &mut Problems,
+) {
+    for (index, template) in project.templates.iter().enumerate() {
+        if is_stdlib(template.name.span.file) {
+            continue;
+        }
+        let instantiated = project.app_templates.contains(&Some(index));
+        let extended = project
+            .template_chains
+            .iter()
+            .enumerate()
+            .any(|(other, chain)| other != index && chain.contains(&index));
+        let parent_named = project.templates.iter().any(|other| {
+            other
+                .parent
+                .as_ref()
+                .is_some_and(|parent| parent.name == template.name.name)
+        });
+        if !instantiated && !extended && !parent_named {
+            problems.push(
+                Diagnostic::warning(
+                    codes::UNUSED_TEMPLATE,
+                    format!("template `{}` is never used", template.name.name),
+                )
+                .at(
+                    template.name.span,
+                    "no app instantiates it and no template extends it",
+                )
+                .help(format!(
+                    "use it (`app NAME: {} {{ ... }}`) or remove it",
+                    template.name.name
+                )),
+            );
+        }
+    }
+    for (index, env) in project.envs.iter().enumerate() {
+        if !env.is_abstract || is_stdlib(env.name.span.file) {
+            continue;
+        }
+        let has_concrete = project.envs.iter().enumerate().any(|(other, candidate)| {
+            !candidate.is_abstract
+                && project
+                    .env_chains
+                    .get(other)
+                    .is_some_and(|chain| chain.contains(&index))
+        });
+        let broken = project.env_chains.get(index).is_none_or(Vec::is_empty);
+        if !has_concrete && !broken {
+            problems.push(
+                Diagnostic::warning(
+                    codes::UNEMITTED_ENV,
+                    format!("environment `{}` is never emitted", env.name.name),
+                )
+                .at(env.name.span, "abstract, and no concrete environment extends it")
+                .help(format!(
+                    "declare a concrete environment with `env NAME extends {} {{ ... }}`, or remove `abstract`",
+                    env.name.name
+                )),
+            );
+        }
+    }
+}

@@ -39,6 +39,7 @@ impl Checker<'_> {
                 self.unknown_field(first, schema);
                 continue;
             };
+            self.deprecated(field, first);
             let rest = entry.path.get(1..).unwrap_or(&[]);
             self.path_value(rest, &entry.value, &field.ty, field.optional, scope);
         }
@@ -56,6 +57,24 @@ impl Checker<'_> {
             );
         } else {
             seen.insert(joined, entry.key_span());
+        }
+    }
+
+    /// Warns when a deprecated field is set.
+    fn deprecated(&mut self, field: &super::FieldSchema, key: &Key) {
+        if let Some(reason) = &field.deprecated {
+            self.problems.push(
+                Diagnostic::warning(
+                    codes::DEPRECATED_FIELD,
+                    format!("`{}` is deprecated", field.name),
+                )
+                .at(key.span, "set here")
+                .also(
+                    field.span,
+                    format!("declared deprecated here, in `{}`", field.owner),
+                )
+                .help(reason.clone()),
+            );
         }
     }
 
@@ -96,7 +115,10 @@ impl Checker<'_> {
         };
         match ty {
             Ty::Record(schema) => match schema.get(&next.name) {
-                Some(field) => self.path_value(after, value, &field.ty, field.optional, scope),
+                Some(field) => {
+                    self.deprecated(field, next);
+                    self.path_value(after, value, &field.ty, field.optional, scope);
+                }
                 None => self.unknown_field(next, schema),
             },
             Ty::Map(inner) => {

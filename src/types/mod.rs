@@ -223,6 +223,8 @@ pub struct FieldSchema {
     pub default: Option<Expr>,
     /// The template (or record) that declares it.
     pub owner: String,
+    /// Why and how to replace it, when its doc comment has a line starting with "Deprecated".
+    pub deprecated: Option<String>,
 }
 
 /// The fields of a template or record type, in declaration order.
@@ -349,6 +351,11 @@ fn add_field(schema: &mut Schema, field: &FieldDecl, owner: &str, problems: &mut
             span: field.name.span,
             default: field.default.clone(),
             owner: owner.to_string(),
+            deprecated: field
+                .docs
+                .iter()
+                .find(|line| line.to_ascii_lowercase().starts_with("deprecated"))
+                .cloned(),
         },
     );
 }
