@@ -301,7 +301,9 @@ fn every_diagnostic_code_is_documented() {
     let codes_text = fs::read_to_string(root.join("src/diag/codes.rs")).expect("codes.rs");
     let docs = fs::read_to_string(root.join("docs/language.md")).expect("language.md");
     let is_code = |word: &str| {
-        word.len() == 5 && word.starts_with('E') && word[1..].chars().all(|c| c.is_ascii_digit())
+        word.len() == 5
+            && (word.starts_with('E') || word.starts_with('W'))
+            && word[1..].chars().all(|c| c.is_ascii_digit())
     };
     let codes: Vec<&str> = codes_text
         .split('"')
