@@ -18,7 +18,10 @@ use std::path::{Path, PathBuf};
 struct Case {
     name: String,
     files: Vec<(String, String)>,
+    /// The exact codes, in order, for cases under `tests/cases/`.
     expect: Vec<String>,
+    /// For explanation examples: the code that must be among those produced.
+    must_include: Option<String>,
 }
 
 fn header(text: &str) -> Result<Vec<String>, String> {
@@ -69,7 +72,52 @@ fn collect(dir: &Path, cases: &mut Vec<PathBuf>) {
     }
 }
 
+/// The explanation of every code (`docs/codes/CODE.md`) whose example compiles with `ehp check`:
+/// each is a case too, so that every code has a reviewed snapshot of its human and JSON output.
+fn explanation_examples() -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir("docs/codes") else {
+        return Vec::new();
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .filter(|path| {
+            std::fs::read_to_string(path)
+                .is_ok_and(|text| text.contains("```ehp\n") && !text.contains("<!-- command: "))
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// A case made of the first ```ehp block of an explanation, which must produce its code.
+fn load_explanation(path: &Path) -> Result<Case, String> {
+    let text = std::fs::read_to_string(path).map_err(|error| error.to_string())?;
+    let code = path
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let example = text
+        .split("```ehp\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .ok_or("no ```ehp block")?;
+    Ok(Case {
+        name: format!("codes__{code}"),
+        files: vec![(
+            format!("{}#example", path.display()),
+            format!("{example}\n"),
+        )],
+        expect: Vec::new(),
+        must_include: Some(code),
+    })
+}
+
 fn load(path: &Path) -> Result<Case, String> {
+    if path.extension().is_some_and(|ext| ext == "md") {
+        return load_explanation(path);
+    }
     let mut files = Vec::new();
     if path.is_dir() {
         let mut inner: Vec<PathBuf> = std::fs::read_dir(path)
@@ -100,6 +148,7 @@ fn load(path: &Path) -> Result<Case, String> {
         name,
         files,
         expect,
+        must_include: None,
     })
 }
 
@@ -123,7 +172,11 @@ fn run(case: &Case) -> Result<(), String> {
         .iter()
         .map(|diagnostic| diagnostic.code.id)
         .collect();
-    if codes != case.expect {
+    let matches = match &case.must_include {
+        Some(code) => codes.contains(&code.as_str()),
+        None => codes == case.expect,
+    };
+    if !matches {
         return Err(format!(
             "expected codes {:?}, found {:?}\n{}",
             case.expect,
@@ -142,6 +195,10 @@ fn run(case: &Case) -> Result<(), String> {
         100,
         false,
     ));
+    if !diagnostics.is_empty() {
+        snapshot.push_str("=== diagnostics as JSON\n");
+        snapshot.push_str(&ehp::diag::render_json(&analysis.db, &diagnostics));
+    }
     for file in &files {
         snapshot.push_str(&format!("=== out/{}\n{}", file.path, file.contents));
     }
@@ -167,6 +224,7 @@ fn main() {
         .spawn(|| {
             let mut paths = Vec::new();
             collect(Path::new("tests/cases"), &mut paths);
+            paths.extend(explanation_examples());
             let filter: Option<String> = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
             let (mut passed, mut failed) = (0, 0);
             for path in paths {
