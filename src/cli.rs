@@ -275,6 +275,7 @@ fn build(args: &BuildArgs, reporter: Reporter) -> Result<u8, UsageError> {
         db,
         diagnostics: mut found,
         envs,
+        ..
     } = analysis;
     let selected = if args.envs.is_empty() {
         envs

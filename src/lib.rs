@@ -13,6 +13,7 @@ pub mod source;
 pub mod stdlib;
 pub mod syntax;
 pub mod types;
+pub mod workspace;
 
 use diag::Diagnostic;
 use eval::model::EnvInstance;
@@ -28,6 +29,10 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// The concrete environments, sorted by name.
     pub envs: Vec<EnvInstance>,
+    /// The declarations by name, with inheritance resolved (for editors: definitions, hover).
+    pub project: resolve::Project,
+    /// The field schema of every template and of environment settings.
+    pub schemas: types::Schemas,
 }
 
 impl Analysis {
@@ -49,6 +54,16 @@ pub fn analyze(files: &[(String, String)]) -> Analysis {
         db.add(name.clone(), text.clone());
     }
     let parsed = parse_all(&db, &mut problems);
+    analyze_parsed(db, parsed, problems)
+}
+
+/// Resolves, type-checks and evaluates files that are already parsed (`parsed` holds one file
+/// per file of `db`, in order), adding to the diagnostics of parsing.
+pub fn analyze_parsed(
+    db: SourceDb,
+    parsed: Vec<syntax::ast::File>,
+    mut problems: diag::Problems,
+) -> Analysis {
     let project = resolve::resolve(parsed, &mut problems);
     let stdlib_files = stdlib::FILES.len();
     resolve::unused_warnings(
@@ -63,6 +78,8 @@ pub fn analyze(files: &[(String, String)]) -> Analysis {
         db,
         diagnostics: problems.into_sorted(),
         envs,
+        project,
+        schemas,
     }
 }
 

@@ -121,6 +121,20 @@ impl SourceDb {
         id
     }
 
+    /// Replaces the text of a file (an editor changed it); an unknown id is ignored.
+    pub fn set_text(&mut self, id: FileId, text: impl Into<String>) {
+        if let Some(file) = self.files.get_mut(id.0 as usize) {
+            *file = SourceFile::new(file.name.clone(), text.into());
+        }
+    }
+
+    /// The id of the file with this name.
+    pub fn find(&self, name: &str) -> Option<FileId> {
+        self.iter()
+            .find(|(_, file)| file.name == name)
+            .map(|(id, _)| id)
+    }
+
     /// The file with this id.
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)

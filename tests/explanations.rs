@@ -16,7 +16,10 @@ fn explanation_files() -> Vec<(String, String)> {
         .map(|entry| entry.path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
         .map(|path| {
-            let stem = path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+                .unwrap_or_default();
             (stem, std::fs::read_to_string(&path).expect("readable"))
         })
         .collect();
@@ -29,10 +32,22 @@ fn every_code_has_one_explanation_and_every_explanation_a_code() {
     let files = explanation_files();
     let explained: Vec<&str> = files.iter().map(|(code, _)| code.as_str()).collect();
     let codes: Vec<&str> = ehp::diag::codes::ALL.iter().map(|code| code.id).collect();
-    let missing: Vec<&&str> = codes.iter().filter(|code| !explained.contains(code)).collect();
-    let orphaned: Vec<&&str> = explained.iter().filter(|code| !codes.contains(code)).collect();
-    assert!(missing.is_empty(), "codes without an explanation in docs/codes/: {missing:?}");
-    assert!(orphaned.is_empty(), "explanations without a code: {orphaned:?}");
+    let missing: Vec<&&str> = codes
+        .iter()
+        .filter(|code| !explained.contains(code))
+        .collect();
+    let orphaned: Vec<&&str> = explained
+        .iter()
+        .filter(|code| !codes.contains(code))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without an explanation in docs/codes/: {missing:?}"
+    );
+    assert!(
+        orphaned.is_empty(),
+        "explanations without a code: {orphaned:?}"
+    );
 }
 
 /// The parts of an explanation: its title line, the example source and the extra arguments of
@@ -45,26 +60,52 @@ struct Parts {
 
 fn parts(text: &str) -> Parts {
     let title = text.lines().next().unwrap_or_default().to_string();
-    let example = text.split("```ehp\n").nth(1).and_then(|rest| rest.split("\n```").next()).map(str::to_string);
+    let example = text
+        .split("```ehp\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n```").next())
+        .map(str::to_string);
     let command = text
         .lines()
-        .find_map(|line| line.trim().strip_prefix("<!-- command: ").and_then(|rest| rest.strip_suffix(" -->")))
+        .find_map(|line| {
+            line.trim()
+                .strip_prefix("<!-- command: ")
+                .and_then(|rest| rest.strip_suffix(" -->"))
+        })
         .map(|command| command.split_whitespace().map(str::to_string).collect())
         .unwrap_or_else(|| vec!["check".to_string(), ".".to_string()]);
-    Parts { title, example, command }
+    Parts {
+        title,
+        example,
+        command,
+    }
 }
 
 #[test]
 fn explanations_have_a_title_meaning_example_and_fix() {
     for (code, text) in explanation_files() {
-        let summary = ehp::diag::codes::lookup(&code).map(|found| found.summary).unwrap_or_default();
+        let summary = ehp::diag::codes::lookup(&code)
+            .map(|found| found.summary)
+            .unwrap_or_default();
         let parts = parts(&text);
-        assert!(parts.title.starts_with(&format!("# {code}: ")), "{code}: the first line is `# {code}: title`");
-        assert!(text.contains("\n## Example\n"), "{code}: has an `## Example` section");
-        assert!(text.contains("\n## Fix\n"), "{code}: has a `## Fix` section");
+        assert!(
+            parts.title.starts_with(&format!("# {code}: ")),
+            "{code}: the first line is `# {code}: title`"
+        );
+        assert!(
+            text.contains("\n## Example\n"),
+            "{code}: has an `## Example` section"
+        );
+        assert!(
+            text.contains("\n## Fix\n"),
+            "{code}: has a `## Fix` section"
+        );
         assert!(!summary.is_empty());
         if !NO_EXAMPLE.contains(&code.as_str()) {
-            assert!(parts.example.is_some(), "{code}: the example is an ```ehp block");
+            assert!(
+                parts.example.is_some(),
+                "{code}: the example is an ```ehp block"
+            );
         }
     }
 }
@@ -77,7 +118,9 @@ fn every_example_produces_its_code() {
             continue;
         }
         let parts = parts(&text);
-        let Some(example) = parts.example else { continue };
+        let Some(example) = parts.example else {
+            continue;
+        };
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("main.ehp"), example).expect("write example");
         let output = std::process::Command::new(binary)
@@ -94,7 +137,7 @@ fn every_example_produces_its_code() {
             .filter_map(|value| value["code"].as_str().map(str::to_string))
             .collect();
         assert!(
-            produced.iter().any(|found| *found == code) || stderr.contains(&format!("[{code}]")),
+            produced.contains(&code) || stderr.contains(&format!("[{code}]")),
             "{code}: its example produced {produced:?}\nstderr: {stderr}"
         );
         assert!(Path::new(binary).exists());

@@ -1,0 +1,140 @@
+//! A project kept in memory for an editor: each file is parsed when its text changes and only
+//! then, and the whole project is re-analysed from the cached parses.
+
+use crate::diag::{Diagnostic, Problems};
+use crate::source::{FileId, SourceDb};
+use crate::syntax::ast::File;
+use crate::{Analysis, analyze_parsed, stdlib, syntax};
+
+/// The files of a project with their parses. File ids never change: a removed file keeps its
+/// id with empty text, so that spans in cached parses stay valid.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    db: SourceDb,
+    parsed: Vec<File>,
+    parse_problems: Vec<Vec<Diagnostic>>,
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Workspace::new()
+    }
+}
+
+impl Workspace {
+    /// A workspace holding only the stdlib.
+    pub fn new() -> Workspace {
+        let mut workspace = Workspace {
+            db: SourceDb::new(),
+            parsed: Vec::new(),
+            parse_problems: Vec::new(),
+        };
+        for (name, text) in stdlib::FILES {
+            workspace.set_file(name, text.to_string());
+        }
+        workspace
+    }
+
+    /// Adds a file or replaces its text, and parses it if the text changed. Returns its id.
+    pub fn set_file(&mut self, name: &str, text: String) -> FileId {
+        let id = match self.db.find(name) {
+            Some(id) => {
+                if self.db.get(id).is_some_and(|file| file.text == text) {
+                    return id;
+                }
+                self.db.set_text(id, text.clone());
+                id
+            }
+            None => self.db.add(name, text.clone()),
+        };
+        let mut problems = Problems::new();
+        let file = syntax::parse_file(id, &text, &mut problems);
+        let index = id.0 as usize;
+        if index < self.parsed.len() {
+            if let (Some(slot), Some(found)) = (
+                self.parsed.get_mut(index),
+                self.parse_problems.get_mut(index),
+            ) {
+                *slot = file;
+                *found = problems.into_sorted();
+            }
+        } else {
+            self.parsed.push(file);
+            self.parse_problems.push(problems.into_sorted());
+        }
+        id
+    }
+
+    /// Forgets a file's content (its id stays reserved).
+    pub fn remove_file(&mut self, name: &str) {
+        if let Some(id) = self.db.find(name) {
+            self.set_file(name, String::new());
+            let _ = id;
+        }
+    }
+
+    /// The sources.
+    pub fn db(&self) -> &SourceDb {
+        &self.db
+    }
+
+    /// Resolves, checks and evaluates the whole project from the cached parses.
+    pub fn analyze(&self) -> Analysis {
+        let mut problems = Problems::new();
+        for found in &self.parse_problems {
+            for diagnostic in found {
+                problems.push(diagnostic.clone());
+            }
+        }
+        analyze_parsed(self.db.clone(), self.parsed.clone(), problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENV: &str = "env test {\n    kube_context = \"t\"\n    domain = \"t.example\"\n    helm_repos { ehealth = \"https://c.example\" }\n}\n";
+
+    #[test]
+    fn edits_are_reanalysed_and_match_a_fresh_analysis() {
+        let mut workspace = Workspace::new();
+        workspace.set_file("env.ehp", ENV.to_string());
+        workspace.set_file(
+            "app.ehp",
+            "app a: web_service { image = \"a/a\"\n tag = \"1.0.0\"\n replicsa = 1 }\n".into(),
+        );
+        let first = workspace.analyze();
+        assert_eq!(
+            first
+                .diagnostics
+                .iter()
+                .map(|d| d.code.id)
+                .collect::<Vec<_>>(),
+            ["E0301"]
+        );
+        workspace.set_file(
+            "app.ehp",
+            "app a: web_service { image = \"a/a\"\n tag = \"1.0.0\"\n replicas = 1 }\n".into(),
+        );
+        let second = workspace.analyze();
+        assert!(second.diagnostics.is_empty(), "{:?}", second.diagnostics);
+        let fresh = crate::analyze(&[
+            ("env.ehp".to_string(), ENV.to_string()),
+            (
+                "app.ehp".to_string(),
+                "app a: web_service { image = \"a/a\"\n tag = \"1.0.0\"\n replicas = 1 }\n"
+                    .to_string(),
+            ),
+        ]);
+        assert_eq!(second.envs.len(), fresh.envs.len());
+        workspace.remove_file("app.ehp");
+        assert!(
+            workspace
+                .analyze()
+                .envs
+                .iter()
+                .all(|env| env.apps.is_empty())
+        );
+    }
+}
