@@ -133,7 +133,23 @@ enum Command {
         /// The code.
         code: String,
     },
+    /// Format .ehp files in place (one canonical layout, comments kept). `-` formats stdin to
+    /// stdout. A file with a syntax error is left untouched and reported.
+    #[command(after_help = FMT_AFTER_HELP)]
+    Fmt {
+        /// Files or directories (default: the current directory); `-` for stdin.
+        paths: Vec<PathBuf>,
+        /// Write nothing; list the files that would change and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
 }
+
+const FMT_AFTER_HELP: &str = "\
+Exit codes:
+  0  every file is formatted (or was formatted now)
+  1  with --check: some file would change; or some file has a syntax error
+  2  bad usage, or a file could not be read or written";
 
 /// `--dsf-format`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -180,6 +196,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let result = match cli.command {
         Command::Check { path } => check(&path, reporter),
         Command::Explain { code } => explain(&code),
+        Command::Fmt { paths, check } => format_files(&paths, check, reporter),
         Command::Build {
             path,
             out,
@@ -210,6 +227,89 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// `ehp fmt [PATHS] [--check]`.
+fn format_files(paths: &[PathBuf], check_only: bool, reporter: Reporter) -> Result<u8, UsageError> {
+    if paths.len() == 1 && paths.first().is_some_and(|path| path.as_os_str() == "-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|error| format!("cannot read stdin: {error}"))?;
+        return match crate::fmt::format_source(&text) {
+            Ok(formatted) => {
+                let _ = std::io::stdout().lock().write_all(formatted.as_bytes());
+                Ok(if check_only && formatted != text {
+                    EXIT_FAILED
+                } else {
+                    EXIT_OK
+                })
+            }
+            Err(diagnostics) => {
+                let mut db = SourceDb::new();
+                db.add("<stdin>", text);
+                reporter.report(&db, &diagnostics);
+                Ok(EXIT_FAILED)
+            }
+        };
+    }
+    let roots: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut files: Vec<PathBuf> = Vec::new();
+    for root in &roots {
+        if root.is_file() {
+            files.push(root.clone());
+            continue;
+        }
+        if !root.is_dir() {
+            return Err(UsageError(format!(
+                "`{}` is neither a file nor a directory",
+                root.display()
+            )));
+        }
+        let walker = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                entry.depth() == 0
+                    || !(entry.file_name().to_string_lossy().starts_with('.')
+                        || entry.file_name() == "target")
+            });
+        for entry in walker {
+            let entry =
+                entry.map_err(|error| format!("cannot read `{}`: {error}", root.display()))?;
+            if entry.file_type().is_file()
+                && entry.path().extension().is_some_and(|ext| ext == "ehp")
+            {
+                files.push(entry.path().to_path_buf());
+            }
+        }
+    }
+    let mut failed = false;
+    for path in files {
+        let text = fs::read_to_string(&path)
+            .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
+        match crate::fmt::format_source(&text) {
+            Ok(formatted) if formatted == text => {}
+            Ok(_) if check_only => {
+                println!("would reformat: {}", path.display());
+                failed = true;
+            }
+            Ok(formatted) => {
+                write_atomic(&path, &formatted)?;
+                eprintln!("formatted {}", path.display());
+            }
+            Err(diagnostics) => {
+                let mut db = SourceDb::new();
+                db.add(path.display().to_string(), text);
+                reporter.report(&db, &diagnostics);
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed { EXIT_FAILED } else { EXIT_OK })
 }
 
 /// `ehp explain CODE`.

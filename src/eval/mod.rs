@@ -668,6 +668,7 @@ impl<'a> Frame<'a> {
                 Ty::Tag => formats::tag(&text),
                 Ty::Chart => formats::chart(&text),
                 Ty::Semver => formats::semver(&text),
+                Ty::Cron => formats::cron(&text),
                 _ => Ok(()),
             };
             if let Err(reason) = check {
