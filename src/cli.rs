@@ -316,7 +316,7 @@ fn format_files(paths: &[PathBuf], check_only: bool, reporter: Reporter) -> Resu
 fn explain(code: &str) -> Result<u8, UsageError> {
     match diag::codes::lookup(code) {
         Some(found) => {
-            println!("{}: {}", found.id, found.summary);
+            print!("{}", diag::codes::explanation(found));
             Ok(EXIT_OK)
         }
         None => Err(UsageError(format!("unknown diagnostic code `{code}`"))),

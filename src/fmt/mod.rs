@@ -631,6 +631,3 @@ fn type_text(ty: &TypeExpr) -> String {
     }
     text
 }
-
-#[cfg(test)]
-mod tests;

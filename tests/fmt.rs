@@ -1,7 +1,12 @@
 //! Formatter tests: `.input`/`.expected` pairs, idempotence, and that formatting never changes
 //! what a file means, over every `.ehp` file in the repository.
 
-use super::*;
+#![allow(clippy::disallowed_methods)] // The tests read the repository's .ehp files.
+
+use ehp::diag::Problems;
+use ehp::fmt::format_source;
+use ehp::source::FileId;
+use ehp::syntax::parse_file;
 
 /// The AST with spans removed, to compare the meaning of two sources.
 fn shape(text: &str) -> String {
@@ -48,9 +53,7 @@ fn input_expected_pairs() {
         if path.extension().is_none_or(|ext| ext != "input") {
             continue;
         }
-        #[allow(clippy::disallowed_methods)]
         let input = std::fs::read_to_string(path).expect("input");
-        #[allow(clippy::disallowed_methods)]
         let expected = std::fs::read_to_string(path.with_extension("expected")).expect("expected");
         assert_eq!(check(&input), expected, "{}", path.display());
         count += 1;
@@ -68,7 +71,6 @@ fn every_ehp_file_formats_to_a_fixpoint_with_the_same_meaning() {
             if entry.path().extension().is_none_or(|ext| ext != "ehp") {
                 continue;
             }
-            #[allow(clippy::disallowed_methods)]
             let text = std::fs::read_to_string(entry.path()).expect("readable");
             let mut problems = Problems::new();
             parse_file(FileId(0), &text, &mut problems);
@@ -96,7 +98,6 @@ fn the_stdlib_and_examples_are_formatted() {
             if entry.path().extension().is_none_or(|ext| ext != "ehp") {
                 continue;
             }
-            #[allow(clippy::disallowed_methods)]
             let text = std::fs::read_to_string(entry.path()).expect("readable");
             assert_eq!(
                 format_source(&text).expect("formats"),
@@ -113,7 +114,7 @@ fn a_syntax_error_is_refused_with_its_place() {
     let errors = format_source("env a {\n    x = \n}\n").expect_err("does not format");
     assert_eq!(
         errors.first().map(|error| error.code),
-        Some(crate::diag::codes::SYNTAX)
+        Some(ehp::diag::codes::SYNTAX)
     );
 }
 
