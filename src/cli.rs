@@ -456,7 +456,8 @@ impl Reporter {
                     ColorChoice::Always => true,
                     ColorChoice::Never => false,
                     ColorChoice::Auto => {
-                        stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                        stderr.is_terminal()
+                            && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
                     }
                 };
                 let width = terminal_size::terminal_size_of(&stderr)
@@ -667,10 +668,11 @@ impl Plan {
                 println!("{problem}");
             }
         }
+        let count = problems.len();
         eprintln!(
-            "error: {} is out of date ({} problems); run ehp build",
+            "error: {} is out of date ({count} {}); run ehp build",
             self.out.display(),
-            problems.len()
+            if count == 1 { "problem" } else { "problems" }
         );
         Ok(EXIT_FAILED)
     }
