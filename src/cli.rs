@@ -133,6 +133,20 @@ enum Command {
         /// The code.
         code: String,
     },
+    /// Show where a field's value comes from: the final value of FIELD (dotted for a part of
+    /// it, e.g. `probes.period`) of APP in ENV, and every layer that sets it, in order.
+    #[command(after_help = AFTER_HELP)]
+    Why {
+        /// The environment.
+        env: String,
+        /// The app.
+        app: String,
+        /// The field, or a dotted path into it.
+        field: String,
+        /// The project directory.
+        #[arg(long, default_value = ".")]
+        path: PathBuf,
+    },
     /// Format .ehp files in place (one canonical layout, comments kept). `-` formats stdin to
     /// stdout. A file with a syntax error is left untouched and reported.
     #[command(after_help = FMT_AFTER_HELP)]
@@ -197,6 +211,12 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         Command::Check { path } => check(&path, reporter),
         Command::Explain { code } => explain(&code),
         Command::Fmt { paths, check } => format_files(&paths, check, reporter),
+        Command::Why {
+            env,
+            app,
+            field,
+            path,
+        } => why(&path, &env, &app, &field, reporter),
         Command::Build {
             path,
             out,
@@ -310,6 +330,65 @@ fn format_files(paths: &[PathBuf], check_only: bool, reporter: Reporter) -> Resu
         }
     }
     Ok(if failed { EXIT_FAILED } else { EXIT_OK })
+}
+
+/// `ehp why ENV APP FIELD`.
+fn why(
+    path: &Path,
+    env: &str,
+    app: &str,
+    field: &str,
+    reporter: Reporter,
+) -> Result<u8, UsageError> {
+    let files = collect_sources(path, None)?;
+    let analysis = crate::analyze(&files);
+    if analysis.has_errors() {
+        reporter.report(&analysis.db, &analysis.diagnostics);
+        return Ok(EXIT_FAILED);
+    }
+    let parts: Vec<&str> = field.split('.').collect();
+    let found =
+        crate::eval::why::provenance(&analysis.project, &analysis.schemas, env, app, &parts)
+            .map_err(UsageError)?;
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{env} / {app} / {field} = {}\n",
+        found.value.as_deref().unwrap_or("(not set)")
+    ));
+    let places: Vec<String> = found
+        .steps
+        .iter()
+        .map(|step| {
+            let (line, column) = analysis.db.line_col(step.span);
+            format!("{}:{line}:{column}", analysis.db.name(step.span.file))
+        })
+        .collect();
+    let layer_width = found
+        .steps
+        .iter()
+        .map(|step| step.layer.chars().count())
+        .max()
+        .unwrap_or(0);
+    let place_width = places
+        .iter()
+        .map(|place| place.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (index, (step, place)) in found.steps.iter().zip(&places).enumerate() {
+        let value = step.value.as_deref().unwrap_or("null");
+        let mark = if step.won { "  <- wins" } else { "" };
+        out.push_str(&format!(
+            "  {}. {:layer_width$}  {:place_width$}  {value}{mark}\n",
+            index + 1,
+            step.layer,
+            place
+        ));
+    }
+    if found.steps.is_empty() {
+        out.push_str("  no layer sets it\n");
+    }
+    print!("{out}");
+    Ok(EXIT_OK)
 }
 
 /// `ehp explain CODE`.
