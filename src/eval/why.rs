@@ -164,10 +164,10 @@ pub fn provenance(
     // The declared default, and where an environment default it refers to comes from.
     if inner.is_empty() {
         if let Some(default) = &field.default {
-            if let ExprKind::Ref(reference) = &default.kind {
-                if reference.first().is_some_and(|first| first.name == "env") {
-                    env_steps(project, schemas, chain, reference, &mut steps);
-                }
+            if let ExprKind::Ref(reference) = &default.kind
+                && reference.first().is_some_and(|first| first.name == "env")
+            {
+                env_steps(project, schemas, chain, reference, &mut steps);
             }
             let value = value_of(&mut frame, default, &mut context);
             steps.push(Step {
@@ -181,7 +181,7 @@ pub fn provenance(
         // The default a record type declares for the part asked for.
         let mut ty = &field.ty;
         let mut declared = None;
-        for key in inner.iter() {
+        for key in inner {
             match ty {
                 Ty::Record(record) => match record.get(key) {
                     Some(part) => {
@@ -300,10 +300,10 @@ fn env_steps(
         let mut found = Vec::new();
         if rest.is_empty() {
             found.extend(field.default.iter());
-        } else if let Ty::Record(record) = &field.ty {
-            if let Some(inner) = rest.first().and_then(|name| record.get(name)) {
-                found.extend(inner.default.iter());
-            }
+        } else if let Ty::Record(record) = &field.ty
+            && let Some(inner) = rest.first().and_then(|name| record.get(name))
+        {
+            found.extend(inner.default.iter());
         }
         for expr in found {
             steps.push(Step {
