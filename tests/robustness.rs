@@ -68,7 +68,7 @@ fn mangle(text: &str, rng: &mut Rng) -> String {
                 chars.drain(at.min(end)..end);
             }
             1 => {
-                let piece = PIECES[rng.below(PIECES.len())];
+                let piece = PIECES.get(rng.below(PIECES.len())).copied().unwrap_or("{");
                 chars.splice(at..at, piece.chars());
             }
             _ => {
