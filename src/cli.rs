@@ -211,6 +211,40 @@ enum Command {
         #[arg(long, default_value = ".")]
         path: PathBuf,
     },
+    /// Show what a change does to the desired state: every desired-state file and values file
+    /// of the project at `--base GIT_REV` against the working tree, as a unified diff per
+    /// changed file, or as Markdown for a pull-request comment. Without `--base`, compare two
+    /// environments of the working tree: `ehp diff --env exttest --env preprod`.
+    #[command(after_help = DIFF_AFTER_HELP)]
+    Diff {
+        /// The project directory (or one .ehp file).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The git revision to compare with, e.g. `origin/prod`.
+        #[arg(long, value_name = "GIT_REV")]
+        base: Option<String>,
+        /// With `--base`: only these environments (repeatable). Without it: exactly two
+        /// environments to compare.
+        #[arg(long = "env", value_name = "ENV")]
+        envs: Vec<String>,
+        /// `unified` (a diff per file) or `markdown` (a pull-request comment).
+        #[arg(long, value_enum, default_value_t = DiffFormatArg::Unified)]
+        format: DiffFormatArg,
+        /// Exit 1 when the desired state differs, as `git diff --exit-code` does.
+        #[arg(long)]
+        exit_code: bool,
+    },
+    /// Show the release of every app in every environment of the promotion chain: what is
+    /// waiting for promotion, the hot-fixes, and those that have not flowed back.
+    #[command(after_help = AFTER_HELP)]
+    Status {
+        /// The project directory (or one .ehp file).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// `text`, `markdown`, `html` (one self-contained page) or `json`.
+        #[arg(long, value_enum, default_value_t = StatusFormatArg::Text)]
+        format: StatusFormatArg,
+    },
     /// Format .ehp files in place (one canonical layout, comments kept). `-` formats stdin to
     /// stdout. A file with a syntax error is left untouched and reported.
     #[command(after_help = FMT_AFTER_HELP)]
@@ -228,6 +262,34 @@ Exit codes:
   0  every file is formatted (or was formatted now)
   1  with --check: some file would change; or some file has a syntax error
   2  bad usage, or a file could not be read or written";
+
+const DIFF_AFTER_HELP: &str = "\
+Exit codes:
+  0  success (with --exit-code: the desired state is the same)
+  1  either side has errors; with --exit-code: the desired state differs
+  2  bad usage, a git error, or a file could not be read";
+
+/// `ehp diff --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormatArg {
+    /// A unified diff per changed file.
+    Unified,
+    /// Markdown for a pull-request comment.
+    Markdown,
+}
+
+/// `ehp status --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StatusFormatArg {
+    /// A table for the terminal.
+    Text,
+    /// Markdown.
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
+    /// JSON (`"version": 1`, documented in docs/promotion.md).
+    Json,
+}
 
 /// `--dsf-format`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -311,6 +373,14 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         } => hotfix(
             &path, &app, &env, &tag, &reason, actor, date, dry_run, reporter,
         ),
+        Command::Diff {
+            path,
+            base,
+            envs,
+            format,
+            exit_code,
+        } => diff(&path, base.as_deref(), &envs, format, exit_code, reporter),
+        Command::Status { path, format } => status(&path, format, reporter),
         Command::Explain { code } => explain(&code),
         Command::Fmt { paths, check } => format_files(&paths, check, reporter),
         Command::Why {
@@ -490,6 +560,99 @@ fn why(
         out.push_str("  no layer sets it\n");
     }
     print!("{out}");
+    Ok(EXIT_OK)
+}
+
+/// `ehp diff [PATH] --base REV [--env E]... [--format unified|markdown]`, or
+/// `ehp diff [PATH] --env A --env B`.
+fn diff(
+    path: &Path,
+    base: Option<&str>,
+    envs: &[String],
+    format: DiffFormatArg,
+    exit_code: bool,
+    reporter: Reporter,
+) -> Result<u8, UsageError> {
+    let files = collect_sources(path, None)?;
+    let head = crate::analyze(&files);
+    if head.has_errors() {
+        reporter.report(&head.db, &head.diagnostics);
+        return Ok(EXIT_FAILED);
+    }
+    let options = EmitOptions {
+        dsf_format: DsfFormat::Yaml,
+        source_label: source_label(path),
+    };
+    let head_files = emit::emit(&head.envs, &options).files;
+    let head_side = crate::review::diff::Side {
+        analysis: &head,
+        files: &head_files,
+        label: "working tree",
+    };
+    let base_analysis;
+    let base_files;
+    let report = match base {
+        Some(rev) => {
+            let sources = crate::git::files_at(path, rev).map_err(UsageError)?;
+            base_analysis = crate::analyze(&sources);
+            if base_analysis.has_errors() {
+                reporter.report(&base_analysis.db, &base_analysis.diagnostics);
+                eprintln!("error: the project at {rev} has errors (shown above): it has no desired state to compare with");
+                return Ok(EXIT_FAILED);
+            }
+            base_files = emit::emit(&base_analysis.envs, &options).files;
+            let base_side = crate::review::diff::Side {
+                analysis: &base_analysis,
+                files: &base_files,
+                label: rev,
+            };
+            crate::review::diff::between_revisions(base_side, head_side, envs)
+        }
+        None => match envs {
+            [left, right] => crate::review::diff::between_envs(head_side, left, right),
+            _ => {
+                return Err(UsageError(
+                    "name a git revision with --base REV, or exactly two environments with --env A --env B".into(),
+                ));
+            }
+        },
+    }
+    .map_err(UsageError)?;
+    let text = match format {
+        DiffFormatArg::Unified => report.unified(),
+        DiffFormatArg::Markdown => report.markdown(),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if report.is_empty() && format == DiffFormatArg::Unified {
+        eprintln!("no change to the desired state");
+    }
+    Ok(if exit_code && !report.is_empty() {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// `ehp status [PATH] [--format text|markdown|html|json]`.
+fn status(path: &Path, format: StatusFormatArg, reporter: Reporter) -> Result<u8, UsageError> {
+    let files = collect_sources(path, None)?;
+    let analysis = crate::analyze(&files);
+    if blocks_promotion(&analysis.diagnostics) {
+        reporter.report(&analysis.db, &analysis.diagnostics);
+        return Ok(EXIT_FAILED);
+    }
+    let Some(promotion) = &analysis.promotion else {
+        return refuse(reporter, &analysis.db, Diagnostic::error(diag::codes::NO_PROMOTION, "the project declares no promotion chain")
+            .help("declare it once: promotion { chain = [\"inttest\", \"exttest\", \"preprod\", \"prod\"] ... }"));
+    };
+    let found = crate::review::status::status(promotion, &analysis.envs);
+    let text = match format {
+        StatusFormatArg::Text => found.text(),
+        StatusFormatArg::Markdown => found.markdown().map_err(UsageError)?,
+        StatusFormatArg::Html => found.html().map_err(UsageError)?,
+        StatusFormatArg::Json => found.json(),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     Ok(EXIT_OK)
 }
 

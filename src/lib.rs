@@ -12,6 +12,7 @@ pub mod fmt;
 pub mod git;
 pub mod promote;
 pub mod resolve;
+pub mod review;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
