@@ -683,7 +683,9 @@ struct Promote {
 /// Whether a diagnostic is about releases not following the chain: what promotions and
 /// hot-fixes are there to fix, so it does not stop them.
 fn is_chain_problem(diagnostic: &Diagnostic) -> bool {
-    diagnostic.code == diag::codes::UNPROMOTED_RELEASE || diagnostic.code == diag::codes::NO_HOTFIX
+    diagnostic.code == diag::codes::UNPROMOTED_RELEASE
+        || diagnostic.code == diag::codes::NO_HOTFIX
+        || diagnostic.code == diag::codes::UNPINNED_RELEASE
 }
 
 /// Whether the sources have errors that make a promotion or hot-fix unsafe.
@@ -861,7 +863,23 @@ fn promote(path: &Path, request: &Promote, reporter: Reporter) -> Result<u8, Usa
         };
         let target = to.apps.iter().find(|app| &app.name == name);
         let wanted = promotion.release_of(source);
-        if target.is_some_and(|target| promotion.release_of(target) == wanted) {
+        // Nothing to do when the target already runs the release, pins it, and carries no
+        // hot-fix record the promotion should replace.
+        let settled = target.is_some_and(|target| {
+            promotion.release_of(target) == wanted
+                && target.fields.get("hotfix").is_none()
+                && promotion.release.iter().all(|field| {
+                    target.fields.get(field).is_some_and(|value| {
+                        crate::promote::pinned_in(
+                            &analysis.project,
+                            name,
+                            &request.to,
+                            value.origin,
+                        )
+                    })
+                })
+        });
+        if settled {
             eprintln!(
                 "{name}: {} already runs {}",
                 request.to,
@@ -996,10 +1014,12 @@ fn check_against(path: &Path, rev: &str, reporter: Reporter) -> Result<u8, Usage
                 continue;
             };
             let before = base.envs.iter().find(|env| &env.name == env_name);
+            // A promotion brings in what the environment before ran at the base revision: a
+            // release that appears in both in the same change did not come through it.
             let previous = promotion
                 .chain
                 .get(position - 1)
-                .and_then(|name| analysis.envs.iter().find(|env| &env.name == name));
+                .and_then(|name| base.envs.iter().find(|env| &env.name == name));
             for app in &env.apps {
                 let now = promotion.release_of(app);
                 let then = before
@@ -1012,7 +1032,7 @@ fn check_against(path: &Path, rev: &str, reporter: Reporter) -> Result<u8, Usage
                     .and_then(|env| env.apps.iter().find(|candidate| candidate.name == app.name))
                     .is_some_and(|source| promotion.release_of(source) == now);
                 let hotfix =
-                    app.fields.get("hotfix").is_some() && promotion.hotfix.contains(env_name);
+                    crate::promote::valid_hotfix(promotion, &analysis.project, app, env_name);
                 if promoted || hotfix {
                     continue;
                 }

@@ -99,7 +99,7 @@ pub fn analyze_reusing(
     let promotion = eval::promotion_settings(&project, &schemas, &mut problems)
         .and_then(|settings| promote::model(&project, &settings, &mut problems));
     if let Some(promotion) = &promotion {
-        promote::check(promotion, &envs, &mut problems);
+        promote::check(promotion, &project, &envs, &mut problems);
     }
     let analysis = Analysis {
         db,

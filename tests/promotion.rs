@@ -56,6 +56,7 @@ app journal: web_service {
     in exttest {
         memory = 512Mi
         tag = "2.4.0"
+        chart_version = "2.4.0"
         promoted {
             from = "inttest"
             by = "kari"
@@ -68,6 +69,7 @@ app journal: web_service {
     }
     in preprod {
         tag = "2.4.0"
+        chart_version = "2.4.0"
         promoted {
             from = "exttest"
             by = "ola"
@@ -81,6 +83,7 @@ app journal: web_service {
     in prod {
         replicas = 3
         tag = "2.4.0"
+        chart_version = "2.4.0"
         promoted {
             from = "preprod"
             by = "ola"
@@ -99,9 +102,11 @@ const PORTAL: &str = r#"app portal: web_service {
     tag = "5.1.0"
     in exttest {
         tag = "5.1.0"
+        chart_version = "2.4.0"
     }
     in preprod {
         tag = "5.1.0"
+        chart_version = "2.4.0"
         promoted {
             from = "exttest"
             by = "ola"
@@ -114,6 +119,7 @@ const PORTAL: &str = r#"app portal: web_service {
     }
     in prod {
         tag = "5.1.0"
+        chart_version = "2.4.0"
         promoted {
             from = "preprod"
             by = "ola"

@@ -71,6 +71,7 @@ codes! {
     CHANGED_WITHOUT_PROMOTION = "E0604": "a protected environment's release changed without a promotion or hot-fix";
     BAD_CHAIN = "E0605": "the promotion chain names environments it cannot use";
     NO_PROMOTION = "E0606": "the project declares no promotion chain";
+    UNPINNED_RELEASE = "E0607": "an environment of the chain does not pin its own release";
     UNUSED_TEMPLATE = "W0001": "a template is neither used by an app nor extended";
     REDUNDANT_OVERRIDE = "W0002": "an override sets the value the field already has";
     UNEMITTED_ENV = "W0003": "an abstract environment has no concrete environment below it";

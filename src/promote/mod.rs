@@ -262,10 +262,81 @@ fn later(newer: &str, older: &str) -> Option<bool> {
     Some(parse(newer)? > parse(older)?)
 }
 
-/// Checks that every release came through the chain (E0603, E0602) and that hot-fixes flow
-/// back (W0005).
-pub fn check(promotion: &Promotion, envs: &[EnvInstance], problems: &mut Problems) {
+/// Whether `span` lies inside an override of app `app` that names `env` itself: the value is
+/// that environment's own, not one it shares with the app's base or inherits from a parent.
+pub fn pinned_in(project: &Project, app: &str, env: &str, span: Span) -> bool {
+    let Some(decl) = project
+        .app_index
+        .get(app)
+        .and_then(|&index| project.apps.get(index))
+    else {
+        return false;
+    };
+    decl.overrides.iter().any(|over| {
+        over.envs.iter().any(|name| name.name == env)
+            && over.body.span.file == span.file
+            && over.body.span.start <= span.start
+            && span.end <= over.body.span.end
+    })
+}
+
+/// Whether an app carries a valid hot-fix in `env`: a `hotfix` record written in `env`'s own
+/// override, recording the release the app runs there, in an environment that accepts them.
+pub fn valid_hotfix(
+    promotion: &Promotion,
+    project: &Project,
+    app: &AppInstance,
+    env: &str,
+) -> bool {
+    let Some(value) = app.fields.get("hotfix") else {
+        return false;
+    };
+    let Some(map) = value.as_map() else {
+        return false;
+    };
+    promotion.hotfix.iter().any(|name| name == env)
+        && pinned_in(project, &app.name, env, value.origin)
+        && recorded_release(map) == promotion.release_of(app)
+}
+
+/// Checks that every environment of the chain after the first pins its own release (E0607),
+/// that every release came through the chain (E0603, E0602), and that hot-fixes flow back
+/// (W0005).
+pub fn check(
+    promotion: &Promotion,
+    project: &Project,
+    envs: &[EnvInstance],
+    problems: &mut Problems,
+) {
     let env = |name: &str| envs.iter().find(|env| env.name == name);
+    for step in &promotion.steps {
+        let Some(to) = env(&step.to) else { continue };
+        for app in &to.apps {
+            let unpinned = promotion.release.iter().find_map(|field| {
+                let value = app.fields.get(field)?;
+                (!pinned_in(project, &app.name, &step.to, value.origin)).then_some((field, value))
+            });
+            if let Some((field, value)) = unpinned {
+                let decl_span = project
+                    .app_index
+                    .get(&app.name)
+                    .and_then(|&index| project.apps.get(index))
+                    .map_or(app.span, |decl| decl.name.span);
+                problems.push(
+                    Diagnostic::error(codes::UNPINNED_RELEASE, format!("`{}` does not pin the release of `{}`", step.to, app.name))
+                        .at(decl_span, format!("no `in {} {{ {field} = ... }}` in this app", step.to))
+                        .also(value.origin, format!("`{}` takes `{field}` from here, which other environments share", step.to))
+                        .help(format!(
+                            "each environment after `{}` pins its release, so that a new build or a promotion elsewhere does not reach it: `ehp promote {} --from {} --to {}`",
+                            promotion.chain.first().map_or("", String::as_str),
+                            app.name,
+                            step.from,
+                            step.to
+                        )),
+                );
+            }
+        }
+    }
     for step in &promotion.steps {
         let (Some(from), Some(to)) = (env(&step.from), env(&step.to)) else {
             continue;
@@ -283,7 +354,11 @@ pub fn check(promotion: &Promotion, envs: &[EnvInstance], problems: &mut Problem
             if here == there {
                 continue;
             }
-            if let Some(hotfix) = record(app, "hotfix") {
+            if let Some(hotfix) = record(app, "hotfix").filter(|_| {
+                app.fields
+                    .get("hotfix")
+                    .is_some_and(|value| pinned_in(project, &app.name, &step.to, value.origin))
+            }) {
                 if !promotion.hotfix.contains(&step.to) {
                     let span = hotfix
                         .get("reason")
@@ -320,8 +395,10 @@ pub fn check(promotion: &Promotion, envs: &[EnvInstance], problems: &mut Problem
             let Some(hotfix) = record(app, "hotfix") else {
                 continue;
             };
+            if !valid_hotfix(promotion, project, app, name) || hotfix.is_empty() {
+                continue;
+            }
             let fixed = promotion.release_of(app);
-            let _ = hotfix;
             for earlier in promotion.chain.iter().take(index) {
                 let Some(before) = env(earlier)
                     .and_then(|env| env.apps.iter().find(|candidate| candidate.name == app.name))
