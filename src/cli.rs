@@ -127,6 +127,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Run the language server on stdin/stdout (for editors; see docs/editors.md).
+    Lsp,
     /// Print the explanation of a diagnostic code, e.g. `ehp explain E0501`.
     #[command(after_help = AFTER_HELP)]
     Explain {
@@ -180,6 +182,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let result = match cli.command {
         Command::Check { path } => check(&path, reporter),
         Command::Explain { code } => explain(&code),
+        Command::Lsp => crate::lsp::run().map(|()| EXIT_OK).map_err(UsageError),
         Command::Build {
             path,
             out,
