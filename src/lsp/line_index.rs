@@ -101,11 +101,13 @@ mod tests {
         let index = LineIndex::new(text);
         for (offset, _) in text.char_indices() {
             let position = index.position(offset);
-            // A `\r` before `\n` is the line end: it maps to the end of the line.
-            if text
-                .get(offset..)
-                .is_some_and(|rest| rest.starts_with("\r\n"))
-            {
+            // Both bytes of a CRLF pair are the line end: they map to the end of the line.
+            let rest = &text[offset..];
+            let in_crlf = rest.starts_with("\r\n")
+                || (rest.starts_with('\n') && text[..offset].ends_with('\r'));
+            if in_crlf {
+                let line_end = text[..offset].trim_end_matches('\r').len();
+                assert_eq!(index.offset(position), line_end, "{text:?} at {offset}");
                 continue;
             }
             assert_eq!(index.offset(position), offset, "{text:?} at {offset}");
