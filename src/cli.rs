@@ -135,7 +135,37 @@ enum Command {
         /// The code.
         code: String,
     },
+    /// Show where a field's value comes from: the final value of FIELD (dotted for a part of
+    /// it, e.g. `probes.period`) of APP in ENV, and every layer that sets it, in order.
+    #[command(after_help = AFTER_HELP)]
+    Why {
+        /// The environment.
+        env: String,
+        /// The app.
+        app: String,
+        /// The field, or a dotted path into it.
+        field: String,
+        /// The project directory.
+        #[arg(long, default_value = ".")]
+        path: PathBuf,
+    },
+    /// Format .ehp files in place (one canonical layout, comments kept). `-` formats stdin to
+    /// stdout. A file with a syntax error is left untouched and reported.
+    #[command(after_help = FMT_AFTER_HELP)]
+    Fmt {
+        /// Files or directories (default: the current directory); `-` for stdin.
+        paths: Vec<PathBuf>,
+        /// Write nothing; list the files that would change and exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
 }
+
+const FMT_AFTER_HELP: &str = "\
+Exit codes:
+  0  every file is formatted (or was formatted now)
+  1  with --check: some file would change; or some file has a syntax error
+  2  bad usage, or a file could not be read or written";
 
 /// `--dsf-format`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -182,7 +212,17 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let result = match cli.command {
         Command::Check { path } => check(&path, reporter),
         Command::Explain { code } => explain(&code),
+<<<<<<< HEAD
         Command::Lsp => crate::lsp::run().map(|()| EXIT_OK).map_err(UsageError),
+=======
+        Command::Fmt { paths, check } => format_files(&paths, check, reporter),
+        Command::Why {
+            env,
+            app,
+            field,
+            path,
+        } => why(&path, &env, &app, &field, reporter),
+>>>>>>> main
         Command::Build {
             path,
             out,
@@ -215,11 +255,153 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     }
 }
 
+/// `ehp fmt [PATHS] [--check]`.
+fn format_files(paths: &[PathBuf], check_only: bool, reporter: Reporter) -> Result<u8, UsageError> {
+    if paths.len() == 1 && paths.first().is_some_and(|path| path.as_os_str() == "-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|error| format!("cannot read stdin: {error}"))?;
+        return match crate::fmt::format_source(&text) {
+            Ok(formatted) => {
+                let _ = std::io::stdout().lock().write_all(formatted.as_bytes());
+                Ok(if check_only && formatted != text {
+                    EXIT_FAILED
+                } else {
+                    EXIT_OK
+                })
+            }
+            Err(diagnostics) => {
+                let mut db = SourceDb::new();
+                db.add("<stdin>", text);
+                reporter.report(&db, &diagnostics);
+                Ok(EXIT_FAILED)
+            }
+        };
+    }
+    let roots: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut files: Vec<PathBuf> = Vec::new();
+    for root in &roots {
+        if root.is_file() {
+            files.push(root.clone());
+            continue;
+        }
+        if !root.is_dir() {
+            return Err(UsageError(format!(
+                "`{}` is neither a file nor a directory",
+                root.display()
+            )));
+        }
+        let walker = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                entry.depth() == 0
+                    || !(entry.file_name().to_string_lossy().starts_with('.')
+                        || entry.file_name() == "target")
+            });
+        for entry in walker {
+            let entry =
+                entry.map_err(|error| format!("cannot read `{}`: {error}", root.display()))?;
+            if entry.file_type().is_file()
+                && entry.path().extension().is_some_and(|ext| ext == "ehp")
+            {
+                files.push(entry.path().to_path_buf());
+            }
+        }
+    }
+    let mut failed = false;
+    for path in files {
+        let text = fs::read_to_string(&path)
+            .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
+        match crate::fmt::format_source(&text) {
+            Ok(formatted) if formatted == text => {}
+            Ok(_) if check_only => {
+                println!("would reformat: {}", path.display());
+                failed = true;
+            }
+            Ok(formatted) => {
+                write_atomic(&path, &formatted)?;
+                eprintln!("formatted {}", path.display());
+            }
+            Err(diagnostics) => {
+                let mut db = SourceDb::new();
+                db.add(path.display().to_string(), text);
+                reporter.report(&db, &diagnostics);
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed { EXIT_FAILED } else { EXIT_OK })
+}
+
+/// `ehp why ENV APP FIELD`.
+fn why(
+    path: &Path,
+    env: &str,
+    app: &str,
+    field: &str,
+    reporter: Reporter,
+) -> Result<u8, UsageError> {
+    let files = collect_sources(path, None)?;
+    let analysis = crate::analyze(&files);
+    if analysis.has_errors() {
+        reporter.report(&analysis.db, &analysis.diagnostics);
+        return Ok(EXIT_FAILED);
+    }
+    let parts: Vec<&str> = field.split('.').collect();
+    let found =
+        crate::eval::why::provenance(&analysis.project, &analysis.schemas, env, app, &parts)
+            .map_err(UsageError)?;
+    let mut out = String::new();
+    out.push_str(&format!(
+        "{env} / {app} / {field} = {}\n",
+        found.value.as_deref().unwrap_or("(not set)")
+    ));
+    let places: Vec<String> = found
+        .steps
+        .iter()
+        .map(|step| {
+            let (line, column) = analysis.db.line_col(step.span);
+            format!("{}:{line}:{column}", analysis.db.name(step.span.file))
+        })
+        .collect();
+    let layer_width = found
+        .steps
+        .iter()
+        .map(|step| step.layer.chars().count())
+        .max()
+        .unwrap_or(0);
+    let place_width = places
+        .iter()
+        .map(|place| place.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (index, (step, place)) in found.steps.iter().zip(&places).enumerate() {
+        let value = step.value.as_deref().unwrap_or("null");
+        let mark = if step.won { "  <- wins" } else { "" };
+        out.push_str(&format!(
+            "  {}. {:layer_width$}  {:place_width$}  {value}{mark}\n",
+            index + 1,
+            step.layer,
+            place
+        ));
+    }
+    if found.steps.is_empty() {
+        out.push_str("  no layer sets it\n");
+    }
+    print!("{out}");
+    Ok(EXIT_OK)
+}
+
 /// `ehp explain CODE`.
 fn explain(code: &str) -> Result<u8, UsageError> {
     match diag::codes::lookup(code) {
         Some(found) => {
-            println!("{}: {}", found.id, found.summary);
+            print!("{}", diag::codes::explanation(found));
             Ok(EXIT_OK)
         }
         None => Err(UsageError(format!("unknown diagnostic code `{code}`"))),
@@ -359,7 +541,8 @@ impl Reporter {
                     ColorChoice::Always => true,
                     ColorChoice::Never => false,
                     ColorChoice::Auto => {
-                        stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                        stderr.is_terminal()
+                            && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
                     }
                 };
                 let width = terminal_size::terminal_size_of(&stderr)
@@ -570,10 +753,11 @@ impl Plan {
                 println!("{problem}");
             }
         }
+        let count = problems.len();
         eprintln!(
-            "error: {} is out of date ({} problems); run ehp build",
+            "error: {} is out of date ({count} {}); run ehp build",
             self.out.display(),
-            problems.len()
+            if count == 1 { "problem" } else { "problems" }
         );
         Ok(EXIT_FAILED)
     }

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod diag;
 pub mod emit;
 pub mod eval;
+pub mod fmt;
 pub mod lsp;
 pub mod resolve;
 pub mod source;

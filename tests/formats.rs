@@ -286,3 +286,43 @@ fn carets_are_placed_by_characters_on_cjk_emoji_and_crlf_sources() {
         + 1;
     assert_eq!(line["column"].as_u64(), Some(column as u64));
 }
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("main.ehp"),
+        format!("{ENV}\ntemplate unused extends web_service {{\n    service_port = 8080\n}}\n"),
+    )
+    .expect("write");
+    let allowed = ehp(dir.path(), &["check", ".", "--color", "never"], &[]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stderr));
+    assert!(text(&allowed.stderr).contains("warning[W0001]: template `unused` is never used"));
+    assert!(text(&allowed.stderr).contains("warning: 1 warning"));
+    let denied = ehp(
+        dir.path(),
+        &["check", ".", "--deny", "warnings", "--color", "never"],
+        &[],
+    );
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(
+        text(&denied.stderr).contains("error: aborting: 0 errors, 1 warning (warnings denied)"),
+        "{}",
+        text(&denied.stderr)
+    );
+    let out = dir.path().join("out");
+    let build = ehp(
+        dir.path(),
+        &[
+            "build",
+            ".",
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--deny",
+            "warnings",
+        ],
+        &[],
+    );
+    assert_eq!(build.status.code(), Some(1));
+    assert!(!out.exists(), "a denied warning writes nothing");
+}

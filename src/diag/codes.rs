@@ -18,6 +18,15 @@ macro_rules! codes {
         )*
         /// Every code, in order.
         pub const ALL: &[Code] = &[$($name),*];
+
+        /// The long explanation of a code (`docs/codes/CODE.md`, embedded): what it means, a
+        /// minimal failing example and the fix. A code without its file does not compile.
+        pub fn explanation(code: Code) -> &'static str {
+            match code.id {
+                $($id => include_str!(concat!("../../docs/codes/", $id, ".md")),)*
+                _ => "",
+            }
+        }
     };
 }
 

@@ -71,28 +71,38 @@ fn out_value(value: &Val, problems: &mut Problems) -> OutValue {
 
 /// Parses a duration such as `300s`, `5m`, `1h` or `1h30m` into whole seconds.
 pub(crate) fn duration_seconds(text: &str) -> Option<i64> {
-    let mut total: i64 = 0;
+    // Milliseconds, so that `2000ms` and `1.5m` are whole seconds and `1500ms` is not.
+    let mut total_ms: f64 = 0.0;
     let mut rest = text.trim();
     if rest.is_empty() {
         return None;
     }
     while !rest.is_empty() {
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let digits = rest
+            .bytes()
+            .take_while(|byte| byte.is_ascii_digit() || *byte == b'.')
+            .count();
         let (number, after) = rest.split_at_checked(digits)?;
-        let number: i64 = number.parse().ok()?;
+        let number: f64 = number.parse().ok()?;
         let unit_len = after.bytes().take_while(u8::is_ascii_alphabetic).count();
         let (unit, after) = after.split_at_checked(unit_len)?;
-        let factor = match unit {
-            "s" => 1,
-            "m" => 60,
-            "h" => 3600,
-            "d" => 86_400,
+        let factor_ms = match unit {
+            "ms" => 1.0,
+            "s" => 1_000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            "d" => 86_400_000.0,
             _ => return None,
         };
-        total = total.checked_add(number.checked_mul(factor)?)?;
+        total_ms += number * factor_ms;
         rest = after;
     }
-    Some(total)
+    let seconds = total_ms / 1000.0;
+    let whole = seconds.round();
+    if (seconds - whole).abs() > 1e-9 || !whole.is_finite() || whole.abs() > 9.0e15 {
+        return None;
+    }
+    Some(whole as i64)
 }
 
 /// Builds the desired-state file of one environment. Values-file paths are
@@ -295,7 +305,9 @@ mod tests {
         assert_eq!(duration_seconds("1h"), Some(3600));
         assert_eq!(duration_seconds("1h30m"), Some(5400));
         assert_eq!(duration_seconds("500ms"), None);
-        assert_eq!(duration_seconds("1.5m"), None);
+        assert_eq!(duration_seconds("2000ms"), Some(2));
+        assert_eq!(duration_seconds("1.5m"), Some(90));
+        assert_eq!(duration_seconds("1.2345s"), None);
         assert_eq!(duration_seconds(""), None);
         assert_eq!(duration_seconds("s"), None);
     }

@@ -8,6 +8,7 @@
 
 mod checks;
 pub mod model;
+pub mod why;
 
 use indexmap::IndexMap;
 
@@ -93,22 +94,14 @@ fn evaluate_env(
     chain: &[usize],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> EnvInstance {
-    let layers: Vec<&[Entry]> = chain
-        .iter()
-        .filter_map(|&index| project.envs.get(index))
-        .map(|env| env.body.entries.as_slice())
-        .collect();
-    let first_override = layers.len();
-    let mut frame = Frame::new(&schemas.env, layers, first_override, Vec::new());
-    let mut context = Context {
+    let settings = env_settings(project, schemas, name, decl_span, chain, diagnostics);
+    let context = Context {
         env_name: name,
         env_span: decl_span,
         env: None,
         app: None,
         diagnostics,
     };
-    frame.compute_all(&mut context);
-    let settings = frame.into_fields();
     let mut apps = Vec::new();
     let mut order: Vec<(&str, usize)> = project
         .apps
@@ -129,29 +122,8 @@ fn evaluate_env(
         let Some(template_chain) = project.template_chains.get(*template) else {
             continue;
         };
-        let mut layers: Vec<&[Entry]> = template_chain
-            .iter()
-            .filter_map(|&link| project.templates.get(link))
-            .map(|decl| decl.defaults.as_slice())
-            .collect();
-        layers.push(&app.entries);
-        let first_override = layers.len();
-        // An override applies once, at the depth of the nearest environment it names; deeper
-        // overrides apply later and win, and at the same depth the later one in the source wins.
-        let mut overrides: Vec<(usize, usize, &[Entry])> = Vec::new();
-        for (position, over) in app.overrides.iter().enumerate() {
-            let depth = chain.iter().rposition(|&link| {
-                project
-                    .envs
-                    .get(link)
-                    .is_some_and(|env| over.envs.iter().any(|target| target.name == env.name.name))
-            });
-            if let Some(depth) = depth {
-                overrides.push((depth, position, &over.body.entries));
-            }
-        }
-        overrides.sort_by_key(|&(depth, position, _)| (depth, position));
-        layers.extend(overrides.into_iter().map(|(_, _, entries)| entries));
+        let (layers, first_override) = app_layers(project, app, template_chain, chain);
+        let layers: Vec<&[Entry]> = layers.into_iter().map(|layer| layer.entries).collect();
         let values: Vec<&Block> = template_chain
             .iter()
             .filter_map(|&link| project.templates.get(link))
@@ -186,6 +158,98 @@ fn evaluate_env(
         apps,
         span,
     }
+}
+
+/// The settings of an environment whose chain (root first) is `chain`.
+fn env_settings(
+    project: &Project,
+    schemas: &Schemas,
+    name: &str,
+    decl_span: Span,
+    chain: &[usize],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ValMap {
+    let layers: Vec<&[Entry]> = chain
+        .iter()
+        .filter_map(|&index| project.envs.get(index))
+        .map(|env| env.body.entries.as_slice())
+        .collect();
+    let first_override = layers.len();
+    let mut frame = Frame::new(&schemas.env, layers, first_override, Vec::new());
+    let mut context = Context {
+        env_name: name,
+        env_span: decl_span,
+        env: None,
+        app: None,
+        diagnostics,
+    };
+    frame.compute_all(&mut context);
+    frame.into_fields()
+}
+
+/// One layer of an app's fields in one environment: a template's default assignments, the
+/// app's own entries, or one of its overrides.
+#[derive(Debug, Clone, Copy)]
+pub struct Layer<'a> {
+    /// The entries of the layer.
+    pub entries: &'a [Entry],
+    /// What the layer is.
+    pub kind: LayerKind<'a>,
+}
+
+/// What a layer is.
+#[derive(Debug, Clone, Copy)]
+pub enum LayerKind<'a> {
+    /// The default assignments of a template.
+    Template(&'a str),
+    /// The app's own entries.
+    App,
+    /// An override `in ...`, with the environments it names.
+    Override(&'a [Ident]),
+}
+
+/// The layers of an app in the environment whose chain (root first) is `env_chain`, lowest
+/// first, and the index of the first override layer. An override applies once, at the depth of
+/// the nearest environment it names; deeper overrides apply later and win, and at the same depth
+/// the later one in the source wins.
+pub fn app_layers<'a>(
+    project: &'a Project,
+    app: &'a crate::syntax::ast::AppDecl,
+    template_chain: &[usize],
+    env_chain: &[usize],
+) -> (Vec<Layer<'a>>, usize) {
+    let mut layers: Vec<Layer<'a>> = template_chain
+        .iter()
+        .filter_map(|&link| project.templates.get(link))
+        .map(|decl| Layer {
+            entries: decl.defaults.as_slice(),
+            kind: LayerKind::Template(&decl.name.name),
+        })
+        .collect();
+    layers.push(Layer {
+        entries: &app.entries,
+        kind: LayerKind::App,
+    });
+    let first_override = layers.len();
+    let mut overrides: Vec<(usize, usize, Layer<'a>)> = Vec::new();
+    for (position, over) in app.overrides.iter().enumerate() {
+        let depth = env_chain.iter().rposition(|&link| {
+            project
+                .envs
+                .get(link)
+                .is_some_and(|env| over.envs.iter().any(|target| target.name == env.name.name))
+        });
+        if let Some(depth) = depth {
+            let layer = Layer {
+                entries: &over.body.entries,
+                kind: LayerKind::Override(&over.envs),
+            };
+            overrides.push((depth, position, layer));
+        }
+    }
+    overrides.sort_by_key(|&(depth, position, _)| (depth, position));
+    layers.extend(overrides.into_iter().map(|(_, _, layer)| layer));
+    (layers, first_override)
 }
 
 /// Diagnostics found while evaluating environments, merged across environments so that one
@@ -668,6 +732,7 @@ impl<'a> Frame<'a> {
                 Ty::Tag => formats::tag(&text),
                 Ty::Chart => formats::chart(&text),
                 Ty::Semver => formats::semver(&text),
+                Ty::Cron => formats::cron(&text),
                 _ => Ok(()),
             };
             if let Err(reason) = check {

@@ -3,6 +3,7 @@
 pub mod ast;
 mod parse;
 mod split;
+pub mod trivia;
 
 pub use parse::parse_file;
 

@@ -245,13 +245,12 @@ struct Lowerer<'p> {
 }
 
 impl Lowerer<'_> {
+    /// The span of a pair without the whitespace and comments pest takes in after its last
+    /// token (a rule ending in `x?` or `x*` keeps the trivia it skipped looking for `x`).
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let span = pair.as_span();
-        Span::new(
-            self.file,
-            self.offset + span.start(),
-            self.offset + span.end(),
-        )
+        let end = span.start() + content_len(pair.as_str());
+        Span::new(self.file, self.offset + span.start(), self.offset + end)
     }
 
     /// Reports a pair shape the grammar should never produce.
@@ -833,6 +832,43 @@ impl Lowerer<'_> {
         }
         pieces
     }
+}
+
+/// The length of `text` without trailing whitespace and trailing `//` comments.
+fn content_len(text: &str) -> usize {
+    let mut end = text.trim_end().len();
+    loop {
+        let kept = text.get(..end).unwrap_or("");
+        let line_start = kept.rfind('\n').map_or(0, |newline| newline + 1);
+        let line = kept.get(line_start..).unwrap_or("");
+        match comment_start(line) {
+            Some(comment) => {
+                end = kept
+                    .get(..line_start + comment)
+                    .unwrap_or("")
+                    .trim_end()
+                    .len();
+            }
+            None => return end,
+        }
+    }
+}
+
+/// Where a `//` comment starts in a line, outside strings.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        match byte {
+            b'\\' if in_string => index += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(index + 1) == Some(&b'/') => return Some(index),
+            _ => {}
+        }
+        index += 1;
+    }
+    None
 }
 
 /// A piece of a string literal before dedenting: only raw text takes part in line splitting and

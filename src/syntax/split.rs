@@ -104,7 +104,7 @@ fn skip_line(bytes: &[u8], mut index: usize) -> usize {
 
 /// Skips a `"..."` or `"""..."""` string starting at `index`; stops at the end of the line for
 /// an unterminated plain string.
-fn skip_string(bytes: &[u8], index: usize) -> usize {
+pub(crate) fn skip_string(bytes: &[u8], index: usize) -> usize {
     let triple = bytes
         .get(index..)
         .is_some_and(|rest| rest.starts_with(b"\"\"\""));

@@ -29,9 +29,9 @@ pub const FUNCTIONS: &[&str] = &["secret", "external", "env_list", "seconds"];
 impl Checker<'_> {
     /// Checks the entries of a block against a schema.
     pub fn entries(&mut self, entries: &[Entry], schema: &Schema, scope: Scope<'_>) {
-        let mut seen: IndexMap<String, Span> = IndexMap::new();
-        for entry in entries {
-            self.duplicate_key(entry, &mut seen);
+        let mut seen: IndexMap<String, (Span, usize)> = IndexMap::new();
+        for (index, entry) in entries.iter().enumerate() {
+            self.duplicate_key(entry, index, &mut seen);
             let Some(first) = entry.path.first() else {
                 continue;
             };
@@ -45,18 +45,32 @@ impl Checker<'_> {
         }
     }
 
-    fn duplicate_key(&mut self, entry: &Entry, seen: &mut IndexMap<String, Span>) {
-        let joined: Vec<&str> = entry.path.iter().map(|key| key.name.as_str()).collect();
-        let joined = joined.join(".");
-        if let Some(first) = seen.get(&joined) {
-            self.problems.push(
-                Diagnostic::error(codes::DUPLICATE_KEY, format!("`{joined}` is set twice"))
-                    .at(entry.key_span(), "set again here")
-                    .also(*first, "first set here")
-                    .help("remove one of them; the same block sets each key once"),
-            );
-        } else {
-            seen.insert(joined, entry.key_span());
+    /// Reports a value set twice in one block. Entries are compared by the paths of the values
+    /// they set (`ports.http = 80` and `ports { http = 81 }` both set `ports.http`); a clash
+    /// inside one entry's own block is left to the check of that block.
+    fn duplicate_key(
+        &mut self,
+        entry: &Entry,
+        index: usize,
+        seen: &mut IndexMap<String, (Span, usize)>,
+    ) {
+        let mut leaves = Vec::new();
+        leaf_paths(entry, String::new(), &mut leaves);
+        for (path, span) in leaves {
+            match seen.get(&path) {
+                Some((first, owner)) if *owner != index => {
+                    self.problems.push(
+                        Diagnostic::error(codes::DUPLICATE_KEY, format!("`{path}` is set twice"))
+                            .at(span, "set again here")
+                            .also(*first, "first set here")
+                            .help("remove one of them; one block sets each value once"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(path, (span, index));
+                }
+            }
         }
     }
 
@@ -253,8 +267,8 @@ impl Checker<'_> {
                 Ty::Record(schema) => self.entries(&block.entries, schema, scope),
                 Ty::Map(inner) => {
                     let mut seen = IndexMap::new();
-                    for entry in &block.entries {
-                        self.duplicate_key(entry, &mut seen);
+                    for (index, entry) in block.entries.iter().enumerate() {
+                        self.duplicate_key(entry, index, &mut seen);
                         if let Some((first, rest)) = entry.path.split_first() {
                             self.literal_secret_in_map(&first.name, &entry.value, inner);
                             self.path_value(rest, &entry.value, inner, true, scope);
@@ -263,8 +277,8 @@ impl Checker<'_> {
                 }
                 Ty::Any => {
                     let mut seen = IndexMap::new();
-                    for entry in &block.entries {
-                        self.duplicate_key(entry, &mut seen);
+                    for (index, entry) in block.entries.iter().enumerate() {
+                        self.duplicate_key(entry, index, &mut seen);
                         self.expr(&entry.value, &Ty::Any, true, scope);
                     }
                 }
@@ -673,6 +687,25 @@ impl Checker<'_> {
             .help(help),
         );
         None
+    }
+}
+
+/// The dotted paths of the values an entry sets, descending into block values.
+fn leaf_paths(entry: &Entry, prefix: String, out: &mut Vec<(String, Span)>) {
+    let mut path = prefix;
+    for key in &entry.path {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(&key.name);
+    }
+    match &entry.value.kind {
+        ExprKind::Block(block) if !block.entries.is_empty() => {
+            for inner in &block.entries {
+                leaf_paths(inner, path.clone(), out);
+            }
+        }
+        _ => out.push((path, entry.key_span())),
     }
 }
 
