@@ -212,9 +212,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
     let result = match cli.command {
         Command::Check { path } => check(&path, reporter),
         Command::Explain { code } => explain(&code),
-<<<<<<< HEAD
         Command::Lsp => crate::lsp::run().map(|()| EXIT_OK).map_err(UsageError),
-=======
         Command::Fmt { paths, check } => format_files(&paths, check, reporter),
         Command::Why {
             env,
@@ -222,7 +220,6 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             field,
             path,
         } => why(&path, &env, &app, &field, reporter),
->>>>>>> main
         Command::Build {
             path,
             out,
