@@ -5,6 +5,7 @@
 mod completion;
 mod convert;
 mod definition;
+mod formatting;
 mod hover;
 pub mod line_index;
 mod locate;

@@ -130,6 +130,7 @@ impl Server {
                 ..CompletionOptions::default()
             }),
             document_symbol_provider: Some(OneOf::Left(true)),
+            document_formatting_provider: Some(OneOf::Left(true)),
             ..ServerCapabilities::default()
         };
         serde_json::json!({
@@ -288,6 +289,12 @@ impl Server {
                     .map(|snapshot| super::symbols::document_symbols(&snapshot))
                     .unwrap_or_default();
                 json(lsp_types::DocumentSymbolResponse::Nested(symbols))
+            }
+            "textDocument/formatting" => {
+                let params: lsp_types::DocumentFormattingParams = parse(params)?;
+                let text = path_of_uri(&params.text_document.uri)
+                    .and_then(|path| self.open.get(&path).cloned());
+                json(text.and_then(|text| super::formatting::format(&text)))
             }
             "ehp/panic" => panic!("a deliberate panic, to test that the server survives"),
             _ => Err(ResponseError {
