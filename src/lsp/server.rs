@@ -546,3 +546,117 @@ fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic".to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const ENV: &str = "env test {\n    kube_context = \"t\"\n    domain = \"t.example\"\n    helm_repos { ehealth = \"https://c.example\" }\n}\n";
+    const APP: &str = "app a: web_service {\n    image = \"a/a\"\n    tag = \"1.0.0\"\n}\n";
+
+    fn server() -> Server {
+        Server::new(Options {
+            read_disk: false,
+            stdlib_dir: Some("/stdlib".into()),
+            ..Options::default()
+        })
+    }
+
+    fn open(server: &mut Server, path: &str, text: &str) {
+        server.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": format!("file://{path}"), "languageId": "ehp", "version": 1, "text": text}}),
+        );
+    }
+
+    fn change(server: &mut Server, path: &str, text: &str) {
+        server.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": format!("file://{path}"), "version": 2},
+                   "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    /// The published diagnostics' codes by file name.
+    fn published(server: &mut Server) -> Vec<(String, Vec<String>)> {
+        server
+            .take_outbox()
+            .into_iter()
+            .map(|notification| {
+                let params = notification.params;
+                let codes = params["diagnostics"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|diagnostic| diagnostic["code"].as_str().unwrap_or("").to_string())
+                    .collect();
+                (params["uri"].as_str().unwrap_or("").to_string(), codes)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn diagnostics_are_published_debounced_and_cleared() {
+        let mut server = server();
+        open(&mut server, "/p/envs.ehp", ENV);
+        open(&mut server, "/p/apps.ehp", &APP.replace("tag", "tga"));
+        let first = published(&mut server);
+        assert_eq!(
+            first.last(),
+            Some(&(
+                "file:///p/apps.ehp".to_string(),
+                vec!["E0304".to_string(), "E0301".to_string()]
+            ))
+        );
+        change(&mut server, "/p/apps.ehp", APP);
+        // Debounced: nothing until the deadline passes (the loop then calls `flush`).
+        assert!(server.deadline().is_some());
+        assert!(published(&mut server).is_empty());
+        server.flush();
+        assert_eq!(
+            published(&mut server),
+            [("file:///p/apps.ehp".to_string(), Vec::<String>::new())]
+        );
+        // Clean again: nothing more to clear.
+        change(&mut server, "/p/apps.ehp", &format!("{APP}\n"));
+        server.flush();
+        assert!(published(&mut server).is_empty());
+    }
+
+    #[test]
+    fn the_last_good_analysis_answers_while_a_file_does_not_parse() {
+        let mut server = server();
+        open(&mut server, "/p/envs.ehp", ENV);
+        open(&mut server, "/p/apps.ehp", APP);
+        let hover_image = |server: &mut Server| {
+            server.request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": "file:///p/apps.ehp"},
+                       "position": {"line": 1, "character": 5}}),
+            )
+        };
+        let good = hover_image(&mut server).expect("hover");
+        assert!(
+            good["contents"]["value"]
+                .as_str()
+                .unwrap_or("")
+                .contains("image: image")
+        );
+        // The app no longer parses: the current analysis has no `a`, the last good one does.
+        change(
+            &mut server,
+            "/p/apps.ehp",
+            &APP.replace("tag = ", "tag = = "),
+        );
+        let during = hover_image(&mut server).expect("hover");
+        assert_eq!(during, good);
+        let codes = published(&mut server);
+        assert!(
+            codes
+                .iter()
+                .any(|(_, codes)| codes.contains(&"E0101".to_string())),
+            "{codes:?}"
+        );
+    }
+}
