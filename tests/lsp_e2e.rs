@@ -231,3 +231,23 @@ fn stdio_initialize_open_diagnostics_shutdown_exit() {
     let status = child.wait().expect("the server exits");
     assert!(status.success(), "exit status {status:?}");
 }
+
+#[test]
+fn the_textmate_grammar_is_json_with_the_keywords() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/ehp.tmLanguage.json");
+    let text = std::fs::read_to_string(path).expect("editors/ehp.tmLanguage.json");
+    let grammar: Value = serde_json::from_str(&text).expect("the grammar is JSON");
+    assert_eq!(grammar["scopeName"], "source.ehp");
+    for keyword in [
+        "abstract",
+        "extends",
+        "template",
+        "values",
+        "true",
+        "null",
+        "///",
+        "interpolation",
+    ] {
+        assert!(text.contains(keyword), "the grammar mentions {keyword}");
+    }
+}
