@@ -101,7 +101,81 @@ fn main() {
         set_file.as_secs_f64() * 1e3,
         analyze.as_secs_f64() * 1e3,
     );
+    phases(&workspace, &files);
     if whole > budget {
         std::process::exit(1);
     }
+}
+
+/// Where a re-check's time goes: copying the cached parses (what `Workspace::analyze` does
+/// first), then each phase of `analyze_parsed`, as medians of several runs.
+fn phases(workspace: &ehp::workspace::Workspace, files: &[(String, String)]) {
+    let mut samples: Vec<[Duration; 7]> = Vec::new();
+    for _ in 0..11 {
+        let start = Instant::now();
+        let copy = std::hint::black_box(workspace.clone());
+        let clone = start.elapsed();
+        drop(copy);
+        let mut problems = ehp::diag::Problems::new();
+        let mut db = ehp::source::SourceDb::new();
+        let parsed: Vec<_> = ehp::stdlib::FILES
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .chain(files.iter().cloned())
+            .map(|(name, text)| {
+                let id = db.add(name, text.clone());
+                ehp::syntax::parse_file(id, &text, &mut problems)
+            })
+            .collect();
+        let start = Instant::now();
+        let project = ehp::resolve::resolve(parsed, &mut problems);
+        let resolve = start.elapsed();
+        ehp::resolve::unused_warnings(
+            &project,
+            |file| (file.0 as usize) < ehp::stdlib::FILES.len(),
+            &mut problems,
+        );
+        let warnings = start.elapsed();
+        let schemas = ehp::types::build_schemas(&project, &mut problems);
+        let schema = start.elapsed();
+        ehp::types::check_project(&project, &schemas, &mut problems);
+        let check = start.elapsed();
+        let envs = std::hint::black_box(ehp::eval::evaluate(&project, &schemas, &mut problems));
+        let eval = start.elapsed();
+        let sorted = std::hint::black_box(problems.into_sorted());
+        let sort = start.elapsed();
+        drop((envs, sorted, project, schemas));
+        samples.push([
+            clone,
+            resolve,
+            warnings - resolve,
+            schema - warnings,
+            check - schema,
+            eval - check,
+            sort - eval,
+        ]);
+    }
+    let names = [
+        "clone of sources and parses",
+        "resolve",
+        "unused warnings",
+        "schemas",
+        "check",
+        "eval",
+        "sort diagnostics",
+    ];
+    let shown: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let took = median(
+                samples
+                    .iter()
+                    .filter_map(|sample| sample.get(index).copied())
+                    .collect(),
+            );
+            format!("{name} {:.1} ms", took.as_secs_f64() * 1e3)
+        })
+        .collect();
+    println!("phases (median): {}", shown.join(", "));
 }
