@@ -104,6 +104,70 @@ enum Command {
         /// The project directory (or one .ehp file).
         #[arg(default_value = ".")]
         path: PathBuf,
+        /// Also compare with this git revision: a protected environment's release may only
+        /// change by a promotion from the environment before it or by a marked hot-fix.
+        #[arg(long, value_name = "GIT_REV")]
+        against: Option<String>,
+    },
+    /// Promote apps one step along the promotion chain: copy their release (by default `tag`
+    /// and `chart_version`) from one environment to the next by editing the `.ehp` sources,
+    /// and record who promoted and why.
+    #[command(after_help = AFTER_HELP)]
+    Promote {
+        /// The apps to promote.
+        apps: Vec<String>,
+        /// Promote every app of the `--from` environment.
+        #[arg(long)]
+        all: bool,
+        /// The environment the release comes from.
+        #[arg(long, value_name = "ENV")]
+        from: String,
+        /// The environment it goes to: the next one in the chain.
+        #[arg(long, value_name = "ENV")]
+        to: String,
+        /// Who promotes (recorded in the source).
+        #[arg(long)]
+        actor: Option<String>,
+        /// Why (recorded in the source).
+        #[arg(long)]
+        reason: Option<String>,
+        /// The date recorded (default: today, YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<String>,
+        /// Show the edit as a diff and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The project directory.
+        #[arg(long, default_value = ".")]
+        path: PathBuf,
+    },
+    /// Put a release straight into an environment that accepts hot-fixes, marked as a hot-fix
+    /// in the source.
+    #[command(after_help = AFTER_HELP)]
+    Hotfix {
+        /// The app.
+        app: String,
+        /// The environment (one listed in the chain's `hotfix`).
+        #[arg(long, value_name = "ENV")]
+        env: String,
+        /// The image tag of the fix.
+        #[arg(long)]
+        tag: String,
+        /// Why the fix cannot wait for the chain.
+        #[arg(long)]
+        reason: String,
+        /// Who makes the fix (recorded in the source).
+        #[arg(long)]
+        actor: Option<String>,
+        /// The date recorded (default: today, YYYY-MM-DD).
+        #[arg(long)]
+        date: Option<String>,
+        /// Show the edit as a diff and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The project directory.
+        #[arg(long, default_value = ".")]
+        path: PathBuf,
     },
     /// Write each environment's helmsman desired-state file and Helm values files.
     #[command(after_help = AFTER_HELP)]
@@ -149,6 +213,40 @@ enum Command {
         #[arg(long, default_value = ".")]
         path: PathBuf,
     },
+    /// Show what a change does to the desired state: every desired-state file and values file
+    /// of the project at `--base GIT_REV` against the working tree, as a unified diff per
+    /// changed file, or as Markdown for a pull-request comment. Without `--base`, compare two
+    /// environments of the working tree: `ehp diff --env exttest --env preprod`.
+    #[command(after_help = DIFF_AFTER_HELP)]
+    Diff {
+        /// The project directory (or one .ehp file).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// The git revision to compare with, e.g. `origin/prod`.
+        #[arg(long, value_name = "GIT_REV")]
+        base: Option<String>,
+        /// With `--base`: only these environments (repeatable). Without it: exactly two
+        /// environments to compare.
+        #[arg(long = "env", value_name = "ENV")]
+        envs: Vec<String>,
+        /// `unified` (a diff per file) or `markdown` (a pull-request comment).
+        #[arg(long, value_enum, default_value_t = DiffFormatArg::Unified)]
+        format: DiffFormatArg,
+        /// Exit 1 when the desired state differs, as `git diff --exit-code` does.
+        #[arg(long)]
+        exit_code: bool,
+    },
+    /// Show the release of every app in every environment of the promotion chain: what is
+    /// waiting for promotion, the hot-fixes, and those that have not flowed back.
+    #[command(after_help = AFTER_HELP)]
+    Status {
+        /// The project directory (or one .ehp file).
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// `text`, `markdown`, `html` (one self-contained page) or `json`.
+        #[arg(long, value_enum, default_value_t = StatusFormatArg::Text)]
+        format: StatusFormatArg,
+    },
     /// Format .ehp files in place (one canonical layout, comments kept). `-` formats stdin to
     /// stdout. A file with a syntax error is left untouched and reported.
     #[command(after_help = FMT_AFTER_HELP)]
@@ -166,6 +264,34 @@ Exit codes:
   0  every file is formatted (or was formatted now)
   1  with --check: some file would change; or some file has a syntax error
   2  bad usage, or a file could not be read or written";
+
+const DIFF_AFTER_HELP: &str = "\
+Exit codes:
+  0  success (with --exit-code: the desired state is the same)
+  1  either side has errors; with --exit-code: the desired state differs
+  2  bad usage, a git error, or a file could not be read";
+
+/// `ehp diff --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormatArg {
+    /// A unified diff per changed file.
+    Unified,
+    /// Markdown for a pull-request comment.
+    Markdown,
+}
+
+/// `ehp status --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StatusFormatArg {
+    /// A table for the terminal.
+    Text,
+    /// Markdown.
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
+    /// JSON (`"version": 1`, documented in docs/promotion.md).
+    Json,
+}
 
 /// `--dsf-format`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -210,7 +336,53 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         deny_warnings: cli.deny.contains(&DenyArg::Warnings),
     };
     let result = match cli.command {
-        Command::Check { path } => check(&path, reporter),
+        Command::Check { path, against } => match against {
+            Some(rev) => check_against(&path, &rev, reporter),
+            None => check(&path, reporter),
+        },
+        Command::Promote {
+            apps,
+            all,
+            from,
+            to,
+            actor,
+            reason,
+            date,
+            dry_run,
+            path,
+        } => {
+            let request = crate::cli::Promote {
+                apps,
+                all,
+                from,
+                to,
+                actor,
+                reason,
+                date,
+                dry_run,
+            };
+            promote(&path, &request, reporter)
+        }
+        Command::Hotfix {
+            app,
+            env,
+            tag,
+            reason,
+            actor,
+            date,
+            dry_run,
+            path,
+        } => hotfix(
+            &path, &app, &env, &tag, &reason, actor, date, dry_run, reporter,
+        ),
+        Command::Diff {
+            path,
+            base,
+            envs,
+            format,
+            exit_code,
+        } => diff(&path, base.as_deref(), &envs, format, exit_code, reporter),
+        Command::Status { path, format } => status(&path, format, reporter),
         Command::Explain { code } => explain(&code),
         Command::Lsp => crate::lsp::run().map(|()| EXIT_OK).map_err(UsageError),
         Command::Fmt { paths, check } => format_files(&paths, check, reporter),
@@ -394,6 +566,99 @@ fn why(
     Ok(EXIT_OK)
 }
 
+/// `ehp diff [PATH] --base REV [--env E]... [--format unified|markdown]`, or
+/// `ehp diff [PATH] --env A --env B`.
+fn diff(
+    path: &Path,
+    base: Option<&str>,
+    envs: &[String],
+    format: DiffFormatArg,
+    exit_code: bool,
+    reporter: Reporter,
+) -> Result<u8, UsageError> {
+    let files = collect_sources(path, None)?;
+    let head = crate::analyze(&files);
+    if head.has_errors() {
+        reporter.report(&head.db, &head.diagnostics);
+        return Ok(EXIT_FAILED);
+    }
+    let options = EmitOptions {
+        dsf_format: DsfFormat::Yaml,
+        source_label: source_label(path),
+    };
+    let head_files = emit::emit(&head.envs, &options).files;
+    let head_side = crate::review::diff::Side {
+        analysis: &head,
+        files: &head_files,
+        label: "working tree",
+    };
+    let base_analysis;
+    let base_files;
+    let report = match base {
+        Some(rev) => {
+            let sources = crate::git::files_at(path, rev).map_err(UsageError)?;
+            base_analysis = crate::analyze(&sources);
+            if base_analysis.has_errors() {
+                reporter.report(&base_analysis.db, &base_analysis.diagnostics);
+                eprintln!("error: the project at {rev} has errors (shown above): it has no desired state to compare with");
+                return Ok(EXIT_FAILED);
+            }
+            base_files = emit::emit(&base_analysis.envs, &options).files;
+            let base_side = crate::review::diff::Side {
+                analysis: &base_analysis,
+                files: &base_files,
+                label: rev,
+            };
+            crate::review::diff::between_revisions(base_side, head_side, envs)
+        }
+        None => match envs {
+            [left, right] => crate::review::diff::between_envs(head_side, left, right),
+            _ => {
+                return Err(UsageError(
+                    "name a git revision with --base REV, or exactly two environments with --env A --env B".into(),
+                ));
+            }
+        },
+    }
+    .map_err(UsageError)?;
+    let text = match format {
+        DiffFormatArg::Unified => report.unified(),
+        DiffFormatArg::Markdown => report.markdown(),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if report.is_empty() && format == DiffFormatArg::Unified {
+        eprintln!("no change to the desired state");
+    }
+    Ok(if exit_code && !report.is_empty() {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+/// `ehp status [PATH] [--format text|markdown|html|json]`.
+fn status(path: &Path, format: StatusFormatArg, reporter: Reporter) -> Result<u8, UsageError> {
+    let files = collect_sources(path, None)?;
+    let analysis = crate::analyze(&files);
+    if blocks_promotion(&analysis.diagnostics) {
+        reporter.report(&analysis.db, &analysis.diagnostics);
+        return Ok(EXIT_FAILED);
+    }
+    let Some(promotion) = &analysis.promotion else {
+        return refuse(reporter, &analysis.db, Diagnostic::error(diag::codes::NO_PROMOTION, "the project declares no promotion chain")
+            .help("declare it once: promotion { chain = [\"inttest\", \"exttest\", \"preprod\", \"prod\"] ... }"));
+    };
+    let found = crate::review::status::status(promotion, &analysis.envs);
+    let text = match format {
+        StatusFormatArg::Text => found.text(),
+        StatusFormatArg::Markdown => found.markdown().map_err(UsageError)?,
+        StatusFormatArg::Html => found.html().map_err(UsageError)?,
+        StatusFormatArg::Json => found.json(),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    Ok(EXIT_OK)
+}
+
 /// `ehp explain CODE`.
 fn explain(code: &str) -> Result<u8, UsageError> {
     match diag::codes::lookup(code) {
@@ -403,6 +668,388 @@ fn explain(code: &str) -> Result<u8, UsageError> {
         }
         None => Err(UsageError(format!("unknown diagnostic code `{code}`"))),
     }
+}
+
+/// The arguments of `ehp promote`.
+struct Promote {
+    apps: Vec<String>,
+    all: bool,
+    from: String,
+    to: String,
+    actor: Option<String>,
+    reason: Option<String>,
+    date: Option<String>,
+    dry_run: bool,
+}
+
+/// Whether a diagnostic is about releases not following the chain: what promotions and
+/// hot-fixes are there to fix, so it does not stop them.
+fn is_chain_problem(diagnostic: &Diagnostic) -> bool {
+    diagnostic.code == diag::codes::UNPROMOTED_RELEASE || diagnostic.code == diag::codes::NO_HOTFIX
+}
+
+/// Whether the sources have errors that make a promotion or hot-fix unsafe.
+fn blocks_promotion(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.is_error() && !is_chain_problem(diagnostic))
+}
+
+/// Today's date (UTC), as YYYY-MM-DD.
+fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// A release value as a literal: strings quoted, everything else as written.
+fn literal(value: &crate::eval::model::Val) -> String {
+    match &value.kind {
+        crate::eval::model::ValKind::Str(text) => crate::fmt::quote(text),
+        _ => value.to_text().unwrap_or_default(),
+    }
+}
+
+/// A usage-level problem of a promotion command, reported as a diagnostic without a place.
+fn refuse(reporter: Reporter, db: &SourceDb, diagnostic: Diagnostic) -> Result<u8, UsageError> {
+    reporter.report(db, &[diagnostic]);
+    Ok(EXIT_FAILED)
+}
+
+/// Applies edits to the project's files (or shows them with `--dry-run`), after checking that
+/// the edited project still compiles without errors.
+fn apply_edits(
+    files: &[(String, String)],
+    db: &SourceDb,
+    edits: &[crate::promote::edit::Edit],
+    dry_run: bool,
+    reporter: Reporter,
+) -> Result<u8, UsageError> {
+    let mut changed: Vec<(String, String, String)> = Vec::new();
+    for (id, file) in db.iter() {
+        let mine: Vec<&crate::promote::edit::Edit> =
+            edits.iter().filter(|edit| edit.file == id).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let after = crate::promote::edit::apply(&file.text, &mine);
+        if after != file.text {
+            changed.push((file.name.clone(), file.text.clone(), after));
+        }
+    }
+    let edited: Vec<(String, String)> = files
+        .iter()
+        .map(|(name, text)| {
+            let new = changed
+                .iter()
+                .find(|(changed_name, _, _)| changed_name == name)
+                .map_or(text, |(_, _, after)| after);
+            (name.clone(), new.clone())
+        })
+        .collect();
+    let check = crate::analyze(&edited);
+    let errors: Vec<Diagnostic> = check
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error() && !is_chain_problem(diagnostic))
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        reporter.report(&check.db, &errors);
+        return Err(UsageError("the edit would leave errors in the sources (shown above); nothing was changed: this is a bug in ehp, please report it".into()));
+    }
+    for (name, before, after) in &changed {
+        if dry_run {
+            let diff = similar::TextDiff::from_lines(before.as_str(), after.as_str());
+            print!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{name}"), &format!("b/{name}"))
+            );
+        } else {
+            write_atomic(Path::new(name), after)?;
+            eprintln!("edited {name}");
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// `ehp promote APP... --from A --to B`.
+fn promote(path: &Path, request: &Promote, reporter: Reporter) -> Result<u8, UsageError> {
+    let files = collect_sources(path, None)?;
+    let analysis = crate::analyze(&files);
+    if blocks_promotion(&analysis.diagnostics) {
+        reporter.report(&analysis.db, &analysis.diagnostics);
+        return Ok(EXIT_FAILED);
+    }
+    let Some(promotion) = &analysis.promotion else {
+        return refuse(reporter, &analysis.db, Diagnostic::error(diag::codes::NO_PROMOTION, "the project declares no promotion chain")
+            .help("declare it once: promotion { chain = [\"inttest\", \"exttest\", \"preprod\", \"prod\"] ... }"));
+    };
+    if promotion.next(&request.from) != Some(request.to.as_str()) {
+        let next = promotion.next(&request.from);
+        let help = match next {
+            Some(next) => format!(
+                "the step after `{}` is `{next}`: `ehp promote ... --from {} --to {next}`",
+                request.from, request.from
+            ),
+            None if promotion.chain.contains(&request.from) => {
+                format!("`{}` is the last environment of the chain", request.from)
+            }
+            None => format!(
+                "`{}` is not in the chain: {}",
+                request.from,
+                promotion.chain.join(" -> ")
+            ),
+        };
+        let diagnostic = Diagnostic::error(
+            diag::codes::NOT_A_STEP,
+            format!(
+                "{} -> {} is not a step of the promotion chain",
+                request.from, request.to
+            ),
+        )
+        .at(
+            promotion.span,
+            format!("the chain is {}", promotion.chain.join(" -> ")),
+        )
+        .help(help);
+        return refuse(reporter, &analysis.db, diagnostic);
+    }
+    let env = |name: &str| analysis.envs.iter().find(|env| env.name == name);
+    let (Some(from), Some(to)) = (env(&request.from), env(&request.to)) else {
+        return Err(UsageError(
+            "the environments of the step are not concrete".into(),
+        ));
+    };
+    let names: Vec<String> = if request.all {
+        from.apps.iter().map(|app| app.name.clone()).collect()
+    } else {
+        request.apps.clone()
+    };
+    if names.is_empty() {
+        return Err(UsageError("name the apps to promote, or use --all".into()));
+    }
+    let date = request.date.clone().unwrap_or_else(today);
+    let mut edits = Vec::new();
+    for name in &names {
+        let Some(source) = from.apps.iter().find(|app| &app.name == name) else {
+            let known: Vec<&str> = from.apps.iter().map(|app| app.name.as_str()).collect();
+            let hint = crate::resolve::did_you_mean(name, known.iter().copied())
+                .map(|close| format!("; did you mean `{close}`?"))
+                .unwrap_or_default();
+            return Err(UsageError(format!(
+                "no app `{name}` in `{}`{hint}",
+                request.from
+            )));
+        };
+        let target = to.apps.iter().find(|app| &app.name == name);
+        let wanted = promotion.release_of(source);
+        if target.is_some_and(|target| promotion.release_of(target) == wanted) {
+            eprintln!(
+                "{name}: {} already runs {}",
+                request.to,
+                wanted.values().cloned().collect::<Vec<_>>().join(" / ")
+            );
+            continue;
+        }
+        let release: Vec<(String, String)> = promotion
+            .release
+            .iter()
+            .filter_map(|field| Some((field.clone(), literal(source.fields.get(field)?))))
+            .collect();
+        let mut entries = vec![("from".to_string(), crate::fmt::quote(&request.from))];
+        if let Some(actor) = &request.actor {
+            entries.push(("by".into(), crate::fmt::quote(actor)));
+        }
+        if let Some(reason) = &request.reason {
+            entries.push(("reason".into(), crate::fmt::quote(reason)));
+        }
+        entries.push(("date".into(), crate::fmt::quote(&date)));
+        let record = crate::promote::edit::Record {
+            field: "promoted",
+            entries,
+            release: release.clone(),
+        };
+        let found = crate::promote::edit::set_release(
+            &analysis.db,
+            &analysis.project,
+            name,
+            &request.to,
+            &release,
+            &record,
+        )
+        .map_err(UsageError)?;
+        edits.extend(found);
+    }
+    apply_edits(&files, &analysis.db, &edits, request.dry_run, reporter)
+}
+
+/// `ehp hotfix APP --env E --tag T --reason R`.
+#[allow(clippy::too_many_arguments)]
+fn hotfix(
+    path: &Path,
+    app: &str,
+    env_name: &str,
+    tag: &str,
+    reason: &str,
+    actor: Option<String>,
+    date: Option<String>,
+    dry_run: bool,
+    reporter: Reporter,
+) -> Result<u8, UsageError> {
+    let files = collect_sources(path, None)?;
+    let analysis = crate::analyze(&files);
+    if blocks_promotion(&analysis.diagnostics) {
+        reporter.report(&analysis.db, &analysis.diagnostics);
+        return Ok(EXIT_FAILED);
+    }
+    let Some(promotion) = &analysis.promotion else {
+        return refuse(reporter, &analysis.db, Diagnostic::error(diag::codes::NO_PROMOTION, "the project declares no promotion chain")
+            .help("declare it once, with the environments that accept hot-fixes: promotion { ... hotfix = [\"prod\"] }"));
+    };
+    if !promotion.hotfix.iter().any(|name| name == env_name) {
+        let accepted = if promotion.hotfix.is_empty() {
+            "none".to_string()
+        } else {
+            promotion.hotfix.join(", ")
+        };
+        let diagnostic = Diagnostic::error(diag::codes::NO_HOTFIX, format!("`{env_name}` does not accept hot-fixes"))
+            .at(promotion.span, format!("the chain accepts hot-fixes in: {accepted}"))
+            .help(format!("promote the release along the chain instead, or add `{env_name}` to the chain's `hotfix`"));
+        return refuse(reporter, &analysis.db, diagnostic);
+    }
+    if let Err(reason) = crate::types::formats::tag(tag) {
+        return Err(UsageError(format!("`{tag}` is not an image tag: {reason}")));
+    }
+    let Some(current) = analysis
+        .envs
+        .iter()
+        .find(|env| env.name == env_name)
+        .and_then(|env| env.apps.iter().find(|candidate| candidate.name == app))
+    else {
+        return Err(UsageError(format!("no app `{app}` in `{env_name}`")));
+    };
+    let mut release = vec![("tag".to_string(), crate::fmt::quote(tag))];
+    for field in promotion.release.iter().filter(|field| *field != "tag") {
+        if let Some(value) = current.fields.get(field) {
+            release.push((field.clone(), literal(value)));
+        }
+    }
+    let mut entries = vec![("reason".to_string(), crate::fmt::quote(reason))];
+    if let Some(actor) = &actor {
+        entries.push(("by".into(), crate::fmt::quote(actor)));
+    }
+    entries.push((
+        "date".into(),
+        crate::fmt::quote(&date.unwrap_or_else(today)),
+    ));
+    let record = crate::promote::edit::Record {
+        field: "hotfix",
+        entries,
+        release: release.clone(),
+    };
+    let only_tag: Vec<(String, String)> = release
+        .iter()
+        .filter(|(field, _)| field == "tag")
+        .cloned()
+        .collect();
+    let edits = crate::promote::edit::set_release(
+        &analysis.db,
+        &analysis.project,
+        app,
+        env_name,
+        &only_tag,
+        &record,
+    )
+    .map_err(UsageError)?;
+    apply_edits(&files, &analysis.db, &edits, dry_run, reporter)
+}
+
+/// `ehp check PATH --against REV`: the usual check, and no protected environment's release
+/// changed since REV except by a promotion or a marked hot-fix.
+fn check_against(path: &Path, rev: &str, reporter: Reporter) -> Result<u8, UsageError> {
+    let files = collect_sources(path, None)?;
+    let analysis = crate::analyze(&files);
+    let mut diagnostics = analysis.diagnostics.clone();
+    let base_files = crate::git::files_at(path, rev).map_err(UsageError)?;
+    let base = crate::analyze(&base_files);
+    if let Some(promotion) = &analysis.promotion {
+        for (position, env_name) in promotion.chain.iter().enumerate().skip(1) {
+            let Some(env) = analysis.envs.iter().find(|env| &env.name == env_name) else {
+                continue;
+            };
+            let before = base.envs.iter().find(|env| &env.name == env_name);
+            let previous = promotion
+                .chain
+                .get(position - 1)
+                .and_then(|name| analysis.envs.iter().find(|env| &env.name == name));
+            for app in &env.apps {
+                let now = promotion.release_of(app);
+                let then = before
+                    .and_then(|env| env.apps.iter().find(|candidate| candidate.name == app.name))
+                    .map(|app| promotion.release_of(app));
+                if then.as_ref() == Some(&now) || then.is_none() {
+                    continue;
+                }
+                let promoted = previous
+                    .and_then(|env| env.apps.iter().find(|candidate| candidate.name == app.name))
+                    .is_some_and(|source| promotion.release_of(source) == now);
+                let hotfix =
+                    app.fields.get("hotfix").is_some() && promotion.hotfix.contains(env_name);
+                if promoted || hotfix {
+                    continue;
+                }
+                let span = promotion
+                    .release
+                    .iter()
+                    .find_map(|field| app.fields.get(field).map(|value| value.origin))
+                    .unwrap_or(app.span);
+                let show = |release: &crate::promote::Release| {
+                    release
+                        .iter()
+                        .map(|(field, value)| format!("{field} {value}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let from = position
+                    .checked_sub(1)
+                    .and_then(|index| promotion.chain.get(index))
+                    .cloned()
+                    .unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::error(diag::codes::CHANGED_WITHOUT_PROMOTION, format!("the release of `{}` in `{env_name}` changed without a promotion", app.name))
+                        .at(span, format!("{} now; {} at {rev}", show(&now), then.as_ref().map(show).unwrap_or_default()))
+                        .help(format!("`{env_name}` is protected: promote from `{from}` (`ehp promote {} --from {from} --to {env_name}`) or mark a hot-fix (`ehp hotfix`)", app.name)),
+                );
+            }
+        }
+    }
+    if reporter.report(&analysis.db, &diagnostics) {
+        return Ok(EXIT_FAILED);
+    }
+    if !reporter.machine() {
+        eprintln!("ok: no protected release changed since {rev} except by promotion or hot-fix");
+    }
+    Ok(EXIT_OK)
 }
 
 /// `ehp check PATH`: everything `build` does except writing, so that a clean check means a

@@ -9,8 +9,11 @@ pub mod diag;
 pub mod emit;
 pub mod eval;
 pub mod fmt;
+pub mod git;
 pub mod lsp;
+pub mod promote;
 pub mod resolve;
+pub mod review;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
@@ -35,6 +38,8 @@ pub struct Analysis {
     pub project: resolve::Project,
     /// The field schema of every template and of environment settings.
     pub schemas: types::Schemas,
+    /// The promotion chain, when the project declares one.
+    pub promotion: Option<promote::Promotion>,
 }
 
 impl Analysis {
@@ -76,12 +81,18 @@ pub fn analyze_parsed(
     let schemas = types::build_schemas(&project, &mut problems);
     types::check_project(&project, &schemas, &mut problems);
     let envs = eval::evaluate(&project, &schemas, &mut problems);
+    let promotion = eval::promotion_settings(&project, &schemas, &mut problems)
+        .and_then(|settings| promote::model(&project, &settings, &mut problems));
+    if let Some(promotion) = &promotion {
+        promote::check(promotion, &envs, &mut problems);
+    }
     Analysis {
         db,
         diagnostics: problems.into_sorted(),
         envs,
         project,
         schemas,
+        promotion,
     }
 }
 

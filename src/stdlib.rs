@@ -9,6 +9,10 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("<stdlib>/app.ehp", include_str!("../stdlib/app.ehp")),
     (
+        "<stdlib>/promotion.ehp",
+        include_str!("../stdlib/promotion.ehp"),
+    ),
+    (
         "<stdlib>/web_service.ehp",
         include_str!("../stdlib/web_service.ehp"),
     ),

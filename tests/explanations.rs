@@ -110,6 +110,16 @@ fn explanations_have_a_title_meaning_example_and_fix() {
     }
 }
 
+/// `<!-- git: commit, then replace "A" with "B" ... -->`: the last `A` becomes `B` after a
+/// commit.
+fn git_change(text: &str) -> Option<(String, String)> {
+    let line = text
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("<!-- git: commit, then replace "))?;
+    let mut quoted = line.split('"').skip(1).step_by(2);
+    Some((quoted.next()?.to_string(), quoted.next()?.to_string()))
+}
+
 #[test]
 fn every_example_produces_its_code() {
     let binary = env!("CARGO_BIN_EXE_ehp");
@@ -122,7 +132,35 @@ fn every_example_produces_its_code() {
             continue;
         };
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("main.ehp"), example).expect("write example");
+        std::fs::write(dir.path().join("main.ehp"), &example).expect("write example");
+        if let Some((from, to)) = git_change(&text) {
+            // The example is committed, then changed by hand, as in a pull request.
+            let git = |args: &[&str]| {
+                let status = std::process::Command::new("git")
+                    .args(args)
+                    .current_dir(dir.path())
+                    .env("GIT_AUTHOR_NAME", "test")
+                    .env("GIT_AUTHOR_EMAIL", "test@example.org")
+                    .env("GIT_COMMITTER_NAME", "test")
+                    .env("GIT_COMMITTER_EMAIL", "test@example.org")
+                    .output()
+                    .expect("git runs");
+                assert!(
+                    status.status.success(),
+                    "git {args:?}: {}",
+                    String::from_utf8_lossy(&status.stderr)
+                );
+            };
+            git(&["init", "-q"]);
+            git(&["add", "main.ehp"]);
+            git(&["commit", "-q", "-m", "example"]);
+            let position = example
+                .rfind(&from)
+                .expect("the text to change is in the example");
+            let mut changed = example.clone();
+            changed.replace_range(position..position + from.len(), &to);
+            std::fs::write(dir.path().join("main.ehp"), changed).expect("write change");
+        }
         let output = std::process::Command::new(binary)
             .args(&parts.command)
             .args(["--message-format", "json"])

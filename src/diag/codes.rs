@@ -1,5 +1,6 @@
 //! The catalogue of stable diagnostic codes. Codes are grouped by phase (E01 syntax, E02
-//! resolution and inheritance, E03 types, E04 evaluation, E05 emission) and never reused.
+//! resolution and inheritance, E03 types, E04 evaluation, E05 emission, E06 promotion; W
+//! warnings) and never reused.
 
 /// A stable diagnostic code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -64,10 +65,17 @@ codes! {
     BAD_TIMEOUT = "E0504": "a timeout is not a whole number of seconds";
     BAD_OUTPUT_NAME = "E0505": "an environment or app name cannot be used as a file name";
     EMIT_INVARIANT = "E0506": "the evaluated model lacks something the emitter needs";
+    NOT_A_STEP = "E0601": "a promotion skips a step of the chain or goes backwards";
+    NO_HOTFIX = "E0602": "an environment does not accept hot-fixes";
+    UNPROMOTED_RELEASE = "E0603": "a release did not come through the environment before it";
+    CHANGED_WITHOUT_PROMOTION = "E0604": "a protected environment's release changed without a promotion or hot-fix";
+    BAD_CHAIN = "E0605": "the promotion chain names environments it cannot use";
+    NO_PROMOTION = "E0606": "the project declares no promotion chain";
     UNUSED_TEMPLATE = "W0001": "a template is neither used by an app nor extended";
     REDUNDANT_OVERRIDE = "W0002": "an override sets the value the field already has";
     UNEMITTED_ENV = "W0003": "an abstract environment has no concrete environment below it";
     DEPRECATED_FIELD = "W0004": "a deprecated field is set";
+    HOTFIX_NOT_BACK = "W0005": "a hot-fix has not flowed back to the environments before it";
 }
 
 /// The code with this id, if there is one.

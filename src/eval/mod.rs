@@ -187,6 +187,44 @@ fn env_settings(
     frame.into_fields()
 }
 
+/// The settings of the promotion chain declaration, with the schema's defaults.
+pub fn promotion_settings(
+    project: &Project,
+    schemas: &Schemas,
+    problems: &mut Problems,
+) -> Option<ValMap> {
+    let decl = project.promotion.as_ref()?;
+    let layers: Vec<&[Entry]> = vec![decl.body.entries.as_slice()];
+    let mut frame = Frame::new(&schemas.promotion, layers, 1, Vec::new());
+    let mut diagnostics = Vec::new();
+    let mut context = Context {
+        env_name: "",
+        env_span: decl.keyword,
+        env: None,
+        app: None,
+        diagnostics: &mut diagnostics,
+    };
+    frame.compute_all(&mut context);
+    for diagnostic in diagnostics {
+        // A required setting the declaration leaves out is reported at the declaration.
+        let diagnostic = if diagnostic.code == codes::MISSING_FIELD {
+            let mut moved = diagnostic;
+            moved.message = moved
+                .message
+                .replace("missing setting", "missing promotion setting");
+            if let Some(primary) = &mut moved.primary {
+                primary.span = decl.keyword;
+                primary.message = "the promotion chain does not set it".into();
+            }
+            moved
+        } else {
+            diagnostic
+        };
+        problems.push(diagnostic);
+    }
+    Some(frame.into_fields())
+}
+
 /// One layer of an app's fields in one environment: a template's default assignments, the
 /// app's own entries, or one of its overrides.
 #[derive(Debug, Clone, Copy)]
@@ -463,7 +501,12 @@ impl<'a> Frame<'a> {
                 context,
             );
         }
-        let value = self.merge(&field.ty, &contributions, field.span, context);
+        // An optional field nothing sets stays unset, even a record whose parts have defaults.
+        let value = if contributions.is_empty() && field.optional {
+            None
+        } else {
+            self.merge(&field.ty, &contributions, field.span, context)
+        };
         let was_set = !contributions.is_empty();
         if let Some(slot) = self.slots.get_mut(field_index) {
             *slot = Slot::Done(value, was_set);
@@ -480,6 +523,12 @@ impl<'a> Frame<'a> {
         first_override: usize,
         context: &mut Context<'_>,
     ) {
+        // Releases (tags, chart versions) are pinned per environment on purpose: after a
+        // promotion an environment runs what the one before it runs, and its own override is
+        // what keeps it there when the one before moves on.
+        if matches!(ty, Ty::Tag | Ty::Semver) {
+            return;
+        }
         for (position, (rest, expr)) in contributions.iter().enumerate().skip(first_override) {
             if matches!(expr.kind, ExprKind::Block(_)) {
                 continue;
@@ -650,7 +699,7 @@ impl<'a> Frame<'a> {
             }
             let value = match &field.default {
                 Some(default) => self.eval(default, &field.ty, context),
-                None if matches!(field.ty, Ty::Record(_)) => {
+                None if matches!(field.ty, Ty::Record(_)) && !field.optional => {
                     let mut inner = ValMap::default();
                     self.fill_defaults(&mut inner, &field.ty, origin, context);
                     Some(Val::new(ValKind::Map(inner), origin))

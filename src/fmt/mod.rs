@@ -61,6 +61,7 @@ fn item_start(item: &Item) -> usize {
         Item::Env(decl) => decl.span.start as usize,
         Item::Template(decl) => decl.span.start as usize,
         Item::App(decl) => decl.span.start as usize,
+        Item::Promotion(decl) => decl.span.start as usize,
     }
 }
 
@@ -190,6 +191,10 @@ impl Printer<'_> {
             Item::Env(decl) => self.env(decl),
             Item::Template(decl) => self.template(decl),
             Item::App(decl) => self.app(decl),
+            Item::Promotion(decl) => {
+                self.docs(&decl.docs);
+                self.block_lines("promotion", &decl.body);
+            }
         }
     }
 
@@ -493,8 +498,8 @@ fn key_path(path: &[Key]) -> String {
         .join(".")
 }
 
-/// A plain one-line string literal.
-fn quote(text: &str) -> String {
+/// A plain one-line string literal for `text`, with the escapes `.ehp` strings need.
+pub fn quote(text: &str) -> String {
     let mut out = String::from("\"");
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {

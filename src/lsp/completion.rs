@@ -11,7 +11,7 @@ use lsp_types::{
 
 use super::line_index::LineIndex;
 use crate::Analysis;
-use crate::resolve::ENV_TEMPLATE;
+use crate::resolve::{ENV_TEMPLATE, PROMOTION_TEMPLATE};
 use crate::types::{Schema, Ty};
 
 /// What the text before the cursor shows.
@@ -243,7 +243,8 @@ fn templates(analysis: &Analysis, except: Option<&str>) -> Vec<CompletionItem> {
         .templates
         .iter()
         .filter(|template| {
-            template.name.name != ENV_TEMPLATE && Some(template.name.name.as_str()) != except
+            ![ENV_TEMPLATE, PROMOTION_TEMPLATE].contains(&template.name.name.as_str())
+                && Some(template.name.name.as_str()) != except
         })
         .map(|template| CompletionItem {
             label: template.name.name.clone(),

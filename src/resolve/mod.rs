@@ -14,6 +14,8 @@ pub const MAX_CHAIN: usize = 32;
 pub const ROOT_TEMPLATE: &str = "app";
 /// The template that is the schema of environment settings.
 pub const ENV_TEMPLATE: &str = "environment";
+/// The template that is the schema of the promotion chain.
+pub const PROMOTION_TEMPLATE: &str = "promotion";
 
 /// All declarations of a project, by name, with inheritance resolved.
 #[derive(Debug, Default)]
@@ -37,6 +39,8 @@ pub struct Project {
     pub template_chains: Vec<Vec<usize>>,
     /// For each app, the index of its template when it resolves.
     pub app_templates: Vec<Option<usize>>,
+    /// The promotion chain declaration, if the project has one.
+    pub promotion: Option<crate::syntax::ast::PromotionDecl>,
 }
 
 /// Names close to `name` among `candidates`, for "did you mean".
@@ -67,10 +71,28 @@ pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
     let mut project = Project::default();
     let mut seen: IndexMap<String, (Span, &'static str)> = IndexMap::new();
     for item in files.into_iter().flat_map(|file| file.items) {
-        let (name, kind) = match &item {
-            Item::Env(decl) => (&decl.name, "environment"),
-            Item::Template(decl) => (&decl.name, "template"),
-            Item::App(decl) => (&decl.name, "app"),
+        let (name, kind) = match item {
+            Item::Promotion(decl) => {
+                match &project.promotion {
+                    Some(first) => problems.push(
+                        Diagnostic::error(
+                            codes::DUPLICATE_DECLARATION,
+                            "duplicate promotion chain",
+                        )
+                        .at(decl.keyword, "a second `promotion` declaration")
+                        .also(first.keyword, "first declared here")
+                        .help("a project has one promotion chain: merge the two declarations"),
+                    ),
+                    None => project.promotion = Some(decl),
+                }
+                continue;
+            }
+            ref item => match item {
+                Item::Env(decl) => (&decl.name, "environment"),
+                Item::Template(decl) => (&decl.name, "template"),
+                Item::App(decl) => (&decl.name, "app"),
+                Item::Promotion(_) => continue,
+            },
         };
         let namespace_key = format!("{kind}:{}", name.name);
         if let Some((first, _)) = seen.get(&namespace_key) {
@@ -107,6 +129,7 @@ pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
                     .insert(decl.name.name.clone(), project.apps.len());
                 project.apps.push(decl);
             }
+            Item::Promotion(_) => {}
         }
     }
     project.env_chains = (0..project.envs.len())
@@ -143,7 +166,8 @@ fn template_chain(project: &Project, index: usize, problems: &mut Problems) -> V
     let root = project.template_index.get(ROOT_TEMPLATE).copied();
     let implicit_root = |at: usize| {
         let decl = project.templates.get(at)?;
-        let is_special = decl.name.name == ROOT_TEMPLATE || decl.name.name == ENV_TEMPLATE;
+        let is_special =
+            [ROOT_TEMPLATE, ENV_TEMPLATE, PROMOTION_TEMPLATE].contains(&decl.name.name.as_str());
         (decl.parent.is_none() && !is_special)
             .then_some(root)
             .flatten()
@@ -280,13 +304,13 @@ fn chain<'a>(
 fn app_template(project: &Project, app: &AppDecl, problems: &mut Problems) -> Option<usize> {
     let name = &app.template.name;
     match project.template_index.get(name) {
-        Some(&index) if name != ENV_TEMPLATE => Some(index),
+        Some(&index) if name != ENV_TEMPLATE && name != PROMOTION_TEMPLATE => Some(index),
         _ => {
             let known: Vec<&str> = project
                 .template_index
                 .keys()
                 .map(String::as_str)
-                .filter(|candidate| *candidate != ENV_TEMPLATE)
+                .filter(|candidate| *candidate != ENV_TEMPLATE && *candidate != PROMOTION_TEMPLATE)
                 .collect();
             let suggestion = did_you_mean(name, known.iter().copied());
             problems.push(

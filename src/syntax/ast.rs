@@ -28,6 +28,21 @@ pub enum Item {
     Template(TemplateDecl),
     /// `app NAME: TEMPLATE { ... }`
     App(AppDecl),
+    /// `promotion { ... }`
+    Promotion(PromotionDecl),
+}
+
+/// The promotion chain declaration.
+#[derive(Debug, Clone)]
+pub struct PromotionDecl {
+    /// Doc comment lines.
+    pub docs: Vec<String>,
+    /// The `promotion` keyword.
+    pub keyword: Span,
+    /// The settings (checked against the stdlib's `promotion` template).
+    pub body: Block,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// An environment declaration.

@@ -8,7 +8,7 @@ use pest::iterators::Pair;
 
 use super::ast::{
     AppDecl, Arg, Block, Entry, EnvDecl, Expr, ExprKind, FieldDecl, File, Ident, Item, Key,
-    Override, StrPart, TemplateDecl, TypeExpr, TypeExprKind,
+    Override, PromotionDecl, StrPart, TemplateDecl, TypeExpr, TypeExprKind,
 };
 use super::split::split;
 use super::{EhpParser, Rule};
@@ -81,9 +81,12 @@ impl PrimaryOnly for Diagnostic {
 /// Words for rules, as a user would say them.
 fn rule_words(rule: Rule) -> Option<&'static str> {
     Some(match rule {
-        Rule::item | Rule::env_decl | Rule::template_decl | Rule::app_decl | Rule::abstract_kw => {
-            "a declaration (`env`, `template` or `app`)"
-        }
+        Rule::item
+        | Rule::env_decl
+        | Rule::template_decl
+        | Rule::app_decl
+        | Rule::promotion_decl
+        | Rule::abstract_kw => "a declaration (`env`, `template` or `app`)",
         Rule::entry | Rule::key_path | Rule::key | Rule::app_member | Rule::template_member => {
             "a field"
         }
@@ -118,9 +121,12 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::EOI => "the end of the declaration",
         Rule::interp => "`${...}`",
         Rule::escape => "an escape",
-        Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
-            "a keyword"
-        }
+        Rule::env_kw
+        | Rule::template_kw
+        | Rule::app_kw
+        | Rule::values_kw
+        | Rule::in_kw
+        | Rule::promotion_kw => "a keyword",
         Rule::extends_kw => "`extends`",
         Rule::doc
         | Rule::plain_text
@@ -289,8 +295,15 @@ impl Lowerer<'_> {
                 Rule::env_decl => return self.env_decl(inner, docs).map(Item::Env),
                 Rule::template_decl => return self.template_decl(inner, docs).map(Item::Template),
                 Rule::app_decl => return self.app_decl(inner, docs).map(Item::App),
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
+                Rule::promotion_decl => {
+                    return self.promotion_decl(inner, docs).map(Item::Promotion);
                 }
+                Rule::env_kw
+                | Rule::template_kw
+                | Rule::app_kw
+                | Rule::values_kw
+                | Rule::in_kw
+                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -306,8 +319,12 @@ impl Lowerer<'_> {
                 Rule::name => name = Some(self.ident(&inner)),
                 Rule::extends => parent = self.extends(inner),
                 Rule::block => body = self.block(inner),
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
-                }
+                Rule::env_kw
+                | Rule::template_kw
+                | Rule::app_kw
+                | Rule::values_kw
+                | Rule::in_kw
+                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -316,6 +333,25 @@ impl Lowerer<'_> {
             is_abstract,
             name: name?,
             parent,
+            body: body?,
+            span,
+        })
+    }
+
+    fn promotion_decl(&mut self, pair: Pair<'_, Rule>, docs: Vec<String>) -> Option<PromotionDecl> {
+        let span = self.span(&pair);
+        let mut keyword = span;
+        let mut body = None;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::promotion_kw => keyword = self.span(&inner),
+                Rule::block => body = self.block(inner),
+                _ => self.internal(&inner),
+            }
+        }
+        Some(PromotionDecl {
+            docs,
+            keyword,
             body: body?,
             span,
         })
@@ -351,8 +387,12 @@ impl Lowerer<'_> {
                         self.template_member(member, &mut decl);
                     }
                 }
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
-                }
+                Rule::env_kw
+                | Rule::template_kw
+                | Rule::app_kw
+                | Rule::values_kw
+                | Rule::in_kw
+                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -393,8 +433,12 @@ impl Lowerer<'_> {
                         decl.defaults.push(entry);
                     }
                 }
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
-                }
+                Rule::env_kw
+                | Rule::template_kw
+                | Rule::app_kw
+                | Rule::values_kw
+                | Rule::in_kw
+                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -424,8 +468,12 @@ impl Lowerer<'_> {
                         }
                     }
                 }
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
-                }
+                Rule::env_kw
+                | Rule::template_kw
+                | Rule::app_kw
+                | Rule::values_kw
+                | Rule::in_kw
+                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -450,8 +498,12 @@ impl Lowerer<'_> {
             match inner.as_rule() {
                 Rule::name => envs.push(self.ident(&inner)),
                 Rule::block => body = self.block(inner),
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
-                }
+                Rule::env_kw
+                | Rule::template_kw
+                | Rule::app_kw
+                | Rule::values_kw
+                | Rule::in_kw
+                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -470,8 +522,12 @@ impl Lowerer<'_> {
             match inner.as_rule() {
                 Rule::doc => docs.push(Self::doc(&inner)),
                 Rule::entry => entries.extend(self.entry(inner, std::mem::take(&mut docs))),
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
-                }
+                Rule::env_kw
+                | Rule::template_kw
+                | Rule::app_kw
+                | Rule::values_kw
+                | Rule::in_kw
+                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -497,8 +553,12 @@ impl Lowerer<'_> {
                         span: block_span,
                     });
                 }
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
-                }
+                Rule::env_kw
+                | Rule::template_kw
+                | Rule::app_kw
+                | Rule::values_kw
+                | Rule::in_kw
+                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -547,8 +607,12 @@ impl Lowerer<'_> {
                 Rule::key => name = self.key(inner),
                 Rule::type_expr => ty = self.type_expr(inner),
                 Rule::expr => default = self.expr(inner),
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
-                }
+                Rule::env_kw
+                | Rule::template_kw
+                | Rule::app_kw
+                | Rule::values_kw
+                | Rule::in_kw
+                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -574,8 +638,12 @@ impl Lowerer<'_> {
                         .next()
                         .and_then(|atom| self.type_atom(atom));
                 }
-                Rule::env_kw | Rule::template_kw | Rule::app_kw | Rule::values_kw | Rule::in_kw => {
-                }
+                Rule::env_kw
+                | Rule::template_kw
+                | Rule::app_kw
+                | Rule::values_kw
+                | Rule::in_kw
+                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }

@@ -17,6 +17,12 @@ pub struct Chunk {
 /// Whether a line begins a top-level declaration: `env`, `abstract env`, `template` or `app`
 /// at column 0, followed by a name.
 fn starts_item(line: &str) -> bool {
+    if line
+        .strip_prefix("promotion")
+        .is_some_and(|after| after.trim_start().starts_with('{'))
+    {
+        return true;
+    }
     let rest = line.strip_prefix("abstract").map_or(line, str::trim_start);
     ["env", "template", "app"].iter().any(|keyword| {
         rest.strip_prefix(keyword).is_some_and(|after| {

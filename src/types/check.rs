@@ -733,11 +733,15 @@ pub fn check_project(
     for env in &project.envs {
         checker.entries(&env.body.entries, &schemas.env, env_scope);
     }
+    if let Some(promotion) = &project.promotion {
+        checker.entries(&promotion.body.entries, &schemas.promotion, env_scope);
+    }
     for (index, template) in project.templates.iter().enumerate() {
         let Some(Some(schema)) = schemas.templates.get(index) else {
             continue;
         };
-        let is_env = template.name.name == crate::resolve::ENV_TEMPLATE;
+        let is_env = template.name.name == crate::resolve::ENV_TEMPLATE
+            || template.name.name == crate::resolve::PROMOTION_TEMPLATE;
         let scope = Scope {
             fields: if is_env { None } else { Some(schema) },
             env: &schemas.env,

@@ -262,6 +262,8 @@ pub struct Schemas {
     pub templates: Vec<Option<Arc<Schema>>>,
     /// The schema of environment settings.
     pub env: Arc<Schema>,
+    /// The schema of the promotion chain declaration.
+    pub promotion: Arc<Schema>,
 }
 
 /// Builds the schema of every template.
@@ -282,6 +284,9 @@ pub fn build_schemas(project: &Project, problems: &mut Problems) -> Schemas {
         }
         let label = match project.templates.get(chain.last().copied().unwrap_or(0)) {
             Some(decl) if decl.name.name == ENV_TEMPLATE => "the environment settings".to_string(),
+            Some(decl) if decl.name.name == crate::resolve::PROMOTION_TEMPLATE => {
+                "the promotion chain".to_string()
+            }
             Some(decl) => format!("template `{}`", decl.name.name),
             None => "this block".to_string(),
         };
@@ -323,7 +328,16 @@ pub fn build_schemas(project: &Project, problems: &mut Problems) -> Schemas {
         .get(ENV_TEMPLATE)
         .and_then(|&index| templates.get(index).cloned().flatten())
         .unwrap_or_default();
-    Schemas { templates, env }
+    let promotion = project
+        .template_index
+        .get(crate::resolve::PROMOTION_TEMPLATE)
+        .and_then(|&index| templates.get(index).cloned().flatten())
+        .unwrap_or_default();
+    Schemas {
+        templates,
+        env,
+        promotion,
+    }
 }
 
 fn add_field(schema: &mut Schema, field: &FieldDecl, owner: &str, problems: &mut Problems) {

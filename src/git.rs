@@ -1,0 +1,90 @@
+//! Reading a project as it was at a git revision, through the `git` binary: for
+//! `ehp check --against REV` and `ehp diff --base REV`.
+
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|error| format!("cannot run git: {error}"))?;
+    if output.status.success() {
+        Ok(output.stdout)
+    } else {
+        Err(format!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}
+
+/// The `.ehp` files under `path` (a directory or one file) as they were at `rev`, named as
+/// `ehp` names the files of the working tree (`path/` followed by the path inside it), sorted.
+pub fn files_at(path: &Path, rev: &str) -> Result<Vec<(String, String)>, String> {
+    let dir = if path.is_file() {
+        path.parent().unwrap_or(Path::new("."))
+    } else {
+        path
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix_in_repo = String::from_utf8_lossy(&git(dir, &["rev-parse", "--show-prefix"])?)
+        .trim()
+        .to_string();
+    let listing = git(
+        dir,
+        &[
+            "ls-tree",
+            "-r",
+            "--name-only",
+            "--full-tree",
+            rev,
+            "--",
+            &prefix_in_repo,
+        ],
+    )
+    .or_else(|_| git(dir, &["ls-tree", "-r", "--name-only", rev]))?;
+    let given = path.to_string_lossy().replace('\\', "/");
+    let given = given.trim_end_matches('/');
+    let label = match given {
+        "" | "." => String::new(),
+        other => format!("{other}/"),
+    };
+    let mut files = Vec::new();
+    for line in String::from_utf8_lossy(&listing).lines() {
+        if !line.ends_with(".ehp") || !line.starts_with(&prefix_in_repo) {
+            continue;
+        }
+        let inside = line.get(prefix_in_repo.len()..).unwrap_or(line);
+        if path.is_file()
+            && path
+                .file_name()
+                .is_some_and(|name| name.to_string_lossy() != inside)
+        {
+            continue;
+        }
+        if inside
+            .split('/')
+            .any(|part| part.starts_with('.') || part == "target")
+        {
+            continue;
+        }
+        let blob = git(dir, &["show", &format!("{rev}:{line}")])?;
+        let text = String::from_utf8(blob).map_err(|_| format!("{line} at {rev} is not UTF-8"))?;
+        let name = if path.is_file() {
+            given.to_string()
+        } else {
+            format!("{label}{inside}")
+        };
+        files.push((name, text));
+    }
+    files.sort_by(|left, right| left.0.cmp(&right.0));
+    Ok(files)
+}
