@@ -578,7 +578,8 @@ fn diff(
 ) -> Result<u8, UsageError> {
     let files = collect_sources(path, None)?;
     let head = crate::analyze(&files);
-    if head.has_errors() {
+    // A release off the chain (E0603) still renders: the diff is how a reviewer sees it.
+    if blocks_promotion(&head.diagnostics) {
         reporter.report(&head.db, &head.diagnostics);
         return Ok(EXIT_FAILED);
     }
@@ -598,7 +599,7 @@ fn diff(
         Some(rev) => {
             let sources = crate::git::files_at(path, rev).map_err(UsageError)?;
             base_analysis = crate::analyze(&sources);
-            if base_analysis.has_errors() {
+            if blocks_promotion(&base_analysis.diagnostics) {
                 reporter.report(&base_analysis.db, &base_analysis.diagnostics);
                 eprintln!("error: the project at {rev} has errors (shown above): it has no desired state to compare with");
                 return Ok(EXIT_FAILED);

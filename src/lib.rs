@@ -69,8 +69,19 @@ pub fn analyze(files: &[(String, String)]) -> Analysis {
 pub fn analyze_parsed(
     db: SourceDb,
     parsed: Vec<syntax::ast::File>,
-    mut problems: diag::Problems,
+    problems: diag::Problems,
 ) -> Analysis {
+    analyze_reusing(db, parsed, problems, None).0
+}
+
+/// Like [`analyze_parsed`], reusing the evaluated apps of an earlier run whose sources did not
+/// change (see [`eval::EvalCache`]); returns the cache for the next run.
+pub fn analyze_reusing(
+    db: SourceDb,
+    parsed: Vec<syntax::ast::File>,
+    mut problems: diag::Problems,
+    previous: Option<&eval::EvalCache>,
+) -> (Analysis, eval::EvalCache) {
     let project = resolve::resolve(parsed, &mut problems);
     let stdlib_files = stdlib::FILES.len();
     resolve::unused_warnings(
@@ -80,20 +91,26 @@ pub fn analyze_parsed(
     );
     let schemas = types::build_schemas(&project, &mut problems);
     types::check_project(&project, &schemas, &mut problems);
-    let envs = eval::evaluate(&project, &schemas, &mut problems);
+    let (envs, cache) = eval::evaluate_incremental(
+        &project,
+        &schemas,
+        previous.map(|cache| (&db, cache)),
+        &mut problems,
+    );
     let promotion = eval::promotion_settings(&project, &schemas, &mut problems)
         .and_then(|settings| promote::model(&project, &settings, &mut problems));
     if let Some(promotion) = &promotion {
         promote::check(promotion, &envs, &mut problems);
     }
-    Analysis {
+    let analysis = Analysis {
         db,
         diagnostics: problems.into_sorted(),
         envs,
         project,
         schemas,
         promotion,
-    }
+    };
+    (analysis, cache)
 }
 
 /// Parses every file of the database, on all cores; the files come back in database order.

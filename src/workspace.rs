@@ -4,15 +4,17 @@
 use crate::diag::{Diagnostic, Problems};
 use crate::source::{FileId, SourceDb};
 use crate::syntax::ast::File;
-use crate::{Analysis, analyze_parsed, stdlib, syntax};
+use crate::{Analysis, stdlib, syntax};
 
 /// The files of a project with their parses. File ids never change: a removed file keeps its
 /// id with empty text, so that spans in cached parses stay valid.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Workspace {
     db: SourceDb,
     parsed: Vec<File>,
     parse_problems: Vec<Vec<Diagnostic>>,
+    /// The apps of the last analysis, reused where their sources did not change.
+    cache: std::sync::Mutex<crate::eval::EvalCache>,
 }
 
 impl Default for Workspace {
@@ -28,6 +30,7 @@ impl Workspace {
             db: SourceDb::new(),
             parsed: Vec::new(),
             parse_problems: Vec::new(),
+            cache: std::sync::Mutex::default(),
         };
         for (name, text) in stdlib::FILES {
             workspace.set_file(name, text.to_string());
@@ -86,7 +89,21 @@ impl Workspace {
                 problems.push(diagnostic.clone());
             }
         }
-        analyze_parsed(self.db.clone(), self.parsed.clone(), problems)
+        let previous = self
+            .cache
+            .lock()
+            .map(|mut cache| std::mem::take(&mut *cache))
+            .unwrap_or_default();
+        let (analysis, cache) = crate::analyze_reusing(
+            self.db.clone(),
+            self.parsed.clone(),
+            problems,
+            Some(&previous),
+        );
+        if let Ok(mut slot) = self.cache.lock() {
+            *slot = cache;
+        }
+        analysis
     }
 }
 
@@ -95,6 +112,61 @@ mod tests {
     use super::*;
 
     const ENV: &str = "env test {\n    kube_context = \"t\"\n    domain = \"t.example\"\n    helm_repos { ehealth = \"https://c.example\" }\n}\n";
+
+    #[test]
+    fn unchanged_apps_are_reused_and_the_result_equals_a_fresh_analysis() {
+        let app = |name: &str, tag: &str| {
+            format!(
+                "app {name}: web_service {{\n    image = \"a/{name}\"\n    tag = \"{tag}\"\n}}\n"
+            )
+        };
+        let mut workspace = Workspace::new();
+        workspace.set_file("env.ehp", ENV.to_string());
+        workspace.set_file("one.ehp", app("one", "1.0.0"));
+        workspace.set_file("two.ehp", app("two", "1.0.0"));
+        let first = workspace.analyze();
+        workspace.set_file("two.ehp", app("two", "2.0.0"));
+        let second = workspace.analyze();
+        let find = |analysis: &Analysis, name: &str| {
+            analysis
+                .envs
+                .first()
+                .and_then(|env| env.apps.iter().find(|app| app.name == name))
+                .cloned()
+        };
+        let (Some(one_before), Some(one_after)) = (find(&first, "one"), find(&second, "one"))
+        else {
+            panic!("both analyses have app one");
+        };
+        assert!(
+            std::sync::Arc::ptr_eq(&one_before, &one_after),
+            "an app whose sources did not change is reused"
+        );
+        let two = find(&second, "two").and_then(|app| app.str_field("tag").map(str::to_string));
+        assert_eq!(
+            two.as_deref(),
+            Some("2.0.0"),
+            "the edited app is evaluated again"
+        );
+        let fresh = crate::analyze(&[
+            ("env.ehp".to_string(), ENV.to_string()),
+            ("one.ehp".to_string(), app("one", "1.0.0")),
+            ("two.ehp".to_string(), app("two", "2.0.0")),
+        ]);
+        let options = crate::emit::EmitOptions {
+            dsf_format: crate::emit::DsfFormat::Yaml,
+            source_label: "t".into(),
+        };
+        let files = |analysis: &Analysis| -> Vec<(String, String)> {
+            crate::emit::emit(&analysis.envs, &options)
+                .files
+                .into_iter()
+                .map(|file| (file.path, file.contents))
+                .collect()
+        };
+        assert_eq!(files(&second), files(&fresh));
+        assert_eq!(second.diagnostics, fresh.diagnostics);
+    }
 
     #[test]
     fn edits_are_reanalysed_and_match_a_fresh_analysis() {

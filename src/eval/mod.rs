@@ -19,8 +19,51 @@ use crate::syntax::ast::{Block, Entry, Expr, ExprKind, Ident, Key, StrPart};
 use crate::types::{Schema, Schemas, Ty, formats};
 use model::{AppInstance, EnvInstance, SecretRef, Val, ValKind, ValMap};
 
-/// Evaluates every concrete environment (or only `only`, when given), sorted by name.
+/// Evaluates every concrete environment, sorted by name.
 pub fn evaluate(project: &Project, schemas: &Schemas, problems: &mut Problems) -> Vec<EnvInstance> {
+    evaluate_incremental(project, schemas, None, problems).0
+}
+
+/// The apps evaluated by an earlier run, by environment and app, with a fingerprint of the
+/// sources each depends on (its declaration, its template chain and its environment chain,
+/// with their places). An editor re-analysing after a keystroke reuses every app whose
+/// fingerprint did not change.
+#[derive(Debug, Default, Clone)]
+pub struct EvalCache {
+    entries: IndexMap<(String, String), CacheEntry>,
+}
+
+#[derive(Debug, Clone)]
+struct CacheEntry {
+    fingerprint: u64,
+    app: std::sync::Arc<AppInstance>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Where to look up and what to fingerprint apps with: the sources and the previous cache.
+#[derive(Clone, Copy)]
+struct Reuse<'a> {
+    db: &'a crate::source::SourceDb,
+    previous: &'a EvalCache,
+    templates: &'a [u64],
+    envs: &'a [u64],
+}
+
+fn fingerprint_of(db: &crate::source::SourceDb, span: Span, into: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    span.hash(into);
+    db.slice(span).hash(into);
+}
+
+/// Like [`evaluate`], reusing the apps of `reuse` (sources and an earlier cache) whose sources
+/// did not change; returns the environments and the cache for the next run.
+pub fn evaluate_incremental(
+    project: &Project,
+    schemas: &Schemas,
+    reuse: Option<(&crate::source::SourceDb, &EvalCache)>,
+    problems: &mut Problems,
+) -> (Vec<EnvInstance>, EvalCache) {
+    use std::hash::Hasher;
     let mut scoped = EnvScoped::default();
     let mut envs = Vec::new();
     let mut names: Vec<(&str, usize)> = project
@@ -41,10 +84,55 @@ pub fn evaluate(project: &Project, schemas: &Schemas, problems: &mut Problems) -
             Some((name, index, chain.as_slice()))
         })
         .collect();
+    // Fingerprints of every template chain and environment chain, computed once.
+    let chain_print =
+        |db: &crate::source::SourceDb, chain: &[usize], span_of: &dyn Fn(usize) -> Option<Span>| {
+            let mut hasher = rustc_hash::FxHasher::default();
+            for &link in chain {
+                if let Some(span) = span_of(link) {
+                    fingerprint_of(db, span, &mut hasher);
+                }
+            }
+            hasher.finish()
+        };
+    let (template_prints, env_prints): (Vec<u64>, Vec<u64>) = match reuse {
+        Some((db, _)) => (
+            project
+                .template_chains
+                .iter()
+                .map(|chain| {
+                    chain_print(db, chain, &|link| {
+                        project.templates.get(link).map(|decl| decl.span)
+                    })
+                })
+                .collect(),
+            project
+                .env_chains
+                .iter()
+                .map(|chain| {
+                    chain_print(db, chain, &|link| {
+                        project.envs.get(link).map(|decl| decl.span)
+                    })
+                })
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let reuse = reuse.map(|(db, previous)| Reuse {
+        db,
+        previous,
+        templates: &template_prints,
+        envs: &env_prints,
+    });
     // Environments are independent: evaluate them on all cores, then merge in name order.
     let threads = crate::threads().clamp(1, work.len().max(1));
     let per_thread = work.len().div_ceil(threads).max(1);
-    let results: Vec<(EnvInstance, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+    type EnvResult = (
+        EnvInstance,
+        Vec<Diagnostic>,
+        Vec<((String, String), CacheEntry)>,
+    );
+    let results: Vec<EnvResult> = std::thread::scope(|scope| {
         let handles: Vec<_> = work
             .chunks(per_thread)
             .map(|chunk| {
@@ -54,17 +142,18 @@ pub fn evaluate(project: &Project, schemas: &Schemas, problems: &mut Problems) -
                         .filter_map(|&(name, index, chain)| {
                             let decl = project.envs.get(index)?;
                             let mut diagnostics = Vec::new();
+                            let mut cached = Vec::new();
                             let instance = evaluate_env(
                                 project,
                                 schemas,
-                                name,
-                                decl.name.span,
-                                decl.name.span,
+                                (name, index, decl.name.span),
                                 chain,
+                                reuse,
                                 &mut diagnostics,
+                                &mut cached,
                             );
                             checks::env_checks(&instance, schemas, project, &mut diagnostics);
-                            Some((instance, diagnostics))
+                            Some((instance, diagnostics, cached))
                         })
                         .collect::<Vec<_>>()
                 })
@@ -75,33 +164,30 @@ pub fn evaluate(project: &Project, schemas: &Schemas, problems: &mut Problems) -
             .flat_map(|handle| handle.join().unwrap_or_default())
             .collect()
     });
-    for (instance, diagnostics) in results {
+    let mut cache = EvalCache::default();
+    for (instance, diagnostics, cached) in results {
         for diagnostic in diagnostics {
             scoped.push(&instance.name, diagnostic);
         }
+        cache.entries.extend(cached);
         envs.push(instance);
     }
     scoped.finish(problems);
-    envs
+    (envs, cache)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn evaluate_env(
     project: &Project,
     schemas: &Schemas,
-    name: &str,
-    span: Span,
-    decl_span: Span,
+    (name, env_index, decl_span): (&str, usize, Span),
     chain: &[usize],
+    reuse: Option<Reuse<'_>>,
     diagnostics: &mut Vec<Diagnostic>,
+    cached: &mut Vec<((String, String), CacheEntry)>,
 ) -> EnvInstance {
+    use std::hash::{Hash, Hasher};
     let settings = env_settings(project, schemas, name, decl_span, chain, diagnostics);
-    let context = Context {
-        env_name: name,
-        env_span: decl_span,
-        env: None,
-        app: None,
-        diagnostics,
-    };
     let mut apps = Vec::new();
     let mut order: Vec<(&str, usize)> = project
         .apps
@@ -122,6 +208,27 @@ fn evaluate_env(
         let Some(template_chain) = project.template_chains.get(*template) else {
             continue;
         };
+        let key = (name.to_string(), app_name.to_string());
+        let fingerprint = reuse.map(|reuse| {
+            let mut hasher = rustc_hash::FxHasher::default();
+            fingerprint_of(reuse.db, app.span, &mut hasher);
+            reuse.templates.get(*template).hash(&mut hasher);
+            reuse.envs.get(env_index).hash(&mut hasher);
+            hasher.finish()
+        });
+        let unchanged = reuse.zip(fingerprint).and_then(|(reuse, fingerprint)| {
+            reuse
+                .previous
+                .entries
+                .get(&key)
+                .filter(|entry| entry.fingerprint == fingerprint)
+        });
+        if let Some(entry) = unchanged {
+            diagnostics.extend(entry.diagnostics.iter().cloned());
+            apps.push(std::sync::Arc::clone(&entry.app));
+            cached.push((key, entry.clone()));
+            continue;
+        }
         let (layers, first_override) = app_layers(project, app, template_chain, chain);
         let layers: Vec<&[Entry]> = layers.into_iter().map(|layer| layer.entries).collect();
         let values: Vec<&Block> = template_chain
@@ -131,12 +238,13 @@ fn evaluate_env(
             .collect();
         let mut app_frame = Frame::new(schema, layers, first_override, values);
         let template_name = app.template.name.as_str();
+        let mut found = Vec::new();
         let mut app_context = Context {
             env_name: name,
             env_span: decl_span,
             env: Some(&settings),
             app: Some((app_name, template_name, app.name.span)),
-            diagnostics: &mut *context.diagnostics,
+            diagnostics: &mut found,
         };
         app_frame.compute_all(&mut app_context);
         let mut values = app_frame.values(&mut app_context);
@@ -144,19 +252,31 @@ fn evaluate_env(
         if let Some(extra) = fields.get("values").and_then(Val::as_map) {
             merge_values(&mut values, extra);
         }
-        apps.push(AppInstance {
+        let instance = std::sync::Arc::new(AppInstance {
             name: app_name.to_string(),
             template: template_name.to_string(),
             fields,
             values,
             span: app.span,
         });
+        if let Some(fingerprint) = fingerprint {
+            cached.push((
+                key,
+                CacheEntry {
+                    fingerprint,
+                    app: std::sync::Arc::clone(&instance),
+                    diagnostics: found.clone(),
+                },
+            ));
+        }
+        diagnostics.extend(found);
+        apps.push(instance);
     }
     EnvInstance {
         name: name.to_string(),
         settings,
         apps,
-        span,
+        span: decl_span,
     }
 }
 

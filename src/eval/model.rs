@@ -137,8 +137,9 @@ pub struct EnvInstance {
     pub name: String,
     /// Its settings (the `environment` schema, with defaults and inheritance applied).
     pub settings: ValMap,
-    /// Its apps, sorted by name.
-    pub apps: Vec<AppInstance>,
+    /// Its apps, sorted by name. Shared: an editor's re-analysis reuses the apps whose
+    /// sources did not change.
+    pub apps: Vec<std::sync::Arc<AppInstance>>,
     /// Where the environment is declared.
     pub span: Span,
 }

@@ -48,8 +48,8 @@ pub struct Side<'a> {
     pub label: &'a str,
 }
 
-impl Side<'_> {
-    fn env(&self, name: &str) -> Option<&EnvInstance> {
+impl<'a> Side<'a> {
+    fn env(&self, name: &str) -> Option<&'a EnvInstance> {
         self.analysis.envs.iter().find(|env| env.name == name)
     }
 
@@ -240,7 +240,13 @@ pub fn between_envs(side: Side, left: &str, right: &str) -> Result<Report, Strin
 }
 
 /// Compares environment `old_env` of `old` with `new_env` of `new`.
-fn compare(old: Side, old_env: &str, new: Side, new_env: &str, label: String) -> EnvReport {
+fn compare<'a>(
+    old: Side<'a>,
+    old_env: &str,
+    new: Side<'a>,
+    new_env: &str,
+    label: String,
+) -> EnvReport {
     let dsf_path = |env: &str| format!("{env}/{DSF_STEM}.{}", DsfFormat::Yaml.extension());
     let dsf = FilePair {
         old_path: dsf_path(old_env),
@@ -270,9 +276,9 @@ fn compare(old: Side, old_env: &str, new: Side, new_env: &str, label: String) ->
         .collect();
     app_names.sort_unstable();
     app_names.dedup();
-    let find = |env: Option<&EnvInstance>, name: &str| -> Option<AppInstance> {
+    let find = |env: Option<&'a EnvInstance>, name: &str| -> Option<&'a AppInstance> {
         env.and_then(|env| env.apps.iter().find(|app| app.name == name))
-            .cloned()
+            .map(|app| -> &AppInstance { app })
     };
     let apps = app_names
         .into_iter()
@@ -287,7 +293,7 @@ fn compare(old: Side, old_env: &str, new: Side, new_env: &str, label: String) ->
             let before = find(old_instance, name);
             let after = find(new_instance, name);
             let mut changes = Vec::new();
-            if let (Some(before), Some(after)) = (&before, &after) {
+            if let (Some(before), Some(after)) = (before, after) {
                 walker.walk_map("", &before.values, &after.values, &mut changes);
                 for field in APP_DSF_FIELDS {
                     walker.walk(

@@ -118,7 +118,9 @@ fn step_text(kind: &StepKind) -> String {
 pub fn status(promotion: &Promotion, envs: &[EnvInstance]) -> Status {
     let env = |name: &str| envs.iter().find(|env| env.name == name);
     let app_in = |env_name: &str, app: &str| -> Option<&AppInstance> {
-        env(env_name).and_then(|env| env.apps.iter().find(|candidate| candidate.name == app))
+        env(env_name)
+            .and_then(|env| env.apps.iter().find(|candidate| candidate.name == app))
+            .map(|found| -> &AppInstance { found })
     };
     let mut names: Vec<&str> = promotion
         .chain

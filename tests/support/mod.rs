@@ -112,7 +112,7 @@ pub fn env(name: &str, settings: Vec<(&str, Val)>, apps: Vec<AppInstance>) -> En
     EnvInstance {
         name: name.to_owned(),
         settings: fields(settings),
-        apps,
+        apps: apps.into_iter().map(std::sync::Arc::new).collect(),
         span: at(20),
     }
 }

@@ -1,0 +1,741 @@
+//! Promotion commands end to end, on temporary git repositories: `ehp promote`, `ehp hotfix`,
+//! `ehp check` (with `--against`), `ehp diff`, `ehp status` and `ehp why`, run as the binary.
+// The tests write projects to temporary directories and read them back.
+#![allow(clippy::disallowed_methods)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const PROMOTION: &str = r#"// The chain.
+promotion {
+    chain = ["inttest", "exttest", "preprod", "prod"]
+    steps {
+        exttest {
+            privileged = ["qa-lead"]
+        }
+        preprod {
+            pull_request {
+                from = "master"
+                to = "prod"
+            }
+        }
+        prod {
+            privileged = ["release-manager"]
+        }
+    }
+    hotfix = ["prod"]
+}
+"#;
+
+const ENVS: &str = r#"abstract env base {
+    kube_context = "aks-${env.name}"
+    domain = "${env.name}.ehealth.example"
+    helm_repos {
+        ehealth = "https://charts.ehealth.example"
+    }
+}
+
+env inttest extends base {}
+
+env exttest extends base {}
+
+env preprod extends base {}
+
+env prod extends base {}
+"#;
+
+const JOURNAL: &str = r#"// The journal: every environment after inttest pins its release, which
+// came there by promotion.
+app journal: web_service {
+    image = "journal/api"
+    tag = "2.4.0"
+    hosts = ["journal.${env.domain}"]
+
+    // QA needs more memory.
+    in exttest {
+        memory = 512Mi
+        tag = "2.4.0"
+        promoted {
+            from = "inttest"
+            by = "kari"
+            date = "2026-01-02"
+            release {
+                tag = "2.4.0"
+                chart_version = "2.4.0"
+            }
+        }
+    }
+    in preprod {
+        tag = "2.4.0"
+        promoted {
+            from = "exttest"
+            by = "ola"
+            date = "2026-01-05"
+            release {
+                tag = "2.4.0"
+                chart_version = "2.4.0"
+            }
+        }
+    }
+    in prod {
+        replicas = 3
+        tag = "2.4.0"
+        promoted {
+            from = "preprod"
+            by = "ola"
+            date = "2026-01-05"
+            release {
+                tag = "2.4.0"
+                chart_version = "2.4.0"
+            }
+        }
+    }
+}
+"#;
+
+const PORTAL: &str = r#"app portal: web_service {
+    image = "portal/web"
+    tag = "5.1.0"
+    in exttest {
+        tag = "5.1.0"
+    }
+    in preprod {
+        tag = "5.1.0"
+        promoted {
+            from = "exttest"
+            by = "ola"
+            date = "2026-01-05"
+            release {
+                tag = "5.1.0"
+                chart_version = "2.4.0"
+            }
+        }
+    }
+    in prod {
+        tag = "5.1.0"
+        promoted {
+            from = "preprod"
+            by = "ola"
+            date = "2026-01-05"
+            release {
+                tag = "5.1.0"
+                chart_version = "2.4.0"
+            }
+        }
+    }
+}
+"#;
+
+/// A committed project in a temporary git repository.
+struct Repo {
+    dir: tempfile::TempDir,
+}
+
+impl Repo {
+    fn new() -> Repo {
+        let repo = Repo {
+            dir: tempfile::tempdir().expect("tempdir"),
+        };
+        repo.write("promotion.ehp", PROMOTION);
+        repo.write("envs.ehp", ENVS);
+        repo.write("apps/journal.ehp", JOURNAL);
+        repo.write("apps/portal.ehp", PORTAL);
+        repo.git(&["init", "-q", "-b", "master"]);
+        repo.commit("initial");
+        repo
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, name: &str, text: &str) {
+        let path = self.path().join(name);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, text).expect("write");
+    }
+
+    fn read(&self, name: &str) -> String {
+        fs::read_to_string(self.path().join(name)).expect("read")
+    }
+
+    /// Every `.ehp` file with its text.
+    fn snapshot(&self) -> Vec<(PathBuf, String)> {
+        let mut files: Vec<(PathBuf, String)> = walkdir::WalkDir::new(self.path())
+            .into_iter()
+            .filter_entry(|entry| entry.file_name() != ".git")
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_type().is_file())
+            .map(|entry| {
+                let text = fs::read_to_string(entry.path()).expect("read");
+                (entry.path().to_path_buf(), text)
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// Replaces the first occurrence of `old` in a file.
+    fn replace(&self, name: &str, old: &str, new: &str) {
+        let text = self.read(name);
+        assert!(text.contains(old), "{name} contains {old:?}");
+        self.write(name, &text.replacen(old, new, 1));
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let output = Command::new("git")
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.path())
+            .output()
+            .expect("git runs");
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+
+    fn ehp(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_ehp"))
+            .args(args)
+            .current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("ehp runs");
+        Run::from(output)
+    }
+
+    /// Moves inttest to a new journal tag (a supplier's release), keeping the other
+    /// environments pinned.
+    fn release_journal(&self, old: &str, new: &str) {
+        self.replace(
+            "apps/journal.ehp",
+            &format!("    tag = \"{old}\"\n    hosts"),
+            &format!("    tag = \"{new}\"\n    hosts"),
+        );
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            formatter,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+fn promote(repo: &Repo, app: &str, from: &str, to: &str) -> Run {
+    let run = repo.ehp(&[
+        "promote",
+        app,
+        "--from",
+        from,
+        "--to",
+        to,
+        "--actor",
+        "kari",
+        "--reason",
+        "QA passed",
+        "--date",
+        "2026-03-01",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    run
+}
+
+/// The byte range of the `in ENV { ... }` block of a text (from `in` to its closing brace).
+fn block(text: &str, env: &str) -> (usize, usize) {
+    let start = text
+        .find(&format!("    in {env} {{"))
+        .expect("block exists");
+    let end = start + text[start..].find("\n    }\n").expect("block closes") + 6;
+    (start, end)
+}
+
+/// The 1-based line of the first occurrence of `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text[..text.find(needle).expect("found")]
+        .matches('\n')
+        .count()
+        + 1
+}
+
+/// Asserts that `before` and `after` differ only inside `range` of `before`.
+fn changed_only_inside(before: &str, after: &str, range: (usize, usize)) {
+    let prefix = before
+        .bytes()
+        .zip(after.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let suffix = before
+        .bytes()
+        .rev()
+        .zip(after.bytes().rev())
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(before.len() - prefix);
+    assert!(
+        prefix >= range.0,
+        "an edit before the block, at byte {prefix}"
+    );
+    assert!(
+        before.len() - suffix <= range.1,
+        "an edit after the block: bytes up to {} changed, the block ends at {}",
+        before.len() - suffix,
+        range.1
+    );
+}
+
+#[test]
+fn promote_edits_only_the_target_override_and_records_it() {
+    let repo = Repo::new();
+    repo.release_journal("2.4.0", "2.5.0");
+    repo.commit("journal 2.5.0 on inttest");
+    let before = repo.snapshot();
+    let journal_before = repo.read("apps/journal.ehp");
+
+    promote(&repo, "journal", "inttest", "exttest");
+
+    let journal = repo.read("apps/journal.ehp");
+    changed_only_inside(&journal_before, &journal, block(&journal_before, "exttest"));
+    let (start, end) = block(&journal, "exttest");
+    let exttest = &journal[start..end];
+    assert!(exttest.contains("memory = 512Mi"), "{exttest}");
+    assert!(exttest.contains("tag = \"2.5.0\""), "{exttest}");
+    for expected in [
+        "promoted {",
+        "from = \"inttest\"",
+        "by = \"kari\"",
+        "reason = \"QA passed\"",
+        "date = \"2026-03-01\"",
+        "release {",
+    ] {
+        assert!(exttest.contains(expected), "{expected} in {exttest}");
+    }
+    for (path, text) in before {
+        if !path.ends_with("apps/journal.ehp") {
+            assert_eq!(fs::read_to_string(&path).expect("read"), text, "{path:?}");
+        }
+    }
+    let check = repo.ehp(&["check", "."]);
+    assert_eq!(check.code, 0, "{check:?}");
+    assert!(!check.stderr.contains("warning"), "{check:?}");
+    let fmt = repo.ehp(&["fmt", "--check", "."]);
+    assert_eq!(fmt.code, 0, "{fmt:?}\n{journal}");
+}
+
+#[test]
+fn a_step_outside_the_chain_is_refused_and_changes_nothing() {
+    let repo = Repo::new();
+    repo.release_journal("2.4.0", "2.5.0");
+    let before = repo.snapshot();
+    let run = repo.ehp(&["promote", "journal", "--from", "inttest", "--to", "prod"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("E0601"), "{run:?}");
+    assert!(run.stderr.contains("inttest -> prod"), "{run:?}");
+    assert_eq!(repo.snapshot(), before);
+}
+
+#[test]
+fn dry_run_prints_the_edit_and_changes_nothing() {
+    let repo = Repo::new();
+    repo.release_journal("2.4.0", "2.5.0");
+    let before = repo.snapshot();
+    let run = repo.ehp(&[
+        "promote",
+        "journal",
+        "--from",
+        "inttest",
+        "--to",
+        "exttest",
+        "--dry-run",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("--- a/apps/journal.ehp"), "{run:?}");
+    assert!(
+        run.stdout
+            .contains("-        tag = \"2.4.0\"\n+        tag = \"2.5.0\""),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("+                tag = \"2.5.0\""),
+        "{run:?}"
+    );
+    assert_eq!(repo.snapshot(), before);
+}
+
+#[test]
+fn promote_all_moves_every_app_of_the_environment() {
+    let repo = Repo::new();
+    repo.release_journal("2.4.0", "2.5.0");
+    repo.replace("apps/portal.ehp", "tag = \"5.1.0\"", "tag = \"5.2.0\"");
+    let run = repo.ehp(&[
+        "promote", "--all", "--from", "inttest", "--to", "exttest", "--actor", "kari",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let journal = repo.read("apps/journal.ehp");
+    let portal = repo.read("apps/portal.ehp");
+    let (start, end) = block(&journal, "exttest");
+    assert!(journal[start..end].contains("tag = \"2.5.0\""));
+    let (start, end) = block(&portal, "exttest");
+    assert!(portal[start..end].contains("tag = \"5.2.0\""));
+    assert!(portal[start..end].contains("by = \"kari\""));
+    let status = repo.ehp(&["status", ".", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&status.stdout).expect("json");
+    for app in json["apps"].as_array().expect("apps") {
+        assert_eq!(
+            app["envs"]["exttest"]["promoted"]["from"], "inttest",
+            "{app}"
+        );
+    }
+}
+
+#[test]
+fn hotfix_goes_only_into_a_hotfix_environment_and_flows_back() {
+    let repo = Repo::new();
+    let before = repo.snapshot();
+    let refused = repo.ehp(&[
+        "hotfix", "journal", "--env", "exttest", "--tag", "2.4.1", "--reason", "CVE",
+    ]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(refused.stderr.contains("E0602"), "{refused:?}");
+    assert_eq!(repo.snapshot(), before);
+
+    let run = repo.ehp(&[
+        "hotfix",
+        "journal",
+        "--env",
+        "prod",
+        "--tag",
+        "2.4.1",
+        "--reason",
+        "CVE-2026-1234",
+        "--actor",
+        "ola",
+        "--date",
+        "2026-03-02",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let journal = repo.read("apps/journal.ehp");
+    let (start, end) = block(&journal, "prod");
+    let prod = &journal[start..end];
+    for expected in [
+        "tag = \"2.4.1\"",
+        "hotfix {",
+        "reason = \"CVE-2026-1234\"",
+        "by = \"ola\"",
+        "date = \"2026-03-02\"",
+    ] {
+        assert!(prod.contains(expected), "{expected} in {prod}");
+    }
+    let check = repo.ehp(&["check", "."]);
+    assert_eq!(check.code, 0, "{check:?}");
+    assert_eq!(check.stderr.matches("W0005").count(), 3, "{check:?}");
+    let status = repo.ehp(&["status", ".", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&status.stdout).expect("json");
+    let journal_status = &json["apps"][0];
+    assert_eq!(journal_status["name"], "journal");
+    assert_eq!(
+        journal_status["envs"]["prod"]["hotfix"]["not_back_in"],
+        serde_json::json!(["inttest", "exttest", "preprod"])
+    );
+    assert_eq!(
+        journal_status["envs"]["preprod"]["behind_hotfix_in"],
+        serde_json::json!(["prod"])
+    );
+    assert!(journal_status["envs"]["prod"]["waiting"].is_null());
+
+    // The fix flows back: released on inttest and promoted to preprod.
+    repo.release_journal("2.4.0", "2.4.1");
+    promote(&repo, "journal", "inttest", "exttest");
+    let check = repo.ehp(&["check", "."]);
+    assert_eq!(check.stderr.matches("W0005").count(), 1, "{check:?}");
+    promote(&repo, "journal", "exttest", "preprod");
+    let check = repo.ehp(&["check", "."]);
+    assert_eq!(check.code, 0, "{check:?}");
+    assert!(!check.stderr.contains("W0005"), "{check:?}");
+
+    // The next release walks the chain and replaces the hot-fix record in prod.
+    repo.release_journal("2.4.1", "2.5.0");
+    promote(&repo, "journal", "inttest", "exttest");
+    promote(&repo, "journal", "exttest", "preprod");
+    promote(&repo, "journal", "preprod", "prod");
+    let journal = repo.read("apps/journal.ehp");
+    let (start, end) = block(&journal, "prod");
+    let prod = &journal[start..end];
+    assert!(!prod.contains("hotfix"), "{prod}");
+    assert!(prod.contains("from = \"preprod\""), "{prod}");
+    assert!(prod.contains("tag = \"2.5.0\""), "{prod}");
+    assert_eq!(repo.ehp(&["check", "."]).code, 0);
+}
+
+#[test]
+fn check_reports_a_hand_edited_release() {
+    let repo = Repo::new();
+    repo.replace(
+        "apps/journal.ehp",
+        "replicas = 3\n        tag = \"2.4.0\"",
+        "replicas = 3\n        tag = \"2.4.9\"",
+    );
+    let journal = repo.read("apps/journal.ehp");
+    let line = line_of(&journal, "tag = \"2.4.9\"");
+    let run = repo.ehp(&["check", ".", "--message-format", "short"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let expected = format!("apps/journal.ehp:{line}:15: error[E0603]");
+    assert!(run.stderr.contains(&expected), "{expected}\n{run:?}");
+}
+
+#[test]
+fn check_against_a_revision_allows_promotions_and_hotfixes_only() {
+    let repo = Repo::new();
+    // A hand edit of a protected environment.
+    repo.replace(
+        "apps/journal.ehp",
+        "    in preprod {\n        tag = \"2.4.0\"",
+        "    in preprod {\n        tag = \"2.4.9\"",
+    );
+    let run = repo.ehp(&[
+        "check",
+        ".",
+        "--against",
+        "HEAD",
+        "--message-format",
+        "short",
+    ]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("error[E0604]"), "{run:?}");
+    repo.git(&["checkout", "--", "."]);
+
+    // A promotion.
+    repo.release_journal("2.4.0", "2.5.0");
+    repo.commit("journal 2.5.0");
+    promote(&repo, "journal", "inttest", "exttest");
+    let run = repo.ehp(&["check", ".", "--against", "HEAD"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("ok: no protected release changed"),
+        "{run:?}"
+    );
+    repo.commit("promote journal to exttest");
+
+    // A hot-fix.
+    let run = repo.ehp(&[
+        "hotfix", "journal", "--env", "prod", "--tag", "2.4.1", "--reason", "CVE",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = repo.ehp(&["check", ".", "--against", "HEAD"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stderr.contains("E0604"), "{run:?}");
+}
+
+#[test]
+fn diff_against_a_revision_shows_the_changed_value_and_its_line() {
+    let repo = Repo::new();
+    repo.release_journal("2.4.0", "2.5.0");
+    repo.commit("journal 2.5.0 on inttest");
+    promote(&repo, "journal", "inttest", "exttest");
+
+    let unified = repo.ehp(&["diff", "--base", "HEAD"]);
+    assert_eq!(unified.code, 0, "{unified:?}");
+    assert!(
+        unified
+            .stdout
+            .contains("--- a/exttest/values/journal.yaml\n+++ b/exttest/values/journal.yaml"),
+        "{unified:?}"
+    );
+    assert!(
+        unified
+            .stdout
+            .contains("-  tag: \"2.4.0\"\n+  tag: \"2.5.0\""),
+        "{unified:?}"
+    );
+    assert!(
+        !unified.stdout.contains("inttest/"),
+        "only exttest changed: {unified:?}"
+    );
+    assert!(
+        !unified.stdout.contains("prod/"),
+        "only exttest changed: {unified:?}"
+    );
+
+    let journal = repo.read("apps/journal.ehp");
+    let (start, _) = block(&journal, "exttest");
+    let tag_line = journal[..start + journal[start..].find("tag = \"2.5.0\"").expect("tag")]
+        .lines()
+        .count();
+    let markdown = repo.ehp(&["diff", ".", "--base", "HEAD", "--format", "markdown"]);
+    assert_eq!(markdown.code, 0, "{markdown:?}");
+    assert!(
+        markdown
+            .stdout
+            .contains("| exttest | journal | 1 value changed |"),
+        "{markdown:?}"
+    );
+    let expected =
+        format!("- `image.tag`: `\"2.4.0\"` → `\"2.5.0\"` (`apps/journal.ehp:{tag_line}`)");
+    assert!(
+        markdown.stdout.contains(&expected),
+        "{expected}\n{markdown:?}"
+    );
+    assert!(markdown.stdout.contains("<details>"), "{markdown:?}");
+    assert!(
+        markdown.stdout.contains("+  tag: \"2.5.0\""),
+        "{markdown:?}"
+    );
+
+    let only_prod = repo.ehp(&["diff", "--base", "HEAD", "--env", "prod", "--exit-code"]);
+    assert_eq!(only_prod.code, 0, "{only_prod:?}");
+    assert_eq!(only_prod.stdout, "");
+    let exttest = repo.ehp(&["diff", "--base", "HEAD", "--env", "exttest", "--exit-code"]);
+    assert_eq!(exttest.code, 1, "{exttest:?}");
+}
+
+#[test]
+fn diff_between_two_environments() {
+    let repo = Repo::new();
+    let run = repo.ehp(&["diff", "--env", "inttest", "--env", "prod"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("--- a/inttest/values/journal.yaml\n+++ b/prod/values/journal.yaml"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains("-replicaCount: 1\n+replicaCount: 3"),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout
+            .contains("--- a/inttest/helmsman.yaml\n+++ b/prod/helmsman.yaml"),
+        "{run:?}"
+    );
+    let markdown = repo.ehp(&[
+        "diff", "--env", "inttest", "--env", "prod", "--format", "markdown",
+    ]);
+    let line = line_of(&repo.read("apps/journal.ehp"), "replicas = 3");
+    let expected = format!("- `replicaCount`: `1` → `3` (`apps/journal.ehp:{line}`)");
+    assert!(
+        markdown.stdout.contains(&expected),
+        "{expected}\n{markdown:?}"
+    );
+    let one = repo.ehp(&["diff", "--env", "inttest"]);
+    assert_eq!(one.code, 2, "{one:?}");
+}
+
+#[test]
+fn status_in_every_format() {
+    let repo = Repo::new();
+    repo.release_journal("2.4.0", "2.5.0");
+    promote(&repo, "journal", "inttest", "exttest");
+
+    let text = repo.ehp(&["status"]);
+    assert_eq!(text.code, 0, "{text:?}");
+    assert!(text.stdout.contains("← 2.5.0 waiting"), "{text:?}");
+    assert!(text.stdout.contains("journal: 2.5.0"), "{text:?}");
+
+    let json = repo.ehp(&["status", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(json["version"], 1);
+    assert_eq!(
+        json["chain"][0],
+        serde_json::json!({ "env": "inttest", "step": null })
+    );
+    assert_eq!(
+        json["chain"][2]["step"],
+        serde_json::json!({ "kind": "pull_request", "from": "master", "to": "prod" })
+    );
+    assert_eq!(json["hotfix"], serde_json::json!(["prod"]));
+    let journal = &json["apps"][0];
+    assert_eq!(journal["name"], "journal");
+    assert_eq!(journal["envs"]["exttest"]["release"]["tag"], "2.5.0");
+    assert_eq!(journal["envs"]["exttest"]["promoted"]["by"], "kari");
+    assert_eq!(journal["envs"]["preprod"]["release"]["tag"], "2.4.0");
+    assert_eq!(journal["envs"]["preprod"]["waiting"]["tag"], "2.5.0");
+    assert!(journal["envs"]["prod"]["waiting"].is_null());
+
+    let markdown = repo.ehp(&["status", "--format", "markdown"]);
+    assert!(
+        markdown
+            .stdout
+            .contains("| App | inttest | exttest | preprod | prod |"),
+        "{markdown:?}"
+    );
+    assert!(
+        markdown.stdout.contains("*← 2.5.0 waiting*"),
+        "{markdown:?}"
+    );
+
+    let html = repo.ehp(&["status", "--format", "html"]);
+    assert_eq!(html.code, 0, "{html:?}");
+    assert!(html.stdout.starts_with("<!DOCTYPE html>"), "{html:?}");
+    assert!(html.stdout.contains("<style>"));
+    assert!(html.stdout.contains("← 2.5.0 waiting"));
+    for external in [
+        "http://", "https://", "src=", "<link", "@import", "url(", "<script",
+    ] {
+        assert!(!html.stdout.contains(external), "{external} in the page");
+    }
+}
+
+#[test]
+fn status_without_a_chain_is_e0606() {
+    let repo = Repo::new();
+    fs::remove_file(repo.path().join("promotion.ehp")).expect("remove");
+    let run = repo.ehp(&["status"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("E0606"), "{run:?}");
+}
+
+#[test]
+fn why_names_every_layer_and_the_winner_on_the_example() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ehealth");
+    let output = Command::new(env!("CARGO_BIN_EXE_ehp"))
+        .args(["why", "prod", "patient-journal", "tag", "--path"])
+        .arg(&example)
+        .output()
+        .expect("ehp runs");
+    let run = Run::from(output);
+    assert_eq!(run.code, 0, "{run:?}");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines[0], "prod / patient-journal / tag = \"2.3.0\"",
+        "{run:?}"
+    );
+    assert_eq!(lines.len(), 4, "{run:?}");
+    assert!(lines[1].contains("app `patient-journal`") && lines[1].contains("\"2.4.1\""));
+    assert!(lines[2].contains("override `in preprod`") && lines[2].contains("\"2.3.1\""));
+    assert!(lines[3].contains("override `in prod`") && lines[3].ends_with("\"2.3.0\"  <- wins"));
+    assert!(!lines[2].contains("wins"));
+}
