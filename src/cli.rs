@@ -191,6 +191,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Run the language server on stdin/stdout (for editors; see docs/editors.md).
+    Lsp,
     /// Print the explanation of a diagnostic code, e.g. `ehp explain E0501`.
     #[command(after_help = AFTER_HELP)]
     Explain {
@@ -382,6 +384,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         } => diff(&path, base.as_deref(), &envs, format, exit_code, reporter),
         Command::Status { path, format } => status(&path, format, reporter),
         Command::Explain { code } => explain(&code),
+        Command::Lsp => crate::lsp::run().map(|()| EXIT_OK).map_err(UsageError),
         Command::Fmt { paths, check } => format_files(&paths, check, reporter),
         Command::Why {
             env,

@@ -10,6 +10,7 @@ pub mod emit;
 pub mod eval;
 pub mod fmt;
 pub mod git;
+pub mod lsp;
 pub mod promote;
 pub mod resolve;
 pub mod review;
