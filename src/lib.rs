@@ -2,7 +2,7 @@
 //! values files. See `ARCHITECTURE.md` for the pipeline and the code map.
 //!
 //! The library exposes the pipeline as functions over in-memory sources; only the command-line
-//! front end (`cli`) touches the filesystem.
+//! front end (`cli`) and the language server (`lsp`) touch the filesystem.
 
 pub mod cli;
 pub mod diag;

@@ -260,6 +260,7 @@ fn run_fixture(path: &Path) -> String {
     let mut server = Server::new(Options {
         read_disk: false,
         stdlib_dir: Some("/stdlib".into()),
+        test_panic: true,
         ..Options::default()
     });
     server.initialize(json!({ "capabilities": {} }));

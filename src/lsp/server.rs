@@ -36,6 +36,9 @@ pub struct Options {
     pub stdlib_dir: Option<PathBuf>,
     /// How long the client must be quiet after a change before the project is re-checked.
     pub debounce: Duration,
+    /// Whether the `ehp/panic` request panics (for the tests that check a panicking request
+    /// does not take the server down); off in the real server.
+    pub test_panic: bool,
 }
 
 impl Default for Options {
@@ -44,6 +47,7 @@ impl Default for Options {
             read_disk: true,
             stdlib_dir: None,
             debounce: Duration::from_millis(120),
+            test_panic: false,
         }
     }
 }
@@ -296,7 +300,10 @@ impl Server {
                     .and_then(|path| self.open.get(&path).cloned());
                 json(text.and_then(|text| super::formatting::format(&text)))
             }
-            "ehp/panic" => panic!("a deliberate panic, to test that the server survives"),
+            // Only for the tests that check a panicking request does not take the server down.
+            "ehp/panic" if self.options.test_panic => {
+                panic!("a deliberate panic, to test that the server survives")
+            }
             _ => Err(ResponseError {
                 code: ErrorCode::MethodNotFound as i32,
                 message: format!("ehp lsp does not handle `{method}`"),
@@ -559,6 +566,7 @@ mod tests {
         Server::new(Options {
             read_disk: false,
             stdlib_dir: Some("/stdlib".into()),
+            test_panic: true,
             ..Options::default()
         })
     }
