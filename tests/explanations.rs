@@ -179,6 +179,29 @@ fn every_example_produces_its_code() {
             "{code}: its example produced {produced:?}\nstderr: {stderr}"
         );
         assert!(Path::new(binary).exists());
+        // Codes only a command raises (not `ehp check`) get their reviewed snapshot here: the
+        // example, what a person sees, and the JSON.
+        let is_check = parts
+            .command
+            .first()
+            .is_some_and(|command| command == "check")
+            && !parts.command.iter().any(|arg| arg == "--against");
+        if !is_check {
+            let human = std::process::Command::new(binary)
+                .args(&parts.command)
+                .args(["--color", "never"])
+                .current_dir(dir.path())
+                .output()
+                .expect("ehp runs");
+            let snapshot = format!(
+                "=== main.ehp\n{example}\n=== ehp {}\n{}{}=== ehp {} --message-format json\n{stdout}",
+                parts.command.join(" "),
+                String::from_utf8_lossy(&human.stdout),
+                String::from_utf8_lossy(&human.stderr),
+                parts.command.join(" "),
+            );
+            insta::assert_snapshot!(format!("explanation__{code}"), snapshot);
+        }
     }
 }
 
