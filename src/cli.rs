@@ -1125,6 +1125,7 @@ fn build(args: &BuildArgs, reporter: Reporter) -> Result<u8, UsageError> {
         db,
         diagnostics: mut found,
         envs,
+        project,
         ..
     } = analysis;
     let selected = if args.envs.is_empty() {
@@ -1138,10 +1139,28 @@ fn build(args: &BuildArgs, reporter: Reporter) -> Result<u8, UsageError> {
                 } else {
                     names.join(", ")
                 };
-                return Err(UsageError(format!(
-                    "[{}] no concrete environment named `{wanted}`; the environments are: {valid}",
-                    diag::codes::NO_ENVIRONMENT.id
-                )));
+                let declared = project
+                    .env_index
+                    .get(wanted)
+                    .and_then(|&index| project.envs.get(index));
+                let mut diagnostic = match declared {
+                    Some(env) => Diagnostic::error(
+                        diag::codes::NO_ENVIRONMENT,
+                        format!("`{wanted}` is abstract"),
+                    )
+                    .at(env.name.span, "abstract environments are never emitted"),
+                    None => Diagnostic::error(
+                        diag::codes::NO_ENVIRONMENT,
+                        format!("no concrete environment named `{wanted}`"),
+                    ),
+                };
+                let close = crate::resolve::did_you_mean(wanted, names.iter().copied());
+                diagnostic = diagnostic.help(match close {
+                    Some(close) => format!("did you mean `{close}`? the environments are: {valid}"),
+                    None => format!("the environments are: {valid}"),
+                });
+                reporter.report(&db, &[diagnostic]);
+                return Ok(EXIT_USAGE);
             }
         }
         let mut envs = envs;

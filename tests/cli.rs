@@ -506,10 +506,14 @@ fn unknown_env_names_the_concrete_environments() {
             ],
         );
         assert_eq!(code(&output), 2, "{}", stderr(&output));
+        let expected = if wanted == "base" {
+            "error[E0407]: `base` is abstract".to_string()
+        } else {
+            format!("error[E0407]: no concrete environment named `{wanted}`")
+        };
+        assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
         assert!(
-            stderr(&output).contains(&format!(
-                "no concrete environment named `{wanted}`; the environments are: dev, prod"
-            )),
+            stderr(&output).contains("the environments are: dev, prod"),
             "{}",
             stderr(&output)
         );
