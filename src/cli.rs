@@ -183,9 +183,10 @@ enum Command {
         /// they are.
         #[arg(long = "env", value_name = "ENV")]
         envs: Vec<String>,
-        /// The format of the desired-state files.
-        #[arg(long, value_enum, default_value_t = FormatArg::Yaml)]
-        dsf_format: FormatArg,
+        /// The format of the desired-state files. Default: the format of the output already in
+        /// DIR (from its manifest), else YAML.
+        #[arg(long, value_enum)]
+        dsf_format: Option<FormatArg>,
         /// Write nothing; exit 1 and list the files that differ, are missing or are stale
         /// when the output directory is not exactly what the sources produce.
         #[arg(long)]
@@ -400,8 +401,9 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             check,
         } => {
             let format = match dsf_format {
-                FormatArg::Yaml => DsfFormat::Yaml,
-                FormatArg::Toml => DsfFormat::Toml,
+                Some(FormatArg::Yaml) => DsfFormat::Yaml,
+                Some(FormatArg::Toml) => DsfFormat::Toml,
+                None => previous_format(&out),
             };
             build(
                 &BuildArgs {
@@ -1102,6 +1104,22 @@ fn check(path: &Path, reporter: Reporter) -> Result<u8, UsageError> {
         );
     }
     Ok(EXIT_OK)
+}
+
+/// The desired-state format of the output ehp wrote into `out` before (TOML when its manifest
+/// lists a `helmsman.toml`), so that `build --check` and rebuilds keep it without repeating the
+/// flag; YAML otherwise.
+fn previous_format(out: &Path) -> DsfFormat {
+    let toml = fs::read_to_string(out.join(MANIFEST)).is_ok_and(|manifest| {
+        manifest
+            .lines()
+            .any(|line| line.trim_end().ends_with("/helmsman.toml"))
+    });
+    if toml {
+        DsfFormat::Toml
+    } else {
+        DsfFormat::Yaml
+    }
 }
 
 /// The arguments of `ehp build`.

@@ -543,7 +543,10 @@ fn toml_format_replaces_the_yaml_desired_state_file() {
     );
     let toml_check = build_check(dir.path(), &["--dsf-format", "toml"]);
     assert_eq!(code(&toml_check), 0, "{}", stdout(&toml_check));
-    let yaml_check = build_check(dir.path(), &[]);
+    // Without the flag, the format of the output already there is kept.
+    let remembered = build_check(dir.path(), &[]);
+    assert_eq!(code(&remembered), 0, "{}", stdout(&remembered));
+    let yaml_check = build_check(dir.path(), &["--dsf-format", "yaml"]);
     assert_eq!(code(&yaml_check), 1);
     assert!(
         stdout(&yaml_check).contains("missing: prod/helmsman.yaml")
