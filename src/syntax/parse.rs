@@ -259,8 +259,20 @@ impl Lowerer<'_> {
         Span::new(self.file, self.offset + span.start(), self.offset + end)
     }
 
-    /// Reports a pair shape the grammar should never produce.
+    /// Reports a pair shape the grammar should never produce. Keyword tokens (`env`, `in`,
+    /// ...) carry nothing the AST needs and are skipped here, wherever they appear.
     fn internal(&mut self, pair: &Pair<'_, Rule>) {
+        if matches!(
+            pair.as_rule(),
+            Rule::env_kw
+                | Rule::template_kw
+                | Rule::app_kw
+                | Rule::values_kw
+                | Rule::in_kw
+                | Rule::promotion_kw
+        ) {
+            return;
+        }
         let span = self.span(pair);
         self.problems.push(
             Diagnostic::error(
@@ -298,12 +310,6 @@ impl Lowerer<'_> {
                 Rule::promotion_decl => {
                     return self.promotion_decl(inner, docs).map(Item::Promotion);
                 }
-                Rule::env_kw
-                | Rule::template_kw
-                | Rule::app_kw
-                | Rule::values_kw
-                | Rule::in_kw
-                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -319,12 +325,6 @@ impl Lowerer<'_> {
                 Rule::name => name = Some(self.ident(&inner)),
                 Rule::extends => parent = self.extends(inner),
                 Rule::block => body = self.block(inner),
-                Rule::env_kw
-                | Rule::template_kw
-                | Rule::app_kw
-                | Rule::values_kw
-                | Rule::in_kw
-                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -387,12 +387,6 @@ impl Lowerer<'_> {
                         self.template_member(member, &mut decl);
                     }
                 }
-                Rule::env_kw
-                | Rule::template_kw
-                | Rule::app_kw
-                | Rule::values_kw
-                | Rule::in_kw
-                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -433,12 +427,6 @@ impl Lowerer<'_> {
                         decl.defaults.push(entry);
                     }
                 }
-                Rule::env_kw
-                | Rule::template_kw
-                | Rule::app_kw
-                | Rule::values_kw
-                | Rule::in_kw
-                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -468,12 +456,6 @@ impl Lowerer<'_> {
                         }
                     }
                 }
-                Rule::env_kw
-                | Rule::template_kw
-                | Rule::app_kw
-                | Rule::values_kw
-                | Rule::in_kw
-                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -498,12 +480,6 @@ impl Lowerer<'_> {
             match inner.as_rule() {
                 Rule::name => envs.push(self.ident(&inner)),
                 Rule::block => body = self.block(inner),
-                Rule::env_kw
-                | Rule::template_kw
-                | Rule::app_kw
-                | Rule::values_kw
-                | Rule::in_kw
-                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -522,12 +498,6 @@ impl Lowerer<'_> {
             match inner.as_rule() {
                 Rule::doc => docs.push(Self::doc(&inner)),
                 Rule::entry => entries.extend(self.entry(inner, std::mem::take(&mut docs))),
-                Rule::env_kw
-                | Rule::template_kw
-                | Rule::app_kw
-                | Rule::values_kw
-                | Rule::in_kw
-                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -553,12 +523,6 @@ impl Lowerer<'_> {
                         span: block_span,
                     });
                 }
-                Rule::env_kw
-                | Rule::template_kw
-                | Rule::app_kw
-                | Rule::values_kw
-                | Rule::in_kw
-                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -607,12 +571,6 @@ impl Lowerer<'_> {
                 Rule::key => name = self.key(inner),
                 Rule::type_expr => ty = self.type_expr(inner),
                 Rule::expr => default = self.expr(inner),
-                Rule::env_kw
-                | Rule::template_kw
-                | Rule::app_kw
-                | Rule::values_kw
-                | Rule::in_kw
-                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
@@ -638,12 +596,6 @@ impl Lowerer<'_> {
                         .next()
                         .and_then(|atom| self.type_atom(atom));
                 }
-                Rule::env_kw
-                | Rule::template_kw
-                | Rule::app_kw
-                | Rule::values_kw
-                | Rule::in_kw
-                | Rule::promotion_kw => {}
                 _ => self.internal(&inner),
             }
         }
