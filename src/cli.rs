@@ -641,15 +641,12 @@ fn diff(
 
 /// `ehp status [PATH] [--format text|markdown|html|json]`.
 fn status(path: &Path, format: StatusFormatArg, reporter: Reporter) -> Result<u8, UsageError> {
-    let files = collect_sources(path, None)?;
-    let analysis = crate::analyze(&files);
-    if blocks_promotion(&analysis.diagnostics) {
-        reporter.report(&analysis.db, &analysis.diagnostics);
-        return Ok(EXIT_FAILED);
-    }
+    let (_, analysis) = match load_for_promotion(path, reporter)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
     let Some(promotion) = &analysis.promotion else {
-        return refuse(reporter, &analysis.db, Diagnostic::error(diag::codes::NO_PROMOTION, "the project declares no promotion chain")
-            .help("declare it once: promotion { chain = [\"inttest\", \"exttest\", \"preprod\", \"prod\"] ... }"));
+        return Ok(EXIT_FAILED);
     };
     let found = crate::review::status::status(promotion, &analysis.envs);
     let text = match format {
@@ -797,17 +794,36 @@ fn apply_edits(
     Ok(EXIT_OK)
 }
 
-/// `ehp promote APP... --from A --to B`.
-fn promote(path: &Path, request: &Promote, reporter: Reporter) -> Result<u8, UsageError> {
+/// The sources and analysis of a project `promote` or `hotfix` may edit; or, after reporting
+/// why not (errors that make an edit unsafe, or no promotion chain), the exit code.
+#[allow(clippy::type_complexity)]
+fn load_for_promotion(
+    path: &Path,
+    reporter: Reporter,
+) -> Result<Result<(Vec<(String, String)>, crate::Analysis), u8>, UsageError> {
     let files = collect_sources(path, None)?;
     let analysis = crate::analyze(&files);
     if blocks_promotion(&analysis.diagnostics) {
         reporter.report(&analysis.db, &analysis.diagnostics);
-        return Ok(EXIT_FAILED);
+        return Ok(Err(EXIT_FAILED));
     }
+    if analysis.promotion.is_none() {
+        let diagnostic = Diagnostic::error(diag::codes::NO_PROMOTION, "the project declares no promotion chain").help(
+            "declare it once, for example: promotion { chain = [\"inttest\", \"exttest\", \"preprod\", \"prod\"] hotfix = [\"prod\"] }",
+        );
+        return refuse(reporter, &analysis.db, diagnostic).map(Err);
+    }
+    Ok(Ok((files, analysis)))
+}
+
+/// `ehp promote APP... --from A --to B`.
+fn promote(path: &Path, request: &Promote, reporter: Reporter) -> Result<u8, UsageError> {
+    let (files, analysis) = match load_for_promotion(path, reporter)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
     let Some(promotion) = &analysis.promotion else {
-        return refuse(reporter, &analysis.db, Diagnostic::error(diag::codes::NO_PROMOTION, "the project declares no promotion chain")
-            .help("declare it once: promotion { chain = [\"inttest\", \"exttest\", \"preprod\", \"prod\"] ... }"));
+        return Ok(EXIT_FAILED);
     };
     if promotion.next(&request.from) != Some(request.to.as_str()) {
         let next = promotion.next(&request.from);
@@ -937,15 +953,12 @@ fn hotfix(
     dry_run: bool,
     reporter: Reporter,
 ) -> Result<u8, UsageError> {
-    let files = collect_sources(path, None)?;
-    let analysis = crate::analyze(&files);
-    if blocks_promotion(&analysis.diagnostics) {
-        reporter.report(&analysis.db, &analysis.diagnostics);
-        return Ok(EXIT_FAILED);
-    }
+    let (files, analysis) = match load_for_promotion(path, reporter)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
     let Some(promotion) = &analysis.promotion else {
-        return refuse(reporter, &analysis.db, Diagnostic::error(diag::codes::NO_PROMOTION, "the project declares no promotion chain")
-            .help("declare it once, with the environments that accept hot-fixes: promotion { ... hotfix = [\"prod\"] }"));
+        return Ok(EXIT_FAILED);
     };
     if !promotion.hotfix.iter().any(|name| name == env_name) {
         let accepted = if promotion.hotfix.is_empty() {
