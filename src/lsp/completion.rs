@@ -25,6 +25,49 @@ struct Context {
     statement: String,
     /// Whether the cursor is inside a string, and the entry text before that string's quote.
     in_string: Option<String>,
+    /// The keys the block at the cursor already sets before the cursor.
+    set_before: Vec<String>,
+}
+
+/// The key an entry's text sets, when it is a plain name (`replicas = 3`, `probes {`).
+fn entry_key(statement: &str) -> Option<String> {
+    let head = statement.split(['=', '{']).next()?.trim();
+    let is_name = !head.is_empty()
+        && head.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && head
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    (is_name && (statement.contains('=') || statement.contains('{'))).then(|| head.to_string())
+}
+
+/// The keys set in the rest of the block after the cursor (up to its closing brace).
+fn set_after(suffix: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut depth = 0usize;
+    // The line the cursor is on belongs to the entry being typed.
+    for line in suffix.lines().skip(1) {
+        let code = line.split("//").next().unwrap_or("");
+        if depth == 0
+            && let Some(key) = entry_key(code)
+        {
+            keys.push(key);
+        }
+        let mut in_string = false;
+        for c in code.chars() {
+            match c {
+                '"' => in_string = !in_string,
+                '{' if !in_string => depth += 1,
+                '}' if !in_string => {
+                    if depth == 0 {
+                        return keys;
+                    }
+                    depth -= 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    keys
 }
 
 /// The completions at a position of `text`.
@@ -85,8 +128,18 @@ pub(super) fn completion(
     for key in parents {
         ty = descend(ty.as_ref(), key);
     }
+    // Fields the block already sets (before or after the cursor) are not offered again.
+    let mut set = context.set_before.clone();
+    if typed.is_empty() || !typed.contains('.') {
+        set.extend(set_after(text.get(offset..).unwrap_or("")));
+    } else {
+        set.clear();
+    }
     match ty {
-        Some(Ty::Record(schema)) => fields(&schema),
+        Some(Ty::Record(schema)) => fields(&schema)
+            .into_iter()
+            .filter(|item| !set.contains(&item.label))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -101,6 +154,7 @@ fn is_app(headers: &[String]) -> bool {
 /// in a string.
 fn scan(prefix: &str) -> Context {
     let mut headers: Vec<String> = Vec::new();
+    let mut keys: Vec<Vec<String>> = vec![Vec::new()];
     let mut statement = String::new();
     let mut chars = prefix.char_indices().peekable();
     let mut string_start: Option<(String, bool)> = None;
@@ -144,15 +198,32 @@ fn scan(prefix: &str) -> Context {
                 string_start = Some((statement.clone(), triple));
             }
             '{' => {
+                if let (Some(key), Some(level)) =
+                    (entry_key(&format!("{statement}{{")), keys.last_mut())
+                {
+                    level.push(key);
+                }
                 headers.push(statement.trim().to_string());
+                keys.push(Vec::new());
                 statement.clear();
             }
             '}' => {
                 headers.pop();
+                keys.pop();
                 statement.clear();
             }
-            '\n' | ';' => statement.clear(),
-            ',' if !statement.trim_start().starts_with("in ") => statement.clear(),
+            '\n' | ';' => {
+                if let (Some(key), Some(level)) = (entry_key(&statement), keys.last_mut()) {
+                    level.push(key);
+                }
+                statement.clear();
+            }
+            ',' if !statement.trim_start().starts_with("in ") => {
+                if let (Some(key), Some(level)) = (entry_key(&statement), keys.last_mut()) {
+                    level.push(key);
+                }
+                statement.clear();
+            }
             other => statement.push(other),
         }
     }
@@ -160,6 +231,7 @@ fn scan(prefix: &str) -> Context {
         headers,
         in_string: string_start.map(|(before, _)| before),
         statement,
+        set_before: keys.pop().unwrap_or_default(),
     }
 }
 
