@@ -71,38 +71,10 @@ fn out_value(value: &Val, problems: &mut Problems) -> OutValue {
 
 /// Parses a duration such as `300s`, `5m`, `1h` or `1h30m` into whole seconds.
 pub(crate) fn duration_seconds(text: &str) -> Option<i64> {
-    // Milliseconds, so that `2000ms` and `1.5m` are whole seconds and `1500ms` is not.
-    let mut total_ms: f64 = 0.0;
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let digits = rest
-            .bytes()
-            .take_while(|byte| byte.is_ascii_digit() || *byte == b'.')
-            .count();
-        let (number, after) = rest.split_at_checked(digits)?;
-        let number: f64 = number.parse().ok()?;
-        let unit_len = after.bytes().take_while(u8::is_ascii_alphabetic).count();
-        let (unit, after) = after.split_at_checked(unit_len)?;
-        let factor_ms = match unit {
-            "ms" => 1.0,
-            "s" => 1_000.0,
-            "m" => 60_000.0,
-            "h" => 3_600_000.0,
-            "d" => 86_400_000.0,
-            _ => return None,
-        };
-        total_ms += number * factor_ms;
-        rest = after;
-    }
-    let seconds = total_ms / 1000.0;
+    // Whole seconds only: `2000ms` and `1.5m` are, `1500ms` is not.
+    let seconds = crate::types::formats::duration_millis(text)? / 1000.0;
     let whole = seconds.round();
-    if (seconds - whole).abs() > 1e-9 || !whole.is_finite() || whole.abs() > 9.0e15 {
-        return None;
-    }
-    Some(whole as i64)
+    ((seconds - whole).abs() <= 1e-9 && whole.abs() <= 9.0e15).then_some(whole as i64)
 }
 
 /// Builds the desired-state file of one environment. Values-file paths are

@@ -161,6 +161,12 @@ pub fn provenance(
             let value = frame.eval(expr, ty, context)?;
             Some(render(&value))
         };
+    let default_step = |default: &Expr, value: Option<String>| Step {
+        layer: format!("default in template `{}`", field.owner),
+        span: default.span,
+        value,
+        won: false,
+    };
     // The declared default, and where an environment default it refers to comes from.
     if inner.is_empty() {
         if let Some(default) = &field.default {
@@ -170,12 +176,7 @@ pub fn provenance(
                 env_steps(project, schemas, chain, reference, &mut steps);
             }
             let value = value_of(&mut frame, default, &mut context);
-            steps.push(Step {
-                layer: format!("default in template `{}`", field.owner),
-                span: default.span,
-                value,
-                won: false,
-            });
+            steps.push(default_step(default, value));
         }
     } else {
         // The default a record type declares for the part asked for.
@@ -201,12 +202,7 @@ pub fn provenance(
         }
         if let Some(default) = declared.and_then(|part| part.default.as_ref()) {
             let value = value_of(&mut frame, default, &mut context);
-            steps.push(Step {
-                layer: format!("default in template `{}`", field.owner),
-                span: default.span,
-                value,
-                won: false,
-            });
+            steps.push(default_step(default, value));
         }
     }
     if !inner.is_empty()

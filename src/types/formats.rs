@@ -42,21 +42,40 @@ pub fn duration_unit(unit: &str) -> Result<(), String> {
     }
 }
 
-/// The number of seconds of a duration such as `300s`, `5m` or `1h` (milliseconds round up).
+/// The length of a duration such as `300s`, `5m`, `1.5h` or `1h30m`, in milliseconds.
+pub fn duration_millis(text: &str) -> Option<f64> {
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total = 0.0;
+    while !rest.is_empty() {
+        let digits = rest
+            .bytes()
+            .take_while(|byte| byte.is_ascii_digit() || *byte == b'.')
+            .count();
+        let (number, after) = rest.split_at_checked(digits)?;
+        let number: f64 = number.parse().ok()?;
+        let unit_len = after.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let (unit, after) = after.split_at_checked(unit_len)?;
+        let factor = match unit {
+            "ms" => 1.0,
+            "s" => 1_000.0,
+            "m" => 60_000.0,
+            "h" => 3_600_000.0,
+            "d" => 86_400_000.0,
+            _ => return None,
+        };
+        total += number * factor;
+        rest = after;
+    }
+    total.is_finite().then_some(total)
+}
+
+/// The number of seconds of a duration, rounded up (`1500ms` is 2).
 pub fn duration_seconds(text: &str) -> Option<i64> {
-    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    let factor = match unit {
-        "ms" => 0.001,
-        "s" => 1.0,
-        "m" => 60.0,
-        "h" => 3600.0,
-        "d" => 86400.0,
-        _ => return None,
-    };
-    let seconds = (number * factor).ceil();
-    (seconds.is_finite() && seconds.abs() < 9.0e15).then_some(seconds as i64)
+    let seconds = (duration_millis(text)? / 1000.0).ceil();
+    (seconds.abs() < 9.0e15).then_some(seconds as i64)
 }
 
 fn dns_label(label: &str) -> bool {
