@@ -125,47 +125,29 @@ pub fn evaluate_incremental(
         envs: &env_prints,
     });
     // Environments are independent: evaluate them on all cores, then merge in name order.
-    let threads = crate::threads().clamp(1, work.len().max(1));
-    let per_thread = work.len().div_ceil(threads).max(1);
-    type EnvResult = (
-        EnvInstance,
-        Vec<Diagnostic>,
-        Vec<((String, String), CacheEntry)>,
-    );
-    let results: Vec<EnvResult> = std::thread::scope(|scope| {
-        let handles: Vec<_> = work
-            .chunks(per_thread)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .filter_map(|&(name, index, chain)| {
-                            let decl = project.envs.get(index)?;
-                            let mut diagnostics = Vec::new();
-                            let mut cached = Vec::new();
-                            let instance = evaluate_env(
-                                project,
-                                schemas,
-                                (name, index, decl.name.span),
-                                chain,
-                                reuse,
-                                &mut diagnostics,
-                                &mut cached,
-                            );
-                            checks::env_checks(&instance, schemas, project, &mut diagnostics);
-                            Some((instance, diagnostics, cached))
-                        })
-                        .collect::<Vec<_>>()
-                })
+    let results = crate::parallel::map_chunks(&work, |chunk| {
+        chunk
+            .iter()
+            .filter_map(|&(name, index, chain)| {
+                let decl = project.envs.get(index)?;
+                let mut diagnostics = Vec::new();
+                let mut cached = Vec::new();
+                let instance = evaluate_env(
+                    project,
+                    schemas,
+                    (name, index, decl.name.span),
+                    chain,
+                    reuse,
+                    &mut diagnostics,
+                    &mut cached,
+                );
+                checks::env_checks(&instance, schemas, project, &mut diagnostics);
+                Some((instance, diagnostics, cached))
             })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| handle.join().unwrap_or_default())
-            .collect()
+            .collect::<Vec<_>>()
     });
     let mut cache = EvalCache::default();
-    for (instance, diagnostics, cached) in results {
+    for (instance, diagnostics, cached) in results.into_iter().flatten() {
         for diagnostic in diagnostics {
             scoped.push(&instance.name, diagnostic);
         }
