@@ -81,7 +81,7 @@ pub(super) fn path_of_source(name: &str, stdlib_dir: &Path) -> PathBuf {
 pub(super) fn location(analysis: &Analysis, span: Span, stdlib_dir: &Path) -> Option<Location> {
     let source = analysis.db.get(span.file)?;
     let uri = uri_of_path(&path_of_source(&source.name, stdlib_dir))?;
-    let index = LineIndex::new(&source.text);
+    let index = LineIndex::of_file(source);
     Some(Location::new(uri, index.range(span.range())))
 }
 

@@ -10,7 +10,7 @@ use super::server::Snapshot;
 
 /// The definitions of the name at a position.
 pub(super) fn definition(snapshot: &Snapshot, position: Position) -> Option<Vec<Location>> {
-    let offset = snapshot.index.offset(position);
+    let offset = snapshot.index().offset(position);
     let analysis = &snapshot.analysis;
     let project = &analysis.project;
     let found = locate(analysis, snapshot.file, offset)?;

@@ -70,9 +70,18 @@ struct ProjectState {
 pub(super) struct Snapshot {
     pub analysis: Arc<Analysis>,
     pub file: FileId,
-    pub index: LineIndex,
     /// Where the stdlib is on disk, for locations inside it.
     pub stdlib_dir: PathBuf,
+}
+
+impl Snapshot {
+    /// The line index of the snapshot's file.
+    pub fn index(&self) -> LineIndex<'_> {
+        self.analysis
+            .db
+            .get(self.file)
+            .map_or_else(|| LineIndex::new(""), LineIndex::of_file)
+    }
 }
 
 /// The language server's state. Messages go in through [`Server::notify`] and
@@ -342,14 +351,9 @@ impl Server {
             let Some(file) = analysis.db.find(&name) else {
                 continue;
             };
-            let text = analysis
-                .db
-                .get(file)
-                .map_or("", |source| source.text.as_str());
             found.push(Snapshot {
                 analysis: Arc::clone(analysis),
                 file,
-                index: LineIndex::new(text),
                 stdlib_dir: self.stdlib_dir.clone(),
             });
         }

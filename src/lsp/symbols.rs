@@ -149,8 +149,8 @@ fn symbol(
         kind,
         tags: None,
         deprecated: None,
-        range: snapshot.index.range(span.range()),
-        selection_range: snapshot.index.range(selection.range()),
+        range: snapshot.index().range(span.range()),
+        selection_range: snapshot.index().range(selection.range()),
         children: (!children.is_empty()).then_some(children),
     }
 }
