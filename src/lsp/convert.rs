@@ -11,6 +11,9 @@ use crate::Analysis;
 use crate::diag::{Diagnostic, Severity};
 use crate::source::Span;
 
+/// The name of the source of every diagnostic.
+const SOURCE: &str = "ehp";
+
 /// The local path of a `file:` URI.
 pub(super) fn path_of_uri(uri: &Uri) -> Option<PathBuf> {
     let text = uri.as_str();
@@ -121,7 +124,7 @@ pub(super) fn to_lsp_diagnostic(
             Severity::Warning => DiagnosticSeverity::WARNING,
         }),
         code: Some(NumberOrString::String(diagnostic.code.id.to_string())),
-        source: Some(super::server::SOURCE.to_string()),
+        source: Some(SOURCE.to_string()),
         message,
         related_information: (!related.is_empty()).then_some(related),
         ..lsp_types::Diagnostic::default()

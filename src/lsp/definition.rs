@@ -6,7 +6,7 @@ use lsp_types::{Location, Position};
 
 use super::convert::location;
 use super::locate::{FoundKind, locate};
-use super::server::Snapshot;
+use super::snapshot::Snapshot;
 
 /// The definitions of the name at a position.
 pub(super) fn definition(snapshot: &Snapshot, position: Position) -> Option<Vec<Location>> {

@@ -4,7 +4,7 @@
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 use super::locate::{FoundKind, ValuesOf, locate};
-use super::server::Snapshot;
+use super::snapshot::Snapshot;
 use crate::Analysis;
 use crate::eval::model::{Val, ValKind};
 use crate::types::FieldSchema;

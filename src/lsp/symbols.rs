@@ -3,7 +3,7 @@
 
 use lsp_types::{DocumentSymbol, SymbolKind};
 
-use super::server::Snapshot;
+use super::snapshot::Snapshot;
 use crate::source::Span;
 use crate::syntax::ast::Entry;
 
