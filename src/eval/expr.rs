@@ -5,7 +5,7 @@
 use crate::diag::{Diagnostic, Problems, codes};
 use crate::source::Span;
 use crate::syntax::ast::{Arg, Expr, ExprKind, Ident, StrPart};
-use crate::types::{Checker, Ty, formats};
+use crate::types::{Checker, Ty, article, formats};
 
 use super::frame::{Context, Frame};
 use super::model::{SecretRef, Val, ValKind, ValMap};
@@ -69,28 +69,12 @@ impl Frame<'_> {
                 }
             }
         }
-        if interpolated {
-            let check = match ty {
-                Ty::Dns | Ty::Host => formats::dns_name(&text),
-                Ty::Url => formats::url(&text),
-                Ty::Image => formats::image(&text),
-                Ty::Tag => formats::tag(&text),
-                Ty::Chart => formats::chart(&text),
-                Ty::Semver => formats::semver(&text),
-                Ty::Cron => formats::cron(&text),
-                _ => Ok(()),
-            };
-            if let Err(reason) = check {
-                context.diagnostics.push(
-                    Diagnostic::error(codes::BAD_FORMAT, format!("not a valid {ty}"))
-                        .at(span, format!("this becomes \"{text}\": {reason}"))
-                        .help(format!(
-                            "write {} such as {}",
-                            crate::types::article(ty),
-                            ty.example()
-                        )),
-                );
-            }
+        if interpolated && let Err(reason) = formats::check(ty, &text) {
+            context.diagnostics.push(
+                Diagnostic::error(codes::BAD_FORMAT, format!("not a valid {ty}"))
+                    .at(span, format!("this becomes \"{text}\": {reason}"))
+                    .help(format!("write {} such as {}", article(ty), ty.example())),
+            );
         }
         Some(text)
     }
@@ -110,54 +94,7 @@ impl Frame<'_> {
                 reference: text(0)?,
             }),
             "seconds" => ValKind::Int(formats::duration_seconds(&text(0)?)?),
-            "env_list" => {
-                let map = values.first()?.as_map()?;
-                let mut list = Vec::new();
-                for (var, value) in map {
-                    let mut item = ValMap::default();
-                    item.insert(
-                        "name".to_string(),
-                        Val::new(ValKind::Str(var.clone()), value.origin),
-                    );
-                    match &value.kind {
-                        ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
-                            let mut reference = ValMap::default();
-                            reference.insert(
-                                "name".to_string(),
-                                Val::new(ValKind::Str(name.clone()), value.origin),
-                            );
-                            reference.insert(
-                                "key".to_string(),
-                                Val::new(ValKind::Str(key.clone()), value.origin),
-                            );
-                            let mut from = ValMap::default();
-                            from.insert(
-                                "secretKeyRef".to_string(),
-                                Val::new(ValKind::Map(reference), value.origin),
-                            );
-                            item.insert(
-                                "valueFrom".to_string(),
-                                Val::new(ValKind::Map(from), value.origin),
-                            );
-                        }
-                        ValKind::Secret(SecretRef::External { reference }) => {
-                            item.insert(
-                                "externalSecret".to_string(),
-                                Val::new(ValKind::Str(reference.clone()), value.origin),
-                            );
-                        }
-                        _ => {
-                            let text = value.to_text().unwrap_or_default();
-                            item.insert(
-                                "value".to_string(),
-                                Val::new(ValKind::Str(text), value.origin),
-                            );
-                        }
-                    }
-                    list.push(Val::new(ValKind::Map(item), value.origin));
-                }
-                ValKind::List(list)
-            }
+            "env_list" => env_list(values.first()?.as_map()?),
             _ => return None,
         })
     }
@@ -191,6 +128,56 @@ impl Frame<'_> {
             }
         }
     }
+}
+
+/// `env_list(map)`: a container's environment list, one `{ name, value }` per variable, a
+/// Kubernetes secret as `valueFrom.secretKeyRef` and an external one as `externalSecret`.
+fn env_list(map: &ValMap) -> ValKind {
+    let mut list = Vec::new();
+    for (var, value) in map {
+        let mut item = ValMap::default();
+        item.insert(
+            "name".to_string(),
+            Val::new(ValKind::Str(var.clone()), value.origin),
+        );
+        match &value.kind {
+            ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
+                let mut reference = ValMap::default();
+                reference.insert(
+                    "name".to_string(),
+                    Val::new(ValKind::Str(name.clone()), value.origin),
+                );
+                reference.insert(
+                    "key".to_string(),
+                    Val::new(ValKind::Str(key.clone()), value.origin),
+                );
+                let mut from = ValMap::default();
+                from.insert(
+                    "secretKeyRef".to_string(),
+                    Val::new(ValKind::Map(reference), value.origin),
+                );
+                item.insert(
+                    "valueFrom".to_string(),
+                    Val::new(ValKind::Map(from), value.origin),
+                );
+            }
+            ValKind::Secret(SecretRef::External { reference }) => {
+                item.insert(
+                    "externalSecret".to_string(),
+                    Val::new(ValKind::Str(reference.clone()), value.origin),
+                );
+            }
+            _ => {
+                let text = value.to_text().unwrap_or_default();
+                item.insert(
+                    "value".to_string(),
+                    Val::new(ValKind::Str(text), value.origin),
+                );
+            }
+        }
+        list.push(Val::new(ValKind::Map(item), value.origin));
+    }
+    ValKind::List(list)
 }
 
 /// Follows the dotted rest of a reference through blocks and secret members, cloning only
