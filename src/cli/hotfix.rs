@@ -66,19 +66,19 @@ fn hotfix(
     else {
         return Err(UsageError(format!("no app `{app}` in `{env_name}`")));
     };
-    let mut release = vec![("tag".to_string(), crate::fmt::quote(tag))];
+    let mut release = vec![("tag".to_string(), crate::syntax::literal::quote(tag))];
     for field in promotion.release.iter().filter(|field| *field != "tag") {
         if let Some(value) = current.fields.get(field) {
             release.push((field.clone(), literal(value)));
         }
     }
-    let mut entries = vec![("reason".to_string(), crate::fmt::quote(reason))];
+    let mut entries = vec![("reason".to_string(), crate::syntax::literal::quote(reason))];
     if let Some(actor) = &actor {
-        entries.push(("by".into(), crate::fmt::quote(actor)));
+        entries.push(("by".into(), crate::syntax::literal::quote(actor)));
     }
     entries.push((
         "date".into(),
-        crate::fmt::quote(&date.unwrap_or_else(today)),
+        crate::syntax::literal::quote(&date.unwrap_or_else(today)),
     ));
     let record = crate::promote::edit::Record {
         field: "hotfix",

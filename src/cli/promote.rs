@@ -79,10 +79,7 @@ pub(super) fn today() -> String {
 
 /// A release value as a literal: strings quoted, everything else as written.
 pub(super) fn literal(value: &crate::eval::model::Val) -> String {
-    match &value.kind {
-        crate::eval::model::ValKind::Str(text) => crate::fmt::quote(text),
-        _ => value.to_text().unwrap_or_default(),
-    }
+    crate::eval::print::source(value)
 }
 
 /// A usage-level problem of a promotion command, reported as a diagnostic without a place.
@@ -273,14 +270,17 @@ fn promote(path: &Path, request: &Promote, reporter: Reporter) -> Result<u8, Usa
             .iter()
             .filter_map(|field| Some((field.clone(), literal(source.fields.get(field)?))))
             .collect();
-        let mut entries = vec![("from".to_string(), crate::fmt::quote(&request.from))];
+        let mut entries = vec![(
+            "from".to_string(),
+            crate::syntax::literal::quote(&request.from),
+        )];
         if let Some(actor) = &request.actor {
-            entries.push(("by".into(), crate::fmt::quote(actor)));
+            entries.push(("by".into(), crate::syntax::literal::quote(actor)));
         }
         if let Some(reason) = &request.reason {
-            entries.push(("reason".into(), crate::fmt::quote(reason)));
+            entries.push(("reason".into(), crate::syntax::literal::quote(reason)));
         }
-        entries.push(("date".into(), crate::fmt::quote(&date)));
+        entries.push(("date".into(), crate::syntax::literal::quote(&date)));
         let record = crate::promote::edit::Record {
             field: "promoted",
             entries,

@@ -8,6 +8,7 @@
 
 mod checks;
 pub mod model;
+pub mod print;
 pub mod why;
 
 use indexmap::IndexMap;
@@ -675,7 +676,7 @@ impl<'a> Frame<'a> {
             ) else {
                 continue;
             };
-            if same_value(&new, &old) {
+            if new.same(&old) {
                 let mut path = vec![name];
                 path.extend(rest.iter().map(|key| key.name.as_str()));
                 let path = path.join(".");
@@ -1064,22 +1065,6 @@ fn merge_values(into: &mut ValMap, extra: &ValMap) {
                 into.insert(key.clone(), value.clone());
             }
         }
-    }
-}
-
-/// Whether two values are the same, wherever they came from.
-fn same_value(left: &Val, right: &Val) -> bool {
-    match (&left.kind, &right.kind) {
-        (ValKind::List(a), ValKind::List(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_value(x, y))
-        }
-        (ValKind::Map(a), ValKind::Map(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b)
-                    .all(|((ka, va), (kb, vb))| ka == kb && same_value(va, vb))
-        }
-        (a, b) => a == b,
     }
 }
 

@@ -96,6 +96,24 @@ impl Val {
         }
     }
 
+    /// Whether two values are equal, wherever they were written: the same kind and contents,
+    /// origins aside.
+    pub fn same(&self, other: &Val) -> bool {
+        match (&self.kind, &other.kind) {
+            (ValKind::List(left), ValKind::List(right)) => {
+                left.len() == right.len() && left.iter().zip(right).all(|(a, b)| a.same(b))
+            }
+            (ValKind::Map(left), ValKind::Map(right)) => {
+                left.len() == right.len()
+                    && left
+                        .iter()
+                        .zip(right)
+                        .all(|((left_key, a), (right_key, b))| left_key == right_key && a.same(b))
+            }
+            (left, right) => left == right,
+        }
+    }
+
     /// The text of a scalar as it would be interpolated into a string.
     pub fn to_text(&self) -> Option<String> {
         Some(match &self.kind {

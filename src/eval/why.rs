@@ -7,8 +7,6 @@ use crate::source::Span;
 use crate::syntax::ast::{Entry, Expr, ExprKind, Ident};
 use crate::types::{Schemas, Ty};
 
-use super::model::{Val, ValKind};
-
 /// One layer that sets the field.
 #[derive(Debug, Clone)]
 pub struct Step {
@@ -30,34 +28,6 @@ pub struct Provenance {
     pub value: Option<String>,
     /// Every layer that sets the field, lowest first.
     pub steps: Vec<Step>,
-}
-
-/// Renders a value on one line, as it would be written in a `.ehp` file.
-pub fn render(value: &Val) -> String {
-    match &value.kind {
-        ValKind::Str(text) => format!("{text:?}"),
-        ValKind::Quantity(text) => text.clone(),
-        ValKind::Int(number) => number.to_string(),
-        ValKind::Float(number) => number.to_string(),
-        ValKind::Bool(truth) => truth.to_string(),
-        ValKind::List(items) => format!(
-            "[{}]",
-            items.iter().map(render).collect::<Vec<_>>().join(", ")
-        ),
-        ValKind::Map(map) => {
-            let entries: Vec<String> = map
-                .iter()
-                .map(|(key, item)| format!("{key} = {}", render(item)))
-                .collect();
-            format!("{{ {} }}", entries.join(", "))
-        }
-        ValKind::Secret(super::model::SecretRef::Kubernetes { name, key }) => {
-            format!("secret({name:?}, {key:?})")
-        }
-        ValKind::Secret(super::model::SecretRef::External { reference }) => {
-            format!("external({reference:?})")
-        }
-    }
 }
 
 /// The expressions in `entries` that set `path` (a dotted path inside a field), with the path
@@ -159,7 +129,7 @@ pub fn provenance(
                 .iter()
                 .fold(&field.ty, |current, key| super::child_type(current, key));
             let value = frame.eval(expr, ty, context)?;
-            Some(render(&value))
+            Some(super::print::source(&value))
         };
     let default_step = |default: &Expr, value: Option<String>| Step {
         layer: format!("default in template `{}`", field.owner),
@@ -263,7 +233,7 @@ pub fn provenance(
     let value = frame
         .get(field_name)
         .and_then(|root| navigate(root, &idents))
-        .map(|value| render(&value));
+        .map(|value| super::print::source(&value));
     // The highest layer with a value wins, unless a block merged several.
     if let Some(last) = steps
         .iter_mut()
@@ -334,7 +304,7 @@ fn literal(expr: &Expr) -> Option<String> {
         ExprKind::Float(_, text) => text.clone(),
         ExprKind::Unit { number, unit } => format!("{number}{unit}"),
         ExprKind::Bool(truth) => truth.to_string(),
-        ExprKind::Str(_) => format!("{:?}", expr.as_plain_str()?),
+        ExprKind::Str(_) => crate::syntax::literal::quote(&expr.as_plain_str()?),
         _ => return None,
     })
 }

@@ -349,7 +349,7 @@ impl Walker<'_> {
     fn walk(&self, path: &str, old: Option<&Val>, new: Option<&Val>, out: &mut Vec<Change>) {
         match (old, new) {
             (None, None) => {}
-            (Some(old), Some(new)) if same(old, new) => {}
+            (Some(old), Some(new)) if old.same(new) => {}
             (Some(old), Some(new)) => match (&old.kind, &new.kind) {
                 (ValKind::Map(old_map), ValKind::Map(new_map)) => {
                     self.walk_map(path, old_map, new_map, out);
@@ -394,23 +394,6 @@ impl Walker<'_> {
 fn place(db: &SourceDb, value: &Val) -> String {
     let (line, _) = db.line_col(value.origin);
     format!("{}:{line}", db.name(value.origin.file))
-}
-
-/// Whether two values are equal, wherever they were written.
-fn same(left: &Val, right: &Val) -> bool {
-    match (&left.kind, &right.kind) {
-        (ValKind::List(left), ValKind::List(right)) => {
-            left.len() == right.len() && left.iter().zip(right).all(|(a, b)| same(a, b))
-        }
-        (ValKind::Map(left), ValKind::Map(right)) => {
-            left.len() == right.len()
-                && left
-                    .iter()
-                    .zip(right)
-                    .all(|((left_key, a), (right_key, b))| left_key == right_key && same(a, b))
-        }
-        (left, right) => left == right,
-    }
 }
 
 impl Report {
