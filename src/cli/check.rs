@@ -7,8 +7,9 @@ use super::args::CheckArgs;
 use super::report::Reporter;
 use super::sources::{collect_sources, source_label};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
-use crate::diag::{self, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::emit::{self, DsfFormat, EmitOptions};
+use crate::promote::changed_without_promotion;
 
 /// `ehp check PATH [--against REV]`.
 pub(super) fn run(args: &CheckArgs, reporter: Reporter) -> Result<u8, UsageError> {
@@ -27,57 +28,13 @@ fn check_against(path: &Path, rev: &str, reporter: Reporter) -> Result<u8, Usage
     let base_files = crate::git::files_at(path, rev).map_err(UsageError)?;
     let base = crate::analyze(&base_files);
     if let Some(promotion) = &analysis.promotion {
-        for (position, env_name) in promotion.chain.iter().enumerate().skip(1) {
-            let Some(env) = analysis.envs.iter().find(|env| &env.name == env_name) else {
-                continue;
-            };
-            let before = base.envs.iter().find(|env| &env.name == env_name);
-            // A promotion brings in what the environment before ran at the base revision: a
-            // release that appears in both in the same change did not come through it.
-            let previous = promotion
-                .chain
-                .get(position - 1)
-                .and_then(|name| base.envs.iter().find(|env| &env.name == name));
-            for app in &env.apps {
-                let now = promotion.release_of(app);
-                let then = before
-                    .and_then(|env| env.apps.iter().find(|candidate| candidate.name == app.name))
-                    .map(|app| promotion.release_of(app));
-                if then.as_ref() == Some(&now) || then.is_none() {
-                    continue;
-                }
-                let promoted = previous
-                    .and_then(|env| env.apps.iter().find(|candidate| candidate.name == app.name))
-                    .is_some_and(|source| promotion.release_of(source) == now);
-                let hotfix =
-                    crate::promote::valid_hotfix(promotion, &analysis.project, app, env_name);
-                if promoted || hotfix {
-                    continue;
-                }
-                let span = promotion
-                    .release
-                    .iter()
-                    .find_map(|field| app.fields.get(field).map(|value| value.origin))
-                    .unwrap_or(app.span);
-                let show = |release: &crate::promote::Release| {
-                    release
-                        .iter()
-                        .map(|(field, value)| format!("{field} {value}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
-                let from = position
-                    .checked_sub(1)
-                    .and_then(|index| promotion.chain.get(index))
-                    .cloned()
-                    .unwrap_or_default();
-                diagnostics.push(
-                    Diagnostic::error(diag::codes::CHANGED_WITHOUT_PROMOTION, format!("the release of `{}` in `{env_name}` changed without a promotion", app.name))
-                        .at(span, format!("{} now; {} at {rev}", show(&now), then.as_ref().map(show).unwrap_or_default()))
-                        .help(format!("`{env_name}` is protected: promote from `{from}` (`ehp promote {} --from {from} --to {env_name}`) or mark a hot-fix (`ehp hotfix`)", app.name)),
-                );
-            }
-        }
+        diagnostics.extend(changed_without_promotion(
+            promotion,
+            &analysis.project,
+            &analysis.envs,
+            &base.envs,
+            rev,
+        ));
     }
     if reporter.report(&analysis.db, &diagnostics) {
         return Ok(EXIT_FAILED);

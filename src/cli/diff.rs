@@ -2,41 +2,23 @@
 //! environments, as a unified diff or Markdown.
 
 use std::io::Write;
-use std::path::Path;
 
 use super::args::{DiffArgs, DiffFormatArg};
-use super::promote::blocks_promotion;
 use super::report::Reporter;
 use super::sources::{collect_sources, source_label};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::emit::{self, DsfFormat, EmitOptions};
-
-/// `ehp diff [PATH] --base REV [--env E]...`, or `ehp diff [PATH] --env A --env B`.
-pub(super) fn run(args: &DiffArgs, reporter: Reporter) -> Result<u8, UsageError> {
-    diff(
-        &args.path,
-        args.base.as_deref(),
-        &args.envs,
-        args.format,
-        args.exit_code,
-        reporter,
-    )
-}
+use crate::promote::plan::blocks_edit;
 
 /// `ehp diff [PATH] --base REV [--env E]... [--format unified|markdown]`, or
 /// `ehp diff [PATH] --env A --env B`.
-fn diff(
-    path: &Path,
-    base: Option<&str>,
-    envs: &[String],
-    format: DiffFormatArg,
-    exit_code: bool,
-    reporter: Reporter,
-) -> Result<u8, UsageError> {
+pub(super) fn run(args: &DiffArgs, reporter: Reporter) -> Result<u8, UsageError> {
+    let (path, base, envs) = (&args.path, args.base.as_deref(), args.envs.as_slice());
+    let (format, exit_code) = (args.format, args.exit_code);
     let files = collect_sources(path, None)?;
     let head = crate::analyze(&files);
     // A release off the chain (E0603) still renders: the diff is how a reviewer sees it.
-    if blocks_promotion(&head.diagnostics) {
+    if blocks_edit(&head.diagnostics) {
         reporter.report(&head.db, &head.diagnostics);
         return Ok(EXIT_FAILED);
     }
@@ -56,7 +38,7 @@ fn diff(
         Some(rev) => {
             let sources = crate::git::files_at(path, rev).map_err(UsageError)?;
             base_analysis = crate::analyze(&sources);
-            if blocks_promotion(&base_analysis.diagnostics) {
+            if blocks_edit(&base_analysis.diagnostics) {
                 reporter.report(&base_analysis.db, &base_analysis.diagnostics);
                 eprintln!("error: the project at {rev} has errors (shown above): it has no desired state to compare with");
                 return Ok(EXIT_FAILED);

@@ -12,11 +12,7 @@ use crate::source::SourceDb;
 
 /// `ehp fmt [PATHS] [--check]`.
 pub(super) fn run(args: &FmtArgs, reporter: Reporter) -> Result<u8, UsageError> {
-    format_files(&args.paths, args.check, reporter)
-}
-
-/// `ehp fmt [PATHS] [--check]`.
-fn format_files(paths: &[PathBuf], check_only: bool, reporter: Reporter) -> Result<u8, UsageError> {
+    let (paths, check_only) = (&args.paths, args.check);
     if paths.len() == 1 && paths.first().is_some_and(|path| path.as_os_str() == "-") {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)

@@ -1,21 +1,15 @@
 //! `ehp status`: the release of every app along the promotion chain.
 
 use std::io::Write;
-use std::path::Path;
 
 use super::args::{StatusArgs, StatusFormatArg};
 use super::promote::load_for_promotion;
 use super::report::Reporter;
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 
-/// `ehp status [PATH] [--format F]`.
-pub(super) fn run(args: &StatusArgs, reporter: Reporter) -> Result<u8, UsageError> {
-    status(&args.path, args.format, reporter)
-}
-
 /// `ehp status [PATH] [--format text|markdown|html|json]`.
-fn status(path: &Path, format: StatusFormatArg, reporter: Reporter) -> Result<u8, UsageError> {
-    let (_, analysis) = match load_for_promotion(path, reporter)? {
+pub(super) fn run(args: &StatusArgs, reporter: Reporter) -> Result<u8, UsageError> {
+    let (_, analysis) = match load_for_promotion(&args.path, reporter)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
@@ -23,7 +17,7 @@ fn status(path: &Path, format: StatusFormatArg, reporter: Reporter) -> Result<u8
         return Ok(EXIT_FAILED);
     };
     let found = crate::review::status::status(promotion, &analysis.envs);
-    let text = match format {
+    let text = match args.format {
         StatusFormatArg::Text => found.text(),
         StatusFormatArg::Markdown => found.markdown().map_err(UsageError)?,
         StatusFormatArg::Html => found.html().map_err(UsageError)?,

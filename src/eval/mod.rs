@@ -9,6 +9,7 @@
 mod checks;
 pub mod model;
 pub mod print;
+pub mod select;
 pub mod why;
 
 use indexmap::IndexMap;

@@ -259,3 +259,49 @@ pub fn apply(text: &str, edits: &[&Edit]) -> String {
     }
     out
 }
+
+/// One file an edit changes: its name, and its text before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// The file's name in the database.
+    pub name: String,
+    /// The text before the edits.
+    pub before: String,
+    /// The text after them.
+    pub after: String,
+}
+
+/// Applies `edits` to the files of `db` they belong to; returns every file whose text changes,
+/// in database order.
+pub fn apply_all(db: &SourceDb, edits: &[Edit]) -> Vec<FileChange> {
+    let mut changed = Vec::new();
+    for (id, file) in db.iter() {
+        let mine: Vec<&Edit> = edits.iter().filter(|edit| edit.file == id).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let after = apply(&file.text, &mine);
+        if after != file.text {
+            changed.push(FileChange {
+                name: file.name.clone(),
+                before: file.text.clone(),
+                after,
+            });
+        }
+    }
+    changed
+}
+
+/// The project's `(name, text)` files with `changes` applied.
+pub fn edited_files(files: &[(String, String)], changes: &[FileChange]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .map(|(name, text)| {
+            let text = changes
+                .iter()
+                .find(|change| &change.name == name)
+                .map_or(text, |change| &change.after);
+            (name.clone(), text.clone())
+        })
+        .collect()
+}

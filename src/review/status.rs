@@ -6,7 +6,7 @@ use handlebars::Handlebars;
 use serde_json::{Value, json};
 
 use crate::eval::model::{AppInstance, EnvInstance, Val};
-use crate::promote::{Promotion, Release, StepKind};
+use crate::promote::{Promotion, Release, StepKind, later, release_short};
 
 use super::table_cell;
 
@@ -78,27 +78,6 @@ pub struct Status {
     pub release_fields: Vec<String>,
     /// One row per app, by name.
     pub rows: Vec<Row>,
-}
-
-/// Whether `newer` is a later version than `older`, comparing dot-separated numbers; `None`
-/// when either is not a version. The same comparison as the W0005 check of `promote`.
-fn later(newer: &str, older: &str) -> Option<bool> {
-    let parse = |text: &str| -> Option<Vec<u64>> {
-        let core = text.trim_start_matches('v').split(['-', '+']).next()?;
-        core.split('.').map(|part| part.parse().ok()).collect()
-    };
-    Some(parse(newer)? > parse(older)?)
-}
-
-/// Whether an environment running `release` has not caught up with the hot-fix `fixed` (W0005).
-fn behind(promotion: &Promotion, release: &Release, fixed: &Release) -> bool {
-    promotion
-        .release
-        .iter()
-        .any(|field| match (release.get(field), fixed.get(field)) {
-            (Some(old), Some(new)) if old != new => later(new, old).unwrap_or(true),
-            _ => false,
-        })
 }
 
 fn text(map: &crate::eval::model::ValMap, key: &str) -> Option<String> {
@@ -176,7 +155,7 @@ pub fn status(promotion: &Promotion, envs: &[EnvInstance]) -> Status {
                     .take(index)
                     .filter(|earlier| {
                         app_in(earlier, name).is_some_and(|before| {
-                            behind(promotion, &promotion.release_of(before), &release)
+                            promotion.behind(&promotion.release_of(before), &release)
                         })
                     })
                     .cloned()
@@ -228,31 +207,6 @@ pub fn status(promotion: &Promotion, envs: &[EnvInstance]) -> Status {
     }
 }
 
-/// A release as short text: the tag, then the other fields, e.g. `2.4.1 (chart 1.4.0)`.
-fn show_release(release: &Release) -> String {
-    let mut parts = Vec::new();
-    if let Some(tag) = release.get("tag") {
-        parts.push(tag.clone());
-    }
-    let others: Vec<String> = release
-        .iter()
-        .filter(|(field, _)| *field != "tag")
-        .map(|(field, value)| {
-            let name = if field == "chart_version" {
-                "chart"
-            } else {
-                field.as_str()
-            };
-            format!("{name} {value}")
-        })
-        .collect();
-    match (parts.first(), others.is_empty()) {
-        (Some(tag), false) => format!("{tag} ({})", others.join(", ")),
-        (Some(tag), true) => tag.clone(),
-        (None, _) => others.join(", "),
-    }
-}
-
 /// The marks of a cell, as short phrases.
 fn marks(cell: &Cell) -> Vec<String> {
     let mut marks = Vec::new();
@@ -260,7 +214,7 @@ fn marks(cell: &Cell) -> Vec<String> {
         let tag = waiting
             .get("tag")
             .cloned()
-            .unwrap_or_else(|| show_release(waiting));
+            .unwrap_or_else(|| release_short(waiting));
         marks.push(format!("← {tag} waiting"));
     }
     if let Some(hotfix) = &cell.hotfix {
@@ -312,7 +266,7 @@ impl Status {
                             };
                             json!({
                                 "present": true,
-                                "release": show_release(&cell.release),
+                                "release": release_short(&cell.release),
                                 "marks": marks(cell),
                                 "class": class,
                             })
@@ -340,8 +294,8 @@ impl Status {
                         "app": row.app,
                         "from": from,
                         "to": env,
-                        "release": show_release(release),
-                        "current": show_release(&cell.release),
+                        "release": release_short(release),
+                        "current": release_short(&cell.release),
                         "step": step.as_ref().map_or_else(|| "promotion".to_string(), step_text),
                     }));
                 }
@@ -349,7 +303,7 @@ impl Status {
                     hotfixes.push(json!({
                         "app": row.app,
                         "env": env,
-                        "release": show_release(&cell.release),
+                        "release": release_short(&cell.release),
                         "reason": hotfix.reason,
                         "by": hotfix.by.clone().unwrap_or_else(|| "unknown".to_string()),
                         "date": hotfix.date.clone().unwrap_or_else(|| "undated".to_string()),
@@ -381,7 +335,7 @@ impl Status {
                 line.push(match cell {
                     None => "-".to_string(),
                     Some(cell) => {
-                        let mut text = show_release(&cell.release);
+                        let mut text = release_short(&cell.release);
                         for mark in marks(cell) {
                             text.push_str(&format!("  {mark}"));
                         }
@@ -446,7 +400,7 @@ impl Status {
                     "\nhot-fix: {} in {env}: {} by {by} on {date}: {}; {state}\n",
                     row.app,
                     cell.as_ref()
-                        .map(|cell| show_release(&cell.release))
+                        .map(|cell| release_short(&cell.release))
                         .unwrap_or_default(),
                     hotfix.reason
                 ));
