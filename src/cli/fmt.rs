@@ -1,12 +1,12 @@
 //! `ehp fmt`: format `.ehp` files in place, check them, or format stdin.
 
-use std::fs;
 use std::io::Write;
 use std::path::PathBuf;
 
 use super::args::FmtArgs;
 use super::output::write_atomic;
 use super::report::Reporter;
+use super::sources::{ehp_files, read_text};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::source::SourceDb;
 
@@ -51,28 +51,15 @@ pub(super) fn run(args: &FmtArgs, reporter: Reporter) -> Result<u8, UsageError> 
                 root.display()
             )));
         }
-        let walker = walkdir::WalkDir::new(root)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|entry| {
-                entry.depth() == 0
-                    || !(entry.file_name().to_string_lossy().starts_with('.')
-                        || entry.file_name() == "target")
-            });
-        for entry in walker {
-            let entry =
-                entry.map_err(|error| format!("cannot read `{}`: {error}", root.display()))?;
-            if entry.file_type().is_file()
-                && entry.path().extension().is_some_and(|ext| ext == "ehp")
-            {
-                files.push(entry.path().to_path_buf());
-            }
+        let (found, problems) = ehp_files(root, None);
+        if let Some(problem) = problems.into_iter().next() {
+            return Err(UsageError(problem));
         }
+        files.extend(found);
     }
     let mut failed = false;
     for path in files {
-        let text = fs::read_to_string(&path)
-            .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
+        let text = read_text(&path)?;
         match crate::fmt::format_source(&text) {
             Ok(formatted) if formatted == text => {}
             Ok(_) if check_only => {
