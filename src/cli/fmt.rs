@@ -14,25 +14,7 @@ use crate::source::SourceDb;
 pub(super) fn run(args: &FmtArgs, reporter: Reporter) -> Result<u8, UsageError> {
     let (paths, check_only) = (&args.paths, args.check);
     if paths.len() == 1 && paths.first().is_some_and(|path| path.as_os_str() == "-") {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .map_err(|error| format!("cannot read stdin: {error}"))?;
-        return match crate::fmt::format_source(&text) {
-            Ok(formatted) => {
-                let _ = std::io::stdout().lock().write_all(formatted.as_bytes());
-                Ok(if check_only && formatted != text {
-                    EXIT_FAILED
-                } else {
-                    EXIT_OK
-                })
-            }
-            Err(diagnostics) => {
-                let mut db = SourceDb::new();
-                db.add("<stdin>", text);
-                reporter.report(&db, &diagnostics);
-                Ok(EXIT_FAILED)
-            }
-        };
+        return format_stdin(check_only, reporter);
     }
     let roots: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -79,4 +61,27 @@ pub(super) fn run(args: &FmtArgs, reporter: Reporter) -> Result<u8, UsageError> 
         }
     }
     Ok(if failed { EXIT_FAILED } else { EXIT_OK })
+}
+
+/// `ehp fmt -`: formats stdin to stdout.
+fn format_stdin(check_only: bool, reporter: Reporter) -> Result<u8, UsageError> {
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+        .map_err(|error| format!("cannot read stdin: {error}"))?;
+    match crate::fmt::format_source(&text) {
+        Ok(formatted) => {
+            let _ = std::io::stdout().lock().write_all(formatted.as_bytes());
+            Ok(if check_only && formatted != text {
+                EXIT_FAILED
+            } else {
+                EXIT_OK
+            })
+        }
+        Err(diagnostics) => {
+            let mut db = SourceDb::new();
+            db.add("<stdin>", text);
+            reporter.report(&db, &diagnostics);
+            Ok(EXIT_FAILED)
+        }
+    }
 }

@@ -163,8 +163,26 @@ pub struct EnvInstance {
 }
 
 impl EnvInstance {
+    /// The app called `name`.
+    pub fn app(&self, name: &str) -> Option<&AppInstance> {
+        self.apps
+            .iter()
+            .find(|app| app.name == name)
+            .map(|app| -> &AppInstance { app })
+    }
+
     /// A setting's string value.
     pub fn str_setting(&self, name: &str) -> Option<&str> {
         self.settings.get(name).and_then(Val::as_str)
     }
+}
+
+/// The environment called `name` among `envs`.
+pub fn env_named<'a>(envs: &'a [EnvInstance], name: &str) -> Option<&'a EnvInstance> {
+    envs.iter().find(|env| env.name == name)
+}
+
+/// The app called `app` in the environment called `env` among `envs`.
+pub fn app_in<'a>(envs: &'a [EnvInstance], env: &str, app: &str) -> Option<&'a AppInstance> {
+    env_named(envs, env)?.app(app)
 }

@@ -4,16 +4,8 @@
 
 use super::{Promotion, Release, release_span, release_text, valid_hotfix};
 use crate::diag::{Diagnostic, codes};
-use crate::eval::model::{AppInstance, EnvInstance};
+use crate::eval::model::{AppInstance, EnvInstance, app_in, env_named};
 use crate::resolve::Project;
-
-/// The app called `name` in environment `env` of `envs`.
-fn app_in<'a>(envs: &'a [EnvInstance], env: &str, name: &str) -> Option<&'a AppInstance> {
-    envs.iter()
-        .find(|candidate| candidate.name == env)
-        .and_then(|env| env.apps.iter().find(|app| app.name == name))
-        .map(|app| -> &AppInstance { app })
-}
 
 /// One E0604 for every app of an environment after the first of the chain whose release in
 /// `head` (the working tree, with its `project`) differs from its release in `base` (the same
@@ -29,7 +21,7 @@ pub fn changed_without_promotion(
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for (position, env_name) in promotion.chain.iter().enumerate().skip(1) {
-        let Some(env) = head.iter().find(|env| &env.name == env_name) else {
+        let Some(env) = env_named(head, env_name) else {
             continue;
         };
         let from = position

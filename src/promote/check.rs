@@ -6,7 +6,7 @@ use super::{
     Promotion, Step, pinned_in, record, recorded_release, release_span, release_text, valid_hotfix,
 };
 use crate::diag::{Diagnostic, Problems, codes};
-use crate::eval::model::{AppInstance, EnvInstance, Val};
+use crate::eval::model::{AppInstance, EnvInstance, Val, app_in, env_named};
 use crate::resolve::Project;
 
 /// Checks that every environment of the chain after the first pins its own release (E0607),
@@ -18,7 +18,7 @@ pub fn check(
     envs: &[EnvInstance],
     problems: &mut Problems,
 ) {
-    let env = |name: &str| envs.iter().find(|env| env.name == name);
+    let env = |name: &str| env_named(envs, name);
     for step in &promotion.steps {
         let Some(to) = env(&step.to) else { continue };
         for app in &to.apps {
@@ -30,11 +30,7 @@ pub fn check(
             continue;
         };
         for app in &to.apps {
-            if let Some(source) = from
-                .apps
-                .iter()
-                .find(|candidate| candidate.name == app.name)
-            {
+            if let Some(source) = from.app(&app.name) {
                 came_through(promotion, project, step, app, source, problems);
             }
         }
@@ -158,11 +154,7 @@ fn flows_back(
 ) {
     let fixed = promotion.release_of(app);
     for earlier in promotion.chain.iter().take(index) {
-        let Some(before) = envs
-            .iter()
-            .find(|env| &env.name == earlier)
-            .and_then(|env| env.apps.iter().find(|candidate| candidate.name == app.name))
-        else {
+        let Some(before) = app_in(envs, earlier, &app.name) else {
             continue;
         };
         let release = promotion.release_of(before);

@@ -6,7 +6,7 @@
 use super::edit::{self, Edit, Record};
 use super::{Promotion, Release, release_short};
 use crate::diag::{Diagnostic, codes};
-use crate::eval::model::{AppInstance, EnvInstance};
+use crate::eval::model::{AppInstance, EnvInstance, app_in, env_named};
 use crate::eval::print;
 use crate::resolve::{Project, did_you_mean};
 use crate::source::SourceDb;
@@ -23,12 +23,6 @@ pub struct Sources<'a> {
     pub envs: &'a [EnvInstance],
     /// Its promotion chain.
     pub promotion: &'a Promotion,
-}
-
-impl<'a> Sources<'a> {
-    fn env(&self, name: &str) -> Option<&'a EnvInstance> {
-        self.envs.iter().find(|env| env.name == name)
-    }
 }
 
 /// Why a promotion or hot-fix is refused.
@@ -164,7 +158,10 @@ pub fn plan_promotion(
     request: &PromoteRequest<'_>,
 ) -> Result<PromotionPlan, Refusal> {
     check_step(sources.promotion, request.from, request.to).map_err(Refusal::Diagnostic)?;
-    let (Some(from), Some(to)) = (sources.env(request.from), sources.env(request.to)) else {
+    let (Some(from), Some(to)) = (
+        env_named(sources.envs, request.from),
+        env_named(sources.envs, request.to),
+    ) else {
         return Err("the environments of the step are not concrete"
             .to_string()
             .into());
@@ -179,9 +176,9 @@ pub fn plan_promotion(
     }
     let mut plan = PromotionPlan::default();
     for name in names {
-        let source = app_in(from, name).ok_or_else(|| unknown_app(from, name))?;
+        let source = from.app(name).ok_or_else(|| unknown_app(from, name))?;
         let wanted = sources.promotion.release_of(source);
-        if settled(sources, app_in(to, name), &wanted, request.to) {
+        if settled(sources, to.app(name), &wanted, request.to) {
             plan.settled.push(Settled {
                 app: name.to_string(),
                 env: request.to.to_string(),
@@ -206,14 +203,6 @@ pub fn plan_promotion(
         plan.edits.extend(edits);
     }
     Ok(plan)
-}
-
-/// The app called `name` in `env`.
-fn app_in<'a>(env: &'a EnvInstance, name: &str) -> Option<&'a AppInstance> {
-    env.apps
-        .iter()
-        .find(|app| app.name == name)
-        .map(|app| -> &AppInstance { app })
 }
 
 /// The refusal for an app `env` does not have, with the closest name.
@@ -295,9 +284,7 @@ pub fn plan_hotfix(
     if let Err(reason) = crate::types::formats::tag(request.tag) {
         return Err(format!("`{}` is not an image tag: {reason}", request.tag).into());
     }
-    let current = sources
-        .env(request.env)
-        .and_then(|env| app_in(env, request.app))
+    let current = app_in(sources.envs, request.env, request.app)
         .ok_or_else(|| format!("no app `{}` in `{}`", request.app, request.env))?;
     let mut release = vec![("tag".to_string(), quote(request.tag))];
     for field in promotion.release.iter().filter(|field| *field != "tag") {

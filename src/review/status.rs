@@ -5,7 +5,7 @@
 use handlebars::Handlebars;
 use serde_json::{Value, json};
 
-use crate::eval::model::{AppInstance, EnvInstance, Val};
+use crate::eval::model::{AppInstance, EnvInstance, Val, app_in, env_named};
 use crate::promote::{Promotion, Release, StepKind, later, release_short};
 
 use super::table_cell;
@@ -95,104 +95,30 @@ fn step_text(kind: &StepKind) -> String {
 
 /// Builds the matrix from the evaluated environments.
 pub fn status(promotion: &Promotion, envs: &[EnvInstance]) -> Status {
-    let env = |name: &str| envs.iter().find(|env| env.name == name);
-    let app_in = |env_name: &str, app: &str| -> Option<&AppInstance> {
-        env(env_name)
-            .and_then(|env| env.apps.iter().find(|candidate| candidate.name == app))
-            .map(|found| -> &AppInstance { found })
-    };
     let mut names: Vec<&str> = promotion
         .chain
         .iter()
-        .filter_map(|name| env(name))
+        .filter_map(|name| env_named(envs, name))
         .flat_map(|env| env.apps.iter().map(|app| app.name.as_str()))
         .collect();
     names.sort_unstable();
     names.dedup();
-    let mut rows = Vec::new();
-    for name in names {
-        let mut cells: Vec<Option<Cell>> = Vec::new();
-        for (index, env_name) in promotion.chain.iter().enumerate() {
-            let Some(app) = app_in(env_name, name) else {
-                cells.push(None);
-                continue;
-            };
-            let release = promotion.release_of(app);
-            let previous = index
-                .checked_sub(1)
-                .and_then(|before| promotion.chain.get(before))
-                .and_then(|before| app_in(before, name))
-                .map(|before| promotion.release_of(before));
-            let waiting = previous.filter(|previous| {
-                previous != &release
-                    && promotion.release.iter().all(|field| {
-                        match (previous.get(field), release.get(field)) {
-                            (Some(new), Some(old)) if new != old => later(new, old) != Some(false),
-                            _ => true,
-                        }
-                    })
-            });
-            let record = |field: &str| app.fields.get(field).and_then(Val::as_map);
-            let from_previous = index
-                .checked_sub(1)
-                .and_then(|before| promotion.chain.get(before));
-            let promoted = record("promoted").and_then(|map| {
-                let from = text(map, "from")?;
-                // A record inherited from the environment this one extends is not about it.
-                (Some(&from) == from_previous).then(|| Promoted {
-                    from,
-                    by: text(map, "by"),
-                    date: text(map, "date"),
-                })
-            });
-            let hotfix = record("hotfix").map(|map| Hotfix {
-                reason: text(map, "reason").unwrap_or_default(),
-                by: text(map, "by"),
-                date: text(map, "date"),
-                not_back_in: promotion
-                    .chain
-                    .iter()
-                    .take(index)
-                    .filter(|earlier| {
-                        app_in(earlier, name).is_some_and(|before| {
-                            promotion.behind(&promotion.release_of(before), &release)
-                        })
-                    })
-                    .cloned()
-                    .collect(),
-            });
-            cells.push(Some(Cell {
-                release,
-                waiting,
-                promoted,
-                hotfix,
-                behind_hotfix_in: Vec::new(),
-            }));
-        }
-        // Mark the environments a hot-fix has not reached.
-        let hot: Vec<(String, Vec<String>)> = promotion
-            .chain
-            .iter()
-            .zip(&cells)
-            .filter_map(|(env_name, cell)| {
-                let hotfix = cell.as_ref()?.hotfix.as_ref()?;
-                Some((env_name.clone(), hotfix.not_back_in.clone()))
-            })
-            .collect();
-        for (hot_env, missing) in hot {
-            for (env_name, cell) in promotion.chain.iter().zip(cells.iter_mut()) {
-                if let Some(cell) = cell
-                    && missing.contains(env_name)
-                {
-                    cell.behind_hotfix_in.push(hot_env.clone());
-                }
+    let rows = names
+        .into_iter()
+        .map(|name| {
+            let mut cells: Vec<Option<Cell>> = promotion
+                .chain
+                .iter()
+                .enumerate()
+                .map(|(index, env)| Some(cell(promotion, envs, index, app_in(envs, env, name)?)))
+                .collect();
+            mark_behind(promotion, &mut cells);
+            Row {
+                app: name.to_string(),
+                cells,
             }
-        }
-        rows.push(Row {
-            app: name.to_string(),
-            cells,
-        });
-    }
+        })
+        .collect();
     let steps = promotion
         .chain
         .iter()
@@ -204,6 +130,80 @@ pub fn status(promotion: &Promotion, envs: &[EnvInstance]) -> Status {
         hotfix_envs: promotion.hotfix.clone(),
         release_fields: promotion.release.clone(),
         rows,
+    }
+}
+
+/// The cell of `app` in the environment at `index` in the chain.
+fn cell(promotion: &Promotion, envs: &[EnvInstance], index: usize, app: &AppInstance) -> Cell {
+    let release = promotion.release_of(app);
+    let from_previous = index
+        .checked_sub(1)
+        .and_then(|before| promotion.chain.get(before));
+    let previous = from_previous
+        .and_then(|before| app_in(envs, before, &app.name))
+        .map(|before| promotion.release_of(before));
+    let waiting = previous.filter(|previous| {
+        previous != &release
+            && promotion.release.iter().all(|field| {
+                match (previous.get(field), release.get(field)) {
+                    (Some(new), Some(old)) if new != old => later(new, old) != Some(false),
+                    _ => true,
+                }
+            })
+    });
+    let record = |field: &str| app.fields.get(field).and_then(Val::as_map);
+    let promoted = record("promoted").and_then(|map| {
+        let from = text(map, "from")?;
+        // A record inherited from the environment this one extends is not about it.
+        (Some(&from) == from_previous).then(|| Promoted {
+            from,
+            by: text(map, "by"),
+            date: text(map, "date"),
+        })
+    });
+    let hotfix = record("hotfix").map(|map| Hotfix {
+        reason: text(map, "reason").unwrap_or_default(),
+        by: text(map, "by"),
+        date: text(map, "date"),
+        not_back_in: promotion
+            .chain
+            .iter()
+            .take(index)
+            .filter(|earlier| {
+                app_in(envs, earlier, &app.name)
+                    .is_some_and(|before| promotion.behind(&promotion.release_of(before), &release))
+            })
+            .cloned()
+            .collect(),
+    });
+    Cell {
+        release,
+        waiting,
+        promoted,
+        hotfix,
+        behind_hotfix_in: Vec::new(),
+    }
+}
+
+/// Marks, in one app's cells, the environments a hot-fix has not reached.
+fn mark_behind(promotion: &Promotion, cells: &mut [Option<Cell>]) {
+    let hot: Vec<(String, Vec<String>)> = promotion
+        .chain
+        .iter()
+        .zip(cells.iter())
+        .filter_map(|(env_name, cell)| {
+            let hotfix = cell.as_ref()?.hotfix.as_ref()?;
+            Some((env_name.clone(), hotfix.not_back_in.clone()))
+        })
+        .collect();
+    for (hot_env, missing) in hot {
+        for (env_name, cell) in promotion.chain.iter().zip(cells.iter_mut()) {
+            if let Some(cell) = cell
+                && missing.contains(env_name)
+            {
+                cell.behind_hotfix_in.push(hot_env.clone());
+            }
+        }
     }
 }
 
@@ -249,33 +249,23 @@ impl Status {
             .rows
             .iter()
             .map(|row| {
-                let cells: Vec<Value> = row
-                    .cells
-                    .iter()
-                    .map(|cell| match cell {
-                        None => json!({ "present": false, "release": "", "marks": [], "class": "absent" }),
-                        Some(cell) => {
-                            let class = if cell.hotfix.as_ref().is_some_and(|hotfix| !hotfix.not_back_in.is_empty()) || !cell.behind_hotfix_in.is_empty() {
-                                "unmerged"
-                            } else if cell.hotfix.is_some() {
-                                "hotfix"
-                            } else if cell.waiting.is_some() {
-                                "waiting"
-                            } else {
-                                "current"
-                            };
-                            json!({
-                                "present": true,
-                                "release": release_short(&cell.release),
-                                "marks": marks(cell),
-                                "class": class,
-                            })
-                        }
-                    })
-                    .collect();
+                let cells: Vec<Value> = row.cells.iter().map(cell_view).collect();
                 json!({ "app": row.app, "cells": cells })
             })
             .collect();
+        let (waiting, hotfixes) = self.promotions_view();
+        json!({
+            "chain": self.chain.join(" → "),
+            "columns": columns,
+            "rows": rows,
+            "waiting": waiting,
+            "hotfixes": hotfixes,
+            "hotfix_envs": if self.hotfix_envs.is_empty() { "none".to_string() } else { self.hotfix_envs.join(", ") },
+        })
+    }
+
+    /// The waiting promotions and the hot-fixes, for the view.
+    fn promotions_view(&self) -> (Vec<Value>, Vec<Value>) {
         let mut waiting = Vec::new();
         let mut hotfixes = Vec::new();
         for row in &self.rows {
@@ -313,18 +303,42 @@ impl Status {
                 }
             }
         }
-        json!({
-            "chain": self.chain.join(" → "),
-            "columns": columns,
-            "rows": rows,
-            "waiting": waiting,
-            "hotfixes": hotfixes,
-            "hotfix_envs": if self.hotfix_envs.is_empty() { "none".to_string() } else { self.hotfix_envs.join(", ") },
-        })
+        (waiting, hotfixes)
     }
 
     /// A plain-text table for a terminal, with the waiting promotions and hot-fixes below it.
     pub fn text(&self) -> String {
+        let mut out = format!("chain: {}\n\n", self.chain_text());
+        out.push_str(&self.table_text());
+        let (waiting, _) = self.promotions_view();
+        if !waiting.is_empty() {
+            out.push_str("\nwaiting for promotion:\n");
+            for item in waiting {
+                let field = |key: &str| item.get(key).and_then(Value::as_str).unwrap_or("");
+                out.push_str(&format!(
+                    "  {}: {} in {} → {} (runs {}; {})\n",
+                    field("app"),
+                    field("release"),
+                    field("from"),
+                    field("to"),
+                    field("current"),
+                    field("step"),
+                ));
+            }
+        }
+        for row in &self.rows {
+            for (env, cell) in self.chain.iter().zip(&row.cells) {
+                let Some(cell) = cell else { continue };
+                if let Some(hotfix) = &cell.hotfix {
+                    out.push_str(&hotfix_text(&row.app, env, cell, hotfix));
+                }
+            }
+        }
+        out
+    }
+
+    /// The apps-by-environments table, its columns aligned.
+    fn table_text(&self) -> String {
         let mut table: Vec<Vec<String>> = Vec::new();
         let mut header = vec!["app".to_string()];
         header.extend(self.chain.iter().cloned());
@@ -356,7 +370,7 @@ impl Status {
                     .unwrap_or(0)
             })
             .collect();
-        let mut out = format!("chain: {}\n\n", self.chain_text());
+        let mut out = String::new();
         for line in &table {
             let cells: Vec<String> = line
                 .iter()
@@ -365,46 +379,6 @@ impl Status {
                 .collect();
             out.push_str(cells.join("  ").trim_end());
             out.push('\n');
-        }
-        let view = self.view();
-        if let Some(waiting) = view.get("waiting").and_then(Value::as_array)
-            && !waiting.is_empty()
-        {
-            out.push_str("\nwaiting for promotion:\n");
-            for item in waiting {
-                let field = |key: &str| item.get(key).and_then(Value::as_str).unwrap_or("");
-                out.push_str(&format!(
-                    "  {}: {} in {} → {} (runs {}; {})\n",
-                    field("app"),
-                    field("release"),
-                    field("from"),
-                    field("to"),
-                    field("current"),
-                    field("step"),
-                ));
-            }
-        }
-        for row in &self.rows {
-            for (env, cell) in self.chain.iter().zip(&row.cells) {
-                let Some(hotfix) = cell.as_ref().and_then(|cell| cell.hotfix.as_ref()) else {
-                    continue;
-                };
-                let by = hotfix.by.as_deref().unwrap_or("unknown");
-                let date = hotfix.date.as_deref().unwrap_or("undated");
-                let state = if hotfix.not_back_in.is_empty() {
-                    "flowed back".to_string()
-                } else {
-                    format!("not yet in {}", hotfix.not_back_in.join(", "))
-                };
-                out.push_str(&format!(
-                    "\nhot-fix: {} in {env}: {} by {by} on {date}: {}; {state}\n",
-                    row.app,
-                    cell.as_ref()
-                        .map(|cell| release_short(&cell.release))
-                        .unwrap_or_default(),
-                    hotfix.reason
-                ));
-            }
         }
         out
     }
@@ -494,6 +468,50 @@ impl Status {
         text.push('\n');
         text
     }
+}
+
+/// One cell of the view: its release, its marks and its class (`absent`, `unmerged`,
+/// `hotfix`, `waiting` or `current`).
+fn cell_view(cell: &Option<Cell>) -> Value {
+    let Some(cell) = cell else {
+        return json!({ "present": false, "release": "", "marks": [], "class": "absent" });
+    };
+    let unmerged = cell
+        .hotfix
+        .as_ref()
+        .is_some_and(|hotfix| !hotfix.not_back_in.is_empty())
+        || !cell.behind_hotfix_in.is_empty();
+    let class = if unmerged {
+        "unmerged"
+    } else if cell.hotfix.is_some() {
+        "hotfix"
+    } else if cell.waiting.is_some() {
+        "waiting"
+    } else {
+        "current"
+    };
+    json!({
+        "present": true,
+        "release": release_short(&cell.release),
+        "marks": marks(cell),
+        "class": class,
+    })
+}
+
+/// The line of the text report about a hot-fix of `app` in `env`.
+fn hotfix_text(app: &str, env: &str, cell: &Cell, hotfix: &Hotfix) -> String {
+    let by = hotfix.by.as_deref().unwrap_or("unknown");
+    let date = hotfix.date.as_deref().unwrap_or("undated");
+    let state = if hotfix.not_back_in.is_empty() {
+        "flowed back".to_string()
+    } else {
+        format!("not yet in {}", hotfix.not_back_in.join(", "))
+    };
+    format!(
+        "\nhot-fix: {app} in {env}: {} by {by} on {date}: {}; {state}\n",
+        release_short(&cell.release),
+        hotfix.reason
+    )
 }
 
 /// A step as JSON: `{"kind": "privileged", "roles": [...]}` or
