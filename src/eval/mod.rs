@@ -19,7 +19,9 @@ mod driver;
 mod expr;
 mod frame;
 pub mod model;
+pub mod print;
 mod redundant;
+pub mod select;
 mod settings;
 pub mod why;
 
