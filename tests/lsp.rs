@@ -27,11 +27,15 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::process::ExitCode;
 
 use ehp::lsp::line_index::LineIndex;
 use ehp::lsp::{Options, Server};
 use lsp_types::{Position, Range};
 use serde_json::{Value, json};
+use support::harness::{self, Trial};
+
+mod support;
 
 /// A fixture's files (path to text, in order) and markers (name to file and position).
 struct Fixture {
@@ -355,7 +359,7 @@ fn run_fixture(path: &Path) -> String {
     out
 }
 
-fn main() {
+fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut fixtures: Vec<_> = std::fs::read_dir(root.join("tests/lsp"))
         .expect("tests/lsp")
@@ -364,41 +368,24 @@ fn main() {
         .filter(|path| path.extension().is_some_and(|extension| extension == "ehp"))
         .collect();
     fixtures.sort();
-    let filter: Option<String> = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
-    let (mut passed, mut failed) = (0, 0);
-    for path in fixtures {
-        let name = path
-            .file_stem()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
-        if filter
-            .as_ref()
-            .is_some_and(|filter| !name.contains(filter.as_str()))
-        {
-            continue;
-        }
-        let outcome = std::panic::catch_unwind(|| {
-            let rendered = run_fixture(&path);
-            let mut settings = insta::Settings::clone_current();
-            settings.set_snapshot_path(root.join("tests/lsp/snapshots"));
-            settings.set_prepend_module_to_snapshot(false);
-            settings.set_input_file(&path);
-            settings.bind(|| insta::assert_snapshot!(name.clone(), rendered));
-        });
-        match outcome {
-            Ok(()) => {
-                passed += 1;
-                println!("lsp fixture {name} ... ok");
-            }
-            Err(_) => {
-                failed += 1;
-                println!("lsp fixture {name} ... FAILED");
-            }
-        }
-    }
-    println!("{passed} passed, {failed} failed");
-    if failed > 0 {
-        std::process::exit(1);
-    }
+    let trials = fixtures
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_stem()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            Trial::test(format!("tests/lsp/{name}.ehp"), move || {
+                let rendered = run_fixture(&path);
+                let mut settings = insta::Settings::clone_current();
+                settings.set_snapshot_path(root.join("tests/lsp/snapshots"));
+                settings.set_prepend_module_to_snapshot(false);
+                settings.set_input_file(&path);
+                settings.bind(|| insta::assert_snapshot!(name, rendered));
+                Ok(())
+            })
+        })
+        .collect();
+    harness::run(trials)
 }
