@@ -2,6 +2,7 @@
 //! did not generate, and `build --check`, run against the `ehp` binary.
 // Tests use the filesystem to set up and inspect output directories.
 #![allow(clippy::disallowed_methods)]
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 
 mod support;
 

@@ -4,6 +4,7 @@
 
 // Tests may index JSON they just checked and use the filesystem for temporary output.
 #![allow(clippy::indexing_slicing, clippy::disallowed_methods)]
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 
 mod support;
 

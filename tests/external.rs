@@ -9,6 +9,7 @@
 
 // The checks write emitted files and projects into temporary folders, and index JSON they read.
 #![allow(clippy::disallowed_methods, clippy::indexing_slicing)]
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 
 mod support;
 

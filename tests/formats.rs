@@ -1,6 +1,7 @@
 //! Diagnostics as CI and people see them: every `--message-format`, colour choices, exit codes,
 //! and rendering on non-ASCII and CRLF sources.
 
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 #![allow(clippy::disallowed_methods)] // The tests write projects into temporary folders.
 
 mod support;

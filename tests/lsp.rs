@@ -19,6 +19,7 @@
 //! request with its cursor drawn under the source line and the response drawn or listed.
 //! Snapshots live in `tests/lsp/snapshots/`; review them with `cargo insta review`.
 
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 #![allow(clippy::disallowed_methods)]
 // The runner reads its fixtures from disk.
 // A runner without the test harness: a panic is a failing fixture, as in a test.
@@ -259,21 +260,8 @@ fn symbols(out: &mut String, list: &Value, depth: usize) {
     }
 }
 
-fn run_fixture(path: &Path) -> String {
-    let fixture = parse_fixture(&std::fs::read_to_string(path).expect("read fixture"));
-    let mut server = Server::new(Options {
-        read_disk: false,
-        stdlib_dir: Some("/stdlib".into()),
-        test_panic: true,
-        ..Options::default()
-    });
-    server.initialize(json!({ "capabilities": {} }));
-    for (file, text) in &fixture.files {
-        server.notify(
-            "textDocument/didOpen",
-            json!({ "textDocument": { "uri": uri(file), "languageId": "ehp", "version": 1, "text": text } }),
-        );
-    }
+/// The diagnostics the server published for each file, drawn under the source.
+fn published_diagnostics(fixture: &Fixture, server: &mut Server) -> String {
     let mut out = String::from("# diagnostics\n");
     let mut published: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for notification in server.take_outbox() {
@@ -290,7 +278,7 @@ fn run_fixture(path: &Path) -> String {
     for (file, diagnostics) in &published {
         for diagnostic in diagnostics {
             let range = range_of(&diagnostic["range"]).expect("range");
-            let text = source_text(&fixture, file).unwrap_or("");
+            let text = source_text(fixture, file).unwrap_or("");
             let _ = writeln!(
                 out,
                 "{} {}",
@@ -306,38 +294,56 @@ fn run_fixture(path: &Path) -> String {
     if published.values().all(Vec::is_empty) {
         out.push_str("none\n");
     }
+    out
+}
+
+/// The file and position a request is about: its `at` marker, its `position` (1-based
+/// `line:col` in `file`, by default the first file), or the start of `file`.
+fn request_position(fixture: &Fixture, request: &toml::Table) -> (String, Position) {
+    let file = request
+        .get("file")
+        .and_then(toml::Value::as_str)
+        .map(String::from)
+        .or_else(|| fixture.files.first().map(|(file, _)| file.clone()))
+        .unwrap_or_default();
+    if let Some(at) = request.get("at").and_then(toml::Value::as_str) {
+        fixture
+            .markers
+            .get(at)
+            .cloned()
+            .unwrap_or_else(|| panic!("no marker `^ {at}`"))
+    } else if let Some(position) = request.get("position").and_then(toml::Value::as_str) {
+        let (line, column) = position.split_once(':').expect("line:col");
+        let line: u32 = line.parse().expect("line");
+        let column: u32 = column.parse().expect("column");
+        (file, Position::new(line - 1, column - 1))
+    } else {
+        (file, Position::new(0, 0))
+    }
+}
+
+fn run_fixture(path: &Path) -> String {
+    let fixture = parse_fixture(&std::fs::read_to_string(path).expect("read fixture"));
+    let mut server = Server::new(Options {
+        read_disk: false,
+        stdlib_dir: Some("/stdlib".into()),
+        test_panic: true,
+        ..Options::default()
+    });
+    server.initialize(json!({ "capabilities": {} }));
+    for (file, text) in &fixture.files {
+        server.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri(file), "languageId": "ehp", "version": 1, "text": text } }),
+        );
+    }
+    let mut out = published_diagnostics(&fixture, &mut server);
     for request in &fixture.requests {
         let method = request
             .get("method")
             .and_then(toml::Value::as_str)
             .expect("a request has a method");
-        let default_file = fixture
-            .files
-            .first()
-            .map(|(file, _)| file.clone())
-            .unwrap_or_default();
-        let (file, position) = if let Some(at) = request.get("at").and_then(toml::Value::as_str) {
-            fixture
-                .markers
-                .get(at)
-                .cloned()
-                .unwrap_or_else(|| panic!("no marker `^ {at}`"))
-        } else if let Some(position) = request.get("position").and_then(toml::Value::as_str) {
-            let (line, column) = position.split_once(':').expect("line:col");
-            let file = request
-                .get("file")
-                .and_then(toml::Value::as_str)
-                .map_or(default_file, String::from);
-            let line: u32 = line.parse().expect("line");
-            let column: u32 = column.parse().expect("column");
-            (file, Position::new(line - 1, column - 1))
-        } else {
-            let file = request
-                .get("file")
-                .and_then(toml::Value::as_str)
-                .map_or(default_file, String::from);
-            (file, Position::new(0, 0))
-        };
+        let (file, position) = request_position(&fixture, request);
         let text = source_text(&fixture, &file).unwrap_or("");
         let params = json!({
             "textDocument": { "uri": uri(&file) },

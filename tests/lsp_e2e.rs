@@ -1,6 +1,7 @@
 //! `ehp lsp` end to end: a stdio smoke test speaking JSON-RPC directly, and the TextMate grammar
 //! editors use. A real editor (headless Neovim) is driven by `tests/external.rs`, which needs
 //! tools from outside the repository.
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 #![allow(clippy::disallowed_methods)] // The tests write a temporary project.
 
 mod support;

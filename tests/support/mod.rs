@@ -2,6 +2,7 @@
 //! them, turning what ehp meant into JSON, and comparing JSON the way Helm's reader can be
 //! compared. `harness` runs the `harness = false` test binaries; `projects` holds the small
 //! projects more than one test binary writes to disk.
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 #![allow(dead_code)]
 // The helpers write emitted files and projects into temporary folders.
 #![allow(clippy::disallowed_methods)]
@@ -208,12 +209,12 @@ pub const TRICKY: &[&str] = &[
     "\u{2028}ls",
 ];
 
-/// An environment that exercises every kind of value and every trap string.
-pub fn tricky_env() -> EnvInstance {
+/// An app whose fields and values hold every kind of value and every trap string.
+fn tricky_journal() -> AppInstance {
     let trap_map: Vec<(&str, ehp::eval::model::Val)> =
         TRICKY.iter().map(|text| (*text, s(text))).collect();
     let trap_list = list(TRICKY.iter().map(|text| s(text)).collect());
-    let journal = app(
+    app(
         "journal",
         vec![
             ("chart_version", s("1.10")),
@@ -257,7 +258,11 @@ pub fn tricky_env() -> EnvInstance {
             ("database", k8s_secret("journal-db", "password")),
             ("queue", external_secret("vault:kv/journal/mq#password")),
         ],
-    );
+    )
+}
+
+/// An environment that exercises every kind of value and every trap string.
+pub fn tricky_env() -> EnvInstance {
     let agent = app(
         "agent",
         vec![
@@ -306,7 +311,7 @@ pub fn tricky_env() -> EnvInstance {
                 ]),
             ),
         ],
-        vec![agent, journal],
+        vec![agent, tricky_journal()],
     )
 }
 
@@ -449,17 +454,41 @@ pub fn helm_read() -> Option<String> {
         .filter(|path| !path.is_empty())
 }
 
-/// Runs `helm-read MODE FILE...` and returns its JSON, keyed by file path.
-pub fn run_helm_read(tool: &str, mode: &str, files: &[std::path::PathBuf]) -> Json {
-    let output = std::process::Command::new(tool)
-        .arg(mode)
-        .args(files)
+/// Runs `command`, asserting that it succeeds (`what` names it in the failure); returns what
+/// it printed.
+pub fn succeed(command: &mut std::process::Command, what: &str) -> Vec<u8> {
+    let output = command
         .output()
-        .expect("helm-read runs");
+        .unwrap_or_else(|error| panic!("{what} runs: {error}"));
     assert!(
         output.status.success(),
-        "helm-read {mode} failed: {}",
+        "{what} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).expect("helm-read prints JSON")
+    output.stdout
+}
+
+/// Runs `helm-read MODE FILE...` and returns its JSON, keyed by file path.
+pub fn run_helm_read(tool: &str, mode: &str, files: &[std::path::PathBuf]) -> Json {
+    let mut command = std::process::Command::new(tool);
+    command.arg(mode).args(files);
+    let stdout = succeed(&mut command, &format!("helm-read {mode}"));
+    serde_json::from_slice(&stdout).expect("helm-read prints JSON")
+}
+
+/// Runs `git ARGS` in `dir` as a test user, with no system or global configuration (so no
+/// signing or hooks of the machine's), asserting that it succeeds; returns what it printed.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let mut command = std::process::Command::new("git");
+    command
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir);
+    String::from_utf8_lossy(&succeed(&mut command, &format!("git {args:?}"))).into_owned()
 }
