@@ -12,6 +12,8 @@
 
 #[path = "tidy/docs.rs"]
 mod docs;
+#[path = "tidy/readme.rs"]
+mod readme;
 #[path = "tidy/scan.rs"]
 mod scan;
 #[path = "tidy/self_test.rs"]

@@ -82,14 +82,14 @@ fn all_files() -> &'static [SourceFile] {
     })
 }
 
-/// The `.rs` files under the repository folders `dirs` (each one of [`CODE_DIRS`] or a folder
-/// inside one), sorted by path.
+/// The `.rs` files under the repository folders `dirs` (each one of [`CODE_DIRS`], a folder
+/// inside one or a file), sorted by path.
 pub fn rust_files(dirs: &[&str]) -> Vec<&'static SourceFile> {
     let found: Vec<&SourceFile> = all_files()
         .iter()
         .filter(|file| {
             dirs.iter()
-                .any(|dir| file.path.starts_with(&format!("{dir}/")))
+                .any(|dir| file.path == *dir || file.path.starts_with(&format!("{dir}/")))
         })
         .collect();
     assert!(!found.is_empty(), "no .rs files under {dirs:?}");
