@@ -377,7 +377,10 @@ pub fn run(trials: Vec<Trial>) -> ExitCode {
             return ExitCode::from(101);
         }
     };
-    if execute(&args, trials, all_checks_required()).failed == 0 {
+    if execute(&args, trials, all_checks_required())
+        .failed
+        .is_empty()
+    {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(101)
@@ -389,8 +392,8 @@ pub fn run(trials: Vec<Trial>) -> ExitCode {
 pub struct Summary {
     /// Trials that passed.
     pub passed: usize,
-    /// Trials that failed (with `require_all`, skipped ones too).
-    pub failed: usize,
+    /// Trials that failed (with `require_all`, skipped ones too), with what they reported.
+    pub failed: Vec<(String, String)>,
     /// Trials that were skipped.
     pub skipped: usize,
     /// Trials the filters left out.
@@ -458,7 +461,7 @@ pub fn execute(args: &Args, trials: Vec<Trial>, require_all: bool) -> Summary {
     tally.print_summary(filtered_out, started);
     Summary {
         passed: tally.passed,
-        failed: tally.failures.len(),
+        failed: tally.failures,
         skipped: tally.skipped,
         filtered_out,
     }

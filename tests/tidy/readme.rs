@@ -287,6 +287,12 @@ fn readme_names_existing_files_and_checks() {
         .filter(|name| !name.is_empty())
         .collect();
     assert!(!checks.is_empty());
+    for target in all_targets().iter().filter(|target| *target != "lib") {
+        assert!(
+            quoted.contains(target.as_str()),
+            "tidy rule `tests/README.md`: its table of test binaries lacks `{target}`"
+        );
+    }
     for check in checks {
         assert!(
             quoted.contains(check),
