@@ -11,6 +11,7 @@ pub mod eval;
 pub mod fmt;
 pub mod git;
 pub mod lsp;
+pub mod parallel;
 pub mod promote;
 pub mod resolve;
 pub mod review;
@@ -119,26 +120,13 @@ fn parse_all(db: &SourceDb, problems: &mut diag::Problems) -> Vec<syntax::ast::F
         .iter()
         .map(|(id, file)| (id, file.text.as_str()))
         .collect();
-    let threads = crate::threads().max(1);
-    let per_thread = files.len().div_ceil(threads).max(1);
-    let results: Vec<(Vec<syntax::ast::File>, diag::Problems)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(per_thread)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    let mut found = diag::Problems::new();
-                    let parsed = chunk
-                        .iter()
-                        .map(|(id, text)| syntax::parse_file(*id, text, &mut found))
-                        .collect();
-                    (parsed, found)
-                })
-            })
+    let results = parallel::map_chunks(&files, |chunk| {
+        let mut found = diag::Problems::new();
+        let parsed: Vec<syntax::ast::File> = chunk
+            .iter()
+            .map(|(id, text)| syntax::parse_file(*id, text, &mut found))
             .collect();
-        handles
-            .into_iter()
-            .filter_map(|handle| handle.join().ok())
-            .collect()
+        (parsed, found)
     });
     let mut parsed = Vec::with_capacity(files.len());
     for (chunk, found) in results {
@@ -148,13 +136,4 @@ fn parse_all(db: &SourceDb, problems: &mut diag::Problems) -> Vec<syntax::ast::F
         }
     }
     parsed
-}
-
-/// How many threads the parallel phases use: `EHP_THREADS`, or one per core.
-pub(crate) fn threads() -> usize {
-    std::env::var("EHP_THREADS")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
-        .max(1)
 }

@@ -59,6 +59,72 @@ impl Span {
     }
 }
 
+/// Where the lines of one text start and end, for turning byte offsets into lines and columns.
+/// A line's content ends before its `\n` or `\r\n`; the LSP's UTF-16 positions
+/// (`lsp::line_index`) build on it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    /// The byte offset at which each line starts.
+    starts: Vec<usize>,
+    /// The byte offset at which each line's content ends (before `\n`, or `\r\n`).
+    ends: Vec<usize>,
+    /// The length of the text.
+    len: usize,
+}
+
+impl LineIndex {
+    /// Indexes a text.
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(offset, _)| offset + 1));
+        let ends = starts
+            .iter()
+            .enumerate()
+            .map(|(line, &start)| {
+                let end = starts
+                    .get(line + 1)
+                    .map_or(text.len(), |next| next.saturating_sub(1));
+                let ends_in_cr = end > start && text.as_bytes().get(end - 1) == Some(&b'\r');
+                if ends_in_cr { end - 1 } else { end }
+            })
+            .collect();
+        LineIndex {
+            starts,
+            ends,
+            len: text.len(),
+        }
+    }
+
+    /// The 0-based line of a byte offset; an offset past the end is on the last line.
+    pub fn line(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len);
+        self.starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
+    }
+
+    /// The byte offset at which a 0-based line starts, or `None` past the last line.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line).copied()
+    }
+
+    /// The byte range of a 0-based line's content, without its line end; `None` past the last
+    /// line.
+    pub fn content(&self, line: usize) -> Option<std::ops::Range<usize>> {
+        Some(*self.starts.get(line)?..*self.ends.get(line)?)
+    }
+
+    /// The length in bytes of the indexed text.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the indexed text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 /// One source file.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -66,29 +132,26 @@ pub struct SourceFile {
     pub name: String,
     /// The full text.
     pub text: String,
-    /// Byte offsets at which lines start.
-    line_starts: Vec<usize>,
+    /// Where its lines are.
+    lines: LineIndex,
 }
 
 impl SourceFile {
     fn new(name: String, text: String) -> SourceFile {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(offset, _)| offset + 1));
-        SourceFile {
-            name,
-            text,
-            line_starts,
-        }
+        let lines = LineIndex::new(&text);
+        SourceFile { name, text, lines }
+    }
+
+    /// The line index of the text.
+    pub fn lines(&self) -> &LineIndex {
+        &self.lines
     }
 
     /// The 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self
-            .line_starts
-            .partition_point(|&start| start <= offset)
-            .saturating_sub(1);
-        let line_start = self.line_starts.get(line).copied().unwrap_or(0);
+        let line = self.lines.line(offset);
+        let line_start = self.lines.line_start(line).unwrap_or(0);
         let column = self
             .text
             .get(line_start..offset)
@@ -180,5 +243,23 @@ mod tests {
         assert_eq!(file.line_col(x), (2, 6));
         let last = "héllo\n日本 = x\r\n".len();
         assert_eq!(file.line_col(last), (3, 1));
+    }
+
+    #[test]
+    fn line_content_leaves_out_the_line_end() {
+        let text = "ab\r\ncd\n\nlast\r";
+        let index = LineIndex::new(text);
+        let lines: Vec<&str> = (0..5)
+            .map_while(|line| index.content(line))
+            .map(|range| &text[range])
+            .collect();
+        assert_eq!(lines, ["ab", "cd", "", "last"]);
+        assert_eq!(index.line(0), 0);
+        assert_eq!(index.line(3), 0);
+        assert_eq!(index.line(4), 1);
+        assert_eq!(index.line(text.len() + 10), 3);
+        assert_eq!(index.line_start(3), Some(8));
+        assert_eq!(index.line_start(4), None);
+        assert_eq!(LineIndex::new("").content(0), Some(0..0));
     }
 }

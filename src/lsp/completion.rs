@@ -153,85 +153,122 @@ fn is_app(headers: &[String]) -> bool {
 /// Reads the text before the cursor: open blocks, the current entry, and whether the cursor is
 /// in a string.
 fn scan(prefix: &str) -> Context {
-    let mut headers: Vec<String> = Vec::new();
-    let mut keys: Vec<Vec<String>> = vec![Vec::new()];
-    let mut statement = String::new();
+    let mut scanner = Scanner {
+        keys: vec![Vec::new()],
+        ..Scanner::default()
+    };
     let mut chars = prefix.char_indices().peekable();
-    let mut string_start: Option<(String, bool)> = None;
     while let Some((at, character)) = chars.next() {
-        if let Some((before, triple)) = string_start.clone() {
-            if character == '\\' {
-                chars.next();
-            } else if character == '"' {
-                let rest = prefix.get(at..).unwrap_or("");
-                if triple && rest.starts_with("\"\"\"") {
-                    chars.next();
-                    chars.next();
-                    string_start = None;
-                } else if !triple {
-                    string_start = None;
-                }
-                if string_start.is_none() {
-                    statement = before;
-                    statement.push_str("\"\"");
-                }
-            } else if character == '\n' && !triple {
-                string_start = None;
-                statement.clear();
-            }
-            continue;
+        let rest = prefix.get(at..).unwrap_or("");
+        if scanner.string_start.is_some() {
+            scanner.string_char(character, rest, &mut chars);
+        } else {
+            scanner.code_char(character, rest, &mut chars);
         }
+    }
+    scanner.into_context()
+}
+
+/// The characters of the text before the cursor, with their offsets.
+type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
+
+/// What [`scan`] has read so far.
+#[derive(Default)]
+struct Scanner {
+    /// The headers of the open blocks, outermost first.
+    headers: Vec<String>,
+    /// The keys set in each open block, outermost first.
+    keys: Vec<Vec<String>>,
+    /// The text of the current entry.
+    statement: String,
+    /// Inside a string: the entry's text before its quote, and whether it is a `"""` string.
+    string_start: Option<(String, bool)>,
+}
+
+impl Scanner {
+    /// A character inside a string: an escape, the closing quote(s), or (in a one-line
+    /// string) a line end that abandons it.
+    fn string_char(&mut self, character: char, rest: &str, chars: &mut Chars<'_>) {
+        let triple = match &self.string_start {
+            Some((_, triple)) => *triple,
+            None => return,
+        };
         match character {
-            '/' if prefix.get(at..).is_some_and(|rest| rest.starts_with("//")) => {
+            '\\' => {
+                chars.next();
+            }
+            '"' if !triple || rest.starts_with("\"\"\"") => {
+                if triple {
+                    chars.next();
+                    chars.next();
+                }
+                if let Some((before, _)) = self.string_start.take() {
+                    self.statement = before;
+                    self.statement.push_str("\"\"");
+                }
+            }
+            '\n' if !triple => {
+                self.string_start = None;
+                self.statement.clear();
+            }
+            _ => {}
+        }
+    }
+
+    /// A character outside strings: comments, string starts, blocks opening and closing, and
+    /// the ends of entries.
+    fn code_char(&mut self, character: char, rest: &str, chars: &mut Chars<'_>) {
+        match character {
+            '/' if rest.starts_with("//") => {
                 while chars.peek().is_some_and(|(_, next)| *next != '\n') {
                     chars.next();
                 }
             }
             '"' => {
-                let triple = prefix
-                    .get(at..)
-                    .is_some_and(|rest| rest.starts_with("\"\"\""));
+                let triple = rest.starts_with("\"\"\"");
                 if triple {
                     chars.next();
                     chars.next();
                 }
-                string_start = Some((statement.clone(), triple));
+                self.string_start = Some((self.statement.clone(), triple));
             }
             '{' => {
-                if let (Some(key), Some(level)) =
-                    (entry_key(&format!("{statement}{{")), keys.last_mut())
-                {
-                    level.push(key);
-                }
-                headers.push(statement.trim().to_string());
-                keys.push(Vec::new());
-                statement.clear();
+                self.record_key(entry_key(&format!("{}{{", self.statement)));
+                self.headers.push(self.statement.trim().to_string());
+                self.keys.push(Vec::new());
+                self.statement.clear();
             }
             '}' => {
-                headers.pop();
-                keys.pop();
-                statement.clear();
+                self.headers.pop();
+                self.keys.pop();
+                self.statement.clear();
             }
-            '\n' | ';' => {
-                if let (Some(key), Some(level)) = (entry_key(&statement), keys.last_mut()) {
-                    level.push(key);
-                }
-                statement.clear();
-            }
-            ',' if !statement.trim_start().starts_with("in ") => {
-                if let (Some(key), Some(level)) = (entry_key(&statement), keys.last_mut()) {
-                    level.push(key);
-                }
-                statement.clear();
-            }
-            other => statement.push(other),
+            '\n' | ';' => self.end_entry(),
+            ',' if !self.statement.trim_start().starts_with("in ") => self.end_entry(),
+            other => self.statement.push(other),
         }
     }
-    Context {
-        headers,
-        in_string: string_start.map(|(before, _)| before),
-        statement,
-        set_before: keys.pop().unwrap_or_default(),
+
+    /// The current entry ends: the key it sets belongs to the block it is in.
+    fn end_entry(&mut self) {
+        self.record_key(entry_key(&self.statement));
+        self.statement.clear();
+    }
+
+    /// Records a key set in the innermost open block.
+    fn record_key(&mut self, key: Option<String>) {
+        if let (Some(key), Some(level)) = (key, self.keys.last_mut()) {
+            level.push(key);
+        }
+    }
+
+    fn into_context(mut self) -> Context {
+        Context {
+            headers: self.headers,
+            in_string: self.string_start.map(|(before, _)| before),
+            statement: self.statement,
+            set_before: self.keys.pop().unwrap_or_default(),
+        }
     }
 }
 

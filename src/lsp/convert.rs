@@ -11,6 +11,9 @@ use crate::Analysis;
 use crate::diag::{Diagnostic, Severity};
 use crate::source::Span;
 
+/// The name of the source of every diagnostic.
+const SOURCE: &str = "ehp";
+
 /// The local path of a `file:` URI.
 pub(super) fn path_of_uri(uri: &Uri) -> Option<PathBuf> {
     let text = uri.as_str();
@@ -81,7 +84,7 @@ pub(super) fn path_of_source(name: &str, stdlib_dir: &Path) -> PathBuf {
 pub(super) fn location(analysis: &Analysis, span: Span, stdlib_dir: &Path) -> Option<Location> {
     let source = analysis.db.get(span.file)?;
     let uri = uri_of_path(&path_of_source(&source.name, stdlib_dir))?;
-    let index = LineIndex::new(&source.text);
+    let index = LineIndex::of_file(source);
     Some(Location::new(uri, index.range(span.range())))
 }
 
@@ -121,7 +124,7 @@ pub(super) fn to_lsp_diagnostic(
             Severity::Warning => DiagnosticSeverity::WARNING,
         }),
         code: Some(NumberOrString::String(diagnostic.code.id.to_string())),
-        source: Some(super::server::SOURCE.to_string()),
+        source: Some(SOURCE.to_string()),
         message,
         related_information: (!related.is_empty()).then_some(related),
         ..lsp_types::Diagnostic::default()

@@ -6,11 +6,11 @@ use lsp_types::{Location, Position};
 
 use super::convert::location;
 use super::locate::{FoundKind, locate};
-use super::server::Snapshot;
+use super::snapshot::Snapshot;
 
 /// The definitions of the name at a position.
 pub(super) fn definition(snapshot: &Snapshot, position: Position) -> Option<Vec<Location>> {
-    let offset = snapshot.index.offset(position);
+    let offset = snapshot.index().offset(position);
     let analysis = &snapshot.analysis;
     let project = &analysis.project;
     let found = locate(analysis, snapshot.file, offset)?;

@@ -4,7 +4,7 @@
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 use super::locate::{FoundKind, ValuesOf, locate};
-use super::server::Snapshot;
+use super::snapshot::Snapshot;
 use crate::Analysis;
 use crate::eval::model::{Val, ValKind};
 use crate::types::FieldSchema;
@@ -14,7 +14,7 @@ const MAX_VALUE: usize = 80;
 
 /// The hover at a position.
 pub(super) fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
-    let offset = snapshot.index.offset(position);
+    let offset = snapshot.index().offset(position);
     let analysis = &snapshot.analysis;
     let found = locate(analysis, snapshot.file, offset)?;
     let text = match &found.kind {
@@ -87,7 +87,7 @@ pub(super) fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
             kind: MarkupKind::Markdown,
             value: text.trim_end().to_string(),
         }),
-        range: Some(snapshot.index.range(found.span.range())),
+        range: Some(snapshot.index().range(found.span.range())),
     })
 }
 

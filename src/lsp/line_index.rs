@@ -1,50 +1,49 @@
 //! Conversion between byte offsets (what spans hold) and LSP positions (0-based line, column in
-//! UTF-16 code units). The only place in the server that knows about UTF-16; CRLF line ends are
-//! handled by treating the `\r` before a `\n` as part of the line end.
+//! UTF-16 code units). The only place in the server that knows about UTF-16; the lines come from
+//! the compiler's own [`source::LineIndex`], whose line content leaves out the `\r` of a CRLF.
+
+use std::borrow::Cow;
 
 use lsp_types::{Position, Range};
 
-/// The line starts of one text, for converting offsets and positions.
+use crate::source::{self, SourceFile};
+
+/// A text and its lines, for converting offsets and positions.
 #[derive(Debug, Clone)]
-pub struct LineIndex {
-    text: String,
-    line_starts: Vec<usize>,
+pub struct LineIndex<'a> {
+    text: &'a str,
+    lines: Cow<'a, source::LineIndex>,
 }
 
-impl LineIndex {
-    /// Indexes a text.
-    pub fn new(text: &str) -> LineIndex {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(offset, _)| offset + 1));
+impl<'a> LineIndex<'a> {
+    /// Indexes a text (an open document the analysis may not have).
+    pub fn new(text: &'a str) -> LineIndex<'a> {
         LineIndex {
-            text: text.to_string(),
-            line_starts,
+            text,
+            lines: Cow::Owned(source::LineIndex::new(text)),
         }
     }
 
-    /// The text of line `line` without its line end (`\n` or `\r\n`).
-    fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line) else {
-            return "";
-        };
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .map_or(self.text.len(), |next| next.saturating_sub(1));
-        let content = self.text.get(start..end).unwrap_or("");
-        content.strip_suffix('\r').unwrap_or(content)
+    /// The index of a source file of an analysis, reusing its line index.
+    pub fn of_file(file: &'a SourceFile) -> LineIndex<'a> {
+        LineIndex {
+            text: &file.text,
+            lines: Cow::Borrowed(file.lines()),
+        }
+    }
+
+    /// The start of line `line` and its text without its line end (`\n` or `\r\n`).
+    fn line_text(&self, line: usize) -> Option<(usize, &'a str)> {
+        let content = self.lines.content(line)?;
+        Some((content.start, self.text.get(content)?))
     }
 
     /// The LSP position of a byte offset. An offset inside a character or a CRLF pair moves
     /// back to its start; an offset past the end is the end.
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line = self
-            .line_starts
-            .partition_point(|&start| start <= offset)
-            .saturating_sub(1);
-        let start = self.line_starts.get(line).copied().unwrap_or(0);
-        let line_text = self.line_text(line);
+        let line = self.lines.line(offset);
+        let (start, line_text) = self.line_text(line).unwrap_or((0, ""));
         let mut column = 0usize;
         for (index, character) in line_text.char_indices() {
             if start + index + character.len_utf8() > offset {
@@ -62,19 +61,18 @@ impl LineIndex {
     /// (before any `\r`); a column inside a surrogate pair is the start of that character; a
     /// line past the last is the end of the text.
     pub fn offset(&self, position: Position) -> usize {
-        let line = position.line as usize;
-        let Some(&start) = self.line_starts.get(line) else {
+        let Some((start, line_text)) = self.line_text(position.line as usize) else {
             return self.text.len();
         };
         let wanted = position.character as usize;
         let mut column = 0usize;
-        for (index, character) in self.line_text(line).char_indices() {
+        for (index, character) in line_text.char_indices() {
             if column + character.len_utf16() > wanted {
                 return start + index;
             }
             column += character.len_utf16();
         }
-        start + self.line_text(line).len()
+        start + line_text.len()
     }
 
     /// The LSP range of a byte range.
@@ -85,11 +83,6 @@ impl LineIndex {
     /// The range covering the whole text.
     pub fn whole(&self) -> Range {
         self.range(0..self.text.len())
-    }
-
-    /// The text.
-    pub fn text(&self) -> &str {
-        &self.text
     }
 }
 
@@ -177,6 +170,19 @@ mod tests {
             Range::new(Position::new(0, 0), Position::new(3, 0))
         );
         round_trip(text);
+    }
+
+    #[test]
+    fn a_source_file_gives_the_same_positions_as_its_text() {
+        let text = "/// 日本\r\napp x: y { a = \"😀\" }\r\n";
+        let mut db = source::SourceDb::new();
+        let id = db.add("a.ehp", text);
+        let file = db.get(id).expect("file was added");
+        let (ours, fresh) = (LineIndex::of_file(file), LineIndex::new(text));
+        for offset in 0..=text.len() {
+            assert_eq!(ours.position(offset), fresh.position(offset), "at {offset}");
+        }
+        assert_eq!(ours.whole(), fresh.whole());
     }
 
     #[test]

@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use crate::Analysis;
 use crate::source::{FileId, Span};
-use crate::syntax::ast::{Block, Entry, Expr, ExprKind, FieldDecl, Ident, StrPart, TypeExprKind};
+use crate::syntax::ast::{
+    AppDecl, Block, Entry, EnvDecl, Expr, ExprKind, FieldDecl, Ident, StrPart, TemplateDecl,
+    TypeExprKind,
+};
 use crate::types::{FieldSchema, Schema, Ty};
 
 /// A name found under the cursor.
@@ -72,91 +75,17 @@ struct Scope {
 pub(super) fn locate(analysis: &Analysis, file: FileId, offset: usize) -> Option<Found> {
     let walker = Walker { analysis, offset };
     let project = &analysis.project;
-    for env in &project.envs {
-        if env.span.file != file || !contains(env.span, offset) {
-            continue;
-        }
-        if let Some(found) = walker.ident(&env.name, |name| FoundKind::Env(name.into())) {
-            return Some(found);
-        }
-        if let Some(parent) = &env.parent
-            && let Some(found) = walker.ident(parent, |name| FoundKind::Env(name.into()))
-        {
-            return Some(found);
-        }
-        let scope = Scope {
-            refs: None,
-            values: ValuesOf::Env,
-        };
-        let env_schema = Ty::Record(Arc::clone(&analysis.schemas.env));
-        return walker.block(&env.body, Some(&env_schema), &[], &scope);
+    let here = |span: Span| span.file == file && contains(span, offset);
+    if let Some(env) = project.envs.iter().find(|env| here(env.span)) {
+        return walker.env(env);
     }
-    for (index, template) in project.templates.iter().enumerate() {
-        if template.span.file != file || !contains(template.span, offset) {
-            continue;
-        }
-        if let Some(found) = walker.ident(&template.name, |name| FoundKind::Template(name.into())) {
-            return Some(found);
-        }
-        if let Some(parent) = &template.parent
-            && let Some(found) = walker.ident(parent, |name| FoundKind::Template(name.into()))
-        {
-            return Some(found);
-        }
-        let schema = analysis.schemas.templates.get(index).cloned().flatten();
-        let scope = Scope {
-            refs: schema.clone(),
-            values: ValuesOf::Nothing,
-        };
-        let ty = schema.map(Ty::Record);
-        for field in &template.fields {
-            if let Some(found) = walker.field_decl(field, ty.as_ref(), &[], &scope) {
-                return Some(found);
-            }
-        }
-        if let Some(found) = walker.entries(&template.defaults, ty.as_ref(), &[], &scope) {
-            return Some(found);
-        }
-        return template
-            .values
-            .as_ref()
-            .and_then(|values| walker.block(values, None, &[], &scope));
+    let mut templates = project.templates.iter().enumerate();
+    if let Some((index, template)) = templates.find(|(_, template)| here(template.span)) {
+        return walker.template(index, template);
     }
-    for (index, app) in project.apps.iter().enumerate() {
-        if app.span.file != file || !contains(app.span, offset) {
-            continue;
-        }
-        if let Some(found) = walker.ident(&app.name, |name| FoundKind::App(name.into())) {
-            return Some(found);
-        }
-        if let Some(found) = walker.ident(&app.template, |name| FoundKind::Template(name.into())) {
-            return Some(found);
-        }
-        let schema = project
-            .app_templates
-            .get(index)
-            .copied()
-            .flatten()
-            .and_then(|template| analysis.schemas.templates.get(template).cloned().flatten());
-        let scope = Scope {
-            refs: schema.clone(),
-            values: ValuesOf::App(app.name.name.clone()),
-        };
-        let ty = schema.map(Ty::Record);
-        if let Some(found) = walker.entries(&app.entries, ty.as_ref(), &[], &scope) {
-            return Some(found);
-        }
-        for override_block in &app.overrides {
-            for env in &override_block.envs {
-                if let Some(found) = walker.ident(env, |name| FoundKind::Env(name.into())) {
-                    return Some(found);
-                }
-            }
-            if contains(override_block.body.span, offset) {
-                return walker.block(&override_block.body, ty.as_ref(), &[], &scope);
-            }
-        }
-        return None;
+    let mut apps = project.apps.iter().enumerate();
+    if let Some((index, app)) = apps.find(|(_, app)| here(app.span)) {
+        return walker.app(index, app);
     }
     None
 }
@@ -181,6 +110,106 @@ fn descend(ty: Option<&Ty>, key: &str) -> (Option<FieldSchema>, Option<Ty>) {
 }
 
 impl Walker<'_> {
+    /// In an environment: its name, its parent, or a setting in its body.
+    fn env(&self, env: &EnvDecl) -> Option<Found> {
+        if let Some(found) = self.ident(&env.name, |name| FoundKind::Env(name.into())) {
+            return Some(found);
+        }
+        if let Some(parent) = &env.parent
+            && let Some(found) = self.ident(parent, |name| FoundKind::Env(name.into()))
+        {
+            return Some(found);
+        }
+        let scope = Scope {
+            refs: None,
+            values: ValuesOf::Env,
+        };
+        let env_schema = Ty::Record(Arc::clone(&self.analysis.schemas.env));
+        self.block(&env.body, Some(&env_schema), &[], &scope)
+    }
+
+    /// In a template: its name, its parent, a field declaration, a default assignment or its
+    /// `values` block.
+    fn template(&self, index: usize, template: &TemplateDecl) -> Option<Found> {
+        if let Some(found) = self.ident(&template.name, |name| FoundKind::Template(name.into())) {
+            return Some(found);
+        }
+        if let Some(parent) = &template.parent
+            && let Some(found) = self.ident(parent, |name| FoundKind::Template(name.into()))
+        {
+            return Some(found);
+        }
+        let schema = self
+            .analysis
+            .schemas
+            .templates
+            .get(index)
+            .cloned()
+            .flatten();
+        let scope = Scope {
+            refs: schema.clone(),
+            values: ValuesOf::Nothing,
+        };
+        let ty = schema.map(Ty::Record);
+        for field in &template.fields {
+            if let Some(found) = self.field_decl(field, ty.as_ref(), &[], &scope) {
+                return Some(found);
+            }
+        }
+        if let Some(found) = self.entries(&template.defaults, ty.as_ref(), &[], &scope) {
+            return Some(found);
+        }
+        template
+            .values
+            .as_ref()
+            .and_then(|values| self.block(values, None, &[], &scope))
+    }
+
+    /// In an app: its name, its template, one of its entries, or an override (the environments
+    /// it names or its body).
+    fn app(&self, index: usize, app: &AppDecl) -> Option<Found> {
+        if let Some(found) = self.ident(&app.name, |name| FoundKind::App(name.into())) {
+            return Some(found);
+        }
+        if let Some(found) = self.ident(&app.template, |name| FoundKind::Template(name.into())) {
+            return Some(found);
+        }
+        let schema = self
+            .analysis
+            .project
+            .app_templates
+            .get(index)
+            .copied()
+            .flatten()
+            .and_then(|template| {
+                self.analysis
+                    .schemas
+                    .templates
+                    .get(template)
+                    .cloned()
+                    .flatten()
+            });
+        let scope = Scope {
+            refs: schema.clone(),
+            values: ValuesOf::App(app.name.name.clone()),
+        };
+        let ty = schema.map(Ty::Record);
+        if let Some(found) = self.entries(&app.entries, ty.as_ref(), &[], &scope) {
+            return Some(found);
+        }
+        for override_block in &app.overrides {
+            for env in &override_block.envs {
+                if let Some(found) = self.ident(env, |name| FoundKind::Env(name.into())) {
+                    return Some(found);
+                }
+            }
+            if contains(override_block.body.span, self.offset) {
+                return self.block(&override_block.body, ty.as_ref(), &[], &scope);
+            }
+        }
+        None
+    }
+
     fn ident(&self, ident: &Ident, kind: impl Fn(&str) -> FoundKind) -> Option<Found> {
         contains(ident.span, self.offset).then(|| Found {
             span: ident.span,

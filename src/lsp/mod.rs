@@ -9,7 +9,10 @@ mod formatting;
 mod hover;
 pub mod line_index;
 mod locate;
+mod publish;
 mod server;
+mod snapshot;
+mod state;
 mod symbols;
 
 use std::time::Instant;

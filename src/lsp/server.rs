@@ -1,30 +1,26 @@
-//! The server's state: the projects (one [`Workspace`] per root folder), the open documents
-//! overlaid on the files read from disk, the latest and the last good analysis of each project,
-//! and the dispatch of requests and notifications, each behind `catch_unwind`.
-// The server reads the project's files from disk and writes the stdlib for go-to-definition.
-#![allow(clippy::disallowed_methods)]
+//! The server: takes each request and notification, runs it behind `catch_unwind`, and hands
+//! it to the [`State`] (document changes) or to a feature's handler (requests), which answers
+//! from a [`Snapshot`]. It keeps only what the protocol needs: the outbox and the debounce.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use lsp_server::{ErrorCode, Notification, ResponseError};
 use lsp_types::{
     CompletionOptions, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, HoverProviderCapability,
-    InitializeParams, OneOf, PublishDiagnosticsParams, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    InitializeParams, OneOf, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, Uri,
 };
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::convert::{path_of_uri, to_lsp_diagnostic, uri_of_path};
-use super::line_index::LineIndex;
-use crate::Analysis;
-use crate::diag::Diagnostic;
-use crate::source::FileId;
-use crate::workspace::Workspace;
+use super::convert::path_of_uri;
+use super::snapshot::Snapshot;
+use super::state::State;
+use super::{completion, definition, formatting, hover, symbols};
 
 /// How the server is set up.
 #[derive(Debug, Clone)]
@@ -52,60 +48,24 @@ impl Default for Options {
     }
 }
 
-/// One project: a root folder and every `.ehp` file under it.
-struct ProjectState {
-    root: PathBuf,
-    workspace: Workspace,
-    /// Whether the files changed since the last analysis.
-    dirty: bool,
-    /// The latest analysis.
-    current: Option<Arc<Analysis>>,
-    /// The latest analysis in which every file parsed.
-    good: Option<Arc<Analysis>>,
-    /// Files that were last sent a non-empty list of diagnostics.
-    published: BTreeSet<PathBuf>,
-}
-
-/// What a feature works on: an analysis and one of its files.
-pub(super) struct Snapshot {
-    pub analysis: Arc<Analysis>,
-    pub file: FileId,
-    pub index: LineIndex,
-    /// Where the stdlib is on disk, for locations inside it.
-    pub stdlib_dir: PathBuf,
-}
-
-/// The language server's state. Messages go in through [`Server::notify`] and
-/// [`Server::request`]; notifications for the client collect in an outbox.
+/// The language server. Messages go in through [`Server::notify`] and [`Server::request`];
+/// notifications for the client collect in an outbox.
 pub struct Server {
     options: Options,
-    roots: Vec<PathBuf>,
-    projects: Vec<ProjectState>,
-    open: BTreeMap<PathBuf, String>,
+    state: State,
     outbox: Vec<Notification>,
     deadline: Option<Instant>,
-    stdlib_dir: PathBuf,
-    stdlib_written: bool,
 }
-
-/// The name of the source of every diagnostic.
-pub(super) const SOURCE: &str = "ehp";
 
 impl Server {
     /// A server with no project yet.
     pub fn new(options: Options) -> Server {
-        let stdlib_dir = options.stdlib_dir.clone().unwrap_or_else(|| {
-            std::env::temp_dir().join(format!("ehp-stdlib-{}", env!("CARGO_PKG_VERSION")))
-        });
+        let state = State::new(options.read_disk, options.stdlib_dir.clone());
         Server {
             options,
-            roots: Vec::new(),
-            projects: Vec::new(),
-            open: BTreeMap::new(),
+            state,
             outbox: Vec::new(),
             deadline: None,
-            stdlib_dir,
-            stdlib_written: false,
         }
     }
 
@@ -115,30 +75,18 @@ impl Server {
         if let Ok(params) = serde_json::from_value::<InitializeParams>(params) {
             for folder in params.workspace_folders.unwrap_or_default() {
                 if let Some(path) = path_of_uri(&folder.uri) {
-                    self.roots.push(path);
+                    self.state.add_root(path);
                 }
             }
             #[allow(deprecated)]
-            if self.roots.is_empty()
+            if self.state.has_no_root()
                 && let Some(path) = params.root_uri.as_ref().and_then(path_of_uri)
             {
-                self.roots.push(path);
+                self.state.add_root(path);
             }
         }
-        let capabilities = ServerCapabilities {
-            text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
-            hover_provider: Some(HoverProviderCapability::Simple(true)),
-            definition_provider: Some(OneOf::Left(true)),
-            completion_provider: Some(CompletionOptions {
-                trigger_characters: Some(vec![" ".into(), "\"".into(), ".".into(), "{".into()]),
-                ..CompletionOptions::default()
-            }),
-            document_symbol_provider: Some(OneOf::Left(true)),
-            document_formatting_provider: Some(OneOf::Left(true)),
-            ..ServerCapabilities::default()
-        };
         serde_json::json!({
-            "capabilities": capabilities,
+            "capabilities": capabilities(),
             "serverInfo": ServerInfo {
                 name: "ehp".into(),
                 version: Some(env!("CARGO_PKG_VERSION").into()),
@@ -173,7 +121,8 @@ impl Server {
         match method {
             "textDocument/didOpen" => {
                 if let Ok(params) = serde_json::from_value::<DidOpenTextDocumentParams>(params) {
-                    self.set_open(&params.text_document.uri, params.text_document.text);
+                    self.state
+                        .set_open(&params.text_document.uri, params.text_document.text);
                     // Diagnostics on open come at once.
                     self.flush();
                 }
@@ -182,27 +131,21 @@ impl Server {
                 if let Ok(params) = serde_json::from_value::<DidChangeTextDocumentParams>(params)
                     && let Some(change) = params.content_changes.into_iter().next_back()
                 {
-                    self.set_open(&params.text_document.uri, change.text);
+                    self.state.set_open(&params.text_document.uri, change.text);
                     self.deadline = Some(Instant::now() + self.options.debounce);
                 }
             }
             "textDocument/didClose" => {
                 if let Ok(params) = serde_json::from_value::<DidCloseTextDocumentParams>(params)
-                    && let Some(path) = path_of_uri(&params.text_document.uri)
+                    && self.state.close(&params.text_document.uri)
                 {
-                    self.open.remove(&path);
-                    self.reload_from_disk(&path);
                     self.flush();
                 }
             }
             "workspace/didChangeWatchedFiles" => {
                 if let Ok(params) = serde_json::from_value::<DidChangeWatchedFilesParams>(params) {
                     for change in params.changes {
-                        if let Some(path) = path_of_uri(&change.uri)
-                            && !self.open.contains_key(&path)
-                        {
-                            self.reload_from_disk(&path);
-                        }
+                        self.state.changed_on_disk(&change.uri);
                     }
                     self.flush();
                 }
@@ -237,48 +180,27 @@ impl Server {
     }
 
     fn dispatch_request(&mut self, method: &str, params: Value) -> Result<Value, ResponseError> {
-        fn parse<T: serde::de::DeserializeOwned>(params: Value) -> Result<T, ResponseError> {
-            serde_json::from_value(params).map_err(|error| ResponseError {
-                code: ErrorCode::InvalidParams as i32,
-                message: format!("invalid parameters: {error}"),
-                data: None,
-            })
-        }
-        fn json<T: serde::Serialize>(value: T) -> Result<Value, ResponseError> {
-            Ok(serde_json::to_value(value).unwrap_or(Value::Null))
-        }
         match method {
             "textDocument/hover" => {
                 let params: lsp_types::HoverParams = parse(params)?;
                 let at = params.text_document_position_params;
                 json(self.with_snapshots(&at.text_document.uri, |snapshot| {
-                    super::hover::hover(snapshot, at.position)
+                    hover::hover(snapshot, at.position)
                 }))
             }
-            "textDocument/definition" => {
-                let params: lsp_types::GotoDefinitionParams = parse(params)?;
-                let at = params.text_document_position_params;
-                let found = self.with_snapshots(&at.text_document.uri, |snapshot| {
-                    super::definition::definition(snapshot, at.position)
-                });
-                if found.as_ref().is_some_and(|locations| {
-                    locations
-                        .iter()
-                        .any(|location| location.uri.as_str().contains("ehp-stdlib"))
-                }) {
-                    self.write_stdlib();
-                }
-                json(found.map(lsp_types::GotoDefinitionResponse::Array))
-            }
+            "textDocument/definition" => self.definition(parse(params)?),
             "textDocument/completion" => {
                 let params: lsp_types::CompletionParams = parse(params)?;
                 let at = params.text_document_position;
-                let text = path_of_uri(&at.text_document.uri)
-                    .and_then(|path| self.open.get(&path).cloned());
-                let snapshot = self.snapshots(&at.text_document.uri).into_iter().next();
+                let text = self.state.open_text(&at.text_document.uri);
+                let snapshot = self
+                    .state
+                    .snapshots(&at.text_document.uri)
+                    .into_iter()
+                    .next();
                 let items = match (text, snapshot) {
                     (Some(text), Some(snapshot)) => {
-                        super::completion::completion(&snapshot.analysis, &text, at.position)
+                        completion::completion(&snapshot.analysis, &text, at.position)
                     }
                     _ => Vec::new(),
                 };
@@ -287,18 +209,18 @@ impl Server {
             "textDocument/documentSymbol" => {
                 let params: lsp_types::DocumentSymbolParams = parse(params)?;
                 let symbols = self
+                    .state
                     .snapshots(&params.text_document.uri)
                     .into_iter()
                     .next()
-                    .map(|snapshot| super::symbols::document_symbols(&snapshot))
+                    .map(|snapshot| symbols::document_symbols(&snapshot))
                     .unwrap_or_default();
                 json(lsp_types::DocumentSymbolResponse::Nested(symbols))
             }
             "textDocument/formatting" => {
                 let params: lsp_types::DocumentFormattingParams = parse(params)?;
-                let text = path_of_uri(&params.text_document.uri)
-                    .and_then(|path| self.open.get(&path).cloned());
-                json(text.and_then(|text| super::formatting::format(&text)))
+                let text = self.state.open_text(&params.text_document.uri);
+                json(text.and_then(|text| formatting::format(&text)))
             }
             // Only for the tests that check a panicking request does not take the server down.
             "ehp/panic" if self.options.test_panic => {
@@ -312,238 +234,67 @@ impl Server {
         }
     }
 
+    /// Go to definition; writes the stdlib to disk when a definition is inside it.
+    fn definition(
+        &mut self,
+        params: lsp_types::GotoDefinitionParams,
+    ) -> Result<Value, ResponseError> {
+        let at = params.text_document_position_params;
+        let found = self.with_snapshots(&at.text_document.uri, |snapshot| {
+            definition::definition(snapshot, at.position)
+        });
+        if found.as_ref().is_some_and(|locations| {
+            locations
+                .iter()
+                .any(|location| location.uri.as_str().contains("ehp-stdlib"))
+        }) {
+            self.state.write_stdlib();
+        }
+        json(found.map(lsp_types::GotoDefinitionResponse::Array))
+    }
+
     /// Runs `feature` on the latest analysis, then, if it found nothing and the file has
     /// syntax errors, on the last analysis in which everything parsed.
     fn with_snapshots<T>(&self, uri: &Uri, feature: impl Fn(&Snapshot) -> Option<T>) -> Option<T> {
-        self.snapshots(uri).iter().find_map(feature)
-    }
-
-    /// The analyses a request about `uri` may use, best first.
-    fn snapshots(&self, uri: &Uri) -> Vec<Snapshot> {
-        let Some(path) = path_of_uri(uri) else {
-            return Vec::new();
-        };
-        let Some(project) = self
-            .projects
-            .iter()
-            .find(|project| path.starts_with(&project.root))
-        else {
-            return Vec::new();
-        };
-        let name = path.to_string_lossy();
-        let mut found = Vec::new();
-        for analysis in [&project.current, &project.good].into_iter().flatten() {
-            if found
-                .iter()
-                .any(|snapshot: &Snapshot| Arc::ptr_eq(&snapshot.analysis, analysis))
-            {
-                continue;
-            }
-            let Some(file) = analysis.db.find(&name) else {
-                continue;
-            };
-            let text = analysis
-                .db
-                .get(file)
-                .map_or("", |source| source.text.as_str());
-            found.push(Snapshot {
-                analysis: Arc::clone(analysis),
-                file,
-                index: LineIndex::new(text),
-                stdlib_dir: self.stdlib_dir.clone(),
-            });
-        }
-        found
-    }
-
-    /// Records an open document's text in its project.
-    fn set_open(&mut self, uri: &Uri, text: String) {
-        let Some(path) = path_of_uri(uri) else {
-            return;
-        };
-        self.open.insert(path.clone(), text.clone());
-        let project = self.project_for(&path);
-        if let Some(project) = self.projects.get_mut(project) {
-            project.workspace.set_file(&path.to_string_lossy(), text);
-            project.dirty = true;
-        }
-    }
-
-    /// Reads a closed or changed file again from disk (or forgets it when it is gone).
-    fn reload_from_disk(&mut self, path: &Path) {
-        let project = self.project_for(path);
-        let text = if self.options.read_disk {
-            std::fs::read_to_string(path).ok()
-        } else {
-            None
-        };
-        if let Some(project) = self.projects.get_mut(project) {
-            let name = path.to_string_lossy();
-            match text {
-                Some(text) => {
-                    project.workspace.set_file(&name, text);
-                }
-                None => project.workspace.remove_file(&name),
-            }
-            project.dirty = true;
-        }
-    }
-
-    /// The index of the project a file belongs to, loading it on first use: the innermost
-    /// workspace folder holding the file, or else the file's own folder.
-    fn project_for(&mut self, path: &Path) -> usize {
-        if let Some(index) = self
-            .projects
-            .iter()
-            .position(|project| path.starts_with(&project.root))
-        {
-            return index;
-        }
-        let root = self
-            .roots
-            .iter()
-            .filter(|root| path.starts_with(root))
-            .max_by_key(|root| root.components().count())
-            .cloned()
-            .or_else(|| path.parent().map(Path::to_path_buf))
-            .unwrap_or_else(|| PathBuf::from("/"));
-        let mut workspace = Workspace::new();
-        if self.options.read_disk {
-            for (file, text) in read_project(&root) {
-                workspace.set_file(&file.to_string_lossy(), text);
-            }
-        }
-        for (file, text) in &self.open {
-            if file.starts_with(&root) {
-                workspace.set_file(&file.to_string_lossy(), text.clone());
-            }
-        }
-        self.projects.push(ProjectState {
-            root,
-            workspace,
-            dirty: true,
-            current: None,
-            good: None,
-            published: BTreeSet::new(),
-        });
-        self.projects.len() - 1
+        self.state.snapshots(uri).iter().find_map(feature)
     }
 
     /// Re-checks every project whose files changed, and queues their diagnostics.
     pub fn flush(&mut self) {
         self.deadline = None;
-        let stdlib_files = crate::stdlib::FILES.len();
-        for project in &mut self.projects {
-            if !project.dirty {
-                continue;
-            }
-            project.dirty = false;
-            let analysis = Arc::new(project.workspace.analyze());
-            let parses = !analysis
-                .diagnostics
-                .iter()
-                .any(|diagnostic| diagnostic.code.id.starts_with("E01"));
-            if parses {
-                project.good = Some(Arc::clone(&analysis));
-            }
-            project.current = Some(Arc::clone(&analysis));
-            let mut by_file: BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>> = BTreeMap::new();
-            for (id, source) in analysis.db.iter().skip(stdlib_files) {
-                if !source.text.is_empty() || project.published.contains(Path::new(&source.name)) {
-                    by_file.insert(PathBuf::from(&source.name), Vec::new());
-                }
-                let _ = id;
-            }
-            for diagnostic in &analysis.diagnostics {
-                let Some((path, converted)) =
-                    convert_located(&analysis, diagnostic, &self.stdlib_dir)
-                else {
-                    continue;
-                };
-                by_file.entry(path).or_default().push(converted);
-            }
-            let mut published = BTreeSet::new();
-            for (path, diagnostics) in by_file {
-                if diagnostics.is_empty() && !project.published.contains(&path) {
-                    // Nothing to say and nothing to clear.
-                    continue;
-                }
-                if !diagnostics.is_empty() {
-                    published.insert(path.clone());
-                }
-                let Some(uri) = uri_of_path(&path) else {
-                    continue;
-                };
-                self.outbox.push(Notification::new(
-                    "textDocument/publishDiagnostics".into(),
-                    PublishDiagnosticsParams {
-                        uri,
-                        diagnostics,
-                        version: None,
-                    },
-                ));
-            }
-            project.published = published;
-        }
-    }
-
-    /// Writes the embedded stdlib where definitions inside it point, once per run.
-    fn write_stdlib(&mut self) {
-        if self.stdlib_written || !self.options.read_disk {
-            return;
-        }
-        self.stdlib_written = true;
-        if std::fs::create_dir_all(&self.stdlib_dir).is_err() {
-            return;
-        }
-        for (name, text) in crate::stdlib::FILES {
-            let file = name.trim_start_matches("<stdlib>/");
-            let _ = std::fs::write(self.stdlib_dir.join(file), text);
-        }
+        let notifications = self.state.analyse_changed();
+        self.outbox.extend(notifications);
     }
 }
 
-/// A diagnostic converted for the file of its primary label; `None` for one without a place
-/// or in the stdlib.
-fn convert_located(
-    analysis: &Analysis,
-    diagnostic: &Diagnostic,
-    stdlib_dir: &Path,
-) -> Option<(PathBuf, lsp_types::Diagnostic)> {
-    let primary = diagnostic.primary.as_ref()?;
-    let name = analysis.db.name(primary.span.file);
-    if name.starts_with("<stdlib>/") {
-        return None;
+/// What the server can do.
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![" ".into(), "\"".into(), ".".into(), "{".into()]),
+            ..CompletionOptions::default()
+        }),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        ..ServerCapabilities::default()
     }
-    let converted = to_lsp_diagnostic(analysis, diagnostic, stdlib_dir)?;
-    Some((PathBuf::from(name), converted))
 }
 
-/// Every `*.ehp` file under `root`, as the command line finds them: hidden folders and
-/// `target/` are skipped.
-fn read_project(root: &Path) -> Vec<(PathBuf, String)> {
-    let walker = walkdir::WalkDir::new(root)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| {
-            let name = entry.file_name().to_string_lossy();
-            entry.depth() == 0
-                || !(name.starts_with('.') || entry.file_type().is_dir() && name == "target")
-        });
-    walker
-        .filter_map(Result::ok)
-        .filter(|entry| {
-            entry.file_type().is_file()
-                && entry
-                    .path()
-                    .extension()
-                    .is_some_and(|extension| extension == "ehp")
-        })
-        .filter_map(|entry| {
-            let text = std::fs::read_to_string(entry.path()).ok()?;
-            Some((entry.path().to_path_buf(), text))
-        })
-        .collect()
+/// A request's parameters, or the error that says they are not what the method takes.
+fn parse<T: DeserializeOwned>(params: Value) -> Result<T, ResponseError> {
+    serde_json::from_value(params).map_err(|error| ResponseError {
+        code: ErrorCode::InvalidParams as i32,
+        message: format!("invalid parameters: {error}"),
+        data: None,
+    })
+}
+
+/// A handler's answer as the JSON of a response.
+fn json<T: Serialize>(value: T) -> Result<Value, ResponseError> {
+    Ok(serde_json::to_value(value).unwrap_or(Value::Null))
 }
 
 fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {

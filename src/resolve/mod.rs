@@ -147,19 +147,15 @@ pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
 }
 
 fn env_chain(project: &Project, index: usize, problems: &mut Problems) -> Vec<usize> {
-    chain(
-        index,
-        "environment",
-        |at| project.envs.get(at).and_then(|decl| decl.parent.as_ref()),
-        |at| project.envs.get(at).map(|decl| &decl.name),
-        |name| project.env_index.get(name).copied(),
-        &project
-            .env_index
-            .keys()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-        problems,
-    )
+    let known: Vec<&str> = project.env_index.keys().map(String::as_str).collect();
+    Lineage {
+        kind: "environment",
+        parent_of: &|at| project.envs.get(at).and_then(|decl| decl.parent.as_ref()),
+        name_of: &|at| project.envs.get(at).map(|decl| &decl.name),
+        lookup: &|name| project.env_index.get(name).copied(),
+        known: &known,
+    }
+    .chain(index, problems)
 }
 
 fn template_chain(project: &Project, index: usize, problems: &mut Problems) -> Vec<usize> {
@@ -173,20 +169,19 @@ fn template_chain(project: &Project, index: usize, problems: &mut Problems) -> V
             .flatten()
     };
     let known: Vec<&str> = project.template_index.keys().map(String::as_str).collect();
-    let mut chain_found = chain(
-        index,
-        "template",
-        |at| {
+    let mut chain_found = Lineage {
+        kind: "template",
+        parent_of: &|at| {
             project
                 .templates
                 .get(at)
                 .and_then(|decl| decl.parent.as_ref())
         },
-        |at| project.templates.get(at).map(|decl| &decl.name),
-        |name| project.template_index.get(name).copied(),
-        &known,
-        problems,
-    );
+        name_of: &|at| project.templates.get(at).map(|decl| &decl.name),
+        lookup: &|name| project.template_index.get(name).copied(),
+        known: &known,
+    }
+    .chain(index, problems);
     // A chain that ends at a template without a parent continues at `app`.
     if let Some(&first) = chain_found.first()
         && let Some(root) = implicit_root(first)
@@ -196,109 +191,140 @@ fn template_chain(project: &Project, index: usize, problems: &mut Problems) -> V
     chain_found
 }
 
-/// Follows parents from `start`; returns the chain from the root ancestor to `start`, or an
-/// empty chain after reporting an unknown parent, a cycle or an over-long chain. Each problem
-/// is reported once, at the declaration where it is written.
-fn chain<'a>(
-    start: usize,
-    kind: &str,
-    parent_of: impl Fn(usize) -> Option<&'a Ident>,
-    name_of: impl Fn(usize) -> Option<&'a Ident>,
-    lookup: impl Fn(&str) -> Option<usize>,
-    known: &[&str],
-    problems: &mut Problems,
-) -> Vec<usize> {
-    let mut chain = vec![start];
-    let mut at = start;
-    while let Some(parent) = parent_of(at) {
-        let Some(next) = lookup(&parent.name) else {
-            if at == start {
-                // The declaration itself is no candidate for its own parent.
-                let own = name_of(start).map(|ident| ident.name.as_str());
-                let known: Vec<&str> = known
-                    .iter()
-                    .copied()
-                    .filter(|name| Some(*name) != own)
-                    .collect();
-                let suggestion = did_you_mean(&parent.name, known.iter().copied());
-                let code = if kind == "environment" {
-                    codes::UNKNOWN_ENV
-                } else {
-                    codes::UNKNOWN_TEMPLATE
-                };
-                problems.push(
-                    Diagnostic::error(code, format!("unknown {kind} `{}`", parent.name))
-                        .at(
-                            parent.span,
-                            format!("no {kind} is called `{}`", parent.name),
-                        )
-                        .help(unknown_name_help(kind, &parent.name, suggestion, &known)),
-                );
-            }
-            return Vec::new();
-        };
-        if chain.contains(&next) {
-            if next == start && chain.iter().all(|&member| member >= start) {
-                let mut names: Vec<String> = chain
-                    .iter()
-                    .filter_map(|&index| name_of(index).map(|ident| ident.name.clone()))
-                    .collect();
-                names.push(parent.name.clone());
-                let mut diagnostic = Diagnostic::error(
-                    codes::CYCLIC_INHERITANCE,
-                    format!("{kind} `{}` inherits from itself", parent.name),
-                )
-                .at(
-                    parent.span,
-                    format!("this closes the cycle {}", names.join(" -> ")),
-                )
-                .help(format!(
-                    "remove one `extends` so that the {kind}s form a tree"
-                ));
-                for &index in chain.iter().skip(1) {
-                    if let Some(link) = parent_of(index) {
-                        diagnostic = diagnostic.also(link.span, "part of the cycle");
-                    }
+/// How to follow the parents of one kind of declaration (environments or templates), by index.
+struct Lineage<'a> {
+    /// "environment" or "template", for messages.
+    kind: &'a str,
+    /// The `extends` of a declaration.
+    parent_of: &'a dyn Fn(usize) -> Option<&'a Ident>,
+    /// The name of a declaration.
+    name_of: &'a dyn Fn(usize) -> Option<&'a Ident>,
+    /// The declaration with a name.
+    lookup: &'a dyn Fn(&str) -> Option<usize>,
+    /// Every declared name, for "did you mean".
+    known: &'a [&'a str],
+}
+
+impl Lineage<'_> {
+    /// Follows parents from `start`; returns the chain from the root ancestor to `start`, or an
+    /// empty chain after reporting an unknown parent, a cycle or an over-long chain. Each
+    /// problem is reported once, at the declaration where it is written.
+    fn chain(&self, start: usize, problems: &mut Problems) -> Vec<usize> {
+        let mut chain = vec![start];
+        let mut at = start;
+        while let Some(parent) = (self.parent_of)(at) {
+            let Some(next) = (self.lookup)(&parent.name) else {
+                if at == start {
+                    problems.push(self.unknown_parent(start, parent));
                 }
-                problems.push(diagnostic);
-            }
-            return Vec::new();
-        }
-        if chain.len() >= MAX_CHAIN {
-            // Report the chain once: at the declaration whose chain is exactly one longer than
-            // the limit (the deeper ones fail with it and are fixed by the same edit).
-            let mut extra = 0usize;
-            let mut cursor = next;
-            while let Some(grand) = parent_of(cursor).and_then(|ident| lookup(&ident.name)) {
-                extra += 1;
-                if extra > MAX_CHAIN * 64 || chain.contains(&grand) {
-                    break;
+                return Vec::new();
+            };
+            if chain.contains(&next) {
+                if next == start && chain.iter().all(|&member| member >= start) {
+                    problems.push(self.cycle(&chain, parent));
                 }
-                cursor = grand;
+                return Vec::new();
             }
-            if extra == 0 {
-                problems.push(
-                    Diagnostic::error(
-                        codes::INHERITANCE_TOO_DEEP,
-                        format!("{kind} inheritance is too deep"),
-                    )
-                    .at(
-                        parent_of(start).map_or(parent.span, |own| own.span),
-                        format!(
-                            "this makes a chain of {} {kind}s; at most {MAX_CHAIN} are allowed",
-                            MAX_CHAIN + 1
-                        ),
-                    )
-                    .help("flatten the hierarchy"),
-                );
+            if chain.len() >= MAX_CHAIN {
+                // Report the chain once: at the declaration whose chain is exactly one longer
+                // than the limit (the deeper ones fail with it and are fixed by the same edit).
+                if self.ancestors_beyond(next, &chain) == 0 {
+                    problems.push(self.too_deep(start, parent));
+                }
+                return Vec::new();
             }
-            return Vec::new();
+            chain.push(next);
+            at = next;
         }
-        chain.push(next);
-        at = next;
+        chain.reverse();
+        chain
     }
-    chain.reverse();
-    chain
+
+    /// The parent `parent` of `start` names no declaration.
+    fn unknown_parent(&self, start: usize, parent: &Ident) -> Diagnostic {
+        let kind = self.kind;
+        // The declaration itself is no candidate for its own parent.
+        let own = (self.name_of)(start).map(|ident| ident.name.as_str());
+        let known: Vec<&str> = self
+            .known
+            .iter()
+            .copied()
+            .filter(|name| Some(*name) != own)
+            .collect();
+        let suggestion = did_you_mean(&parent.name, known.iter().copied());
+        let code = if kind == "environment" {
+            codes::UNKNOWN_ENV
+        } else {
+            codes::UNKNOWN_TEMPLATE
+        };
+        Diagnostic::error(code, format!("unknown {kind} `{}`", parent.name))
+            .at(
+                parent.span,
+                format!("no {kind} is called `{}`", parent.name),
+            )
+            .help(unknown_name_help(kind, &parent.name, suggestion, &known))
+    }
+
+    /// `parent` leads back to the start of `chain`.
+    fn cycle(&self, chain: &[usize], parent: &Ident) -> Diagnostic {
+        let kind = self.kind;
+        let mut names: Vec<String> = chain
+            .iter()
+            .filter_map(|&index| (self.name_of)(index).map(|ident| ident.name.clone()))
+            .collect();
+        names.push(parent.name.clone());
+        let mut diagnostic = Diagnostic::error(
+            codes::CYCLIC_INHERITANCE,
+            format!("{kind} `{}` inherits from itself", parent.name),
+        )
+        .at(
+            parent.span,
+            format!("this closes the cycle {}", names.join(" -> ")),
+        )
+        .help(format!(
+            "remove one `extends` so that the {kind}s form a tree"
+        ));
+        for &index in chain.iter().skip(1) {
+            if let Some(link) = (self.parent_of)(index) {
+                diagnostic = diagnostic.also(link.span, "part of the cycle");
+            }
+        }
+        diagnostic
+    }
+
+    /// How many ancestors `next` has beyond `chain` (stopping at a cycle or far past the
+    /// limit).
+    fn ancestors_beyond(&self, next: usize, chain: &[usize]) -> usize {
+        let mut extra = 0usize;
+        let mut cursor = next;
+        while let Some(grand) =
+            (self.parent_of)(cursor).and_then(|ident| (self.lookup)(&ident.name))
+        {
+            extra += 1;
+            if extra > MAX_CHAIN * 64 || chain.contains(&grand) {
+                break;
+            }
+            cursor = grand;
+        }
+        extra
+    }
+
+    /// The chain of `start`, through `parent`, is longer than [`MAX_CHAIN`].
+    fn too_deep(&self, start: usize, parent: &Ident) -> Diagnostic {
+        let kind = self.kind;
+        Diagnostic::error(
+            codes::INHERITANCE_TOO_DEEP,
+            format!("{kind} inheritance is too deep"),
+        )
+        .at(
+            (self.parent_of)(start).map_or(parent.span, |own| own.span),
+            format!(
+                "this makes a chain of {} {kind}s; at most {MAX_CHAIN} are allowed",
+                MAX_CHAIN + 1
+            ),
+        )
+        .help("flatten the hierarchy")
+    }
 }
 
 fn app_template(project: &Project, app: &AppDecl, problems: &mut Problems) -> Option<usize> {

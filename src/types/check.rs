@@ -179,116 +179,121 @@ impl Checker<'_> {
     /// Checks one expression against a type.
     pub fn expr(&mut self, expr: &Expr, ty: &Ty, optional: bool, scope: Scope<'_>) {
         match &expr.kind {
-            ExprKind::Null => {
-                if !optional && *ty != Ty::Any {
-                    self.problems.push(
-                        Diagnostic::error(
-                            codes::TYPE_MISMATCH,
-                            format!("expected {ty}, found null"),
-                        )
-                        .at(expr.span, "`null` unsets a value, and this one is required")
-                        .help(format!(
-                            "write {}, such as {}",
-                            article(ty),
-                            ty.example()
-                        )),
-                    );
-                }
-            }
+            ExprKind::Null => self.null(expr, ty, optional),
             ExprKind::Ref(path) => {
                 if let Some(found) = self.reference(path, scope)
                     && !found.fits(ty)
                 {
-                    self.mismatch(
-                        expr,
-                        ty,
-                        &format!("a reference to a {found}"),
-                        format!(
-                            "refer to {}, or write one such as {}",
-                            article(ty),
-                            ty.example()
-                        ),
+                    let help = format!(
+                        "refer to {}, or write one such as {}",
+                        article(ty),
+                        ty.example()
                     );
+                    self.mismatch(expr, ty, &format!("a reference to a {found}"), help);
                 }
             }
             ExprKind::Call { name, args } => {
-                let found = self.call(name, args, scope);
-                if let Some(found) = found
+                if let Some(found) = self.call(name, args, scope)
                     && !found.fits(ty)
                 {
-                    self.mismatch(
-                        expr,
-                        ty,
-                        &format!("a call returning {found}"),
-                        format!("write {} such as {}", article(ty), ty.example()),
-                    );
+                    let help = format!("write {} such as {}", article(ty), ty.example());
+                    self.mismatch(expr, ty, &format!("a call returning {found}"), help);
                 }
             }
             ExprKind::Str(parts) => self.string(expr, parts, ty, scope),
             ExprKind::Int(number) => self.int(expr, *number, ty),
-            ExprKind::Float(_, text) => match ty {
-                Ty::Number | Ty::Cpu | Ty::Any => {}
-                _ if ty.is_stringish() || *ty == Ty::Var => {
-                    self.mismatch(expr, ty, "a number", format!("quote it, so it stays text: \"{text}\" (unquoted, Helm would read a number)"));
-                }
-                _ => self.mismatch(
-                    expr,
-                    ty,
-                    "a number",
-                    format!("write {} such as {}", article(ty), ty.example()),
-                ),
-            },
+            ExprKind::Float(_, text) => self.float(expr, text, ty),
             ExprKind::Unit { number, unit } => self.unit(expr, number, unit, ty),
-            ExprKind::Bool(_) => {
-                if !matches!(ty, Ty::Bool | Ty::Any) {
-                    let help = if ty.is_stringish() || *ty == Ty::Var {
-                        "quote it if you mean the text: \"true\"".to_string()
-                    } else {
-                        format!("write {} such as {}", article(ty), ty.example())
-                    };
-                    self.mismatch(expr, ty, "a boolean", help);
+            ExprKind::Bool(_) => self.boolean(expr, ty),
+            ExprKind::List(items) => self.list(expr, items, ty, scope),
+            ExprKind::Block(block) => self.block(expr, &block.entries, ty, scope),
+        }
+    }
+
+    /// `null`: allowed where the value is optional (it unsets it).
+    fn null(&mut self, expr: &Expr, ty: &Ty, optional: bool) {
+        if !optional && *ty != Ty::Any {
+            self.problems.push(
+                Diagnostic::error(codes::TYPE_MISMATCH, format!("expected {ty}, found null"))
+                    .at(expr.span, "`null` unsets a value, and this one is required")
+                    .help(format!("write {}, such as {}", article(ty), ty.example())),
+            );
+        }
+    }
+
+    /// A number with a decimal point.
+    fn float(&mut self, expr: &Expr, text: &str, ty: &Ty) {
+        match ty {
+            Ty::Number | Ty::Cpu | Ty::Any => {}
+            _ if ty.is_stringish() || *ty == Ty::Var => {
+                self.mismatch(expr, ty, "a number", format!("quote it, so it stays text: \"{text}\" (unquoted, Helm would read a number)"));
+            }
+            _ => self.mismatch(
+                expr,
+                ty,
+                "a number",
+                format!("write {} such as {}", article(ty), ty.example()),
+            ),
+        }
+    }
+
+    /// `true` or `false`.
+    fn boolean(&mut self, expr: &Expr, ty: &Ty) {
+        if !matches!(ty, Ty::Bool | Ty::Any) {
+            let help = if ty.is_stringish() || *ty == Ty::Var {
+                "quote it if you mean the text: \"true\"".to_string()
+            } else {
+                format!("write {} such as {}", article(ty), ty.example())
+            };
+            self.mismatch(expr, ty, "a boolean", help);
+        }
+    }
+
+    /// A list: each item against the list's item type.
+    fn list(&mut self, expr: &Expr, items: &[Expr], ty: &Ty, scope: Scope<'_>) {
+        match ty {
+            Ty::List(inner) => items
+                .iter()
+                .for_each(|item| self.expr(item, inner, false, scope)),
+            Ty::Any => items
+                .iter()
+                .for_each(|item| self.expr(item, &Ty::Any, true, scope)),
+            _ => self.mismatch(
+                expr,
+                ty,
+                "a list",
+                format!("write a single {ty} such as {}", ty.example()),
+            ),
+        }
+    }
+
+    /// A block: a record's entries against its schema, a map's values against its value type.
+    fn block(&mut self, expr: &Expr, entries: &[Entry], ty: &Ty, scope: Scope<'_>) {
+        match ty {
+            Ty::Record(schema) => self.entries(entries, schema, scope),
+            Ty::Map(inner) => {
+                let mut seen = IndexMap::new();
+                for (index, entry) in entries.iter().enumerate() {
+                    self.duplicate_key(entry, index, &mut seen);
+                    if let Some((first, rest)) = entry.path.split_first() {
+                        self.literal_secret_in_map(&first.name, &entry.value, inner);
+                        self.path_value(rest, &entry.value, inner, true, scope);
+                    }
                 }
             }
-            ExprKind::List(items) => match ty {
-                Ty::List(inner) => items
-                    .iter()
-                    .for_each(|item| self.expr(item, inner, false, scope)),
-                Ty::Any => items
-                    .iter()
-                    .for_each(|item| self.expr(item, &Ty::Any, true, scope)),
-                _ => self.mismatch(
-                    expr,
-                    ty,
-                    "a list",
-                    format!("write a single {ty} such as {}", ty.example()),
-                ),
-            },
-            ExprKind::Block(block) => match ty {
-                Ty::Record(schema) => self.entries(&block.entries, schema, scope),
-                Ty::Map(inner) => {
-                    let mut seen = IndexMap::new();
-                    for (index, entry) in block.entries.iter().enumerate() {
-                        self.duplicate_key(entry, index, &mut seen);
-                        if let Some((first, rest)) = entry.path.split_first() {
-                            self.literal_secret_in_map(&first.name, &entry.value, inner);
-                            self.path_value(rest, &entry.value, inner, true, scope);
-                        }
-                    }
+            Ty::Any => {
+                let mut seen = IndexMap::new();
+                for (index, entry) in entries.iter().enumerate() {
+                    self.duplicate_key(entry, index, &mut seen);
+                    self.expr(&entry.value, &Ty::Any, true, scope);
                 }
-                Ty::Any => {
-                    let mut seen = IndexMap::new();
-                    for (index, entry) in block.entries.iter().enumerate() {
-                        self.duplicate_key(entry, index, &mut seen);
-                        self.expr(&entry.value, &Ty::Any, true, scope);
-                    }
-                }
-                _ => self.mismatch(
-                    expr,
-                    ty,
-                    "a block",
-                    format!("write a single {ty} such as {}", ty.example()),
-                ),
-            },
+            }
+            _ => self.mismatch(
+                expr,
+                ty,
+                "a block",
+                format!("write a single {ty} such as {}", ty.example()),
+            ),
         }
     }
 
@@ -305,38 +310,10 @@ impl Checker<'_> {
         }
     }
 
+    /// A string: what it interpolates, then the string against the type.
     fn string(&mut self, expr: &Expr, parts: &[StrPart], ty: &Ty, scope: Scope<'_>) {
-        for part in parts {
-            if let StrPart::Interp(path, span) = part
-                && let Some(found) = self.reference(path, scope)
-                && matches!(
-                    found,
-                    Ty::List(_) | Ty::Map(_) | Ty::Record(_) | Ty::Secret | Ty::Var
-                )
-            {
-                self.problems.push(
-                    Diagnostic::error(
-                        codes::TYPE_MISMATCH,
-                        format!("cannot put a {found} into a string"),
-                    )
-                    .at(*span, format!("this is a {found}"))
-                    .help("interpolate a single value such as a string or a number"),
-                );
-            }
-        }
+        self.interpolations(parts, scope);
         let plain = expr.as_plain_str();
-        let check = |text: &str| -> Result<(), String> {
-            match ty {
-                Ty::Dns | Ty::Host => formats::dns_name(text),
-                Ty::Url => formats::url(text),
-                Ty::Image => formats::image(text),
-                Ty::Tag => formats::tag(text),
-                Ty::Chart => formats::chart(text),
-                Ty::Semver => formats::semver(text),
-                Ty::Cron => formats::cron(text),
-                _ => Ok(()),
-            }
-        };
         match ty {
             Ty::Secret => {
                 self.problems.push(
@@ -349,22 +326,11 @@ impl Checker<'_> {
                 if let Some(text) = plain
                     && !variants.contains(&text)
                 {
-                    let help = match did_you_mean(&text, variants.iter().map(String::as_str)) {
-                        Some(close) => format!("did you mean \"{close}\"?"),
-                        None => format!("write one of {ty}"),
-                    };
-                    self.problems.push(
-                        Diagnostic::error(
-                            codes::TYPE_MISMATCH,
-                            format!("\"{text}\" is not one of {ty}"),
-                        )
-                        .at(expr.span, "not an allowed value")
-                        .help(help),
-                    );
+                    self.not_a_variant(expr, &text, variants, ty);
                 }
             }
             _ if ty.is_stringish() || matches!(ty, Ty::Any | Ty::Var) => {
-                if let Some(Err(reason)) = plain.as_deref().map(check) {
+                if let Some(Err(reason)) = plain.as_deref().map(|text| formats::check(ty, text)) {
                     self.bad_format(expr.span, ty, reason);
                 }
             }
@@ -386,6 +352,44 @@ impl Checker<'_> {
                 format!("write {} such as {}", article(ty), ty.example()),
             ),
         }
+    }
+
+    /// Reports each `${...}` that names a value which cannot be put into a string.
+    fn interpolations(&mut self, parts: &[StrPart], scope: Scope<'_>) {
+        for part in parts {
+            if let StrPart::Interp(path, span) = part
+                && let Some(found) = self.reference(path, scope)
+                && matches!(
+                    found,
+                    Ty::List(_) | Ty::Map(_) | Ty::Record(_) | Ty::Secret | Ty::Var
+                )
+            {
+                self.problems.push(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("cannot put a {found} into a string"),
+                    )
+                    .at(*span, format!("this is a {found}"))
+                    .help("interpolate a single value such as a string or a number"),
+                );
+            }
+        }
+    }
+
+    /// Reports a string that is not one of an enum's variants.
+    fn not_a_variant(&mut self, expr: &Expr, text: &str, variants: &[String], ty: &Ty) {
+        let help = match did_you_mean(text, variants.iter().map(String::as_str)) {
+            Some(close) => format!("did you mean \"{close}\"?"),
+            None => format!("write one of {ty}"),
+        };
+        self.problems.push(
+            Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("\"{text}\" is not one of {ty}"),
+            )
+            .at(expr.span, "not an allowed value")
+            .help(help),
+        );
     }
 
     fn int(&mut self, expr: &Expr, number: i64, ty: &Ty) {
@@ -563,32 +567,20 @@ impl Checker<'_> {
     /// Resolves a reference path to its type, reporting what does not resolve.
     pub fn reference(&mut self, path: &[Ident], scope: Scope<'_>) -> Option<Ty> {
         let (first, rest) = path.split_first()?;
-        let (mut ty, rest) = match (first.name.as_str(), scope.fields) {
-            ("env", _) => {
-                let Some((field, rest)) = rest.split_first() else {
-                    return self.unresolved(
-                        first,
-                        "`env` alone is not a value",
-                        "refer to a setting, such as `env.domain`",
-                        None,
-                    );
-                };
-                if field.name == "name" {
-                    (Ty::String, rest)
-                } else {
-                    match scope.env.get(&field.name) {
-                        Some(setting) => (setting.ty.clone(), rest),
-                        None => {
-                            return self.unresolved(
-                                field,
-                                "no environment setting has this name",
-                                "",
-                                did_you_mean(&field.name, scope.env.names()),
-                            );
-                        }
-                    }
-                }
-            }
+        let (ty, rest) = self.reference_root(first, rest, scope)?;
+        self.reference_parts(ty, rest)
+    }
+
+    /// The type of what the first name of a reference names (with `env.NAME` and `app.NAME`
+    /// taking the second name too), and the names left to follow.
+    fn reference_root<'r>(
+        &mut self,
+        first: &Ident,
+        rest: &'r [Ident],
+        scope: Scope<'_>,
+    ) -> Option<(Ty, &'r [Ident])> {
+        Some(match (first.name.as_str(), scope.fields) {
+            ("env", _) => return self.env_reference(first, rest, scope),
             ("app", Some(_)) => match rest.split_first() {
                 Some((field, rest)) if field.name == "name" || field.name == "template" => {
                     (Ty::String, rest)
@@ -632,7 +624,41 @@ impl Checker<'_> {
                     );
                 }
             },
+        })
+    }
+
+    /// `env.NAME...`: the setting's type (`env.name` is the environment's name), and the names
+    /// left to follow.
+    fn env_reference<'r>(
+        &mut self,
+        env: &Ident,
+        rest: &'r [Ident],
+        scope: Scope<'_>,
+    ) -> Option<(Ty, &'r [Ident])> {
+        let Some((field, rest)) = rest.split_first() else {
+            return self.unresolved(
+                env,
+                "`env` alone is not a value",
+                "refer to a setting, such as `env.domain`",
+                None,
+            );
         };
+        if field.name == "name" {
+            return Some((Ty::String, rest));
+        }
+        match scope.env.get(&field.name) {
+            Some(setting) => Some((setting.ty.clone(), rest)),
+            None => self.unresolved(
+                field,
+                "no environment setting has this name",
+                "",
+                did_you_mean(&field.name, scope.env.names()),
+            ),
+        }
+    }
+
+    /// Follows the dotted rest of a reference from a value of type `ty`.
+    fn reference_parts(&mut self, mut ty: Ty, rest: &[Ident]) -> Option<Ty> {
         for part in rest {
             ty = match &ty {
                 Ty::Record(schema) => match schema.get(&part.name) {
@@ -664,13 +690,14 @@ impl Checker<'_> {
         Some(ty)
     }
 
-    fn unresolved(
+    /// Reports a name a reference cannot resolve; `None`, for the caller to return.
+    fn unresolved<T>(
         &mut self,
         ident: &Ident,
         label: &str,
         help: &str,
         suggestion: Option<String>,
-    ) -> Option<Ty> {
+    ) -> Option<T> {
         let help = match suggestion {
             Some(close) => format!("did you mean `{close}`?"),
             None if help.is_empty() => {

@@ -2,6 +2,23 @@
 //! charts, semantic versions, cron schedules and URLs. Each check returns the reason a value is
 //! not well-formed, in words a user understands.
 
+use super::Ty;
+
+/// Checks text against the format its type asks for (DNS names, hosts, URLs, images, tags,
+/// charts, semantic versions, cron schedules); any other type takes any text.
+pub fn check(ty: &Ty, text: &str) -> Result<(), String> {
+    match ty {
+        Ty::Dns | Ty::Host => dns_name(text),
+        Ty::Url => url(text),
+        Ty::Image => image(text),
+        Ty::Tag => tag(text),
+        Ty::Chart => chart(text),
+        Ty::Semver => semver(text),
+        Ty::Cron => cron(text),
+        _ => Ok(()),
+    }
+}
+
 /// Memory suffixes Kubernetes understands.
 pub const MEMORY_UNITS: &[&str] = &[
     "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", "k", "K", "M", "G", "T", "P", "E",

@@ -1,0 +1,223 @@
+//! The parallel driver: every concrete environment evaluated on its own thread (settings, then
+//! each app, reusing cached apps), its value checks run, and the diagnostics of all
+//! environments merged so that one mistake seen in several is reported once.
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use crate::diag::{Diagnostic, Problems};
+use crate::resolve::Project;
+use crate::source::{SourceDb, Span};
+use crate::types::Schemas;
+
+use super::app::{AppTarget, evaluate_app};
+use super::cache::{CacheEntry, CacheKey, ChainPrints, EvalCache, Reuse};
+use super::checks;
+use super::frame::Context;
+use super::model::EnvInstance;
+use super::settings::env_settings;
+
+/// Like [`evaluate`](super::evaluate), reusing the apps of `reuse` (sources and an earlier
+/// cache) whose sources did not change; returns the environments and the cache for the next
+/// run.
+pub fn evaluate_incremental(
+    project: &Project,
+    schemas: &Schemas,
+    reuse: Option<(&SourceDb, &EvalCache)>,
+    problems: &mut Problems,
+) -> (Vec<EnvInstance>, EvalCache) {
+    let work = concrete_envs(project);
+    let chains = reuse.map(|(db, _)| ChainPrints::new(project, db));
+    let reuse = reuse
+        .zip(chains.as_ref())
+        .map(|((db, previous), chains)| Reuse {
+            db,
+            previous,
+            chains,
+        });
+    // Environments are independent: evaluate them on all cores, then merge in name order.
+    let results = crate::parallel::map_chunks(&work, |chunk| {
+        chunk
+            .iter()
+            .map(|env| {
+                let mut result = evaluate_env(project, schemas, env, reuse);
+                checks::env_checks(&result.instance, schemas, project, &mut result.diagnostics);
+                result
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut scoped = EnvScoped::default();
+    let mut envs = Vec::new();
+    let mut cache = EvalCache::default();
+    for result in results.into_iter().flatten() {
+        for diagnostic in result.diagnostics {
+            scoped.push(&result.instance.name, diagnostic);
+        }
+        cache.extend(result.cached);
+        envs.push(result.instance);
+    }
+    scoped.finish(problems);
+    (envs, cache)
+}
+
+/// A concrete environment to evaluate.
+struct EnvWork<'a> {
+    name: &'a str,
+    /// Its index in the project.
+    index: usize,
+    /// Where its name is declared.
+    span: Span,
+    /// Its chain, root first.
+    chain: &'a [usize],
+}
+
+/// The concrete environments with an unbroken chain, sorted by name.
+fn concrete_envs(project: &Project) -> Vec<EnvWork<'_>> {
+    let mut work: Vec<EnvWork<'_>> = project
+        .envs
+        .iter()
+        .enumerate()
+        .filter(|(_, env)| !env.is_abstract)
+        .filter_map(|(index, env)| {
+            let chain = project
+                .env_chains
+                .get(index)
+                .filter(|chain| !chain.is_empty())?;
+            Some(EnvWork {
+                name: env.name.name.as_str(),
+                index,
+                span: env.name.span,
+                chain,
+            })
+        })
+        .collect();
+    work.sort_unstable_by_key(|env| (env.name, env.index));
+    work
+}
+
+/// One evaluated environment, its diagnostics and its apps for the next run's cache.
+struct EnvResult {
+    instance: EnvInstance,
+    diagnostics: Vec<Diagnostic>,
+    cached: Vec<(CacheKey, CacheEntry)>,
+}
+
+/// Evaluates one environment: its settings, then every app in name order, reusing the apps
+/// whose sources did not change since the cached run.
+fn evaluate_env(
+    project: &Project,
+    schemas: &Schemas,
+    env: &EnvWork<'_>,
+    reuse: Option<Reuse<'_>>,
+) -> EnvResult {
+    let mut diagnostics = Vec::new();
+    let mut cached = Vec::new();
+    let settings = env_settings(
+        project,
+        schemas,
+        env.name,
+        env.span,
+        env.chain,
+        &mut diagnostics,
+    );
+    let mut apps = Vec::new();
+    for index in apps_by_name(project) {
+        let Some(target) = AppTarget::of(project, schemas, index) else {
+            continue;
+        };
+        let app_name = target.decl.name.name.as_str();
+        let key = (env.name.to_string(), app_name.to_string());
+        let fingerprint =
+            reuse.map(|reuse| reuse.fingerprint(target.decl.span, target.template, env.index));
+        let unchanged = reuse
+            .zip(fingerprint)
+            .and_then(|(reuse, fingerprint)| reuse.unchanged(&key, fingerprint));
+        if let Some(entry) = unchanged {
+            diagnostics.extend(entry.diagnostics.iter().cloned());
+            apps.push(Arc::clone(&entry.app));
+            cached.push((key, entry.clone()));
+            continue;
+        }
+        let mut found = Vec::new();
+        let context = Context {
+            env_name: env.name,
+            env_span: env.span,
+            env: Some(&settings),
+            app: Some((app_name, &target.decl.template.name, target.decl.name.span)),
+            diagnostics: &mut found,
+        };
+        let instance = Arc::new(evaluate_app(project, &target, env.chain, context));
+        if let Some(fingerprint) = fingerprint {
+            let entry = CacheEntry {
+                fingerprint,
+                app: Arc::clone(&instance),
+                diagnostics: found.clone(),
+            };
+            cached.push((key, entry));
+        }
+        diagnostics.extend(found);
+        apps.push(instance);
+    }
+    let instance = EnvInstance {
+        name: env.name.to_string(),
+        settings,
+        apps,
+        span: env.span,
+    };
+    EnvResult {
+        instance,
+        diagnostics,
+        cached,
+    }
+}
+
+/// The indices of the project's apps, sorted by app name.
+fn apps_by_name(project: &Project) -> Vec<usize> {
+    let mut order: Vec<(&str, usize)> = project
+        .apps
+        .iter()
+        .enumerate()
+        .map(|(index, app)| (app.name.name.as_str(), index))
+        .collect();
+    order.sort_unstable();
+    order.into_iter().map(|(_, index)| index).collect()
+}
+
+/// Diagnostics found while evaluating environments, merged across environments so that one
+/// mistake seen in four environments is reported once, naming the four.
+#[derive(Default)]
+struct EnvScoped {
+    seen: IndexMap<ScopedKey, (Diagnostic, Vec<String>)>,
+}
+
+/// Diagnostics with the same code, message and place are the same mistake.
+type ScopedKey = (&'static str, String, Option<Span>);
+
+impl EnvScoped {
+    fn push(&mut self, env: &str, diagnostic: Diagnostic) {
+        let key = (
+            diagnostic.code.id,
+            diagnostic.message.clone(),
+            diagnostic.primary.as_ref().map(|l| l.span),
+        );
+        let entry = self
+            .seen
+            .entry(key)
+            .or_insert_with(|| (diagnostic, Vec::new()));
+        if !entry.1.iter().any(|known| known == env) {
+            entry.1.push(env.to_string());
+        }
+    }
+
+    fn finish(self, problems: &mut Problems) {
+        for (_, (diagnostic, envs)) in self.seen {
+            let plural = if envs.len() == 1 {
+                "environment"
+            } else {
+                "environments"
+            };
+            problems.push(diagnostic.note(format!("in {plural} {}", envs.join(", "))));
+        }
+    }
+}

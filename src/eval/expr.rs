@@ -1,0 +1,221 @@
+//! Expressions: literals, strings with interpolation (and the format check of the result),
+//! built-in calls (`secret`, `external`, `seconds`, `env_list`) and references to fields and
+//! environment settings, evaluated inside a [`Frame`].
+
+use crate::diag::{Diagnostic, Problems, codes};
+use crate::source::Span;
+use crate::syntax::ast::{Arg, Expr, ExprKind, Ident, StrPart};
+use crate::types::{Checker, Ty, article, formats};
+
+use super::frame::{Context, Frame};
+use super::model::{SecretRef, Val, ValKind, ValMap};
+
+impl Frame<'_> {
+    /// The value of an expression of type `ty`; `None` for `null` and for what failed (already
+    /// reported).
+    pub(super) fn eval(&mut self, expr: &Expr, ty: &Ty, context: &mut Context<'_>) -> Option<Val> {
+        let kind = match &expr.kind {
+            ExprKind::Str(parts) => ValKind::Str(self.string(parts, expr.span, ty, context)?),
+            ExprKind::Int(number) => ValKind::Int(*number),
+            ExprKind::Float(number, _) => ValKind::Float(*number),
+            ExprKind::Unit { number, unit } => ValKind::Quantity(format!("{number}{unit}")),
+            ExprKind::Bool(truth) => ValKind::Bool(*truth),
+            ExprKind::Null => return None,
+            ExprKind::List(items) => {
+                let inner = match ty {
+                    Ty::List(inner) => (**inner).clone(),
+                    _ => Ty::Any,
+                };
+                ValKind::List(
+                    items
+                        .iter()
+                        .filter_map(|item| self.eval(item, &inner, context))
+                        .collect(),
+                )
+            }
+            ExprKind::Block(block) => {
+                let mut map = ValMap::default();
+                self.merge_block(&mut map, block, ty, context);
+                self.fill_defaults(&mut map, ty, expr.span, context);
+                ValKind::Map(map)
+            }
+            ExprKind::Call { name, args } => self.call(name, args, context)?,
+            ExprKind::Ref(path) => {
+                // The value keeps the origin of its definition, so that diagnostics can point at
+                // where it was written as well as where it is used.
+                let value = self.reference(path, context)?;
+                check_range(&value, ty, expr.span, context);
+                return Some(value);
+            }
+        };
+        Some(Val::new(kind, expr.span))
+    }
+
+    fn string(
+        &mut self,
+        parts: &[StrPart],
+        span: Span,
+        ty: &Ty,
+        context: &mut Context<'_>,
+    ) -> Option<String> {
+        let mut text = String::new();
+        let mut interpolated = false;
+        for part in parts {
+            match part {
+                StrPart::Text(piece) => text.push_str(piece),
+                StrPart::Interp(path, _) => {
+                    interpolated = true;
+                    text.push_str(&self.reference(path, context)?.to_text()?);
+                }
+            }
+        }
+        if interpolated && let Err(reason) = formats::check(ty, &text) {
+            context.diagnostics.push(
+                Diagnostic::error(codes::BAD_FORMAT, format!("not a valid {ty}"))
+                    .at(span, format!("this becomes \"{text}\": {reason}"))
+                    .help(format!("write {} such as {}", article(ty), ty.example())),
+            );
+        }
+        Some(text)
+    }
+
+    fn call(&mut self, name: &Ident, args: &[Arg], context: &mut Context<'_>) -> Option<ValKind> {
+        let mut values = Vec::new();
+        for arg in args {
+            values.push(self.eval(&arg.value, &Ty::Any, context)?);
+        }
+        let text = |index: usize| values.get(index).and_then(Val::as_str).map(str::to_string);
+        Some(match name.name.as_str() {
+            "secret" => ValKind::Secret(SecretRef::Kubernetes {
+                name: text(0)?,
+                key: text(1)?,
+            }),
+            "external" => ValKind::Secret(SecretRef::External {
+                reference: text(0)?,
+            }),
+            "seconds" => ValKind::Int(formats::duration_seconds(&text(0)?)?),
+            "env_list" => env_list(values.first()?.as_map()?),
+            _ => return None,
+        })
+    }
+
+    /// The value a reference names; `None` (already reported by the type checker) when it
+    /// names nothing or an unset optional field.
+    fn reference(&mut self, path: &[Ident], context: &mut Context<'_>) -> Option<Val> {
+        let (first, rest) = path.split_first()?;
+        match (first.name.as_str(), context.env) {
+            ("env", env) => {
+                let (setting, rest) = rest.split_first()?;
+                if setting.name == "name" {
+                    let name = Val::new(ValKind::Str(context.env_name.to_string()), setting.span);
+                    navigate(&name, rest)
+                } else if let Some(env) = env {
+                    navigate(env.get(&setting.name)?, rest)
+                } else {
+                    self.ensure(&setting.name, Some(setting.span), context);
+                    navigate(self.get(&setting.name)?, rest)
+                }
+            }
+            ("app", Some(_)) => {
+                let (what, rest) = rest.split_first()?;
+                let (name, template, _) = context.app?;
+                let text = if what.name == "name" { name } else { template };
+                navigate(&Val::new(ValKind::Str(text.to_string()), what.span), rest)
+            }
+            (name, _) => {
+                self.ensure(name, Some(first.span), context);
+                navigate(self.get(name)?, rest)
+            }
+        }
+    }
+}
+
+/// `env_list(map)`: a container's environment list, one `{ name, value }` per variable, a
+/// Kubernetes secret as `valueFrom.secretKeyRef` and an external one as `externalSecret`.
+fn env_list(map: &ValMap) -> ValKind {
+    let mut list = Vec::new();
+    for (var, value) in map {
+        let mut item = ValMap::default();
+        item.insert(
+            "name".to_string(),
+            Val::new(ValKind::Str(var.clone()), value.origin),
+        );
+        match &value.kind {
+            ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
+                let mut reference = ValMap::default();
+                reference.insert(
+                    "name".to_string(),
+                    Val::new(ValKind::Str(name.clone()), value.origin),
+                );
+                reference.insert(
+                    "key".to_string(),
+                    Val::new(ValKind::Str(key.clone()), value.origin),
+                );
+                let mut from = ValMap::default();
+                from.insert(
+                    "secretKeyRef".to_string(),
+                    Val::new(ValKind::Map(reference), value.origin),
+                );
+                item.insert(
+                    "valueFrom".to_string(),
+                    Val::new(ValKind::Map(from), value.origin),
+                );
+            }
+            ValKind::Secret(SecretRef::External { reference }) => {
+                item.insert(
+                    "externalSecret".to_string(),
+                    Val::new(ValKind::Str(reference.clone()), value.origin),
+                );
+            }
+            _ => {
+                let text = value.to_text().unwrap_or_default();
+                item.insert(
+                    "value".to_string(),
+                    Val::new(ValKind::Str(text), value.origin),
+                );
+            }
+        }
+        list.push(Val::new(ValKind::Map(item), value.origin));
+    }
+    ValKind::List(list)
+}
+
+/// Follows the dotted rest of a reference through blocks and secret members, cloning only
+/// what it arrives at.
+pub(super) fn navigate(root: &Val, rest: &[Ident]) -> Option<Val> {
+    let mut value = root;
+    for (index, part) in rest.iter().enumerate() {
+        match &value.kind {
+            ValKind::Map(map) => value = map.get(&part.name)?,
+            ValKind::Secret(secret) => {
+                let text = match (secret, part.name.as_str()) {
+                    (SecretRef::Kubernetes { name, .. }, "name") => name.clone(),
+                    (SecretRef::Kubernetes { key, .. }, "key") => key.clone(),
+                    (SecretRef::External { reference }, "external") => reference.clone(),
+                    _ => return None,
+                };
+                let member = Val::new(ValKind::Str(text), value.origin);
+                return if index + 1 == rest.len() {
+                    Some(member)
+                } else {
+                    None
+                };
+            }
+            _ => return None,
+        }
+    }
+    Some(value.clone())
+}
+
+/// Reports a referenced number outside the range its field allows.
+fn check_range(value: &Val, ty: &Ty, span: Span, context: &mut Context<'_>) {
+    let (Some(number), Ty::Int { min, max } | Ty::Port { min, max }) = (value.as_int(), ty) else {
+        return;
+    };
+    let mut problems = Problems::new();
+    Checker {
+        problems: &mut problems,
+    }
+    .range(span, number, *min, *max, ty);
+    context.diagnostics.extend(problems.into_sorted());
+}

@@ -1,0 +1,396 @@
+//! Lazy fields: a [`Frame`] holds the layers of one record (an environment's settings or an
+//! app) and computes each field on first use, merging its layers, filling defaults and
+//! reporting cycles and missing fields (overrides that change nothing: `redundant`).
+
+use crate::diag::{Diagnostic, codes};
+use crate::source::Span;
+use crate::syntax::ast::{Block, Entry, Expr, ExprKind, Key};
+use crate::types::{FieldSchema, Schema, Ty};
+
+use super::model::{Val, ValKind, ValMap};
+
+/// What an expression is evaluated for.
+pub(super) struct Context<'a> {
+    /// The environment's name.
+    pub env_name: &'a str,
+    /// Where the environment is declared.
+    pub env_span: Span,
+    /// The environment's settings; `None` while they are being computed.
+    pub env: Option<&'a ValMap>,
+    /// The app's name, template and declaration span, inside an app.
+    pub app: Option<(&'a str, &'a str, Span)>,
+    /// Where the diagnostics go.
+    pub diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+/// The state of one field of a [`Frame`].
+enum Slot {
+    /// Not asked for yet.
+    Pending,
+    /// Being computed: asking for it again is a cycle.
+    InProgress,
+    /// The value, and whether any layer (or a default) set the field at all: a field that was
+    /// set but has no value failed for a reason already reported, and is not "missing".
+    Done(Option<Val>, bool),
+}
+
+/// The fields of one record instance (an environment's settings or an app), computed lazily so
+/// that fields may refer to each other in any order.
+pub(super) struct Frame<'a> {
+    schema: &'a Schema,
+    /// Every layer's entries, lowest layer first, as (field index, rest of path, value).
+    entries: Vec<(usize, &'a [Key], &'a Expr)>,
+    /// The position in `entries` where the overrides' entries begin.
+    override_start: usize,
+    values: Vec<&'a Block>,
+    /// One slot per schema field, by index.
+    slots: Vec<Slot>,
+}
+
+impl<'a> Frame<'a> {
+    /// A frame over `layers`, lowest first; layers from `first_override` on are per-environment
+    /// overrides.
+    pub(super) fn new(
+        schema: &'a Schema,
+        layers: Vec<&'a [Entry]>,
+        first_override: usize,
+        values: Vec<&'a Block>,
+    ) -> Frame<'a> {
+        // Index every layer entry by the schema position of the field it sets, once, so that
+        // computing a field compares integers instead of names.
+        let mut entries = Vec::new();
+        let mut override_start = usize::MAX;
+        for (position, layer) in layers.iter().enumerate() {
+            if position == first_override {
+                override_start = entries.len();
+            }
+            for entry in *layer {
+                if let Some(index) = entry
+                    .path
+                    .first()
+                    .and_then(|key| schema.fields.get_index_of(&key.name))
+                {
+                    entries.push((index, entry.path.get(1..).unwrap_or(&[]), &entry.value));
+                }
+            }
+        }
+        Frame {
+            schema,
+            override_start: override_start.min(entries.len()),
+            entries,
+            values,
+            slots: std::iter::repeat_with(|| Slot::Pending)
+                .take(schema.fields.len())
+                .collect(),
+        }
+    }
+
+    /// Computes every field, reporting required fields left unset.
+    pub(super) fn compute_all(&mut self, context: &mut Context<'_>) {
+        let schema = self.schema;
+        for (name, field) in &schema.fields {
+            self.ensure(name, None, context);
+            let has_value = self.get(name).is_some();
+            if !has_value && !field.optional && !self.was_set(name) {
+                missing_field(field, context);
+            }
+        }
+    }
+
+    /// Every field that has a value, in schema order, moved out of the frame.
+    pub(super) fn into_fields(self) -> ValMap {
+        let mut result = ValMap::with_capacity_and_hasher(self.slots.len(), Default::default());
+        for (name, slot) in self.schema.fields.keys().zip(self.slots) {
+            if let Slot::Done(Some(value), _) = slot {
+                result.insert(name.clone(), value);
+            }
+        }
+        result
+    }
+
+    /// The chart values: the templates' `values` blocks merged, root first.
+    pub(super) fn values(&mut self, context: &mut Context<'_>) -> ValMap {
+        let mut map = ValMap::default();
+        let blocks = self.values.clone();
+        for block in blocks {
+            self.merge_block(&mut map, block, &Ty::Any, context);
+        }
+        map
+    }
+
+    fn was_set(&self, name: &str) -> bool {
+        let slot = self
+            .schema
+            .fields
+            .get_index_of(name)
+            .and_then(|index| self.slots.get(index));
+        matches!(slot, Some(Slot::Done(_, true)))
+    }
+
+    /// The value of a computed field, borrowed.
+    pub(super) fn get(&self, name: &str) -> Option<&Val> {
+        let slot = self
+            .schema
+            .fields
+            .get_index_of(name)
+            .and_then(|index| self.slots.get(index));
+        match slot {
+            Some(Slot::Done(value, _)) => value.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Computes a field unless it is computed already; reports a cycle when it is being
+    /// computed (`used_at` is the reference that asked for it).
+    pub(super) fn ensure(&mut self, name: &str, used_at: Option<Span>, context: &mut Context<'_>) {
+        let schema = self.schema;
+        let Some((field_index, _, field)) = schema.fields.get_full(name) else {
+            return;
+        };
+        match self.slots.get(field_index) {
+            Some(Slot::Done(..)) | None => return,
+            Some(Slot::InProgress) => {
+                let span = used_at.or_else(|| self.schema.get(name).map(|field| field.span));
+                if let Some(span) = span {
+                    context.diagnostics.push(
+                        Diagnostic::error(codes::CYCLIC_REFERENCE, format!("`{name}` depends on itself"))
+                            .at(span, format!("computing `{name}` needs `{name}` again"))
+                            .help("break the cycle: give one of the fields a value that does not refer back"),
+                    );
+                }
+                return;
+            }
+            Some(Slot::Pending) => {}
+        }
+        if let Some(slot) = self.slots.get_mut(field_index) {
+            *slot = Slot::InProgress;
+        }
+        let mut contributions: Vec<(&'a [Key], &'a Expr)> = Vec::new();
+        if let Some(default) = &field.default {
+            contributions.push((&[], default));
+        }
+        let mut first_override = None;
+        for (position, &(index, rest, value)) in self.entries.iter().enumerate() {
+            if index == field_index {
+                if position >= self.override_start && first_override.is_none() {
+                    first_override = Some(contributions.len());
+                }
+                contributions.push((rest, value));
+            }
+        }
+        if let Some(first_override) = first_override {
+            self.redundant_overrides(
+                &field.name,
+                &field.ty,
+                &contributions,
+                first_override,
+                context,
+            );
+        }
+        // An optional field nothing sets stays unset, even a record whose parts have defaults.
+        let value = if contributions.is_empty() && field.optional {
+            None
+        } else {
+            self.merge(&field.ty, &contributions, field.span, context)
+        };
+        let was_set = !contributions.is_empty();
+        if let Some(slot) = self.slots.get_mut(field_index) {
+            *slot = Slot::Done(value, was_set);
+        }
+    }
+
+    fn merge(
+        &mut self,
+        ty: &Ty,
+        contributions: &[(&[Key], &Expr)],
+        declared: Span,
+        context: &mut Context<'_>,
+    ) -> Option<Val> {
+        let block_like = ty.is_block()
+            || (*ty == Ty::Any
+                && contributions.iter().any(|(rest, expr)| {
+                    !rest.is_empty() || matches!(expr.kind, ExprKind::Block(_))
+                }));
+        if !block_like {
+            let (_, expr) = contributions
+                .iter()
+                .rev()
+                .find(|(rest, _)| rest.is_empty())?;
+            return self.eval(expr, ty, context);
+        }
+        let mut current: Option<ValMap> = None;
+        let mut origin = declared;
+        for (rest, expr) in contributions {
+            if rest.is_empty() {
+                match &expr.kind {
+                    ExprKind::Block(block) => {
+                        let map = current.get_or_insert_with(ValMap::default);
+                        self.merge_block(map, block, ty, context);
+                    }
+                    ExprKind::Null => current = None,
+                    _ => {
+                        current = self
+                            .eval(expr, ty, context)
+                            .and_then(|value| match value.kind {
+                                ValKind::Map(map) => Some(map),
+                                _ => None,
+                            });
+                    }
+                }
+                origin = expr.span;
+            } else {
+                let map = current.get_or_insert_with(ValMap::default);
+                self.set_path(map, rest, expr, ty, context);
+            }
+        }
+        let mut map = match (current, ty) {
+            (Some(map), _) => map,
+            (None, Ty::Record(_)) => ValMap::default(),
+            (None, _) => return None,
+        };
+        self.fill_defaults(&mut map, ty, origin, context);
+        Some(Val::new(ValKind::Map(map), origin))
+    }
+
+    pub(super) fn merge_block(
+        &mut self,
+        map: &mut ValMap,
+        block: &Block,
+        ty: &Ty,
+        context: &mut Context<'_>,
+    ) {
+        map.reserve(block.entries.len());
+        for entry in &block.entries {
+            self.set_path(map, &entry.path, &entry.value, ty, context);
+        }
+    }
+
+    fn set_path(
+        &mut self,
+        map: &mut ValMap,
+        path: &[Key],
+        expr: &Expr,
+        ty: &Ty,
+        context: &mut Context<'_>,
+    ) {
+        let Some((key, rest)) = path.split_first() else {
+            return;
+        };
+        let child_ty = child_type(ty, &key.name);
+        if !rest.is_empty()
+            || matches!(expr.kind, ExprKind::Block(_))
+                && (child_ty.is_block() || *child_ty == Ty::Any)
+        {
+            let existing = map.swap_remove(&key.name);
+            let origin = existing.as_ref().map_or(expr.span, |value| value.origin);
+            let mut child = match existing.map(|value| value.kind) {
+                Some(ValKind::Map(inner)) => inner,
+                _ => ValMap::default(),
+            };
+            if rest.is_empty() {
+                if let ExprKind::Block(block) = &expr.kind {
+                    self.merge_block(&mut child, block, child_ty, context);
+                }
+            } else {
+                self.set_path(&mut child, rest, expr, child_ty, context);
+            }
+            self.fill_defaults(&mut child, child_ty, expr.span, context);
+            map.insert(key.name.clone(), Val::new(ValKind::Map(child), origin));
+            return;
+        }
+        match self.eval(expr, child_ty, context) {
+            Some(value) => {
+                map.insert(key.name.clone(), value);
+            }
+            None => {
+                map.shift_remove(&key.name);
+            }
+        }
+    }
+
+    pub(super) fn fill_defaults(
+        &mut self,
+        map: &mut ValMap,
+        ty: &Ty,
+        origin: Span,
+        context: &mut Context<'_>,
+    ) {
+        let Ty::Record(schema) = ty else { return };
+        let mut ordered = ValMap::with_capacity_and_hasher(schema.fields.len(), Default::default());
+        for (name, field) in &schema.fields {
+            if let Some(value) = map.swap_remove(name) {
+                ordered.insert(name.clone(), value);
+                continue;
+            }
+            let value = match &field.default {
+                Some(default) => self.eval(default, &field.ty, context),
+                None if matches!(field.ty, Ty::Record(_)) && !field.optional => {
+                    let mut inner = ValMap::default();
+                    self.fill_defaults(&mut inner, &field.ty, origin, context);
+                    Some(Val::new(ValKind::Map(inner), origin))
+                }
+                None => None,
+            };
+            match value {
+                Some(value) => {
+                    ordered.insert(name.clone(), value);
+                }
+                None if !field.optional => missing_field(field, context),
+                None => {}
+            }
+        }
+        *map = ordered;
+    }
+}
+
+/// Values of any type, for chart values and unknown keys.
+const ANY: &Ty = &Ty::Any;
+
+/// The type of `key` inside a value of type `ty`.
+pub(super) fn child_type<'t>(ty: &'t Ty, key: &str) -> &'t Ty {
+    match ty {
+        Ty::Record(schema) => schema.get(key).map_or(ANY, |field| &field.ty),
+        Ty::Map(inner) => inner,
+        _ => ANY,
+    }
+}
+
+/// Reports a required field (or setting) that nothing sets.
+fn missing_field(field: &FieldSchema, context: &mut Context<'_>) {
+    let Some((app, template, span)) = context.app else {
+        let diagnostic = Diagnostic::error(
+            codes::MISSING_FIELD,
+            format!("missing setting `{}`", field.name),
+        )
+        .at(
+            context.env_span,
+            format!(
+                "environment `{}` does not set `{}`",
+                context.env_name, field.name
+            ),
+        )
+        .also(field.span, "declared here, in the `environment` schema")
+        .help(format!(
+            "set it in the environment or one it extends: {} = {}",
+            field.name,
+            field.ty.example()
+        ));
+        context.diagnostics.push(diagnostic);
+        return;
+    };
+    let diagnostic = Diagnostic::error(
+        codes::MISSING_FIELD,
+        format!("missing field `{}`", field.name),
+    )
+    .at(span, format!("app `{app}` does not set `{}`", field.name))
+    .also(
+        field.span,
+        format!("declared here, in template `{}`", field.owner),
+    )
+    .help(format!(
+        "set it in the app (template `{template}`): {} = {}",
+        field.name,
+        field.ty.example()
+    ));
+    context.diagnostics.push(diagnostic);
+}

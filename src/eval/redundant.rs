@@ -1,0 +1,94 @@
+//! Overrides that change nothing (W0002): an override entry that gives a field the value the
+//! layers below already give it in that environment.
+
+use crate::diag::{Diagnostic, Label, codes};
+use crate::syntax::ast::{Expr, ExprKind, Key};
+use crate::types::Ty;
+
+use super::frame::{Context, Frame, child_type};
+use super::model::{Val, ValKind};
+
+impl Frame<'_> {
+    /// Warns about override entries that set a field (or a dotted part of it) to the value the
+    /// layers below already give it in this environment (W0002).
+    pub(super) fn redundant_overrides(
+        &mut self,
+        name: &str,
+        ty: &Ty,
+        contributions: &[(&[Key], &Expr)],
+        first_override: usize,
+        context: &mut Context<'_>,
+    ) {
+        // Releases (tags, chart versions) are pinned per environment on purpose: after a
+        // promotion an environment runs what the one before it runs, and its own override is
+        // what keeps it there when the one before moves on.
+        if matches!(ty, Ty::Tag | Ty::Semver) {
+            return;
+        }
+        for (position, (rest, expr)) in contributions.iter().enumerate().skip(first_override) {
+            if matches!(expr.kind, ExprKind::Block(_)) {
+                continue;
+            }
+            let same_path = |(other, _): &&(&[Key], &Expr)| {
+                other.len() == rest.len()
+                    && other.iter().zip(rest.iter()).all(|(a, b)| a.name == b.name)
+            };
+            let Some((_, below)) = contributions
+                .get(..position)
+                .and_then(|lower| lower.iter().rev().find(same_path))
+            else {
+                continue;
+            };
+            if matches!(below.kind, ExprKind::Block(_)) {
+                continue;
+            }
+            let field_ty = rest
+                .iter()
+                .fold(ty, |current, key| child_type(current, &key.name));
+            let (Some(new), Some(old)) = (
+                self.eval(expr, field_ty, context),
+                self.eval(below, field_ty, context),
+            ) else {
+                continue;
+            };
+            if same_value(&new, &old) {
+                let mut path = vec![name];
+                path.extend(rest.iter().map(|key| key.name.as_str()));
+                let path = path.join(".");
+                let shown = new
+                    .to_text()
+                    .map_or_else(String::new, |text| format!(" ({text})"));
+                context.diagnostics.push(
+                    Diagnostic::warning(codes::REDUNDANT_OVERRIDE, format!("override of `{path}` changes nothing"))
+                        .at(expr.span, format!("`{path}` already has this value{shown} here"))
+                        .also(old.origin, "the value comes from here")
+                        .help("remove the override, or change the value below it if the environments should differ"),
+                );
+                if below.span != old.origin
+                    && let Some(last) = context.diagnostics.last_mut()
+                {
+                    last.secondary.push(Label {
+                        span: below.span,
+                        message: "and reaches the field through here".into(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Whether two values are the same, wherever they came from.
+fn same_value(left: &Val, right: &Val) -> bool {
+    match (&left.kind, &right.kind) {
+        (ValKind::List(a), ValKind::List(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_value(x, y))
+        }
+        (ValKind::Map(a), ValKind::Map(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same_value(va, vb))
+        }
+        (a, b) => a == b,
+    }
+}

@@ -1,0 +1,108 @@
+//! Lowering blocks and what they hold: entries (`key.path = value`), keys (names or quoted
+//! strings) and field declarations (`name: type = default`).
+
+use pest::iterators::Pair;
+
+use super::Lowerer;
+use crate::diag::{Diagnostic, codes};
+use crate::syntax::Rule;
+use crate::syntax::ast::{Block, Entry, Expr, ExprKind, FieldDecl, Key};
+
+impl Lowerer<'_> {
+    pub(super) fn block(&mut self, pair: Pair<'_, Rule>) -> Option<Block> {
+        let span = self.span(&pair);
+        let mut entries = Vec::new();
+        let mut docs = Vec::new();
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::doc => docs.push(Self::doc(&inner)),
+                Rule::entry => entries.extend(self.entry(inner, std::mem::take(&mut docs))),
+                _ => self.internal(&inner),
+            }
+        }
+        Some(Block { entries, span })
+    }
+
+    pub(super) fn entry(&mut self, pair: Pair<'_, Rule>, docs: Vec<String>) -> Option<Entry> {
+        let span = self.span(&pair);
+        let mut path = Vec::new();
+        let mut value = None;
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::key_path => {
+                    for key in inner.into_inner() {
+                        path.extend(self.key(key));
+                    }
+                }
+                Rule::expr => value = self.expr(inner),
+                Rule::block => {
+                    let block_span = self.span(&inner);
+                    value = self.block(inner).map(|block| Expr {
+                        kind: ExprKind::Block(block),
+                        span: block_span,
+                    });
+                }
+                _ => self.internal(&inner),
+            }
+        }
+        Some(Entry {
+            docs,
+            path,
+            value: value?,
+            span,
+        })
+    }
+
+    fn key(&mut self, pair: Pair<'_, Rule>) -> Option<Key> {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().next()?;
+        match inner.as_rule() {
+            Rule::name => Some(Key {
+                name: inner.as_str().to_string(),
+                span,
+            }),
+            Rule::string => {
+                let expr = self.string(inner)?;
+                match expr.as_plain_str() {
+                    Some(name) => Some(Key { name, span }),
+                    None => {
+                        self.problems.push(
+                            Diagnostic::error(codes::SYNTAX, "a key cannot interpolate")
+                                .at(span, "`${...}` is not allowed in a key")
+                                .help("write the key as plain text"),
+                        );
+                        None
+                    }
+                }
+            }
+            _ => {
+                self.internal(&inner);
+                None
+            }
+        }
+    }
+
+    pub(super) fn field_decl(
+        &mut self,
+        pair: Pair<'_, Rule>,
+        docs: Vec<String>,
+    ) -> Option<FieldDecl> {
+        let span = self.span(&pair);
+        let (mut name, mut ty, mut default) = (None, None, None);
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::key => name = self.key(inner),
+                Rule::type_expr => ty = self.type_expr(inner),
+                Rule::expr => default = self.expr(inner),
+                _ => self.internal(&inner),
+            }
+        }
+        Some(FieldDecl {
+            docs,
+            name: name?,
+            ty: ty?,
+            default,
+            span,
+        })
+    }
+}

@@ -1,0 +1,218 @@
+//! Lowering pest pairs to the AST. Each top-level chunk (see `split`) is parsed on its own, so a
+//! file yields every item that parses plus one diagnostic per broken item. Pair shapes are never
+//! assumed: an unexpected shape becomes an internal-error diagnostic, not a panic.
+//!
+//! [`Lowerer`] is one type whose methods live with what they lower: `items` (declarations),
+//! `blocks` (blocks, entries, keys, field declarations), `types`, `exprs` (values), `strings`
+//! (escapes, interpolation, dedent); `errors` words pest's errors for users.
+
+mod blocks;
+mod errors;
+mod exprs;
+mod items;
+mod strings;
+mod types;
+
+use pest::Parser;
+use pest::iterators::Pair;
+
+use super::ast::{File, Ident};
+use super::split::split;
+use super::{EhpParser, Rule};
+use crate::diag::{Diagnostic, INTERNAL_ERROR, Problems, codes};
+use crate::source::{FileId, Span};
+use errors::{PrimaryOnly, syntax_error};
+
+/// The deepest nesting of brackets a declaration may have.
+pub const MAX_NESTING: usize = 64;
+
+/// Parses one file: every item that parses, and a diagnostic for each that does not.
+pub fn parse_file(file: FileId, text: &str, problems: &mut Problems) -> File {
+    let mut items = Vec::new();
+    for chunk in split(text) {
+        let span = Span::new(file, chunk.start, chunk.end);
+        if chunk.max_depth > MAX_NESTING {
+            problems.push(
+                Diagnostic::error(codes::TOO_DEEP, "declaration nested too deeply")
+                    .at(Span::new(file, chunk.start, chunk.start), "this declaration nests more than 64 levels")
+                    .help("flatten the structure; deeper nesting is refused to keep ehp fast and safe"),
+            );
+            continue;
+        }
+        let Some(source) = text.get(chunk.start..chunk.end) else {
+            continue;
+        };
+        let lowerer = Lowerer {
+            file,
+            offset: chunk.start,
+            problems: &mut *problems,
+        };
+        match EhpParser::parse(Rule::item_only, source) {
+            Ok(mut pairs) => {
+                let item = pairs.next().and_then(|pair| pair.into_inner().next());
+                if let Some(item) = item.and_then(|pair| lowerer.item(pair)) {
+                    items.push(item);
+                }
+            }
+            Err(error) => {
+                // Parse the broken chunk again with pest's token tracking on, to name the
+                // tokens it expected; the fast path above runs without it.
+                pest::set_error_detail(true);
+                let error = EhpParser::parse(Rule::item_only, source)
+                    .err()
+                    .unwrap_or(error);
+                pest::set_error_detail(false);
+                let diagnostic = syntax_error(&error, file, chunk.start, source, chunk.unclosed);
+                problems.push(
+                    diagnostic
+                        .also(span.to(span), "in this declaration")
+                        .into_primary_only(),
+                );
+            }
+        }
+    }
+    File { items }
+}
+
+/// Turns pairs of one chunk into AST nodes.
+struct Lowerer<'p> {
+    file: FileId,
+    offset: usize,
+    problems: &'p mut Problems,
+}
+
+impl Lowerer<'_> {
+    /// The span of a pair without the whitespace and comments pest takes in after its last
+    /// token (a rule ending in `x?` or `x*` keeps the trivia it skipped looking for `x`).
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let span = pair.as_span();
+        let end = span.start() + content_len(pair.as_str());
+        Span::new(self.file, self.offset + span.start(), self.offset + end)
+    }
+
+    /// Reports a pair shape the grammar should never produce. Keyword tokens (`env`, `in`,
+    /// ...) carry nothing the AST needs and are skipped here, wherever they appear.
+    fn internal(&mut self, pair: &Pair<'_, Rule>) {
+        if matches!(
+            pair.as_rule(),
+            Rule::env_kw
+                | Rule::template_kw
+                | Rule::app_kw
+                | Rule::values_kw
+                | Rule::in_kw
+                | Rule::promotion_kw
+        ) {
+            return;
+        }
+        let span = self.span(pair);
+        self.problems.push(
+            Diagnostic::error(
+                codes::SYNTAX,
+                format!("unexpected syntax node `{:?}`", pair.as_rule()),
+            )
+            .at(span, "the parser produced a shape ehp does not understand")
+            .help(INTERNAL_ERROR),
+        );
+    }
+
+    fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
+        Ident {
+            name: pair.as_str().to_string(),
+            span: self.span(pair),
+        }
+    }
+
+    fn doc(pair: &Pair<'_, Rule>) -> String {
+        let text = pair.as_str().trim_start_matches("///");
+        text.strip_prefix(' ')
+            .unwrap_or(text)
+            .trim_end()
+            .to_string()
+    }
+}
+
+/// The length of `text` without trailing whitespace and trailing `//` comments.
+fn content_len(text: &str) -> usize {
+    let mut end = text.trim_end().len();
+    loop {
+        let kept = text.get(..end).unwrap_or("");
+        let line_start = kept.rfind('\n').map_or(0, |newline| newline + 1);
+        let line = kept.get(line_start..).unwrap_or("");
+        match comment_start(line) {
+            Some(comment) => {
+                end = kept
+                    .get(..line_start + comment)
+                    .unwrap_or("")
+                    .trim_end()
+                    .len();
+            }
+            None => return end,
+        }
+    }
+}
+
+/// Where a `//` comment starts in a line, outside strings.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        match byte {
+            b'\\' if in_string => index += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(index + 1) == Some(&b'/') => return Some(index),
+            _ => {}
+        }
+        index += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ast::Item;
+
+    fn parse(text: &str) -> (File, Vec<Diagnostic>) {
+        let mut problems = Problems::new();
+        let file = parse_file(FileId(0), text, &mut problems);
+        (file, problems.into_sorted())
+    }
+
+    #[test]
+    fn parses_the_three_kinds_of_declaration() {
+        let (file, diagnostics) = parse(
+            "/// Base.\nabstract env base { domain = \"x.example\" defaults { replicas = 1 } }\n\
+             template web extends app { port: port(1..) = 8080\n values { a.b = port } }\n\
+             app journal: web { tag = \"1.10\" memory = 512Mi\n in prod, preprod { replicas = 3 } }\n",
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(file.items.len(), 3);
+        let Some(Item::App(app)) = file.items.get(2) else {
+            panic!("third item is an app")
+        };
+        assert_eq!(app.overrides.first().map(|o| o.envs.len()), Some(2));
+    }
+
+    #[test]
+    fn a_broken_item_does_not_hide_the_next_one() {
+        let (file, diagnostics) = parse("env a { x = }\napp b: t { y = 1 }\napp c: t { z 2 }\n");
+        assert_eq!(file.items.len(), 1);
+        assert_eq!(diagnostics.len(), 2);
+        assert!(
+            diagnostics.iter().all(|d| d.code == codes::SYNTAX),
+            "{diagnostics:?}"
+        );
+    }
+
+    #[test]
+    fn ten_thousand_nested_braces_give_a_diagnostic() {
+        let text = format!(
+            "env a {{ x = {}{} }}",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let (_, diagnostics) = parse(&text);
+        assert_eq!(diagnostics.first().map(|d| d.code), Some(codes::TOO_DEEP));
+    }
+}
