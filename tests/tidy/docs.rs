@@ -36,6 +36,10 @@ pub const INVARIANT_CHECKS: &[(&str, &[(&str, &str)])] = &[
         &[("tests/tidy.rs", "fn layering_follows_the_table")],
     ),
     (
+        "no language-server handler imports the dispatcher",
+        &[("tests/tidy.rs", "fn lsp_handlers_do_not_use_the_dispatcher")],
+    ),
+    (
         "parsing never stops at the first error",
         &[
             ("tests/cases/syntax/unclosed_block.ehp", "E0301"),
