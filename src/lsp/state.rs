@@ -247,7 +247,7 @@ impl State {
 /// Every `*.ehp` file under `root`, found as the command line finds them; unreadable folders and
 /// files are left out.
 fn read_project(root: &Path) -> Vec<(PathBuf, String)> {
-    crate::cli::sources::ehp_files(root, None)
+    crate::project::ehp_files(root, None)
         .0
         .into_iter()
         .filter_map(|path| {
