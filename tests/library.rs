@@ -3,6 +3,7 @@
 //! to the same values; and `why` shows literal text as `.ehp` writes it.
 // The round trip over the example project reads it from disk.
 #![allow(clippy::disallowed_methods)]
+#![allow(clippy::expect_used)] // A failed expectation is a failing test.
 
 use std::path::Path;
 
