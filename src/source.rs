@@ -59,6 +59,27 @@ impl Span {
     }
 }
 
+/// `text` written with the line endings of `original`: when every line of `original` ends with
+/// `\r\n`, every bare `\n` of `text` becomes `\r\n`; otherwise `text` as it is. Edits and the
+/// formatter work in `\n`; a file written with `\r\n` keeps them.
+pub fn with_line_endings_of(original: &str, text: &str) -> String {
+    let newlines = original.matches('\n').count();
+    let crlf = original.matches("\r\n").count();
+    if newlines == 0 || crlf != newlines {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    let mut previous = '\0';
+    for character in text.chars() {
+        if character == '\n' && previous != '\r' {
+            out.push('\r');
+        }
+        out.push(character);
+        previous = character;
+    }
+    out
+}
+
 /// Where the lines of one text start and end, for turning byte offsets into lines and columns.
 /// A line's content ends before its `\n` or `\r\n`; the LSP's UTF-16 positions
 /// (`lsp::line_index`) build on it.

@@ -2,7 +2,7 @@
 //! files into the output directory (or, with `--check`, compare it).
 
 use super::args::{BuildArgs, FormatArg};
-use super::output::{Plan, previous_format};
+use super::output::{Outcome, Plan, previous_format};
 use super::report::Reporter;
 use super::sources::{collect_sources, source_label};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
@@ -45,18 +45,22 @@ pub(super) fn run(args: &BuildArgs, reporter: Reporter) -> Result<u8, UsageError
         return Ok(EXIT_FAILED);
     }
     let scope = (!args.envs.is_empty()).then_some(args.envs.as_slice());
-    let plan = Plan::new(&args.out, emitted.files, scope)?;
+    let plan = Plan::new(&args.out, emitted.files, scope);
     if args.check {
         return plan.check(reporter.machine());
     }
-    plan.write()?;
+    let outcome = plan.write(&args.path)?;
     let environments = if selected.len() == 1 {
         "environment"
     } else {
         "environments"
     };
+    let what = match outcome {
+        Outcome::Replaced => "wrote",
+        Outcome::Unchanged => "unchanged:",
+    };
     eprintln!(
-        "wrote {} files for {} {environments} to {}",
+        "{what} {} files for {} {environments} in {}",
         plan.files.len(),
         selected.len(),
         args.out.display()

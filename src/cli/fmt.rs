@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::args::FmtArgs;
-use super::output::write_atomic;
 use super::report::Reporter;
+use super::rewrite::replace_source;
 use super::sources::{ehp_files, read_text};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::source::SourceDb;
@@ -42,14 +42,16 @@ pub(super) fn run(args: &FmtArgs, reporter: Reporter) -> Result<u8, UsageError> 
     let mut failed = false;
     for path in files {
         let text = read_text(&path)?;
-        match crate::fmt::format_source(&text) {
+        match crate::fmt::format_source(&text)
+            .map(|formatted| crate::source::with_line_endings_of(&text, &formatted))
+        {
             Ok(formatted) if formatted == text => {}
             Ok(_) if check_only => {
                 println!("would reformat: {}", path.display());
                 failed = true;
             }
             Ok(formatted) => {
-                write_atomic(&path, &formatted)?;
+                replace_source(&path, &text, &formatted)?;
                 eprintln!("formatted {}", path.display());
             }
             Err(diagnostics) => {

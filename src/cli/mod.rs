@@ -13,6 +13,7 @@ mod hotfix;
 mod output;
 mod promote;
 mod report;
+mod rewrite;
 pub(crate) mod sources;
 mod status;
 mod why;

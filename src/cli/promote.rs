@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use super::args::PromoteArgs;
-use super::output::write_atomic;
 use super::report::Reporter;
+use super::rewrite::replace_source;
 use super::sources::collect_sources;
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::Analysis;
@@ -117,7 +117,7 @@ fn apply_edits(
                     .header(&format!("a/{name}"), &format!("b/{name}"))
             );
         } else {
-            write_atomic(Path::new(name), &change.after)?;
+            replace_source(Path::new(name), &change.before, &change.after)?;
             eprintln!("edited {name}");
         }
     }
