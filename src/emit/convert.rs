@@ -110,18 +110,7 @@ pub(crate) fn dsf(env: &EnvInstance, problems: &mut Problems) -> Dsf {
         );
     }
 
-    if let Some(value) = env.settings.get("namespace")
-        && let Some(name) = value.as_str()
-    {
-        check_namespace(name, value.origin, problems);
-    }
-    let mut namespaces = BTreeMap::new();
-    if let Some(declared) = env.settings.get("namespaces").and_then(Val::as_map) {
-        for (name, body) in declared {
-            check_namespace(name, body.origin, problems);
-            namespaces.insert(Text::dsf(name), namespace(body));
-        }
-    }
+    let mut namespaces = declared_namespaces(env, problems);
     let mut apps = BTreeMap::new();
     for app_instance in &env.apps {
         let app = app(app_instance, problems);
@@ -161,6 +150,24 @@ pub(crate) fn dsf(env: &EnvInstance, problems: &mut Problems) -> Dsf {
         helm_repos,
         apps,
     }
+}
+
+/// The namespaces an environment declares (checked, with its default namespace, as Kubernetes
+/// names).
+fn declared_namespaces(env: &EnvInstance, problems: &mut Problems) -> BTreeMap<Text, Namespace> {
+    if let Some(value) = env.settings.get("namespace")
+        && let Some(name) = value.as_str()
+    {
+        check_namespace(name, value.origin, problems);
+    }
+    let mut namespaces = BTreeMap::new();
+    if let Some(declared) = env.settings.get("namespaces").and_then(Val::as_map) {
+        for (name, body) in declared {
+            check_namespace(name, body.origin, problems);
+            namespaces.insert(Text::dsf(name), namespace(body));
+        }
+    }
+    namespaces
 }
 
 /// One declared namespace.
