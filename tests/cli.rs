@@ -25,6 +25,73 @@ fn ehp(dir: &Path, args: &[&str]) -> Output {
         .expect("ehp runs")
 }
 
+/// Runs ehp with its standard output a pipe whose reader has already gone.
+fn ehp_into_closed_pipe(dir: &Path, args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_ehp"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(writer)
+        .output()
+        .expect("ehp runs")
+}
+
+#[test]
+fn every_command_survives_a_closed_pipe() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (args, expected) in [
+        (&["explain", "E0306"][..], 0),
+        (&["--help"], 0),
+        (
+            &[
+                "why",
+                "prod",
+                "patient-portal",
+                "replicas",
+                "--path",
+                "examples/ehealth",
+            ],
+            0,
+        ),
+        (
+            &["check", "examples/ehealth", "--message-format", "json"],
+            0,
+        ),
+        (&["status", "examples/ehealth"], 0),
+        (
+            &[
+                "diff",
+                "examples/ehealth",
+                "--env",
+                "inttest",
+                "--env",
+                "prod",
+            ],
+            0,
+        ),
+        (
+            &[
+                "build",
+                "examples/ehealth",
+                "--out",
+                "/nonexistent/out",
+                "--check",
+            ],
+            1,
+        ),
+        (&["fmt", "--check", "examples/ehealth"], 0),
+    ] {
+        let output = ehp_into_closed_pipe(root, args);
+        assert_eq!(code(&output), expected, "{args:?}: {}", stderr(&output));
+        assert!(
+            !stderr(&output).contains("panicked"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
 fn code(output: &Output) -> i32 {
     output.status.code().expect("exit code")
 }
@@ -123,15 +190,43 @@ fn check_succeeds_on_a_project() {
 }
 
 #[test]
-fn non_utf8_source_is_an_io_error_and_writes_nothing() {
+fn non_utf8_source_is_a_diagnostic_at_its_byte_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     project(dir.path());
-    fs::write(dir.path().join("project/apps/bad.ehp"), [0xff, 0xfe, 0x00]).expect("write");
+    fs::write(
+        dir.path().join("project/apps/bad.ehp"),
+        b"app x: worker {\n  \xff\xfe\n}\n",
+    )
+    .expect("write");
+    // Another file's error is still found.
+    fs::write(
+        dir.path().join("project/apps/other.ehp"),
+        "app y: web_service {\n    image = \"y/y\"\n    tag = \"1.0.0\"\n    replicsa = 2\n}\n",
+    )
+    .expect("write");
     let out = dir.path().join("out");
     previous_output(&out);
-    let output = ehp(dir.path(), &["build", "project", "--out", "out"]);
-    assert_eq!(code(&output), 2, "{}", stderr(&output));
-    assert!(stderr(&output).contains("not UTF-8"));
+    let output = ehp(
+        dir.path(),
+        &[
+            "build",
+            "project",
+            "--out",
+            "out",
+            "--message-format",
+            "short",
+        ],
+    );
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(
+        text.contains("project/apps/bad.ehp:2:3: error[E0106]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("project/apps/other.ehp:4:5: error[E0301]"),
+        "{text}"
+    );
     assert_eq!(
         fs::read_to_string(out.join("gone/values/app.yaml")).expect("kept"),
         GENERATED

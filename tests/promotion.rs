@@ -201,6 +201,23 @@ impl Repo {
         self.git(&["commit", "-q", "-m", message]);
     }
 
+    /// Runs ehp with its standard output a pipe whose reader has already gone; returns the
+    /// exit code and the standard error.
+    fn ehp_into_closed_pipe(&self, args: &[&str]) -> (Option<i32>, String) {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let output = Command::new(env!("CARGO_BIN_EXE_ehp"))
+            .args(args)
+            .current_dir(self.path())
+            .stdout(writer)
+            .output()
+            .expect("ehp runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
     fn ehp(&self, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_ehp"))
             .args(args)
@@ -357,6 +374,42 @@ fn a_step_outside_the_chain_is_refused_and_changes_nothing() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("E0601"), "{run:?}");
     assert!(run.stderr.contains("inttest -> prod"), "{run:?}");
+    assert_eq!(repo.snapshot(), before);
+}
+
+#[test]
+fn dry_runs_into_a_closed_pipe_do_not_panic() {
+    let repo = Repo::new();
+    repo.release_journal("2.4.0", "2.5.0");
+    let before = repo.snapshot();
+    for args in [
+        &[
+            "promote",
+            "journal",
+            "--from",
+            "inttest",
+            "--to",
+            "exttest",
+            "--dry-run",
+        ][..],
+        &[
+            "hotfix",
+            "journal",
+            "--env",
+            "prod",
+            "--tag",
+            "2.4.1",
+            "--reason",
+            "CVE",
+            "--dry-run",
+        ],
+        &["status"],
+        &["why", "prod", "journal", "tag"],
+    ] {
+        let (code, stderr) = repo.ehp_into_closed_pipe(args);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
     assert_eq!(repo.snapshot(), before);
 }
 

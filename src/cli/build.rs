@@ -59,7 +59,7 @@ pub(super) fn run(args: &BuildArgs, reporter: Reporter) -> Result<u8, UsageError
         Outcome::Replaced => "wrote",
         Outcome::Unchanged => "unchanged:",
     };
-    eprintln!(
+    errln!(
         "{what} {} files for {} {environments} in {}",
         plan.files.len(),
         selected.len(),

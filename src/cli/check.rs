@@ -40,7 +40,7 @@ fn check_against(path: &Path, rev: &str, reporter: Reporter) -> Result<u8, Usage
         return Ok(EXIT_FAILED);
     }
     if !reporter.machine() {
-        eprintln!("ok: no protected release changed since {rev} except by promotion or hot-fix");
+        errln!("ok: no protected release changed since {rev} except by promotion or hot-fix");
     }
     Ok(EXIT_OK)
 }
@@ -67,7 +67,7 @@ fn check(path: &Path, reporter: Reporter) -> Result<u8, UsageError> {
         } else {
             "environments"
         };
-        eprintln!(
+        errln!(
             "ok: {} files, {} {environments}",
             files.len(),
             analysis.envs.len()

@@ -1,8 +1,6 @@
 //! `ehp diff`: the desired state of the working tree against a git revision, or of two
 //! environments, as a unified diff or Markdown.
 
-use std::io::Write;
-
 use super::args::{DiffArgs, DiffFormatArg};
 use super::report::Reporter;
 use super::sources::{collect_sources, source_label};
@@ -40,7 +38,7 @@ pub(super) fn run(args: &DiffArgs, reporter: Reporter) -> Result<u8, UsageError>
             base_analysis = crate::analyze(&sources);
             if blocks_edit(&base_analysis.diagnostics) {
                 reporter.report(&base_analysis.db, &base_analysis.diagnostics);
-                eprintln!("error: the project at {rev} has errors (shown above): it has no desired state to compare with");
+                errln!("error: the project at {rev} has errors (shown above): it has no desired state to compare with");
                 return Ok(EXIT_FAILED);
             }
             base_files = emit::emit(&base_analysis.envs, &options).files;
@@ -65,9 +63,9 @@ pub(super) fn run(args: &DiffArgs, reporter: Reporter) -> Result<u8, UsageError>
         DiffFormatArg::Unified => report.unified(),
         DiffFormatArg::Markdown => report.markdown(),
     };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    super::stdio::out_bytes(text.as_bytes());
     if report.is_empty() && format == DiffFormatArg::Unified {
-        eprintln!("no change to the desired state");
+        errln!("no change to the desired state");
     }
     Ok(if exit_code && !report.is_empty() {
         EXIT_FAILED

@@ -1,6 +1,5 @@
 //! `ehp fmt`: format `.ehp` files in place, check them, or format stdin.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use super::args::FmtArgs;
@@ -47,12 +46,12 @@ pub(super) fn run(args: &FmtArgs, reporter: Reporter) -> Result<u8, UsageError> 
         {
             Ok(formatted) if formatted == text => {}
             Ok(_) if check_only => {
-                println!("would reformat: {}", path.display());
+                outln!("would reformat: {}", path.display());
                 failed = true;
             }
             Ok(formatted) => {
                 replace_source(&path, &text, &formatted)?;
-                eprintln!("formatted {}", path.display());
+                errln!("formatted {}", path.display());
             }
             Err(diagnostics) => {
                 let mut db = SourceDb::new();
@@ -72,7 +71,7 @@ fn format_stdin(check_only: bool, reporter: Reporter) -> Result<u8, UsageError> 
         .map_err(|error| format!("cannot read stdin: {error}"))?;
     match crate::fmt::format_source(&text) {
         Ok(formatted) => {
-            let _ = std::io::stdout().lock().write_all(formatted.as_bytes());
+            super::stdio::out_bytes(formatted.as_bytes());
             Ok(if check_only && formatted != text {
                 EXIT_FAILED
             } else {

@@ -33,7 +33,7 @@ pub(super) fn run(args: &PromoteArgs, reporter: Reporter) -> Result<u8, UsageErr
     edit_releases(&args.path, args.dry_run, reporter, |sources| {
         let planned = plan::plan_promotion(sources, &request)?;
         for settled in &planned.settled {
-            eprintln!("{}", settled.message());
+            errln!("{}", settled.message());
         }
         Ok(planned.edits)
     })
@@ -110,7 +110,7 @@ fn apply_edits(
         let name = &change.name;
         if dry_run {
             let diff = similar::TextDiff::from_lines(change.before.as_str(), change.after.as_str());
-            print!(
+            out!(
                 "{}",
                 diff.unified_diff()
                     .context_radius(3)
@@ -118,7 +118,7 @@ fn apply_edits(
             );
         } else {
             replace_source(Path::new(name), &change.before, &change.after)?;
-            eprintln!("edited {name}");
+            errln!("edited {name}");
         }
     }
     Ok(EXIT_OK)

@@ -1,7 +1,5 @@
 //! `ehp status`: the release of every app along the promotion chain.
 
-use std::io::Write;
-
 use super::args::{StatusArgs, StatusFormatArg};
 use super::promote::load_for_promotion;
 use super::report::Reporter;
@@ -23,6 +21,6 @@ pub(super) fn run(args: &StatusArgs, reporter: Reporter) -> Result<u8, UsageErro
         StatusFormatArg::Html => found.html().map_err(UsageError)?,
         StatusFormatArg::Json => found.json(),
     };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    super::stdio::out_bytes(text.as_bytes());
     Ok(EXIT_OK)
 }

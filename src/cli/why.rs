@@ -23,7 +23,7 @@ pub(super) fn run(args: &WhyArgs, reporter: Reporter) -> Result<u8, UsageError> 
         &parts,
     )
     .map_err(UsageError)?;
-    print!(
+    out!(
         "{}",
         found.render(&analysis.db, &args.env, &args.app, &args.field)
     );

@@ -37,6 +37,7 @@ codes! {
     BAD_ESCAPE = "E0103": "a string contains an unknown escape sequence";
     TOO_DEEP = "E0104": "blocks, lists or types are nested too deeply";
     BAD_NUMBER = "E0105": "a number does not fit in a 64-bit integer";
+    NOT_UTF8 = "E0106": "a source file is not UTF-8 text";
     DUPLICATE_DECLARATION = "E0201": "two declarations share a name";
     UNKNOWN_ENV = "E0202": "an environment name does not resolve";
     UNKNOWN_TEMPLATE = "E0203": "a template name does not resolve";
@@ -59,6 +60,7 @@ codes! {
     UNDECLARED_CHART_REPO = "E0404": "a chart's repository is not declared in the environment";
     CYCLIC_REFERENCE = "E0405": "field values refer to each other in a cycle";
     NO_ENVIRONMENT = "E0407": "a requested environment does not exist or is abstract";
+    REFERENCES_TOO_DEEP = "E0408": "field values wait on a chain of other fields longer than the limit";
     NUMBER_TOO_LARGE = "E0501": "an integer is too large for Helm to read exactly";
     NOT_FINITE = "E0502": "a decimal number is not finite (NaN or infinity)";
     BAD_CONTEXT = "E0503": "an environment's helmsman context is not a valid Kubernetes label value";

@@ -45,7 +45,13 @@ pub(super) struct Frame<'a> {
     values: Vec<&'a Block>,
     /// One slot per schema field, by index.
     slots: Vec<Slot>,
+    /// How many fields are being computed, each waiting for the next: bounded by
+    /// [`MAX_FIELD_DEPTH`], so that a long chain of references cannot exhaust the stack.
+    depth: usize,
 }
+
+/// The longest chain of fields whose values wait for one another (`a = b`, `b = c`, ...).
+pub(super) const MAX_FIELD_DEPTH: usize = 128;
 
 impl<'a> Frame<'a> {
     /// A frame over `layers`, lowest first; layers from `first_override` on are per-environment
@@ -82,6 +88,7 @@ impl<'a> Frame<'a> {
             slots: std::iter::repeat_with(|| Slot::Pending)
                 .take(schema.fields.len())
                 .collect(),
+            depth: 0,
         }
     }
 
@@ -162,9 +169,28 @@ impl<'a> Frame<'a> {
             }
             Some(Slot::Pending) => {}
         }
+        if self.depth >= MAX_FIELD_DEPTH {
+            let span = used_at.unwrap_or(field.span);
+            context.diagnostics.push(
+                Diagnostic::error(codes::REFERENCES_TOO_DEEP, "fields refer to each other too deeply")
+                    .at(span, format!("computing `{name}` waits on {MAX_FIELD_DEPTH} other fields"))
+                    .help("a chain of fields each taking its value from the next is limited; give a field along the chain its own value"),
+            );
+            if let Some(slot) = self.slots.get_mut(field_index) {
+                *slot = Slot::Done(None, true);
+            }
+            return;
+        }
         if let Some(slot) = self.slots.get_mut(field_index) {
             *slot = Slot::InProgress;
         }
+        self.depth += 1;
+        self.compute(field_index, field, context);
+        self.depth -= 1;
+    }
+
+    /// Computes a field that is in progress: merges what every layer gives it.
+    fn compute(&mut self, field_index: usize, field: &'a FieldSchema, context: &mut Context<'_>) {
         let mut contributions: Vec<(&'a [Key], &'a Expr)> = Vec::new();
         if let Some(default) = &field.default {
             contributions.push((&[], default));

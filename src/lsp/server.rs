@@ -110,10 +110,10 @@ impl Server {
             self.dispatch_notification(method, params);
         }));
         if let Err(payload) = outcome {
-            eprintln!(
+            log(&format!(
                 "ehp lsp: internal error in {method}: {}",
                 panic_message(&payload)
-            );
+            ));
         }
     }
 
@@ -169,7 +169,7 @@ impl Server {
                     panic_message(&payload),
                     crate::diag::INTERNAL_ERROR
                 );
-                eprintln!("{message}");
+                log(&message);
                 Err(ResponseError {
                     code: ErrorCode::InternalError as i32,
                     message,
@@ -295,6 +295,12 @@ fn parse<T: DeserializeOwned>(params: Value) -> Result<T, ResponseError> {
 /// A handler's answer as the JSON of a response.
 fn json<T: Serialize>(value: T) -> Result<Value, ResponseError> {
     Ok(serde_json::to_value(value).unwrap_or(Value::Null))
+}
+
+/// Writes a line to stderr, the client's log; a failure is dropped.
+pub(super) fn log(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {

@@ -114,7 +114,9 @@ impl State {
     fn reload_from_disk(&mut self, path: &Path) {
         let project = self.project_for(path);
         let text = if self.read_disk {
-            std::fs::read_to_string(path).ok()
+            std::fs::read(path)
+                .ok()
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
         } else {
             None
         };
@@ -251,8 +253,8 @@ fn read_project(root: &Path) -> Vec<(PathBuf, String)> {
         .0
         .into_iter()
         .filter_map(|path| {
-            let text = std::fs::read_to_string(&path).ok()?;
-            Some((path, text))
+            let bytes = std::fs::read(&path).ok()?;
+            Some((path, String::from_utf8_lossy(&bytes).into_owned()))
         })
         .collect()
 }

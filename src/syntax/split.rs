@@ -8,7 +8,8 @@ pub struct Chunk {
     pub start: usize,
     /// One past the last byte.
     pub end: usize,
-    /// The deepest `{`/`[`/`(` nesting seen.
+    /// The deepest nesting seen: `{`, `[` and `(`, and each `.` of a dotted key, which nests
+    /// as a block does (`a.b.c = 1` is `a { b { c = 1 } }`).
     pub max_depth: usize,
     /// Whether the chunk ended with its brackets still open.
     pub unclosed: bool,
@@ -40,6 +41,8 @@ pub fn split(text: &str) -> Vec<Chunk> {
     let mut chunks = Vec::new();
     let mut current: Option<Chunk> = None;
     let mut depth = 0usize;
+    // The dots of the dotted path being read (`a.b.c`), which may have blanks around its dots.
+    let mut path_dots = 0usize;
     let mut index = 0usize;
     let mut at_line_start = true;
     while let Some(&byte) = bytes.get(index) {
@@ -76,8 +79,16 @@ pub fn split(text: &str) -> Vec<Chunk> {
             chunk.end = index;
             continue;
         }
+        if !(byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.' | b'"')) {
+            path_dots = 0;
+        }
         index = match byte {
             b'"' => skip_string(bytes, index),
+            b'.' => {
+                path_dots += 1;
+                chunk.max_depth = chunk.max_depth.max(depth + path_dots);
+                index + 1
+            }
             b'{' | b'[' | b'(' => {
                 depth += 1;
                 chunk.max_depth = chunk.max_depth.max(depth);

@@ -156,18 +156,18 @@ impl Plan {
             None => problems.push(format!("missing: {MANIFEST}")),
         }
         if problems.is_empty() {
-            eprintln!("ok: {} is up to date", self.out.display());
+            errln!("ok: {} is up to date", self.out.display());
             return Ok(EXIT_OK);
         }
         for problem in &problems {
             if to_stderr {
-                eprintln!("{problem}");
+                errln!("{problem}");
             } else {
-                println!("{problem}");
+                outln!("{problem}");
             }
         }
         let count = problems.len();
-        eprintln!(
+        errln!(
             "error: {} is out of date ({count} {}); run ehp build",
             self.out.display(),
             if count == 1 { "problem" } else { "problems" }
@@ -209,7 +209,7 @@ impl Plan {
             Ok(old) => old,
             Err(message) => {
                 if let Err(cleanup) = target.remove_beside(&stage.name) {
-                    eprintln!("warning: {cleanup}");
+                    errln!("warning: {cleanup}");
                 }
                 return Err(UsageError(format!(
                     "{message}; `{}` was left as it was",
@@ -220,7 +220,7 @@ impl Plan {
         if let Some(old) = old
             && let Err(message) = target.remove_beside(&old)
         {
-            eprintln!("warning: {message} (the next build removes it)");
+            errln!("warning: {message} (the next build removes it)");
         }
         Ok(Outcome::Replaced)
     }

@@ -153,7 +153,7 @@ impl Target {
                 Ok(()) => {}
                 Err(Errno::WOULDBLOCK) => {
                     if !told {
-                        eprintln!(
+                        errln!(
                             "waiting for another ehp build into `{}` to finish",
                             self.shown.display()
                         );
@@ -202,7 +202,7 @@ impl Target {
                 fault::step().map_err(|error| failure("restore", &shown, error))?;
                 rfs::renameat(&self.parent, &name, &self.parent, &self.name)
                     .map_err(|error| failure("restore", &shown, error))?;
-                eprintln!(
+                errln!(
                     "restored `{}` from `{}`, left by a build that was stopped",
                     self.shown.display(),
                     shown.display()
