@@ -91,6 +91,9 @@ pub struct LineIndex {
     ends: Vec<usize>,
     /// The length of the text.
     len: usize,
+    /// Whether each line is ASCII, so that a column is its byte offset (a 10 MB line is then
+    /// not walked for every position asked for).
+    ascii: Vec<bool>,
 }
 
 impl LineIndex {
@@ -109,11 +112,22 @@ impl LineIndex {
                 if ends_in_cr { end - 1 } else { end }
             })
             .collect();
+        let ascii = starts
+            .iter()
+            .zip(&ends)
+            .map(|(&start, &end)| text.get(start..end).is_some_and(str::is_ascii))
+            .collect();
         LineIndex {
             starts,
             ends,
             len: text.len(),
+            ascii,
         }
+    }
+
+    /// Whether a 0-based line holds only ASCII characters.
+    pub fn is_ascii(&self, line: usize) -> bool {
+        self.ascii.get(line).copied().unwrap_or(false)
     }
 
     /// The 0-based line of a byte offset; an offset past the end is on the last line.

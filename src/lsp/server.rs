@@ -35,6 +35,9 @@ pub struct Options {
     /// Whether the `ehp/panic` request panics (for the tests that check a panicking request
     /// does not take the server down); off in the real server.
     pub test_panic: bool,
+    /// How long a request waits for an analysis; a slower one goes on in the background and
+    /// requests are answered from the last analysis meanwhile.
+    pub analysis_budget: Duration,
 }
 
 impl Default for Options {
@@ -44,6 +47,7 @@ impl Default for Options {
             stdlib_dir: None,
             debounce: Duration::from_millis(120),
             test_panic: false,
+            analysis_budget: Duration::from_secs(5),
         }
     }
 }
@@ -60,7 +64,11 @@ pub struct Server {
 impl Server {
     /// A server with no project yet.
     pub fn new(options: Options) -> Server {
-        let state = State::new(options.read_disk, options.stdlib_dir.clone());
+        let state = State::new(
+            options.read_disk,
+            options.stdlib_dir.clone(),
+            options.analysis_budget,
+        );
         Server {
             options,
             state,
@@ -94,9 +102,17 @@ impl Server {
         })
     }
 
-    /// When a debounced re-check is due, if one is pending.
+    /// When a debounced re-check is due, if one is pending; while an analysis runs in the
+    /// background, soon, to take up its result.
     pub fn deadline(&self) -> Option<Instant> {
-        self.deadline
+        let polling = self
+            .state
+            .has_pending()
+            .then(|| Instant::now() + Duration::from_millis(100));
+        match (self.deadline, polling) {
+            (Some(deadline), Some(poll)) => Some(deadline.min(poll)),
+            (deadline, poll) => deadline.or(poll),
+        }
     }
 
     /// The notifications for the client collected so far (published diagnostics).
@@ -303,7 +319,7 @@ pub(super) fn log(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
-fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
+pub(super) fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
     payload
         .downcast_ref::<&str>()
         .map(ToString::to_string)

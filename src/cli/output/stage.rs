@@ -283,7 +283,7 @@ fn copy_file(old: BorrowedFd<'_>, name: &OsStr, target: BorrowedFd<'_>) -> io::R
     let source = rfs::openat(
         old,
         name,
-        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK,
         Mode::empty(),
     )?;
     let mode = rfs::fstat(&source)?.st_mode & 0o7777;

@@ -370,10 +370,11 @@ pub(super) fn read_file(
     name: &OsStr,
     limit: usize,
 ) -> Result<Option<Vec<u8>>, Errno> {
+    // Non-blocking, so that a FIFO planted in the output cannot make the build wait forever.
     let fd = match rfs::openat(
         dir,
         name,
-        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY,
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK,
         Mode::empty(),
     ) {
         Ok(fd) => fd,
@@ -386,8 +387,14 @@ pub(super) fn read_file(
         let Some(rest) = buffer.get_mut(filled..) else {
             break;
         };
+        let wanted = rest.len();
         match rustix::io::read(&fd, rest) {
             Ok(0) => break,
+            // A regular file gives all it has: a short read is its end (one read per file).
+            Ok(count) if count < wanted => {
+                filled += count;
+                break;
+            }
             Ok(count) => filled += count,
             Err(Errno::INTR) => {}
             Err(error) => return Err(error),
