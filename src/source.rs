@@ -265,6 +265,21 @@ impl SourceDb {
 
 #[cfg(test)]
 mod tests {
+    use super::with_line_endings_of;
+
+    #[test]
+    fn edits_keep_the_line_endings_of_the_file() {
+        assert_eq!(
+            with_line_endings_of("a\r\nb\r\n", "a\nx\nb\n"),
+            "a\r\nx\r\nb\r\n"
+        );
+        assert_eq!(with_line_endings_of("a\r\nb\r\n", "a\r\nx\n"), "a\r\nx\r\n");
+        // Mixed or LF files are left as the edit writes them.
+        assert_eq!(with_line_endings_of("a\nb\r\n", "a\nx\n"), "a\nx\n");
+        assert_eq!(with_line_endings_of("a\nb\n", "a\nx\n"), "a\nx\n");
+        assert_eq!(with_line_endings_of("", "a\n"), "a\n");
+    }
+
     use super::*;
 
     #[test]

@@ -92,6 +92,55 @@ fn every_command_survives_a_closed_pipe() {
     }
 }
 
+/// A symbolic link named `*.ehp` is read by every command when it leads to a file inside the
+/// project (and `fmt` formats that file, leaving the link a link), and refused, named, when it
+/// leads outside: never silently skipped.
+#[test]
+fn symlinked_sources_are_read_inside_the_project_and_refused_outside() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("project");
+    fs::create_dir_all(project.join(".hidden")).expect("mkdir");
+    fs::write(project.join("envs.ehp"), support::projects::ENV).expect("write");
+    fs::write(
+        project.join(".hidden/app.ehp"),
+        "app a: web_service {\n  image = \"a/a\"\n    tag = \"1.0.0\"\n}\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink(".hidden/app.ehp", project.join("app.ehp")).expect("link");
+    let output = ehp(dir.path(), &["build", "project", "--out", "out"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(dir.path().join("out/test/values/a.yaml").is_file());
+    let output = ehp(dir.path(), &["fmt", "project"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        fs::symlink_metadata(project.join("app.ehp"))
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        fs::read_to_string(project.join(".hidden/app.ehp"))
+            .expect("read")
+            .contains("\n    image")
+    );
+    fs::write(dir.path().join("secret.ehp"), "app x: nope {}\n").expect("write");
+    std::os::unix::fs::symlink("../secret.ehp", project.join("leak.ehp")).expect("link");
+    for args in [
+        &["check", "project"][..],
+        &["build", "project", "--out", "out"],
+        &["fmt", "project"],
+    ] {
+        let output = ehp(dir.path(), args);
+        assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains("leak.ehp"), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("outside the project"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
 fn code(output: &Output) -> i32 {
     output.status.code().expect("exit code")
 }

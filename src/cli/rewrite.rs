@@ -39,6 +39,8 @@ pub(super) fn replace_source(path: &Path, original: &str, edited: &str) -> Resul
         Mode::empty(),
     )
     .map_err(|error| fail("open the folder of", error))?;
+    // The tests pause here (`EHP_TEST_FAULT=pause:MS`) to change the file under the command.
+    let _ = super::output::fault::step();
     let before = still_as_read(&dir, name, original.as_bytes())
         .map_err(|message| UsageError(format!("`{shown}` {message}")))?;
     let text = with_line_endings_of(original, edited);

@@ -9,6 +9,7 @@ mod formatting;
 mod hover;
 pub mod line_index;
 mod locate;
+mod log;
 mod publish;
 mod server;
 mod snapshot;

@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::convert::path_of_uri;
+use super::log::{log, panic_message};
 use super::snapshot::Snapshot;
 use super::state::State;
 use super::{completion, definition, formatting, hover, symbols};
@@ -311,20 +312,6 @@ fn parse<T: DeserializeOwned>(params: Value) -> Result<T, ResponseError> {
 /// A handler's answer as the JSON of a response.
 fn json<T: Serialize>(value: T) -> Result<Value, ResponseError> {
     Ok(serde_json::to_value(value).unwrap_or(Value::Null))
-}
-
-/// Writes a line to stderr, the client's log; a failure is dropped.
-pub(super) fn log(line: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
-}
-
-pub(super) fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(ToString::to_string)
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".to_string())
 }
 
 #[cfg(test)]

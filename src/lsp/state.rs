@@ -148,8 +148,9 @@ impl State {
     }
 
     /// The index of the project a file belongs to, loading it on first use: the innermost
-    /// workspace folder holding the file; outside every workspace folder (or with none), the
-    /// document alone, so that opening `/scratch.ehp` never walks `/`.
+    /// workspace folder holding the file, with every `.ehp` file in it; outside every workspace
+    /// folder (or with none), the documents open in the file's folder and nothing read from
+    /// disk, so that opening `/scratch.ehp` never walks `/`.
     fn project_for(&mut self, path: &Path) -> usize {
         if let Some(index) = self
             .projects
@@ -172,7 +173,10 @@ impl State {
                 workspace.set_file(&file.to_string_lossy(), text);
             }
         }
-        let root = folder.unwrap_or_else(|| path.to_path_buf());
+        let root = folder.unwrap_or_else(|| {
+            path.parent()
+                .map_or_else(|| path.to_path_buf(), Path::to_path_buf)
+        });
         for (file, text) in &self.open {
             if file.starts_with(&root) {
                 workspace.set_file(&file.to_string_lossy(), text.clone());
@@ -215,7 +219,7 @@ impl State {
             match receiver.recv_timeout(self.budget) {
                 Ok(finished) => notifications.extend(project.install(finished, &self.stdlib_dir)),
                 Err(RecvTimeoutError::Timeout) => {
-                    super::server::log(&format!(
+                    super::log::log(&format!(
                         "ehp lsp: analysing {} takes more than {} ms; answering from the last \
                          analysis meanwhile",
                         project.root.display(),
@@ -231,7 +235,9 @@ impl State {
 
     /// Whether an analysis is still running in the background.
     pub fn has_pending(&self) -> bool {
-        self.projects.iter().any(|project| project.pending.is_some())
+        self.projects
+            .iter()
+            .any(|project| project.pending.is_some())
     }
 
     /// The analyses a request about `uri` may use, best first: the latest, then the last one
@@ -290,7 +296,7 @@ impl ProjectState {
         let analysis = match finished {
             Ok(analysis) => Arc::new(analysis),
             Err(message) => {
-                super::server::log(&format!(
+                super::log::log(&format!(
                     "ehp lsp: internal error while analysing {}: {message} ({})",
                     self.root.display(),
                     crate::diag::INTERNAL_ERROR
@@ -324,7 +330,7 @@ fn spawn_analysis(job: impl FnOnce() -> Analysis + Send + 'static) -> Receiver<F
             let taken = job.lock().ok().and_then(|mut slot| slot.take());
             if let Some(job) = taken {
                 let result = catch_unwind(AssertUnwindSafe(job))
-                    .map_err(|payload| super::server::panic_message(&payload));
+                    .map_err(|payload| super::log::panic_message(&payload));
                 let _ = sender.send(result);
             }
         }
@@ -337,7 +343,7 @@ fn spawn_analysis(job: impl FnOnce() -> Analysis + Send + 'static) -> Receiver<F
         let taken = job.lock().ok().and_then(|mut slot| slot.take());
         if let Some(job) = taken {
             let result = catch_unwind(AssertUnwindSafe(job))
-                .map_err(|payload| super::server::panic_message(&payload));
+                .map_err(|payload| super::log::panic_message(&payload));
             let _ = sender.send(result);
         }
     }

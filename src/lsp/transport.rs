@@ -61,7 +61,9 @@ pub fn read_frame(reader: &mut impl BufRead) -> io::Result<Option<Frame>> {
         let Some((name, value)) = line.split_once(':').filter(|(name, _)| {
             whole
                 && !name.is_empty()
-                && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
+                && name
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-')
         }) else {
             // Not a header: skipped, while looking for the next message.
             headers = 0;
@@ -82,7 +84,13 @@ pub fn read_frame(reader: &mut impl BufRead) -> io::Result<Option<Frame>> {
         }
     }
     let length = match length {
-        None => return Ok(Some(invalid(None, PARSE_ERROR, "a message without Content-Length"))),
+        None => {
+            return Ok(Some(invalid(
+                None,
+                PARSE_ERROR,
+                "a message without Content-Length",
+            )));
+        }
         Some(Err(message)) => return Ok(Some(invalid(None, PARSE_ERROR, &message))),
         Some(Ok(length)) => length,
     };
@@ -231,7 +239,9 @@ mod tests {
         while let Ok(Some(frame)) = read_frame(&mut reader) {
             found.push(match frame {
                 Frame::Message(Message::Request(request)) => format!("request {}", request.method),
-                Frame::Message(Message::Notification(note)) => format!("notification {}", note.method),
+                Frame::Message(Message::Notification(note)) => {
+                    format!("notification {}", note.method)
+                }
                 Frame::Message(Message::Response(_)) => "response".into(),
                 Frame::Invalid { id, code, .. } => format!("invalid {code} {id:?}"),
             });

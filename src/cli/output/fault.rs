@@ -40,7 +40,7 @@ fn fault() -> Fault {
 static STEPS: AtomicUsize = AtomicUsize::new(0);
 
 /// Marks the next step of the writer; fails or ends the process there when a test asks.
-pub(super) fn step() -> io::Result<()> {
+pub(in crate::cli) fn step() -> io::Result<()> {
     let number = STEPS.fetch_add(1, Ordering::Relaxed) + 1;
     match fault() {
         Fault::None => Ok(()),

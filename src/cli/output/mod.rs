@@ -9,7 +9,7 @@
 //! that is already what the build would write is recognised by reading it, and left untouched.
 //! Nothing is ever written, read or removed through a symbolic link inside the output.
 
-mod fault;
+pub(super) mod fault;
 mod guard;
 mod stage;
 mod tree;
