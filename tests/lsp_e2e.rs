@@ -71,33 +71,14 @@ fn stdio_initialize_open_diagnostics_shutdown_exit() {
     let dir = lsp_project();
     let root = format!("file://{}", dir.path().display());
     let file = format!("{root}/apps.ehp");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ehp"))
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start ehp lsp");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let messages = reader(child.stdout.take().expect("stdout"));
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                "params": {"processId": null, "rootUri": root, "capabilities": {}}}),
+    let mut server = Server::start(Some(&root));
+    assert_eq!(server.initialized["result"]["serverInfo"]["name"], "ehp");
+    assert_eq!(
+        server.initialized["result"]["capabilities"]["hoverProvider"],
+        true
     );
-    let initialized = wait_for(&messages, |message| message["id"] == 1);
-    assert_eq!(initialized["result"]["serverInfo"]["name"], "ehp");
-    assert_eq!(initialized["result"]["capabilities"]["hoverProvider"], true);
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
-    );
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-            "uri": file, "languageId": "ehp", "version": 1, "text": LSP_BROKEN}}}),
-    );
-    let published = wait_for(&messages, |message| {
+    server.open(&file, LSP_BROKEN);
+    let published = wait_for(&server.messages, |message| {
         message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == file
     });
     let diagnostics = published["params"]["diagnostics"].as_array().expect("list");
@@ -107,19 +88,7 @@ fn stdio_initialize_open_diagnostics_shutdown_exit() {
         diagnostics[0]["range"]["start"],
         json!({"line": 10, "character": 4})
     );
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
-    );
-    let shutdown = wait_for(&messages, |message| message["id"] == 2);
-    assert_eq!(shutdown["result"], Value::Null);
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
-    );
-    drop(stdin);
-    let status = child.wait().expect("the server exits");
-    assert!(status.success(), "exit status {status:?}");
+    server.stop();
 }
 
 #[test]
@@ -147,6 +116,8 @@ struct Server {
     child: std::process::Child,
     stdin: std::process::ChildStdin,
     messages: mpsc::Receiver<Value>,
+    /// The answer to `initialize`.
+    initialized: Value,
 }
 
 impl Server {
@@ -165,7 +136,7 @@ impl Server {
             &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
                     "params": {"processId": null, "rootUri": root, "capabilities": {}}}),
         );
-        wait_for(&messages, |message| message["id"] == 1);
+        let initialized = wait_for(&messages, |message| message["id"] == 1);
         send(
             &mut stdin,
             &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
@@ -174,6 +145,7 @@ impl Server {
             child,
             stdin,
             messages,
+            initialized,
         }
     }
 
