@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::UsageError;
 use crate::git::{Commit, Repo};
-use crate::promote::history::{self, CommitInfo, Gate, Lookback, Node, Table, Verdict};
+use crate::promote::history::{self, CommitInfo, Gate, Lookback, Node, Table, Verdict, WORKTREE};
 use crate::promote::{Promotion, Release};
 
 /// How far back a gate looks for a release a record claims, beyond its range and base.
@@ -227,7 +227,7 @@ fn add_worktree(
         .map_or_else(|| "unknown".to_string(), |(_, email)| email);
     nodes.push(Node {
         commit: Some(CommitInfo {
-            id: "working tree".to_string(),
+            id: WORKTREE.to_string(),
             author: author.clone(),
             committer: author,
             date: "uncommitted".to_string(),

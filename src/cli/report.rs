@@ -25,14 +25,22 @@ impl Reporter {
     }
 
     /// Prints the diagnostics of a run and returns whether the run failed: an error, or a
-    /// warning under `--deny warnings`. Human output ends with a summary line.
+    /// warning under `--deny warnings` (but W0005, a hot-fix on its way back down the chain:
+    /// the commits that bring it back would otherwise be refused). Human output ends with a
+    /// summary line.
     pub(super) fn report(self, db: &SourceDb, diagnostics: &[Diagnostic]) -> bool {
         let errors = diagnostics
             .iter()
             .filter(|diagnostic| diagnostic.is_error())
             .count();
         let warnings = diagnostics.len() - errors;
-        let failed = errors > 0 || (self.deny_warnings && warnings > 0);
+        let deniable = diagnostics
+            .iter()
+            .filter(|diagnostic| {
+                !diagnostic.is_error() && diagnostic.code != diag::codes::HOTFIX_NOT_BACK
+            })
+            .count();
+        let failed = errors > 0 || (self.deny_warnings && deniable > 0);
         let text = match self.format {
             MessageFormat::Json => diag::render_json(db, diagnostics),
             MessageFormat::Sarif => diag::render_sarif(db, diagnostics),

@@ -79,7 +79,7 @@ codes! {
     UNPROVEN_RECORD = "E0612": "a record claims a release its environment never ran";
     THROUGH_PULL_REQUEST = "E0613": "a privileged environment changed through a pull request";
     BAD_RELEASE = "E0614": "a release marked bad would be promoted";
-    PRIVATE_OVERRIDE = "E0615": "an environment override outside an app reaches beyond a developer's own environment";
+    PRIVATE_OVERRIDE = "E0615": "a private override is outside the private file or reaches beyond a developer's own environment";
     UNUSED_TEMPLATE = "W0001": "a template is neither used by an app nor extended";
     REDUNDANT_OVERRIDE = "W0002": "an override sets the value the field already has";
     UNEMITTED_ENV = "W0003": "an abstract environment has no concrete environment below it";

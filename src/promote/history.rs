@@ -81,6 +81,26 @@ impl Recorded {
     }
 }
 
+impl Recorded {
+    /// The record in words: `promoted from exttest by per@ehealth.example, 2026-03-04: Release
+    /// train 12`.
+    pub fn text(&self) -> String {
+        let mut text = match (self.kind, &self.from) {
+            (RecordKind::Promoted, Some(from)) => format!("promoted from {from}"),
+            (kind, _) => kind.verb().to_string(),
+        };
+        text.push_str(&format!(
+            " by {}, {}",
+            self.by.as_deref().unwrap_or("unknown"),
+            self.date.as_deref().unwrap_or("undated")
+        ));
+        if let Some(reason) = &self.reason {
+            text.push_str(&format!(": {reason}"));
+        }
+        text
+    }
+}
+
 /// How one app stands in one environment: its release, and the record written for it there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Standing {
@@ -180,7 +200,39 @@ pub struct CommitInfo {
     pub subject: String,
 }
 
+/// The id the working tree goes by in a history.
+pub const WORKTREE: &str = "working tree";
+
 impl CommitInfo {
+    /// The commit in words: `commit 1a2b3c4`, or `the working tree`.
+    pub fn named(&self) -> String {
+        if self.id == WORKTREE {
+            "the working tree".to_string()
+        } else {
+            format!("commit {}", self.short())
+        }
+    }
+
+    /// Who made it, when and why, for a note: `commit 1a2b3c4 by ola@ehealth.example
+    /// (2026-03-02T10:00:00+00:00): prod: promote journal`, or `the working tree, not committed
+    /// yet (git's author: ola@ehealth.example)`.
+    pub fn note(&self) -> String {
+        if self.id == WORKTREE {
+            format!(
+                "the working tree, not committed yet (git's author: {})",
+                self.author
+            )
+        } else {
+            format!(
+                "commit {} by {} ({}): {}",
+                self.short(),
+                self.author,
+                self.date,
+                self.subject
+            )
+        }
+    }
+
     /// The id, shortened to seven characters.
     pub fn short(&self) -> &str {
         if self.id.len() == 40 {
@@ -467,7 +519,7 @@ impl Context<'_> {
                 Err(self.finding(
                     codes::UNPROVEN_RECORD,
                     format!("`{app}` in `{env}` is recorded as promoted from `{from}` with a release `{from}` never ran"),
-                    format!("{} recorded as promoted from `{from}` in commit {}", release_short(&after.release), self.commit.short()),
+                    format!("{} recorded as promoted from `{from}` in {}", release_short(&after.release), self.commit.named()),
                     format!("`{from}` never ran {} in the range or before it: promote what `{from}` runs (`ehp promote {app} --from {from} --to {env}`)", release_short(&after.release)),
                 ))
             }
@@ -481,7 +533,7 @@ impl Context<'_> {
                 Err(self.finding(
                     codes::UNPROVEN_RECORD,
                     format!("`{app}` in `{env}` is recorded as rolled back to a release `{env}` never ran"),
-                    format!("{} recorded as a rollback in commit {}", release_short(&after.release), self.commit.short()),
+                    format!("{} recorded as a rollback in {}", release_short(&after.release), self.commit.named()),
                     format!("a rollback goes back to a release `{env}` ran before: `ehp rollback {app} --env {env}` finds it in the history"),
                 ))
             }
@@ -501,9 +553,9 @@ impl Context<'_> {
             codes::CHANGED_WITHOUT_PROMOTION,
             format!("the release of `{app}` in `{env}` changed without a promotion"),
             format!(
-                "{} (was {was}) in commit {} by {}",
+                "{} (was {was}) in {} by {}",
                 release_short(&self.change.after.release),
-                self.commit.short(),
+                self.commit.named(),
                 self.commit.author
             ),
             format!("`{env}` is protected: promote from `{from}` (`ehp promote {app} --from {from} --to {env}`), or use `ehp hotfix` or `ehp rollback`"),
@@ -529,7 +581,7 @@ impl Context<'_> {
             return vec![*self.finding(
                 codes::THROUGH_PULL_REQUEST,
                 format!("`{env}` changed through the pull request into `{target}`"),
-                format!("`{app}` changed in commit {} by {}", self.commit.short(), self.commit.author),
+                format!("`{app}` changed in {} by {}", self.commit.named(), self.commit.author),
                 format!("`{env}` changes only by its privileged step ({roles_text}), run on `{target}` by the job that checks who runs it: take this change out of the pull request"),
             )];
         }
@@ -538,7 +590,7 @@ impl Context<'_> {
             found.push(*self.finding(
                 codes::NOT_IN_ROLE,
                 format!("`{}` changed `{env}`, whose step is privileged", self.commit.author),
-                format!("`{app}` changed in commit {}, whose author is not {roles_text}", self.commit.short()),
+                format!("`{app}` changed in {}, by someone who is not {roles_text}", self.commit.named()),
                 format!("only {roles_text} may change `{env}`, through their job: revert the commit and ask them"),
             ));
         }
@@ -558,7 +610,7 @@ impl Context<'_> {
                 format!(
                     "`{app}` in `{env}` is recorded as changed by `{by}`, who is not {roles_text}"
                 ),
-                format!("recorded by `{by}` in commit {}", self.commit.short()),
+                format!("recorded by `{by}` in {}", self.commit.named()),
                 format!("only {roles_text} may change `{env}`: the record must name one of them"),
             ));
         }
@@ -579,12 +631,6 @@ impl Finding {
         crate::diag::Diagnostic::error(self.code, self.message.clone())
             .at(span, self.label.clone())
             .help(self.help.clone())
-            .note(format!(
-                "commit {} by {} ({}): {}",
-                self.commit.short(),
-                self.commit.author,
-                self.commit.date,
-                self.commit.subject
-            ))
+            .note(self.commit.note())
     }
 }

@@ -16,6 +16,7 @@ pub mod edit_app;
 pub mod history;
 mod model;
 pub mod plan;
+pub mod private;
 
 use indexmap::IndexMap;
 
