@@ -28,6 +28,10 @@ promotion {
         }
     }
     hotfix = ["prod"]
+    roles {
+        qa-lead = ["kari@ehealth.example"]
+        release-manager = ["ola@ehealth.example"]
+    }
 }
 "#;
 
@@ -202,10 +206,22 @@ impl Repo {
     }
 
     fn ehp(&self, args: &[&str]) -> Run {
+        self.ehp_as("test@example.com", args)
+    }
+
+    /// Runs ehp with `author` as git's author of a commit made now (whom the gate holds
+    /// responsible for the working tree), and no git configuration of the machine's.
+    fn ehp_as(&self, author: &str, args: &[&str]) -> Run {
         let output = Command::new(env!("CARGO_BIN_EXE_ehp"))
             .args(args)
             .current_dir(self.path())
             .env("NO_COLOR", "1")
+            .env("GIT_AUTHOR_NAME", "Someone")
+            .env("GIT_AUTHOR_EMAIL", author)
+            .env("GIT_COMMITTER_NAME", "Someone")
+            .env("GIT_COMMITTER_EMAIL", author)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.path())
             .output()
             .expect("ehp runs");
         Run::from(output)
@@ -248,6 +264,16 @@ impl std::fmt::Debug for Run {
     }
 }
 
+/// Who may promote into `to`: the qa lead into exttest, a release manager into prod, anyone
+/// (here: per) into preprod, which a pull request brings in.
+fn actor_for(to: &str) -> &'static str {
+    match to {
+        "exttest" => "kari@ehealth.example",
+        "prod" => "ola@ehealth.example",
+        _ => "per@ehealth.example",
+    }
+}
+
 fn promote(repo: &Repo, app: &str, from: &str, to: &str) -> Run {
     let run = repo.ehp(&[
         "promote",
@@ -257,7 +283,7 @@ fn promote(repo: &Repo, app: &str, from: &str, to: &str) -> Run {
         "--to",
         to,
         "--actor",
-        "kari",
+        actor_for(to),
         "--reason",
         "QA passed",
         "--date",
@@ -329,7 +355,7 @@ fn promote_edits_only_the_target_override_and_records_it() {
     for expected in [
         "promoted {",
         "from = \"inttest\"",
-        "by = \"kari\"",
+        "by = \"kari@ehealth.example\"",
         "reason = \"QA passed\"",
         "date = \"2026-03-01\"",
         "release {",
@@ -353,7 +379,16 @@ fn a_step_outside_the_chain_is_refused_and_changes_nothing() {
     let repo = Repo::new();
     repo.release_journal("2.4.0", "2.5.0");
     let before = repo.snapshot();
-    let run = repo.ehp(&["promote", "journal", "--from", "inttest", "--to", "prod"]);
+    let run = repo.ehp(&[
+        "promote",
+        "journal",
+        "--from",
+        "inttest",
+        "--to",
+        "prod",
+        "--actor",
+        "ola@ehealth.example",
+    ]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("E0601"), "{run:?}");
     assert!(run.stderr.contains("inttest -> prod"), "{run:?}");
@@ -372,6 +407,8 @@ fn dry_run_prints_the_edit_and_changes_nothing() {
         "inttest",
         "--to",
         "exttest",
+        "--actor",
+        "kari@ehealth.example",
         "--dry-run",
     ]);
     assert_eq!(run.code, 0, "{run:?}");
@@ -394,7 +431,14 @@ fn promote_all_moves_every_app_of_the_environment() {
     repo.release_journal("2.4.0", "2.5.0");
     repo.replace("apps/portal.ehp", "tag = \"5.1.0\"", "tag = \"5.2.0\"");
     let run = repo.ehp(&[
-        "promote", "--all", "--from", "inttest", "--to", "exttest", "--actor", "kari",
+        "promote",
+        "--all",
+        "--from",
+        "inttest",
+        "--to",
+        "exttest",
+        "--actor",
+        "kari@ehealth.example",
     ]);
     assert_eq!(run.code, 0, "{run:?}");
     let journal = repo.read("apps/journal.ehp");
@@ -403,7 +447,7 @@ fn promote_all_moves_every_app_of_the_environment() {
     assert!(journal[start..end].contains("tag = \"2.5.0\""));
     let (start, end) = block(&portal, "exttest");
     assert!(portal[start..end].contains("tag = \"5.2.0\""));
-    assert!(portal[start..end].contains("by = \"kari\""));
+    assert!(portal[start..end].contains("by = \"kari@ehealth.example\""));
     let status = repo.ehp(&["status", ".", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&status.stdout).expect("json");
     for app in json["apps"].as_array().expect("apps") {
@@ -419,7 +463,16 @@ fn hotfix_goes_only_into_a_hotfix_environment_and_flows_back() {
     let repo = Repo::new();
     let before = repo.snapshot();
     let refused = repo.ehp(&[
-        "hotfix", "journal", "--env", "exttest", "--tag", "2.4.1", "--reason", "CVE",
+        "hotfix",
+        "journal",
+        "--env",
+        "exttest",
+        "--tag",
+        "2.4.1",
+        "--reason",
+        "CVE",
+        "--actor",
+        "ola@ehealth.example",
     ]);
     assert_eq!(refused.code, 1, "{refused:?}");
     assert!(refused.stderr.contains("E0602"), "{refused:?}");
@@ -435,7 +488,7 @@ fn hotfix_goes_only_into_a_hotfix_environment_and_flows_back() {
         "--reason",
         "CVE-2026-1234",
         "--actor",
-        "ola",
+        "ola@ehealth.example",
         "--date",
         "2026-03-02",
     ]);
@@ -447,7 +500,7 @@ fn hotfix_goes_only_into_a_hotfix_environment_and_flows_back() {
         "tag = \"2.4.1\"",
         "hotfix {",
         "reason = \"CVE-2026-1234\"",
-        "by = \"ola\"",
+        "by = \"ola@ehealth.example\"",
         "date = \"2026-03-02\"",
     ] {
         assert!(prod.contains(expected), "{expected} in {prod}");
@@ -534,22 +587,36 @@ fn check_against_a_revision_allows_promotions_and_hotfixes_only() {
     repo.release_journal("2.4.0", "2.5.0");
     repo.commit("journal 2.5.0");
     promote(&repo, "journal", "inttest", "exttest");
-    let run = repo.ehp(&["check", ".", "--against", "HEAD"]);
+    let run = repo.ehp_as("kari@ehealth.example", &["check", ".", "--against", "HEAD"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
-        run.stderr.contains("ok: no protected release changed"),
+        run.stderr.contains("ok: the working tree since HEAD (")
+            && run.stderr.contains("): 1 promoted; every change"),
         "{run:?}"
     );
+    // The same change, by someone who is not the qa lead.
+    let run = repo.ehp(&["check", ".", "--against", "HEAD"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("error[E0610]"), "{run:?}");
     repo.commit("promote journal to exttest");
 
     // A hot-fix.
     let run = repo.ehp(&[
-        "hotfix", "journal", "--env", "prod", "--tag", "2.4.1", "--reason", "CVE",
+        "hotfix",
+        "journal",
+        "--env",
+        "prod",
+        "--tag",
+        "2.4.1",
+        "--reason",
+        "CVE",
+        "--actor",
+        "ola@ehealth.example",
     ]);
     assert_eq!(run.code, 0, "{run:?}");
-    let run = repo.ehp(&["check", ".", "--against", "HEAD"]);
+    let run = repo.ehp_as("ola@ehealth.example", &["check", ".", "--against", "HEAD"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(!run.stderr.contains("E0604"), "{run:?}");
+    assert!(run.stderr.contains("1 hot-fixed"), "{run:?}");
 }
 
 #[test]
@@ -672,7 +739,10 @@ fn status_in_every_format() {
     let journal = &json["apps"][0];
     assert_eq!(journal["name"], "journal");
     assert_eq!(journal["envs"]["exttest"]["release"]["tag"], "2.5.0");
-    assert_eq!(journal["envs"]["exttest"]["promoted"]["by"], "kari");
+    assert_eq!(
+        journal["envs"]["exttest"]["promoted"]["by"],
+        "kari@ehealth.example"
+    );
     assert_eq!(journal["envs"]["preprod"]["release"]["tag"], "2.4.0");
     assert_eq!(journal["envs"]["preprod"]["waiting"]["tag"], "2.5.0");
     assert!(journal["envs"]["prod"]["waiting"].is_null());

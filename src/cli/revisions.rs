@@ -53,6 +53,24 @@ pub(super) fn explicit(args: &RevisionArgs) -> Result<Vec<(String, String)>, Usa
         .collect()
 }
 
+/// A usage error when `--rev` names a branch the chain does not.
+fn known_branches(explicit: &[(String, String)], branches: &[Branch]) -> Result<(), UsageError> {
+    for (branch, _) in explicit {
+        if !branches.iter().any(|known| &known.name == branch) {
+            let known: Vec<&str> = branches.iter().map(|known| known.name.as_str()).collect();
+            return Err(UsageError(format!(
+                "--rev {branch}=...: the promotion chain names no branch `{branch}` (it names: {})",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Reads the project at `path` as its branches are deployed; `worktree` is the analysis of the
 /// working tree.
 pub(super) fn read(
@@ -66,19 +84,7 @@ pub(super) fn read(
         .as_ref()
         .map(|promotion| promotion.branches.clone())
         .unwrap_or_default();
-    for (branch, _) in &explicit {
-        if !branches.iter().any(|known| &known.name == branch) {
-            let known: Vec<&str> = branches.iter().map(|known| known.name.as_str()).collect();
-            return Err(UsageError(format!(
-                "--rev {branch}=...: the promotion chain names no branch `{branch}` (it names: {})",
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
-            )));
-        }
-    }
+    known_branches(&explicit, &branches)?;
     let all: Vec<String> = worktree.envs.iter().map(|env| env.name.clone()).collect();
     let mut view = View {
         worktree,

@@ -179,34 +179,7 @@ pub fn plan_rollback(
     check_actor(promotion, request.env, request.actor).map_err(Refusal::Diagnostic)?;
     let current_app = app_here(sources, request.app, request.env)?;
     let current = promotion.release_of(current_app);
-    let target = request
-        .history
-        .iter()
-        .find(|release| {
-            **release != current
-                && request
-                    .to
-                    .is_none_or(|tag| release.get("tag").map(String::as_str) == Some(tag))
-        })
-        .ok_or_else(|| match request.to {
-            Some(tag) => format!(
-                "`{}` never ran tag {tag} in `{}` in the history read (it runs {})",
-                request.app,
-                request.env,
-                release_short(&current)
-            ),
-            None => format!(
-                "`{}` ran no other release in `{}` in the history read: name the tag with --to",
-                request.app, request.env
-            ),
-        })?;
-    if let Some(reason) = bad_reason(current_app, target) {
-        return Err(format!(
-            "{} is marked bad ({reason}): roll back to another release with --to",
-            release_short(target)
-        )
-        .into());
-    }
+    let target = rollback_target(request, current_app, &current)?;
     let literals = |release: &Release| -> Vec<(String, String)> {
         release
             .iter()
@@ -245,6 +218,44 @@ pub fn plan_rollback(
         )?);
     }
     Ok(edits)
+}
+
+/// The release a rollback goes back to: the newest of the history other than `current` (with
+/// the tag asked for, if any), not marked bad.
+fn rollback_target<'a>(
+    request: &RollbackRequest<'a>,
+    app: &AppInstance,
+    current: &Release,
+) -> Result<&'a Release, Refusal> {
+    let target = request
+        .history
+        .iter()
+        .find(|release| {
+            *release != current
+                && request
+                    .to
+                    .is_none_or(|tag| release.get("tag").map(String::as_str) == Some(tag))
+        })
+        .ok_or_else(|| match request.to {
+            Some(tag) => format!(
+                "`{}` never ran tag {tag} in `{}` in the history read (it runs {})",
+                request.app,
+                request.env,
+                release_short(current)
+            ),
+            None => format!(
+                "`{}` ran no other release in `{}` in the history read: name the tag with --to",
+                request.app, request.env
+            ),
+        })?;
+    if let Some(reason) = bad_reason(app, target) {
+        return Err(format!(
+            "{} is marked bad ({reason}): roll back to another release with --to",
+            release_short(target)
+        )
+        .into());
+    }
+    Ok(target)
 }
 
 /// A request to put a newly published image on the first environment of the chain.

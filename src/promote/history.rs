@@ -340,6 +340,8 @@ pub struct Verdict {
     pub findings: Vec<Finding>,
     /// The commits checked.
     pub commits: usize,
+    /// Whether the working tree was checked too (it differs from `HEAD`).
+    pub worktree: bool,
     /// The changes checked, by what they were (`promoted`, `published`, ...).
     pub changes: IndexMap<&'static str, usize>,
 }
@@ -348,9 +350,12 @@ impl Verdict {
     /// What the gate checked, in words: `5 commits since origin/prod (1a2b3c4): 3 promoted,
     /// 1 published`.
     pub fn summary(&self, base: &str, base_short: &str) -> String {
-        let commits = match self.commits {
-            1 => "1 commit".to_string(),
-            many => format!("{many} commits"),
+        let commits = match (self.commits, self.worktree) {
+            (0, true) => "the working tree".to_string(),
+            (1, false) => "1 commit".to_string(),
+            (1, true) => "1 commit and the working tree".to_string(),
+            (many, false) => format!("{many} commits"),
+            (many, true) => format!("{many} commits and the working tree"),
         };
         let changes: Vec<String> = self
             .changes
@@ -422,8 +427,17 @@ fn ancestry(nodes: &[Node]) -> Vec<Vec<bool>> {
 /// someone allowed to (see the module's documentation).
 pub fn gate(gate: Gate<'_>, nodes: &[Node], lookback: &mut Lookback<'_>) -> Verdict {
     let before = ancestry(nodes);
+    let is_worktree = |node: &Node| {
+        node.commit
+            .as_ref()
+            .is_some_and(|commit| commit.id == WORKTREE)
+    };
     let mut verdict = Verdict {
-        commits: nodes.iter().filter(|node| node.commit.is_some()).count(),
+        commits: nodes
+            .iter()
+            .filter(|node| node.commit.is_some() && !is_worktree(node))
+            .count(),
+        worktree: nodes.iter().any(is_worktree),
         ..Verdict::default()
     };
     for change in introduced(nodes) {

@@ -103,22 +103,9 @@ pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
                 Item::Promotion(_) | Item::Private(_) => continue,
             },
         };
-        let namespace_key = format!("{kind}:{}", name.name);
-        if let Some((first, _)) = seen.get(&namespace_key) {
-            problems.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_DECLARATION,
-                    format!("duplicate {kind} `{}`", name.name),
-                )
-                .at(name.span, format!("`{}` is declared again here", name.name))
-                .also(*first, "first declared here")
-                .help(format!(
-                    "rename one of them or merge them: each {kind} name is declared once"
-                )),
-            );
+        if !first_of_its_name(&mut seen, name, kind, problems) {
             continue;
         }
-        seen.insert(namespace_key, (name.span, kind));
         match item {
             Item::Env(decl) => {
                 project
@@ -154,6 +141,32 @@ pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
         .map(|app| app_template(&project, app, problems))
         .collect();
     project
+}
+
+/// Whether `name` is the first declaration of its kind with that name; E0201 when it is not.
+fn first_of_its_name(
+    seen: &mut IndexMap<String, (Span, &'static str)>,
+    name: &Ident,
+    kind: &'static str,
+    problems: &mut Problems,
+) -> bool {
+    let namespace_key = format!("{kind}:{}", name.name);
+    if let Some((first, _)) = seen.get(&namespace_key) {
+        problems.push(
+            Diagnostic::error(
+                codes::DUPLICATE_DECLARATION,
+                format!("duplicate {kind} `{}`", name.name),
+            )
+            .at(name.span, format!("`{}` is declared again here", name.name))
+            .also(*first, "first declared here")
+            .help(format!(
+                "rename one of them or merge them: each {kind} name is declared once"
+            )),
+        );
+        return false;
+    }
+    seen.insert(namespace_key, (name.span, kind));
+    true
 }
 
 /// Adds the entries of each private override to its apps as overrides of its environment
