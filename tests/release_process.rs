@@ -177,9 +177,9 @@ fn to_prod(world: &World) {
     world.keep("back-merge", "ci/back-merge.sh prod master", &merged);
 }
 
-/// A hot-fix into prod, and its flow back through every environment: each job and gate
-/// passes; `--deny warnings` does not stop the flow-back while W0005 says it is on its way.
-fn hotfix_flows_back(world: &World) {
+/// A hot-fix into prod: W0005 says it has not flowed back, and `--deny warnings` does not deny
+/// it.
+fn hotfix(world: &World) {
     job(
         world,
         "hotfix",
@@ -194,7 +194,12 @@ fn hotfix_flows_back(world: &World) {
         "back-merge of the hot-fix",
     );
     world.reset("master");
-    let warned = ehp(world, "hotfix-check", ANNA, &["check", "platform"]);
+    let warned = ehp(
+        world,
+        "hotfix-check",
+        ANNA,
+        &["check", "platform", "--message-format", "short"],
+    );
     ok(&warned, "check with the hot-fix on its way");
     assert_eq!(
         warned.output.matches("warning[W0005]").count(),
@@ -206,6 +211,11 @@ fn hotfix_flows_back(world: &World) {
         "--deny warnings",
     );
     ehp(world, "hotfix-status", ANNA, &["status", "platform"]);
+}
+
+/// The hot-fix flows back like any release, every gate passing, and its promotion into prod
+/// closes it.
+fn flow_back(world: &World) {
     job(
         world,
         "flow-publish",
@@ -294,8 +304,9 @@ fn rollback(world: &World) {
     refused(&again, "E0614", "promoting the bad release again");
 }
 
-/// The reports, read from master's checkout: each environment from its branch.
-fn reports(world: &World) {
+/// The status, read from master's checkout: each environment from its branch, who put each
+/// release there, the rollback and the release marked bad.
+fn status_report(world: &World) {
     world.tick();
     let status = ehp(world, "status", PER, &["status", "platform"]);
     ok(&status, "status");
@@ -309,57 +320,51 @@ fn reports(world: &World) {
         status.output.contains("rolled back from 3.0.2"),
         "{status:?}"
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&world.ehp_stdout(PER, &["status", "platform", "--format", "json"]))
-            .expect("json");
+    let json = world.ehp_stdout(PER, &["status", "platform", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json).expect("json");
     assert_eq!(json["revisions"][1]["branch"], "prod", "{json}");
     assert_eq!(json["revisions"][1]["rev"], "origin/prod", "{json}");
-    let journal = json["apps"]
-        .as_array()
-        .expect("apps")
-        .iter()
-        .find(|app| app["name"] == "patient-journal")
-        .expect("journal");
-    assert_eq!(
-        journal["envs"]["prod"]["promoted"]["reason"], "CVE-2026-1234 fixed through the chain",
-        "{journal}"
-    );
+    let app = |name: &str| {
+        json["apps"]
+            .as_array()
+            .expect("apps")
+            .iter()
+            .find(|app| app["name"] == name)
+            .expect("the app")
+            .clone()
+    };
+    let journal = app("patient-journal");
+    let reason = &journal["envs"]["prod"]["promoted"]["reason"];
+    assert_eq!(reason, "CVE-2026-1234 fixed through the chain", "{journal}");
     assert_eq!(
         journal["envs"]["inttest"]["published"]["by"], ANNA,
         "{journal}"
     );
-    let gateway = json["apps"]
-        .as_array()
-        .expect("apps")
-        .iter()
-        .find(|app| app["name"] == "fhir-gateway")
-        .expect("gateway");
-    assert_eq!(
-        gateway["envs"]["prod"]["rollback"]["replaced"]["tag"], "3.0.2",
+    let gateway = app("fhir-gateway");
+    let prod = &gateway["envs"]["prod"];
+    assert_eq!(prod["rollback"]["replaced"]["tag"], "3.0.2", "{gateway}");
+    assert!(prod["waiting"].is_null(), "{gateway}");
+    assert!(
+        gateway["envs"]["preprod"]["bad"]
+            .as_str()
+            .is_some_and(|why| why.starts_with("3.0.2 drops FHIR subscriptions (rolled back")),
         "{gateway}"
     );
-    assert_eq!(
-        gateway["envs"]["preprod"]["bad"],
-        "3.0.2 drops FHIR subscriptions (rolled back in prod by ola@ehealth.example on 2026-03-03)",
-        "{gateway}"
-    );
-    assert!(gateway["envs"]["prod"]["waiting"].is_null(), "{gateway}");
-    ok(
-        &ehp(
-            world,
-            "log",
-            PER,
-            &["log", "patient-journal", "--path", "platform"],
-        ),
+}
+
+/// The history, `why` and `diff` of two environments, each read from its branch.
+fn history_reports(world: &World) {
+    let log = ehp(
+        world,
         "log",
-    );
-    let log: serde_json::Value = serde_json::from_str(&world.ehp_stdout(
         PER,
-        &[
-            "log", "--env", "prod", "--format", "json", "--path", "platform",
-        ],
-    ))
-    .expect("json");
+        &["log", "patient-journal", "--path", "platform"],
+    );
+    ok(&log, "log");
+    let args = [
+        "log", "--env", "prod", "--format", "json", "--path", "platform",
+    ];
+    let log: serde_json::Value = serde_json::from_str(&world.ehp_stdout(PER, &args)).expect("json");
     let kinds: Vec<&str> = log["events"]
         .as_array()
         .expect("events")
@@ -371,31 +376,17 @@ fn reports(world: &World) {
         ["rollback", "promoted", "hotfix", "promoted", "promoted"],
         "{log}"
     );
-    ok(
-        &ehp(
-            world,
-            "why",
-            PER,
-            &[
-                "why",
-                "prod",
-                "patient-journal",
-                "tag",
-                "--path",
-                "platform",
-            ],
-        ),
+    let why = [
         "why",
-    );
-    ok(
-        &ehp(
-            world,
-            "diff-envs",
-            PER,
-            &["diff", "platform", "--env", "preprod", "--env", "prod"],
-        ),
-        "diff",
-    );
+        "prod",
+        "patient-journal",
+        "tag",
+        "--path",
+        "platform",
+    ];
+    ok(&ehp(world, "why", PER, &why), "why");
+    let diff = ["diff", "platform", "--env", "preprod", "--env", "prod"];
+    ok(&ehp(world, "diff-envs", PER, &diff), "diff");
 }
 
 #[test]
@@ -403,14 +394,45 @@ fn the_release_process_lived_through_and_its_attacks_refused() {
     let world = World::new();
     release_train(&world);
     to_prod(&world);
-    hotfix_flows_back(&world);
+    hotfix(&world);
+    flow_back(&world);
     rollback(&world);
-    reports(&world);
+    status_report(&world);
+    history_reports(&world);
     let attacks = World::new();
     attacks::all(&attacks);
     let mut transcript = world.transcript();
     transcript.extend(attacks.transcript());
     docs::matches(&transcript);
+}
+
+/// The Jenkinsfile and the GitHub workflow run scripts of `examples/ci/`, which the scenario
+/// above runs: what the recipes call is what is tested.
+#[test]
+fn the_recipes_run_the_tested_scripts() {
+    let tested =
+        include_str!("release_process.rs").to_string() + include_str!("release_process/attacks.rs");
+    for recipe in ["examples/ci/Jenkinsfile", "examples/ci/github.yml"] {
+        let text = std::fs::read_to_string(recipe).expect("the recipe");
+        let scripts: Vec<&str> = text
+            .split("ci/")
+            .skip(1)
+            .filter_map(|rest| rest.split(".sh").next())
+            .filter(|name| name.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+            .collect();
+        assert!(scripts.len() >= 2, "{recipe} runs scripts: {scripts:?}");
+        for script in scripts {
+            let path = format!("examples/ci/{script}.sh");
+            assert!(
+                std::path::Path::new(&path).is_file(),
+                "{recipe} runs {path}"
+            );
+            assert!(
+                tested.contains(&format!("\"{script}.sh\"")),
+                "{recipe} runs {script}.sh, which tests/release_process.rs does not"
+            );
+        }
+    }
 }
 
 #[path = "release_process/attacks.rs"]

@@ -9,5 +9,5 @@ from=$1 into=$2
 git fetch -q "$EHP_REMOTE" "$from"
 start "$into"
 git merge -q --no-ff --no-edit -m "Back-merge $from into $into" "$EHP_REMOTE/$from"
-ehp check "$EHP_PROJECT" --against "$EHP_REMOTE/$into"
+ehp check "$EHP_PROJECT" --against "$EHP_REMOTE/$into" --message-format "$EHP_MESSAGE_FORMAT"
 git push -q "$EHP_REMOTE" "HEAD:$into"

@@ -4,7 +4,6 @@
 # comment for the pull request to EHP_COMMENT (default: desired-state.md), then fails unless
 # every change since TARGET is a step of the chain by someone allowed to take it, no
 # privileged environment of TARGET changes, and the committed desired state is up to date.
-# Set EHP_MESSAGE_FORMAT=github for annotations in GitHub Actions.
 # Usage: pr-gate.sh TARGET                            e.g. pr-gate.sh prod
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -12,6 +11,6 @@ target=$1
 git fetch -q "$EHP_REMOTE" "$target"
 status=0
 ehp diff "$EHP_PROJECT" --base "$EHP_REMOTE/$target" --pull-request --format markdown > "${EHP_COMMENT:-desired-state.md}" || status=$?
-ehp check "$EHP_PROJECT" --against "$EHP_REMOTE/$target" --pull-request --message-format "${EHP_MESSAGE_FORMAT:-human}" || status=$?
+ehp check "$EHP_PROJECT" --against "$EHP_REMOTE/$target" --pull-request --message-format "$EHP_MESSAGE_FORMAT" || status=$?
 ehp build "$EHP_PROJECT" --out "$EHP_OUT" --check --message-format short || status=$?
 exit "$status"

@@ -6,5 +6,5 @@
 # Usage: push-gate.sh BEFORE
 set -eu
 . "$(dirname "$0")/lib.sh"
-ehp check "$EHP_PROJECT" --against "$1"
+ehp check "$EHP_PROJECT" --against "$1" --message-format "$EHP_MESSAGE_FORMAT"
 ehp build "$EHP_PROJECT" --out "$EHP_OUT" --check --message-format short

@@ -179,6 +179,13 @@ fn between_branches(
     }
     let (left_analysis, left_rev) = view.analysis_of(left);
     let (right_analysis, right_rev) = view.analysis_of(right);
+    let mut read: Vec<String> = Vec::new();
+    for revision in [left_rev, right_rev].into_iter().flatten() {
+        if revision.commit.is_some() && !read.contains(&revision.text()) {
+            eprintln!("read {}", revision.text());
+            read.push(revision.text());
+        }
+    }
     let left_files = emit::emit(&left_analysis.envs, options).files;
     let right_files = emit::emit(&right_analysis.envs, options).files;
     let label = |env: &str, revision: Option<&crate::review::status::Revision>| match revision {

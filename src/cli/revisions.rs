@@ -85,7 +85,10 @@ pub(super) fn read(
         .map(|promotion| promotion.branches.clone())
         .unwrap_or_default();
     known_branches(&explicit, &branches)?;
-    let all: Vec<String> = worktree.envs.iter().map(|env| env.name.clone()).collect();
+    let all: Vec<String> = match &worktree.promotion {
+        Some(promotion) => promotion.chain.clone(),
+        None => worktree.envs.iter().map(|env| env.name.clone()).collect(),
+    };
     let mut view = View {
         worktree,
         revs: Vec::new(),

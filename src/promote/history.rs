@@ -367,7 +367,11 @@ impl Verdict {
         } else {
             changes.join(", ")
         };
-        format!("{commits} since {base} ({base_short}): {changes}")
+        if base.starts_with(base_short) {
+            format!("{commits} since {base_short}: {changes}")
+        } else {
+            format!("{commits} since {base} ({base_short}): {changes}")
+        }
     }
 }
 
