@@ -17,6 +17,7 @@ const PHASES: &[(&str, usize)] = &[
     ("types", 4),
     ("eval", 5),
     ("emit", 6),
+    ("charts", 6),
     ("cli", 7),
     ("lsp", 7),
 ];

@@ -21,6 +21,7 @@ mod frame;
 pub mod model;
 mod redundant;
 mod settings;
+pub mod values_why;
 pub mod why;
 
 use crate::diag::Problems;
