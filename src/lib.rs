@@ -13,6 +13,7 @@ pub mod fmt;
 pub mod git;
 pub mod lsp;
 pub mod parallel;
+pub mod project;
 pub mod promote;
 pub mod resolve;
 pub mod review;

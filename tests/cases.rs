@@ -13,7 +13,12 @@
 
 #![allow(clippy::disallowed_methods)] // The runner reads its cases from disk.
 
+mod support;
+
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use support::harness::{self, Trial};
 
 struct Case {
     name: String,
@@ -218,40 +223,17 @@ fn run(case: &Case) -> Result<(), String> {
     outcome.map_err(|_| "snapshot mismatch (run `cargo insta review`)".to_string())
 }
 
-fn main() {
-    let worker = std::thread::Builder::new()
-        .stack_size(8 * 1024 * 1024)
-        .spawn(|| {
-            let mut paths = Vec::new();
-            collect(Path::new("tests/cases"), &mut paths);
-            paths.extend(explanation_examples());
-            let filter: Option<String> = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
-            let (mut passed, mut failed) = (0, 0);
-            for path in paths {
-                let display = path.display().to_string();
-                if filter
-                    .as_ref()
-                    .is_some_and(|filter| !display.contains(filter.as_str()))
-                {
-                    continue;
-                }
-                match load(&path).and_then(|case| run(&case)) {
-                    Ok(()) => {
-                        passed += 1;
-                        println!("case {display} ... ok");
-                    }
-                    Err(error) => {
-                        failed += 1;
-                        println!("case {display} ... FAILED\n{error}");
-                    }
-                }
-            }
-            println!("\ncases: {passed} passed, {failed} failed");
-            failed == 0 && passed > 0
-        });
-    let ok = worker
-        .ok()
-        .and_then(|handle| handle.join().ok())
-        .unwrap_or(false);
-    std::process::exit(if ok { 0 } else { 1 });
+fn main() -> ExitCode {
+    let mut paths = Vec::new();
+    collect(Path::new("tests/cases"), &mut paths);
+    paths.extend(explanation_examples());
+    let trials = paths
+        .into_iter()
+        .map(|path| {
+            Trial::test(path.display().to_string(), move || {
+                load(&path).and_then(|case| run(&case))
+            })
+        })
+        .collect();
+    harness::run(trials)
 }

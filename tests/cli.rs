@@ -2,6 +2,7 @@
 //! did not generate, and `build --check`, run against the `ehp` binary.
 // Tests use the filesystem to set up and inspect output directories.
 #![allow(clippy::disallowed_methods)]
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 
 mod support;
 
@@ -219,63 +220,25 @@ fn build_is_deterministic() {
     assert_eq!(a, snapshot(&dir.path().join("b")));
 }
 
-/// Builds `examples/ehealth` when the tree has it (it arrives with the front end): every DSF
-/// passes the strict schema and, with `HELM_READ`, Helm and helmsman read every file without error
-/// and Helm sees in each values file what a YAML 1.2 reader sees.
+/// Builds `examples/ehealth`: every DSF passes the strict schema and every file reads back as
+/// YAML. (`tests/external.rs` has Helm and helmsman read them too.)
 #[test]
 fn examples_build_and_read_back() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if !root.join("examples/ehealth").is_dir() {
-        eprintln!("no examples/ehealth in this tree: skipping");
-        return;
-    }
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
-    let out_arg = out.to_str().expect("utf-8 path");
-    let output = ehp(root, &["build", "examples/ehealth", "--out", out_arg]);
-    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let (dsfs, values) = support::projects::build_examples(root, &out);
     let schema: serde_json::Value =
         serde_json::from_str(include_str!("fixtures/helmsman/schema.strict.json")).expect("json");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-    let (mut dsfs, mut values) = (Vec::new(), Vec::new());
-    for entry in walkdir::WalkDir::new(&out).sort_by_file_name() {
-        let entry = entry.expect("walk");
-        if entry
-            .path()
-            .extension()
-            .is_some_and(|extension| extension == "yaml")
-        {
-            let text = fs::read_to_string(entry.path()).expect("read");
-            let read: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML parses");
-            if entry.file_name() == "helmsman.yaml" {
-                let errors: Vec<String> = validator
-                    .iter_errors(&read)
-                    .map(|error| error.to_string())
-                    .collect();
-                assert!(errors.is_empty(), "{}: {errors:?}", entry.path().display());
-                dsfs.push(entry.path().to_path_buf());
-            } else {
-                values.push((entry.path().to_path_buf(), read));
-            }
-        }
+    for (path, read) in &dsfs {
+        let errors: Vec<String> = validator
+            .iter_errors(read)
+            .map(|error| error.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:?}", path.display());
     }
     assert!(!dsfs.is_empty() && !values.is_empty());
-    let Some(tool) = support::helm_read() else {
-        return;
-    };
-    support::run_helm_read(&tool, "dsf", &dsfs);
-    let paths: Vec<_> = values.iter().map(|(path, _)| path.clone()).collect();
-    let seen = support::run_helm_read(&tool, "values", &paths);
-    for (path, meant) in &values {
-        let helm = seen
-            .get(path.to_str().expect("utf-8"))
-            .expect("read by helm-read");
-        assert!(
-            support::json_eq(helm, meant),
-            "{}: Helm reads {helm:#}",
-            path.display()
-        );
-    }
 }
 
 /// Every file under `dir` (hidden ones included), keyed by `/`-separated relative path.

@@ -1,6 +1,7 @@
 //! Every project under `examples/` compiles without a diagnostic; its complete output is a
 //! reviewed snapshot, and the output does not depend on the order the files are read in.
 
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 #![allow(clippy::disallowed_methods)] // The test reads the examples from disk.
 
 use std::path::Path;

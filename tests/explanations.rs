@@ -2,7 +2,10 @@
 //! explanation is orphaned, each has the expected sections, and each example really produces
 //! its code when compiled (by running the `ehp` binary on it).
 
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 #![allow(clippy::disallowed_methods)] // The test reads the explanations and writes examples.
+
+mod support;
 
 use std::path::Path;
 
@@ -120,6 +123,21 @@ fn git_change(text: &str) -> Option<(String, String)> {
     Some((quoted.next()?.to_string(), quoted.next()?.to_string()))
 }
 
+/// Commits `example` (already written as `main.ehp` in `dir`) to a new git repository, then
+/// changes its last `from` to `to` by hand, as in a pull request.
+fn commit_then_change(dir: &Path, example: &str, from: &str, to: &str) {
+    let git = |args: &[&str]| support::git(dir, args);
+    git(&["init", "-q"]);
+    git(&["add", "main.ehp"]);
+    git(&["commit", "-q", "-m", "example"]);
+    let position = example
+        .rfind(from)
+        .expect("the text to change is in the example");
+    let mut changed = example.to_string();
+    changed.replace_range(position..position + from.len(), to);
+    std::fs::write(dir.join("main.ehp"), changed).expect("write change");
+}
+
 #[test]
 fn every_example_produces_its_code() {
     let binary = env!("CARGO_BIN_EXE_ehp");
@@ -134,32 +152,7 @@ fn every_example_produces_its_code() {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("main.ehp"), &example).expect("write example");
         if let Some((from, to)) = git_change(&text) {
-            // The example is committed, then changed by hand, as in a pull request.
-            let git = |args: &[&str]| {
-                let status = std::process::Command::new("git")
-                    .args(args)
-                    .current_dir(dir.path())
-                    .env("GIT_AUTHOR_NAME", "test")
-                    .env("GIT_AUTHOR_EMAIL", "test@example.org")
-                    .env("GIT_COMMITTER_NAME", "test")
-                    .env("GIT_COMMITTER_EMAIL", "test@example.org")
-                    .output()
-                    .expect("git runs");
-                assert!(
-                    status.status.success(),
-                    "git {args:?}: {}",
-                    String::from_utf8_lossy(&status.stderr)
-                );
-            };
-            git(&["init", "-q"]);
-            git(&["add", "main.ehp"]);
-            git(&["commit", "-q", "-m", "example"]);
-            let position = example
-                .rfind(&from)
-                .expect("the text to change is in the example");
-            let mut changed = example.clone();
-            changed.replace_range(position..position + from.len(), &to);
-            std::fs::write(dir.path().join("main.ehp"), changed).expect("write change");
+            commit_then_change(dir.path(), &example, &from, &to);
         }
         let output = std::process::Command::new(binary)
             .args(&parts.command)

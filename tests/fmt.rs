@@ -1,6 +1,7 @@
 //! Formatter tests: `.input`/`.expected` pairs, idempotence, and that formatting never changes
 //! what a file means, over every `.ehp` file in the repository.
 
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 #![allow(clippy::disallowed_methods)] // The tests read the repository's .ehp files.
 
 use ehp::diag::Problems;

@@ -1,28 +1,15 @@
 //! Diagnostics as CI and people see them: every `--message-format`, colour choices, exit codes,
 //! and rendering on non-ASCII and CRLF sources.
 
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 #![allow(clippy::disallowed_methods)] // The tests write projects into temporary folders.
+
+mod support;
 
 use std::path::Path;
 use std::process::Output;
 
-const ENV: &str = "env test {\n    kube_context = \"test\"\n    domain = \"test.example\"\n    helm_repos { ehealth = \"https://charts.example\" }\n}\n";
-
-/// A project with two errors in one file and one in another.
-fn broken_project(root: &Path) {
-    std::fs::create_dir_all(root.join("proj")).expect("mkdir");
-    std::fs::write(root.join("proj/env.ehp"), ENV).expect("write");
-    std::fs::write(
-        root.join("proj/apps.ehp"),
-        "app journal: web_service {\n    image = \"journal/api\"\n    tag = \"2.3.1\"\n    replicsa = 3\n    tls = \"yes\"\n}\n",
-    )
-    .expect("write");
-    std::fs::write(
-        root.join("proj/jobs.ehp"),
-        "app report: wroker {\n    image = \"r/r\"\n    tag = \"1.0.0\"\n}\n",
-    )
-    .expect("write");
-}
+use support::projects::{ENV, broken_project};
 
 fn ehp(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_ehp"));
@@ -107,41 +94,6 @@ fn sarif_is_one_valid_log_that_code_scanning_accepts() {
         .expect("rules");
     let index = results[0]["ruleIndex"].as_u64().expect("ruleIndex") as usize;
     assert_eq!(rules[index]["id"], "E0301");
-    match std::env::var("SARIF_SCHEMA")
-        .ok()
-        .filter(|path| !path.is_empty())
-    {
-        Some(path) => {
-            let schema: serde_json::Value =
-                serde_json::from_str(&std::fs::read_to_string(path).expect("schema readable"))
-                    .expect("schema JSON");
-            // The published 2.1.0 schema has two patterns that are not valid regular
-            // expressions (`language` of a run and of a tool component, which ehp does not
-            // write); drop them so the schema compiles.
-            let mut schema = schema;
-            for pointer in [
-                "/definitions/run/properties/language",
-                "/definitions/toolComponent/properties/language",
-            ] {
-                if let Some(object) = schema
-                    .pointer_mut(pointer)
-                    .and_then(|value| value.as_object_mut())
-                {
-                    object.remove("pattern");
-                }
-            }
-            let validator = jsonschema::validator_for(&schema).expect("schema compiles");
-            let errors: Vec<String> = validator
-                .iter_errors(&log)
-                .map(|error| error.to_string())
-                .collect();
-            assert!(errors.is_empty(), "{errors:#?}");
-        }
-        None => assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true but SARIF_SCHEMA is not set: run the tests through .ci/run"
-        ),
-    }
     // A clean run is still one valid log, with no results.
     let clean = tempfile::tempdir().expect("tempdir");
     std::fs::write(clean.path().join("env.ehp"), ENV).expect("write");

@@ -19,6 +19,7 @@
 //! request with its cursor drawn under the source line and the response drawn or listed.
 //! Snapshots live in `tests/lsp/snapshots/`; review them with `cargo insta review`.
 
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 #![allow(clippy::disallowed_methods)]
 // The runner reads its fixtures from disk.
 // A runner without the test harness: a panic is a failing fixture, as in a test.
@@ -27,11 +28,15 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::process::ExitCode;
 
 use ehp::lsp::line_index::LineIndex;
 use ehp::lsp::{Options, Server};
 use lsp_types::{Position, Range};
 use serde_json::{Value, json};
+use support::harness::{self, Trial};
+
+mod support;
 
 /// A fixture's files (path to text, in order) and markers (name to file and position).
 struct Fixture {
@@ -255,21 +260,8 @@ fn symbols(out: &mut String, list: &Value, depth: usize) {
     }
 }
 
-fn run_fixture(path: &Path) -> String {
-    let fixture = parse_fixture(&std::fs::read_to_string(path).expect("read fixture"));
-    let mut server = Server::new(Options {
-        read_disk: false,
-        stdlib_dir: Some("/stdlib".into()),
-        test_panic: true,
-        ..Options::default()
-    });
-    server.initialize(json!({ "capabilities": {} }));
-    for (file, text) in &fixture.files {
-        server.notify(
-            "textDocument/didOpen",
-            json!({ "textDocument": { "uri": uri(file), "languageId": "ehp", "version": 1, "text": text } }),
-        );
-    }
+/// The diagnostics the server published for each file, drawn under the source.
+fn published_diagnostics(fixture: &Fixture, server: &mut Server) -> String {
     let mut out = String::from("# diagnostics\n");
     let mut published: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for notification in server.take_outbox() {
@@ -286,7 +278,7 @@ fn run_fixture(path: &Path) -> String {
     for (file, diagnostics) in &published {
         for diagnostic in diagnostics {
             let range = range_of(&diagnostic["range"]).expect("range");
-            let text = source_text(&fixture, file).unwrap_or("");
+            let text = source_text(fixture, file).unwrap_or("");
             let _ = writeln!(
                 out,
                 "{} {}",
@@ -302,38 +294,56 @@ fn run_fixture(path: &Path) -> String {
     if published.values().all(Vec::is_empty) {
         out.push_str("none\n");
     }
+    out
+}
+
+/// The file and position a request is about: its `at` marker, its `position` (1-based
+/// `line:col` in `file`, by default the first file), or the start of `file`.
+fn request_position(fixture: &Fixture, request: &toml::Table) -> (String, Position) {
+    let file = request
+        .get("file")
+        .and_then(toml::Value::as_str)
+        .map(String::from)
+        .or_else(|| fixture.files.first().map(|(file, _)| file.clone()))
+        .unwrap_or_default();
+    if let Some(at) = request.get("at").and_then(toml::Value::as_str) {
+        fixture
+            .markers
+            .get(at)
+            .cloned()
+            .unwrap_or_else(|| panic!("no marker `^ {at}`"))
+    } else if let Some(position) = request.get("position").and_then(toml::Value::as_str) {
+        let (line, column) = position.split_once(':').expect("line:col");
+        let line: u32 = line.parse().expect("line");
+        let column: u32 = column.parse().expect("column");
+        (file, Position::new(line - 1, column - 1))
+    } else {
+        (file, Position::new(0, 0))
+    }
+}
+
+fn run_fixture(path: &Path) -> String {
+    let fixture = parse_fixture(&std::fs::read_to_string(path).expect("read fixture"));
+    let mut server = Server::new(Options {
+        read_disk: false,
+        stdlib_dir: Some("/stdlib".into()),
+        test_panic: true,
+        ..Options::default()
+    });
+    server.initialize(json!({ "capabilities": {} }));
+    for (file, text) in &fixture.files {
+        server.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri(file), "languageId": "ehp", "version": 1, "text": text } }),
+        );
+    }
+    let mut out = published_diagnostics(&fixture, &mut server);
     for request in &fixture.requests {
         let method = request
             .get("method")
             .and_then(toml::Value::as_str)
             .expect("a request has a method");
-        let default_file = fixture
-            .files
-            .first()
-            .map(|(file, _)| file.clone())
-            .unwrap_or_default();
-        let (file, position) = if let Some(at) = request.get("at").and_then(toml::Value::as_str) {
-            fixture
-                .markers
-                .get(at)
-                .cloned()
-                .unwrap_or_else(|| panic!("no marker `^ {at}`"))
-        } else if let Some(position) = request.get("position").and_then(toml::Value::as_str) {
-            let (line, column) = position.split_once(':').expect("line:col");
-            let file = request
-                .get("file")
-                .and_then(toml::Value::as_str)
-                .map_or(default_file, String::from);
-            let line: u32 = line.parse().expect("line");
-            let column: u32 = column.parse().expect("column");
-            (file, Position::new(line - 1, column - 1))
-        } else {
-            let file = request
-                .get("file")
-                .and_then(toml::Value::as_str)
-                .map_or(default_file, String::from);
-            (file, Position::new(0, 0))
-        };
+        let (file, position) = request_position(&fixture, request);
         let text = source_text(&fixture, &file).unwrap_or("");
         let params = json!({
             "textDocument": { "uri": uri(&file) },
@@ -355,7 +365,7 @@ fn run_fixture(path: &Path) -> String {
     out
 }
 
-fn main() {
+fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut fixtures: Vec<_> = std::fs::read_dir(root.join("tests/lsp"))
         .expect("tests/lsp")
@@ -364,41 +374,24 @@ fn main() {
         .filter(|path| path.extension().is_some_and(|extension| extension == "ehp"))
         .collect();
     fixtures.sort();
-    let filter: Option<String> = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
-    let (mut passed, mut failed) = (0, 0);
-    for path in fixtures {
-        let name = path
-            .file_stem()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
-        if filter
-            .as_ref()
-            .is_some_and(|filter| !name.contains(filter.as_str()))
-        {
-            continue;
-        }
-        let outcome = std::panic::catch_unwind(|| {
-            let rendered = run_fixture(&path);
-            let mut settings = insta::Settings::clone_current();
-            settings.set_snapshot_path(root.join("tests/lsp/snapshots"));
-            settings.set_prepend_module_to_snapshot(false);
-            settings.set_input_file(&path);
-            settings.bind(|| insta::assert_snapshot!(name.clone(), rendered));
-        });
-        match outcome {
-            Ok(()) => {
-                passed += 1;
-                println!("lsp fixture {name} ... ok");
-            }
-            Err(_) => {
-                failed += 1;
-                println!("lsp fixture {name} ... FAILED");
-            }
-        }
-    }
-    println!("{passed} passed, {failed} failed");
-    if failed > 0 {
-        std::process::exit(1);
-    }
+    let trials = fixtures
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_stem()
+                .expect("name")
+                .to_string_lossy()
+                .into_owned();
+            Trial::test(format!("tests/lsp/{name}.ehp"), move || {
+                let rendered = run_fixture(&path);
+                let mut settings = insta::Settings::clone_current();
+                settings.set_snapshot_path(root.join("tests/lsp/snapshots"));
+                settings.set_prepend_module_to_snapshot(false);
+                settings.set_input_file(&path);
+                settings.bind(|| insta::assert_snapshot!(name, rendered));
+                Ok(())
+            })
+        })
+        .collect();
+    harness::run(trials)
 }

@@ -1,129 +1,19 @@
-//! `ehp lsp` end to end: a stdio smoke test speaking JSON-RPC directly, and a real editor
-//! (headless Neovim through `lsp-probe`) seeing diagnostics appear and clear, hover and
-//! go-to-definition.
-//!
-//! The editor test needs `lsp-probe` (`LSP_PROBE`, or `../shared/tools/lsp-probe/lsp-probe`
-//! beside the repository) and `nvim`. Without them it prints why and passes, except under CI
-//! (`CI=true`), where it must run.
+//! `ehp lsp` end to end: a stdio smoke test speaking JSON-RPC directly, and the TextMate grammar
+//! editors use. A real editor (headless Neovim) is driven by `tests/external.rs`, which needs
+//! tools from outside the repository.
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 #![allow(clippy::disallowed_methods)] // The tests write a temporary project.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-
-const ENVS: &str = r#"env test {
-    kube_context = "ctx"
-    domain = "test.example.org"
-    helm_repos { ehealth = "https://charts.example.org" }
-}
-"#;
-
-/// The broken file: `replicsa` on line 11, column 5.
-const BROKEN: &str = r#"/// An API with a routed prefix.
-template api extends web_service {
-    /// The routed prefix.
-    base_path: string = "/api"
-}
-
-/// Patient journal API.
-app journal: api {
-    image = "journal/api"
-    tag = "2.4.1"
-    replicsa = 2
-}
-"#;
-
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("envs.ehp"), ENVS).expect("write");
-    std::fs::write(dir.path().join("apps.ehp"), BROKEN).expect("write");
-    dir
-}
-
-fn probe_path() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("LSP_PROBE") {
-        return Some(PathBuf::from(path));
-    }
-    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/lsp-probe/lsp-probe");
-    let has_nvim = Command::new("nvim")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    (has_nvim && beside.exists()).then_some(beside)
-}
-
-#[test]
-fn neovim_sees_diagnostics_hover_and_definition() {
-    let Some(probe) = probe_path() else {
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "under CI the editor test must run: set LSP_PROBE and install neovim"
-        );
-        println!("skipped: neither LSP_PROBE nor nvim with ../shared/tools/lsp-probe is available");
-        return;
-    };
-    let dir = project();
-    let file = dir.path().join("apps.ehp");
-    let fixed = BROKEN.replace("replicsa", "replicas");
-    let output = Command::new(&probe)
-        .arg("--server")
-        .arg(format!("{} lsp", env!("CARGO_BIN_EXE_ehp")))
-        .arg("--file")
-        .arg(&file)
-        .args(["--filetype", "ehp", "--wait", "30"])
-        .arg("--root")
-        .arg(dir.path())
-        .args(["--hover", "10:5", "--definition", "8:14"])
-        .args(["--edit-mode", "replace", "--edit-then-wait", &fixed])
-        .output()
-        .expect("run lsp-probe");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "lsp-probe failed ({:?}): {stdout}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let result: Value = serde_json::from_str(&stdout).expect("lsp-probe prints JSON");
-    let before = result["diagnostics_before_edit"]
-        .as_array()
-        .expect("diagnostics before the edit");
-    assert!(
-        before
-            .iter()
-            .any(|diagnostic| diagnostic["severity"] == "Error"
-                && diagnostic["line"] == 11
-                && diagnostic["col"] == 5
-                && diagnostic["code"] == "E0301"),
-        "the unknown field is reported at 11:5: {before:?}"
-    );
-    assert_eq!(
-        result["diagnostics"],
-        json!([]),
-        "the fix clears the diagnostics"
-    );
-    let hover = result["hover"].as_str().expect("hover text");
-    assert!(
-        hover.contains("The image tag."),
-        "hover shows the doc comment: {hover}"
-    );
-    assert!(hover.contains("tag: tag"), "hover shows the type: {hover}");
-    let definition = &result["definition"];
-    assert_eq!(definition["line"], 2, "the template's line: {definition}");
-    assert_eq!(definition["col"], 10, "the template's name: {definition}");
-    assert!(
-        definition["path"]
-            .as_str()
-            .is_some_and(|path| path.ends_with("apps.ehp")),
-        "{definition}"
-    );
-}
+use support::projects::{LSP_BROKEN, lsp_project};
 
 /// Writes one framed JSON-RPC message.
 fn send(stdin: &mut impl Write, message: &Value) {
@@ -178,7 +68,7 @@ fn wait_for(receiver: &mpsc::Receiver<Value>, what: impl Fn(&Value) -> bool) -> 
 
 #[test]
 fn stdio_initialize_open_diagnostics_shutdown_exit() {
-    let dir = project();
+    let dir = lsp_project();
     let root = format!("file://{}", dir.path().display());
     let file = format!("{root}/apps.ehp");
     let mut child = Command::new(env!("CARGO_BIN_EXE_ehp"))
@@ -205,7 +95,7 @@ fn stdio_initialize_open_diagnostics_shutdown_exit() {
     send(
         &mut stdin,
         &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-            "uri": file, "languageId": "ehp", "version": 1, "text": BROKEN}}}),
+            "uri": file, "languageId": "ehp", "version": 1, "text": LSP_BROKEN}}}),
     );
     let published = wait_for(&messages, |message| {
         message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == file

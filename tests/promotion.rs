@@ -2,6 +2,9 @@
 //! `ehp check` (with `--against`), `ehp diff`, `ehp status` and `ehp why`, run as the binary.
 // The tests write projects to temporary directories and read them back.
 #![allow(clippy::disallowed_methods)]
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
+
+mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -190,24 +193,7 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) -> String {
-        let output = Command::new("git")
-            .args(["-c", "commit.gpgsign=false"])
-            .args(args)
-            .current_dir(self.path())
-            .env("GIT_AUTHOR_NAME", "Test")
-            .env("GIT_AUTHOR_EMAIL", "test@example.com")
-            .env("GIT_COMMITTER_NAME", "Test")
-            .env("GIT_COMMITTER_EMAIL", "test@example.com")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", self.path())
-            .output()
-            .expect("git runs");
-        assert!(
-            output.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        support::git(self.path(), args)
     }
 
     fn commit(&self, message: &str) {

@@ -82,6 +82,50 @@ fn mangle(text: &str, rng: &mut Rng) -> String {
     chars.into_iter().collect()
 }
 
+/// The stdlib, parsed once: every mangled file is analysed after it, as `ehp::analyze` would,
+/// without parsing the stdlib again for each one.
+struct Stdlib {
+    db: ehp::source::SourceDb,
+    parsed: Vec<ehp::syntax::ast::File>,
+}
+
+impl Stdlib {
+    fn parse() -> Stdlib {
+        let mut db = ehp::source::SourceDb::new();
+        let mut parsed = Vec::new();
+        for (name, text) in ehp::stdlib::FILES {
+            let id = db.add(*name, *text);
+            let mut problems = ehp::diag::Problems::new();
+            parsed.push(ehp::syntax::parse_file(id, text, &mut problems));
+            assert!(!problems.has_errors(), "{name} parses");
+        }
+        Stdlib { db, parsed }
+    }
+
+    /// Parses `text` once, formats it when it parses (the formatter must reach a fixpoint) and
+    /// analyses it after the stdlib. Returns whether it parsed.
+    fn check(&self, text: &str) -> bool {
+        let mut db = self.db.clone();
+        let id = db.add("mangled.ehp", text);
+        let mut problems = ehp::diag::Problems::new();
+        let file = ehp::syntax::parse_file(id, text, &mut problems);
+        let parses = !problems.has_errors();
+        if parses {
+            let once = ehp::fmt::format_file(text, &file);
+            let twice = ehp::fmt::format_source(&once).unwrap_or_else(|errors| {
+                panic!("formatted text does not parse: {errors:?}\n--- input\n{text}\n--- formatted\n{once}")
+            });
+            assert_eq!(once, twice, "not a fixpoint\n--- input\n{text}");
+        }
+        let mut parsed = self.parsed.clone();
+        parsed.push(file);
+        let analysis = ehp::analyze_parsed(db, parsed, problems);
+        let _ = ehp::diag::render_human(&analysis.db, &analysis.diagnostics, 80, false);
+        let _ = ehp::diag::render_json(&analysis.db, &analysis.diagnostics);
+        parses
+    }
+}
+
 #[test]
 fn mangled_inputs_never_panic_and_format_to_a_fixpoint() {
     let mut inputs = Vec::new();
@@ -94,19 +138,12 @@ fn mangled_inputs_never_panic_and_format_to_a_fixpoint() {
         }
     }
     assert!(inputs.len() > 20);
+    let stdlib = Stdlib::parse();
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     let mut formatted = 0;
     for round in 0..600 {
         let base = &inputs[round % inputs.len()];
-        let text = mangle(base, &mut rng);
-        let analysis = ehp::analyze(&[("mangled.ehp".to_string(), text.clone())]);
-        let _ = ehp::diag::render_human(&analysis.db, &analysis.diagnostics, 80, false);
-        let _ = ehp::diag::render_json(&analysis.db, &analysis.diagnostics);
-        if let Ok(once) = ehp::fmt::format_source(&text) {
-            let twice = ehp::fmt::format_source(&once).unwrap_or_else(|errors| {
-                panic!("formatted text does not parse: {errors:?}\n--- input\n{text}\n--- formatted\n{once}")
-            });
-            assert_eq!(once, twice, "not a fixpoint\n--- input\n{text}");
+        if stdlib.check(&mangle(base, &mut rng)) {
             formatted += 1;
         }
     }
@@ -114,29 +151,69 @@ fn mangled_inputs_never_panic_and_format_to_a_fixpoint() {
     assert!(formatted > 25, "only {formatted} mangled inputs parsed");
 }
 
+/// The codes of the diagnostics of analysing one file.
+fn codes(name: &str, text: &str) -> Vec<&'static str> {
+    ehp::analyze(&[(name.to_string(), text.to_string())])
+        .diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic.code.id)
+        .collect()
+}
+
+/// The codes the formatter refuses a file with (none when it formats it).
+fn format_codes(text: &str) -> Vec<&'static str> {
+    ehp::fmt::format_source(text)
+        .err()
+        .unwrap_or_default()
+        .iter()
+        .map(|diagnostic| diagnostic.code.id)
+        .collect()
+}
+
+/// Nesting deeper than 64 levels (the declaration's own block counts) is E0104 and nothing else,
+/// for analysis and the formatter alike, however deep; 64 levels are not refused.
 #[test]
-fn deep_nesting_everywhere_is_a_diagnostic() {
+fn deep_nesting_everywhere_is_the_depth_limit() {
+    let too_deep = ehp::diag::codes::TOO_DEEP.id;
     for (open, close) in [("[", "]"), ("{ a = ", "}"), ("(", ")")] {
-        let text = format!(
-            "env a {{\n    x = {}1{}\n}}\n",
-            open.repeat(10_000),
-            close.repeat(10_000)
+        let nested = |levels: usize| {
+            format!(
+                "env a {{\n    x = {}1{}\n}}\n",
+                open.repeat(levels),
+                close.repeat(levels)
+            )
+        };
+        for levels in [64, 10_000] {
+            let text = nested(levels);
+            assert_eq!(codes("deep.ehp", &text), [too_deep], "{open} x {levels}");
+            assert_eq!(format_codes(&text), [too_deep], "{open} x {levels}");
+        }
+        let at_limit = nested(63);
+        assert!(
+            !codes("deep.ehp", &at_limit).contains(&too_deep),
+            "{open} x 63 (64 levels with the env's block) is within the limit"
         );
-        let analysis = ehp::analyze(&[("deep.ehp".to_string(), text.clone())]);
-        assert!(analysis.has_errors());
-        assert!(ehp::fmt::format_source(&text).is_err());
+        assert!(!format_codes(&at_limit).contains(&too_deep), "{open} x 63");
     }
-    let chain: String = (0..200)
-        .map(|n| format!("env e{} extends e{} {{}}\n", n + 1, n))
-        .collect();
-    let analysis = ehp::analyze(&[(
-        "chain.ehp".to_string(),
-        format!("env e0 {{ kube_context = \"k\" domain = \"d.example\" }}\n{chain}"),
-    )]);
-    assert!(
-        analysis
-            .diagnostics
-            .iter()
-            .any(|d| d.code == ehp::diag::codes::INHERITANCE_TOO_DEEP)
-    );
+}
+
+/// An inheritance chain longer than 32 is E0205 and nothing else, however long; 32 is not.
+#[test]
+fn long_inheritance_chains_are_the_chain_limit() {
+    let chain = |links: usize| -> String {
+        let mut text = "env e0 { kube_context = \"k\" domain = \"d.example\" }\n".to_string();
+        for n in 0..links {
+            text.push_str(&format!("env e{} extends e{n} {{}}\n", n + 1));
+        }
+        text
+    };
+    let too_deep = ehp::diag::codes::INHERITANCE_TOO_DEEP.id;
+    assert_eq!(codes("chain.ehp", &chain(31)), Vec::<&str>::new());
+    for links in [32, 200] {
+        assert_eq!(
+            codes("chain.ehp", &chain(links)),
+            [too_deep],
+            "{links} links"
+        );
+    }
 }

@@ -96,6 +96,24 @@ impl Val {
         }
     }
 
+    /// Whether two values are equal, wherever they were written: the same kind and contents,
+    /// origins aside.
+    pub fn same(&self, other: &Val) -> bool {
+        match (&self.kind, &other.kind) {
+            (ValKind::List(left), ValKind::List(right)) => {
+                left.len() == right.len() && left.iter().zip(right).all(|(a, b)| a.same(b))
+            }
+            (ValKind::Map(left), ValKind::Map(right)) => {
+                left.len() == right.len()
+                    && left
+                        .iter()
+                        .zip(right)
+                        .all(|((left_key, a), (right_key, b))| left_key == right_key && a.same(b))
+            }
+            (left, right) => left == right,
+        }
+    }
+
     /// The text of a scalar as it would be interpolated into a string.
     pub fn to_text(&self) -> Option<String> {
         Some(match &self.kind {
@@ -145,8 +163,26 @@ pub struct EnvInstance {
 }
 
 impl EnvInstance {
+    /// The app called `name`.
+    pub fn app(&self, name: &str) -> Option<&AppInstance> {
+        self.apps
+            .iter()
+            .find(|app| app.name == name)
+            .map(|app| -> &AppInstance { app })
+    }
+
     /// A setting's string value.
     pub fn str_setting(&self, name: &str) -> Option<&str> {
         self.settings.get(name).and_then(Val::as_str)
     }
+}
+
+/// The environment called `name` among `envs`.
+pub fn env_named<'a>(envs: &'a [EnvInstance], name: &str) -> Option<&'a EnvInstance> {
+    envs.iter().find(|env| env.name == name)
+}
+
+/// The app called `app` in the environment called `env` among `envs`.
+pub fn app_in<'a>(envs: &'a [EnvInstance], env: &str, app: &str) -> Option<&'a AppInstance> {
+    env_named(envs, env)?.app(app)
 }

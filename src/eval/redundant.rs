@@ -6,7 +6,6 @@ use crate::syntax::ast::{Expr, ExprKind, Key};
 use crate::types::Ty;
 
 use super::frame::{Context, Frame, child_type};
-use super::model::{Val, ValKind};
 
 impl Frame<'_> {
     /// Warns about override entries that set a field (or a dotted part of it) to the value the
@@ -51,7 +50,7 @@ impl Frame<'_> {
             ) else {
                 continue;
             };
-            if same_value(&new, &old) {
+            if new.same(&old) {
                 let mut path = vec![name];
                 path.extend(rest.iter().map(|key| key.name.as_str()));
                 let path = path.join(".");
@@ -74,21 +73,5 @@ impl Frame<'_> {
                 }
             }
         }
-    }
-}
-
-/// Whether two values are the same, wherever they came from.
-fn same_value(left: &Val, right: &Val) -> bool {
-    match (&left.kind, &right.kind) {
-        (ValKind::List(a), ValKind::List(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_value(x, y))
-        }
-        (ValKind::Map(a), ValKind::Map(b)) => {
-            a.len() == b.len()
-                && a.iter()
-                    .zip(b)
-                    .all(|((ka, va), (kb, vb))| ka == kb && same_value(va, vb))
-        }
-        (a, b) => a == b,
     }
 }

@@ -1,13 +1,11 @@
 //! Value provenance (`ehp why ENV APP FIELD`): the final value of an app's field in one
 //! environment and every layer that sets it, lowest first, each with its place.
 
-use super::{Context, Frame, LayerKind, app_layers, env_settings, navigate};
+use super::{Context, Frame, LayerKind, app_layers, env_settings, navigate, print};
 use crate::resolve::Project;
-use crate::source::Span;
-use crate::syntax::ast::{Entry, Expr, ExprKind, Ident};
-use crate::types::{Schemas, Ty};
-
-use super::model::{Val, ValKind};
+use crate::source::{SourceDb, Span};
+use crate::syntax::ast::{AppDecl, Entry, EnvDecl, Expr, ExprKind, Ident};
+use crate::types::{FieldSchema, Schema, Schemas, Ty};
 
 /// One layer that sets the field.
 #[derive(Debug, Clone)]
@@ -30,34 +28,6 @@ pub struct Provenance {
     pub value: Option<String>,
     /// Every layer that sets the field, lowest first.
     pub steps: Vec<Step>,
-}
-
-/// Renders a value on one line, as it would be written in a `.ehp` file.
-pub fn render(value: &Val) -> String {
-    match &value.kind {
-        ValKind::Str(text) => format!("{text:?}"),
-        ValKind::Quantity(text) => text.clone(),
-        ValKind::Int(number) => number.to_string(),
-        ValKind::Float(number) => number.to_string(),
-        ValKind::Bool(truth) => truth.to_string(),
-        ValKind::List(items) => format!(
-            "[{}]",
-            items.iter().map(render).collect::<Vec<_>>().join(", ")
-        ),
-        ValKind::Map(map) => {
-            let entries: Vec<String> = map
-                .iter()
-                .map(|(key, item)| format!("{key} = {}", render(item)))
-                .collect();
-            format!("{{ {} }}", entries.join(", "))
-        }
-        ValKind::Secret(super::model::SecretRef::Kubernetes { name, key }) => {
-            format!("secret({name:?}, {key:?})")
-        }
-        ValKind::Secret(super::model::SecretRef::External { reference }) => {
-            format!("external({reference:?})")
-        }
-    }
 }
 
 /// The expressions in `entries` that set `path` (a dotted path inside a field), with the path
@@ -91,159 +61,44 @@ pub fn provenance(
     app: &str,
     path: &[&str],
 ) -> Result<Provenance, String> {
-    let env_index = *project
-        .env_index
-        .get(env)
-        .ok_or_else(|| format!("no environment is called `{env}`"))?;
-    let chain = project
-        .env_chains
-        .get(env_index)
-        .filter(|chain| !chain.is_empty())
-        .ok_or("the environment's inheritance is broken")?;
-    let app_index = *project
-        .app_index
-        .get(app)
-        .ok_or_else(|| format!("no app is called `{app}`"))?;
-    let decl = project.apps.get(app_index).ok_or("no such app")?;
-    let template = project
-        .app_templates
-        .get(app_index)
-        .copied()
-        .flatten()
-        .ok_or("the app's template does not resolve")?;
-    let schema = schemas
-        .templates
-        .get(template)
-        .cloned()
-        .flatten()
-        .ok_or("the app's template is broken")?;
-    let template_chain = project
-        .template_chains
-        .get(template)
-        .ok_or("the app's template is broken")?;
+    let target = Target::find(project, schemas, env, app, path)?;
     let (field_name, inner) = path.split_first().ok_or("name a field")?;
-    let field = schema.get(field_name).ok_or_else(|| {
-        let close = crate::resolve::did_you_mean(field_name, schema.names());
-        format!(
-            "template `{}` has no field `{field_name}`{}",
-            decl.template.name,
-            close
-                .map(|c| format!("; did you mean `{c}`?"))
-                .unwrap_or_default()
-        )
-    })?;
-    let env_decl = project.envs.get(env_index).ok_or("no such environment")?;
+    let field = target.field;
     let mut diagnostics = Vec::new();
+    let env_span = target.env_decl.name.span;
     let settings = env_settings(
         project,
         schemas,
         env,
-        env_decl.name.span,
-        chain,
+        env_span,
+        target.chain,
         &mut diagnostics,
     );
-    let (layers, first_override) = app_layers(project, decl, template_chain, chain);
+    let (layers, first_override) =
+        app_layers(project, target.decl, target.template_chain, target.chain);
     let entries: Vec<&[Entry]> = layers.iter().map(|layer| layer.entries).collect();
-    let mut frame = Frame::new(&schema, entries, first_override, Vec::new());
-    let mut context = Context {
-        env_name: env,
-        env_span: env_decl.name.span,
-        env: Some(&settings),
-        app: Some((app, &decl.template.name, decl.name.span)),
-        diagnostics: &mut diagnostics,
+    let mut eval = Eval {
+        frame: Frame::new(target.schema, entries, first_override, Vec::new()),
+        context: Context {
+            env_name: env,
+            env_span,
+            env: Some(&settings),
+            app: Some((app, &target.decl.template.name, target.decl.name.span)),
+            diagnostics: &mut diagnostics,
+        },
+        ty: inner
+            .iter()
+            .fold(&field.ty, |current, key| super::child_type(current, key)),
     };
-    let mut steps = Vec::new();
-    let value_of =
-        |frame: &mut Frame<'_>, expr: &Expr, context: &mut Context<'_>| -> Option<String> {
-            let ty = inner
-                .iter()
-                .fold(&field.ty, |current, key| super::child_type(current, key));
-            let value = frame.eval(expr, ty, context)?;
-            Some(render(&value))
-        };
-    let default_step = |default: &Expr, value: Option<String>| Step {
-        layer: format!("default in template `{}`", field.owner),
-        span: default.span,
-        value,
-        won: false,
-    };
-    // The declared default, and where an environment default it refers to comes from.
-    if inner.is_empty() {
-        if let Some(default) = &field.default {
-            if let ExprKind::Ref(reference) = &default.kind
-                && reference.first().is_some_and(|first| first.name == "env")
-            {
-                env_steps(project, schemas, chain, reference, &mut steps);
-            }
-            let value = value_of(&mut frame, default, &mut context);
-            steps.push(default_step(default, value));
-        }
-    } else {
-        // The default a record type declares for the part asked for.
-        let mut ty = &field.ty;
-        let mut declared = None;
-        for key in inner {
-            match ty {
-                Ty::Record(record) => match record.get(key) {
-                    Some(part) => {
-                        declared = Some(part);
-                        ty = &part.ty;
-                    }
-                    None => {
-                        declared = None;
-                        break;
-                    }
-                },
-                _ => {
-                    declared = None;
-                    break;
-                }
-            }
-        }
-        if let Some(default) = declared.and_then(|part| part.default.as_ref()) {
-            let value = value_of(&mut frame, default, &mut context);
-            steps.push(default_step(default, value));
-        }
-    }
-    if !inner.is_empty()
-        && let Some(default) = &field.default
-    {
-        let mut found = Vec::new();
-        if let ExprKind::Block(block) = &default.kind {
-            setters(&block.entries, inner, &mut found);
-        }
-        for expr in found {
-            let value = value_of(&mut frame, expr, &mut context);
-            steps.push(Step {
-                layer: format!("default in template `{}`", field.owner),
-                span: expr.span,
-                value,
-                won: false,
-            });
-        }
-    }
+    let mut steps = default_steps(&mut eval, project, schemas, target.chain, field, inner);
     for layer in &layers {
-        let mut found = Vec::new();
         let mut full: Vec<&str> = vec![field_name];
         full.extend(inner.iter().copied());
+        let mut found = Vec::new();
         setters(layer.entries, &full, &mut found);
-        let label = match layer.kind {
-            LayerKind::Template(name) => format!("template `{name}`"),
-            LayerKind::App => format!("app `{app}`"),
-            LayerKind::Override(envs) => {
-                let hotfix = layer
-                    .entries
-                    .iter()
-                    .any(|entry| entry.path.first().is_some_and(|key| key.name == "hotfix"));
-                if hotfix {
-                    format!("hot-fix `in {}`", names(envs))
-                } else {
-                    format!("override `in {}`", names(envs))
-                }
-            }
-        };
+        let label = layer_label(layer, app);
         for expr in found {
-            let value = value_of(&mut frame, expr, &mut context);
+            let value = eval.value(expr);
             steps.push(Step {
                 layer: label.clone(),
                 span: expr.span,
@@ -252,7 +107,7 @@ pub fn provenance(
             });
         }
     }
-    frame.ensure(field_name, None, &mut context);
+    eval.frame.ensure(field_name, None, &mut eval.context);
     let idents: Vec<Ident> = inner
         .iter()
         .map(|name| Ident {
@@ -260,10 +115,11 @@ pub fn provenance(
             span: field.span,
         })
         .collect();
-    let value = frame
+    let value = eval
+        .frame
         .get(field_name)
         .and_then(|root| navigate(root, &idents))
-        .map(|value| render(&value));
+        .map(|value| print::source(&value));
     // The highest layer with a value wins, unless a block merged several.
     if let Some(last) = steps
         .iter_mut()
@@ -273,6 +129,227 @@ pub fn provenance(
         last.won = true;
     }
     Ok(Provenance { value, steps })
+}
+
+/// What `ehp why` looks at: the environment, the app, its template's schema and the field.
+struct Target<'a> {
+    env_decl: &'a EnvDecl,
+    /// The environment's inheritance chain, root first.
+    chain: &'a [usize],
+    decl: &'a AppDecl,
+    template_chain: &'a [usize],
+    schema: &'a Schema,
+    field: &'a FieldSchema,
+}
+
+impl<'a> Target<'a> {
+    /// Looks up the environment, the app and the first part of `path`, with a message for
+    /// each that does not exist.
+    fn find(
+        project: &'a Project,
+        schemas: &'a Schemas,
+        env: &str,
+        app: &str,
+        path: &[&str],
+    ) -> Result<Target<'a>, String> {
+        let env_index = *project
+            .env_index
+            .get(env)
+            .ok_or_else(|| format!("no environment is called `{env}`"))?;
+        let chain = project
+            .env_chains
+            .get(env_index)
+            .filter(|chain| !chain.is_empty())
+            .ok_or("the environment's inheritance is broken")?;
+        let app_index = *project
+            .app_index
+            .get(app)
+            .ok_or_else(|| format!("no app is called `{app}`"))?;
+        let decl = project.apps.get(app_index).ok_or("no such app")?;
+        let template = project
+            .app_templates
+            .get(app_index)
+            .copied()
+            .flatten()
+            .ok_or("the app's template does not resolve")?;
+        let schema: &Schema = schemas
+            .templates
+            .get(template)
+            .and_then(Option::as_ref)
+            .ok_or("the app's template is broken")?;
+        let template_chain = project
+            .template_chains
+            .get(template)
+            .ok_or("the app's template is broken")?;
+        let field_name = path.first().ok_or("name a field")?;
+        let field = schema.get(field_name).ok_or_else(|| {
+            let close = crate::resolve::did_you_mean(field_name, schema.names());
+            format!(
+                "template `{}` has no field `{field_name}`{}",
+                decl.template.name,
+                close
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default()
+            )
+        })?;
+        let env_decl = project.envs.get(env_index).ok_or("no such environment")?;
+        Ok(Target {
+            env_decl,
+            chain,
+            decl,
+            template_chain,
+            field,
+            schema,
+        })
+    }
+}
+
+/// Evaluates the expressions of the layers as the field (or the part asked for) would.
+struct Eval<'a, 'c> {
+    frame: Frame<'a>,
+    context: Context<'c>,
+    ty: &'a Ty,
+}
+
+impl Eval<'_, '_> {
+    /// The value `expr` gives the field, as `.ehp` source.
+    fn value(&mut self, expr: &Expr) -> Option<String> {
+        let value = self.frame.eval(expr, self.ty, &mut self.context)?;
+        Some(print::source(&value))
+    }
+}
+
+/// The steps of the field's declared default: for the whole field, the default (and the
+/// environments an `env.` default reads); for a part of it, the default its record type
+/// declares for that part, and the entries of the field's default block that set it.
+fn default_steps(
+    eval: &mut Eval<'_, '_>,
+    project: &Project,
+    schemas: &Schemas,
+    chain: &[usize],
+    field: &FieldSchema,
+    inner: &[&str],
+) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let push = |expr: &Expr, value: Option<String>, steps: &mut Vec<Step>| {
+        steps.push(Step {
+            layer: format!("default in template `{}`", field.owner),
+            span: expr.span,
+            value,
+            won: false,
+        });
+    };
+    let Some(default) = &field.default else {
+        if let Some(part) = declared_default(&field.ty, inner) {
+            let value = eval.value(part);
+            push(part, value, &mut steps);
+        }
+        return steps;
+    };
+    if inner.is_empty() {
+        if let ExprKind::Ref(reference) = &default.kind
+            && reference.first().is_some_and(|first| first.name == "env")
+        {
+            env_steps(project, schemas, chain, reference, &mut steps);
+        }
+        let value = eval.value(default);
+        push(default, value, &mut steps);
+        return steps;
+    }
+    if let Some(part) = declared_default(&field.ty, inner) {
+        let value = eval.value(part);
+        push(part, value, &mut steps);
+    }
+    let mut found = Vec::new();
+    if let ExprKind::Block(block) = &default.kind {
+        setters(&block.entries, inner, &mut found);
+    }
+    for expr in found {
+        let value = eval.value(expr);
+        push(expr, value, &mut steps);
+    }
+    steps
+}
+
+/// The default a record type declares for the part at `inner` (at least one key).
+fn declared_default<'t>(ty: &'t Ty, inner: &[&str]) -> Option<&'t Expr> {
+    if inner.is_empty() {
+        return None;
+    }
+    let mut ty = ty;
+    let mut declared = None;
+    for key in inner {
+        let Ty::Record(record) = ty else {
+            return None;
+        };
+        let part = record.get(key)?;
+        declared = Some(part);
+        ty = &part.ty;
+    }
+    declared.and_then(|part| part.default.as_ref())
+}
+
+/// What a layer is called in the report.
+fn layer_label(layer: &super::Layer<'_>, app: &str) -> String {
+    match layer.kind {
+        LayerKind::Template(name) => format!("template `{name}`"),
+        LayerKind::App => format!("app `{app}`"),
+        LayerKind::Override(envs) => {
+            let hotfix = layer
+                .entries
+                .iter()
+                .any(|entry| entry.path.first().is_some_and(|key| key.name == "hotfix"));
+            if hotfix {
+                format!("hot-fix `in {}`", names(envs))
+            } else {
+                format!("override `in {}`", names(envs))
+            }
+        }
+    }
+}
+
+impl Provenance {
+    /// The report `ehp why` prints: `ENV / APP / FIELD = VALUE`, then one numbered line per
+    /// layer with its place (`file:line:column`, from `db`) and value, the winner marked.
+    pub fn render(&self, db: &SourceDb, env: &str, app: &str, field: &str) -> String {
+        let mut out = format!(
+            "{env} / {app} / {field} = {}\n",
+            self.value.as_deref().unwrap_or("(not set)")
+        );
+        let places: Vec<String> = self
+            .steps
+            .iter()
+            .map(|step| {
+                let (line, column) = db.line_col(step.span);
+                format!("{}:{line}:{column}", db.name(step.span.file))
+            })
+            .collect();
+        let layer_width = self
+            .steps
+            .iter()
+            .map(|step| step.layer.chars().count())
+            .max()
+            .unwrap_or(0);
+        let place_width = places
+            .iter()
+            .map(|place| place.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (index, (step, place)) in self.steps.iter().zip(&places).enumerate() {
+            let value = step.value.as_deref().unwrap_or("null");
+            let mark = if step.won { "  <- wins" } else { "" };
+            out.push_str(&format!(
+                "  {}. {:layer_width$}  {:place_width$}  {value}{mark}\n",
+                index + 1,
+                step.layer,
+                place
+            ));
+        }
+        if self.steps.is_empty() {
+            out.push_str("  no layer sets it\n");
+        }
+        out
+    }
 }
 
 /// The environments (and the environment schema's default) that set the setting a default
@@ -334,7 +411,7 @@ fn literal(expr: &Expr) -> Option<String> {
         ExprKind::Float(_, text) => text.clone(),
         ExprKind::Unit { number, unit } => format!("{number}{unit}"),
         ExprKind::Bool(truth) => truth.to_string(),
-        ExprKind::Str(_) => format!("{:?}", expr.as_plain_str()?),
+        ExprKind::Str(_) => crate::syntax::literal::quote(&expr.as_plain_str()?),
         _ => return None,
     })
 }

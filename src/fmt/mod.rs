@@ -13,8 +13,8 @@ use crate::syntax::ast::{
     AppDecl, Block, Entry, EnvDecl, Expr, ExprKind, FieldDecl, File, Item, Key, StrPart,
     TemplateDecl, TypeExpr, TypeExprKind,
 };
-use crate::syntax::parse_file;
 use crate::syntax::trivia::{Comment, comments};
+use crate::syntax::{literal, parse_file};
 
 /// The widest line the formatter aims for.
 const WIDTH: usize = 100;
@@ -355,7 +355,7 @@ impl Printer<'_> {
 
     fn field(&mut self, field: &FieldDecl) {
         self.docs(&field.docs);
-        let name = key_text(&field.name.name);
+        let name = literal::key(&field.name.name);
         self.typed(
             &format!("{name}: "),
             &field.ty,
@@ -476,45 +476,11 @@ impl Member<'_> {
     }
 }
 
-fn is_name(text: &str) -> bool {
-    text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
-
-fn key_text(name: &str) -> String {
-    if is_name(name) {
-        name.to_string()
-    } else {
-        quote(name)
-    }
-}
-
 fn key_path(path: &[Key]) -> String {
     path.iter()
-        .map(|key| key_text(&key.name))
+        .map(|key| literal::key(&key.name))
         .collect::<Vec<_>>()
         .join(".")
-}
-
-/// A plain one-line string literal for `text`, with the escapes `.ehp` strings need.
-pub fn quote(text: &str) -> String {
-    let mut out = String::from("\"");
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
-            other => out.push(other),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn string_text(parts: &[StrPart], depth: usize) -> String {
@@ -545,8 +511,7 @@ fn string_text(parts: &[StrPart], depth: usize) -> String {
         if *is_interp {
             out.push_str(text);
         } else {
-            let quoted = quote(text);
-            out.push_str(quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or(""));
+            out.push_str(&literal::escape(text, false));
         }
     }
     out.push('"');
@@ -569,15 +534,7 @@ fn triple_text(pieces: &[(bool, String)], depth: usize) -> String {
         if *is_interp {
             body.push_str(text);
         } else {
-            let mut chars = text.chars().peekable();
-            while let Some(c) = chars.next() {
-                match c {
-                    '\\' => body.push_str("\\\\"),
-                    '"' => body.push_str("\\\""),
-                    '$' if chars.peek() == Some(&'{') => body.push_str("\\$"),
-                    other => body.push(other),
-                }
-            }
+            body.push_str(&literal::escape(text, true));
         }
     }
     let ends_with_newline = body.ends_with('\n');
@@ -627,7 +584,7 @@ fn type_text(ty: &TypeExpr) -> String {
         TypeExprKind::Record(_) => "{}".into(),
         TypeExprKind::Enum(variants) => variants
             .iter()
-            .map(|variant| quote(&variant.name))
+            .map(|variant| literal::quote(&variant.name))
             .collect::<Vec<_>>()
             .join(" | "),
     };

@@ -6,7 +6,8 @@ use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 use super::locate::{FoundKind, ValuesOf, locate};
 use super::snapshot::Snapshot;
 use crate::Analysis;
-use crate::eval::model::{Val, ValKind};
+use crate::eval::model::Val;
+use crate::eval::print;
 use crate::types::FieldSchema;
 
 /// The longest value shown in a hover, in characters.
@@ -165,47 +166,11 @@ fn table(rows: &[(String, Option<&Val>)]) -> String {
     }
     let mut text = String::from("\n| environment | value |\n|---|---|\n");
     for (env, value) in rows {
-        let shown = value.map_or_else(|| "unset".to_string(), |value| format!("`{}`", show(value)));
+        let shown = value.map_or_else(
+            || "unset".to_string(),
+            |value| format!("`{}`", print::source_within(value, MAX_VALUE)),
+        );
         text.push_str(&format!("| {env} | {} |\n", shown.replace('|', "\\|")));
     }
     text
-}
-
-/// A value as `.ehp` text, cut to [`MAX_VALUE`] characters.
-fn show(value: &Val) -> String {
-    let text = render(value);
-    if text.chars().count() > MAX_VALUE {
-        let cut: String = text.chars().take(MAX_VALUE - 1).collect();
-        format!("{cut}…")
-    } else {
-        text
-    }
-}
-
-fn render(value: &Val) -> String {
-    match &value.kind {
-        ValKind::Str(text) => format!("{text:?}"),
-        ValKind::Int(number) => number.to_string(),
-        ValKind::Float(number) => number.to_string(),
-        ValKind::Bool(truth) => truth.to_string(),
-        ValKind::Quantity(text) => text.clone(),
-        ValKind::List(items) => format!(
-            "[{}]",
-            items.iter().map(render).collect::<Vec<_>>().join(", ")
-        ),
-        ValKind::Map(map) if map.is_empty() => "{}".into(),
-        ValKind::Map(map) => format!(
-            "{{ {} }}",
-            map.iter()
-                .map(|(key, value)| format!("{key} = {}", render(value)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        ValKind::Secret(crate::eval::model::SecretRef::Kubernetes { name, key }) => {
-            format!("secret({name:?}, {key:?})")
-        }
-        ValKind::Secret(crate::eval::model::SecretRef::External { reference }) => {
-            format!("external({reference:?})")
-        }
-    }
 }

@@ -244,29 +244,15 @@ impl State {
     }
 }
 
-/// Every `*.ehp` file under `root`, as the command line finds them: hidden folders and
-/// `target/` are skipped.
+/// Every `*.ehp` file under `root`, found as the command line finds them; unreadable folders and
+/// files are left out.
 fn read_project(root: &Path) -> Vec<(PathBuf, String)> {
-    let walker = walkdir::WalkDir::new(root)
-        .sort_by_file_name()
+    crate::project::ehp_files(root, None)
+        .0
         .into_iter()
-        .filter_entry(|entry| {
-            let name = entry.file_name().to_string_lossy();
-            entry.depth() == 0
-                || !(name.starts_with('.') || entry.file_type().is_dir() && name == "target")
-        });
-    walker
-        .filter_map(Result::ok)
-        .filter(|entry| {
-            entry.file_type().is_file()
-                && entry
-                    .path()
-                    .extension()
-                    .is_some_and(|extension| extension == "ehp")
-        })
-        .filter_map(|entry| {
-            let text = std::fs::read_to_string(entry.path()).ok()?;
-            Some((entry.path().to_path_buf(), text))
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            Some((path, text))
         })
         .collect()
 }

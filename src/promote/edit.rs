@@ -111,92 +111,101 @@ pub fn set_release(
         .get(file)
         .map(|source| source.text.as_str())
         .ok_or("the app's file is gone")?;
+    let Some(over) = own_override(decl, env) else {
+        return new_override(text, file, decl, env, release, record).map(|edit| vec![edit]);
+    };
+    let close = (over.body.span.end as usize).saturating_sub(1);
+    let outer_indent = indentation(text, over.span.start as usize);
+    let Some(close_line) = own_line_start(text, close) else {
+        // `in prod { replicas = 3 }` on one line: rewrite the block over several lines,
+        // keeping each entry's text as it is.
+        return Ok(vec![one_line_override(
+            text,
+            file,
+            over,
+            &outer_indent,
+            release,
+            record,
+        )]);
+    };
+    let entry_indent = match over.body.entries.first() {
+        Some(first) => indentation(text, first.span.start as usize),
+        None => format!("{outer_indent}    "),
+    };
     let mut edits = Vec::new();
-    match own_override(decl, env) {
-        Some(over) => {
-            let close = (over.body.span.end as usize).saturating_sub(1);
-            let close_line = own_line_start(text, close);
-            let outer_indent = indentation(text, over.span.start as usize);
-            if close_line.is_none() {
-                // `in prod { replicas = 3 }` on one line: rewrite the block over several lines,
-                // keeping each entry's text as it is.
-                return Ok(vec![one_line_override(
-                    text,
-                    file,
-                    over,
-                    &outer_indent,
-                    release,
-                    record,
-                )]);
-            }
-            let entry_indent = match over.body.entries.first() {
-                Some(first) => indentation(text, first.span.start as usize),
-                None => format!("{outer_indent}    "),
-            };
-            let mut inserted = String::new();
-            for (field, literal) in release {
-                let existing = over.body.entries.iter().find(|entry| {
-                    entry.path.len() == 1 && entry.path.iter().all(|key| key.name == *field)
-                });
-                match existing {
-                    Some(entry) => edits.push(Edit {
-                        file,
-                        start: entry.value.span.start as usize,
-                        end: entry.value.span.end as usize,
-                        text: literal.clone(),
-                    }),
-                    None => inserted.push_str(&format!("{entry_indent}{field} = {literal}\n")),
-                }
-            }
-            for entry in &over.body.entries {
-                let is_record = entry.path.len() == 1
-                    && entry
-                        .path
-                        .iter()
-                        .all(|key| key.name == "promoted" || key.name == "hotfix");
-                if is_record {
-                    let (start, end) = entry_lines(text, entry).ok_or("a `promoted` or `hotfix` record shares its line with other text: format the file with `ehp fmt` first")?;
-                    edits.push(Edit {
-                        file,
-                        start,
-                        end,
-                        text: String::new(),
-                    });
-                }
-            }
-            inserted.push_str(&record.lines(&entry_indent));
-            if let Some(line_start) = close_line {
-                edits.push(Edit {
-                    file,
-                    start: line_start,
-                    end: line_start,
-                    text: inserted,
-                });
-            }
-        }
-        None => {
-            let close = (decl.span.end as usize).saturating_sub(1);
-            let line_start = own_line_start(text, close).ok_or("the app's closing `}` shares its line with other text: format the file with `ehp fmt` first")?;
-            let indent = match decl.entries.first() {
-                Some(first) => indentation(text, first.span.start as usize),
-                None => format!("{}    ", indentation(text, decl.span.start as usize)),
-            };
-            let inner = format!("{indent}    ");
-            let mut block = format!("\n{indent}in {env} {{\n");
-            for (field, literal) in release {
-                block.push_str(&format!("{inner}{field} = {literal}\n"));
-            }
-            block.push_str(&record.lines(&inner));
-            block.push_str(&format!("{indent}}}\n"));
-            edits.push(Edit {
-                file,
-                start: line_start,
-                end: line_start,
-                text: block,
+    let mut inserted = String::new();
+    for (field, literal) in release {
+        let existing =
+            over.body.entries.iter().find(|entry| {
+                entry.path.len() == 1 && entry.path.iter().all(|key| key.name == *field)
             });
+        match existing {
+            Some(entry) => edits.push(Edit {
+                file,
+                start: entry.value.span.start as usize,
+                end: entry.value.span.end as usize,
+                text: literal.clone(),
+            }),
+            None => inserted.push_str(&format!("{entry_indent}{field} = {literal}\n")),
         }
     }
+    for entry in over.body.entries.iter().filter(|entry| is_record(entry)) {
+        let (start, end) = entry_lines(text, entry).ok_or("a `promoted` or `hotfix` record shares its line with other text: format the file with `ehp fmt` first")?;
+        edits.push(Edit {
+            file,
+            start,
+            end,
+            text: String::new(),
+        });
+    }
+    inserted.push_str(&record.lines(&entry_indent));
+    edits.push(Edit {
+        file,
+        start: close_line,
+        end: close_line,
+        text: inserted,
+    });
     Ok(edits)
+}
+
+/// Whether an entry is a `promoted` or `hotfix` record.
+fn is_record(entry: &Entry) -> bool {
+    entry.path.len() == 1
+        && entry
+            .path
+            .iter()
+            .all(|key| key.name == "promoted" || key.name == "hotfix")
+}
+
+/// The edit that adds an override `in ENV { ... }` with the release and the record at the end
+/// of an app that has none of its own for `env`.
+fn new_override(
+    text: &str,
+    file: FileId,
+    decl: &AppDecl,
+    env: &str,
+    release: &[(String, String)],
+    record: &Record,
+) -> Result<Edit, String> {
+    let close = (decl.span.end as usize).saturating_sub(1);
+    let line_start = own_line_start(text, close).ok_or("the app's closing `}` shares its line with other text: format the file with `ehp fmt` first")?;
+    let indent = match decl.entries.first() {
+        Some(first) => indentation(text, first.span.start as usize),
+        None => format!("{}    ", indentation(text, decl.span.start as usize)),
+    };
+    let inner = format!("{indent}    ");
+    let mut block = format!("\n{indent}in {env} {{\n");
+    for (field, literal) in release {
+        block.push_str(&format!("{inner}{field} = {literal}\n"));
+    }
+    block.push_str(&record.lines(&inner));
+    block.push_str(&format!("{indent}}}\n"));
+    Ok(Edit {
+        file,
+        start: line_start,
+        end: line_start,
+        text: block,
+    })
 }
 
 /// The edit that rewrites a one-line override over several lines, with the release and the
@@ -219,11 +228,7 @@ fn one_line_override(
             && release
                 .iter()
                 .any(|(field, _)| key.first() == Some(&field.as_str()));
-        let is_record = key.len() == 1
-            && key
-                .iter()
-                .all(|name| *name == "promoted" || *name == "hotfix");
-        if !is_release && !is_record {
+        if !is_release && !is_record(entry) {
             body.push_str(&format!(
                 "{inner}{}\n",
                 text.get(entry.span.range()).unwrap_or("").trim()
@@ -258,4 +263,50 @@ pub fn apply(text: &str, edits: &[&Edit]) -> String {
         }
     }
     out
+}
+
+/// One file an edit changes: its name, and its text before and after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileChange {
+    /// The file's name in the database.
+    pub name: String,
+    /// The text before the edits.
+    pub before: String,
+    /// The text after them.
+    pub after: String,
+}
+
+/// Applies `edits` to the files of `db` they belong to; returns every file whose text changes,
+/// in database order.
+pub fn apply_all(db: &SourceDb, edits: &[Edit]) -> Vec<FileChange> {
+    let mut changed = Vec::new();
+    for (id, file) in db.iter() {
+        let mine: Vec<&Edit> = edits.iter().filter(|edit| edit.file == id).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let after = apply(&file.text, &mine);
+        if after != file.text {
+            changed.push(FileChange {
+                name: file.name.clone(),
+                before: file.text.clone(),
+                after,
+            });
+        }
+    }
+    changed
+}
+
+/// The project's `(name, text)` files with `changes` applied.
+pub fn edited_files(files: &[(String, String)], changes: &[FileChange]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .map(|(name, text)| {
+            let text = changes
+                .iter()
+                .find(|change| &change.name == name)
+                .map_or(text, |change| &change.after);
+            (name.clone(), text.clone())
+        })
+        .collect()
 }

@@ -2,14 +2,26 @@
 //! app in each environment, and the checks that releases travel the chain: each environment
 //! runs what the one before it runs, or a release recorded as promoted from it, or a marked
 //! hot-fix; and a hot-fix flows back.
+//!
+//! `model.rs` builds the chain, `check.rs` checks the releases of one analysis, `against.rs`
+//! compares two analyses (`check --against`), `plan.rs` plans the edits of `ehp promote` and
+//! `ehp hotfix`, `edit.rs` makes them, and `date.rs` writes the date they record.
 
+mod against;
+mod check;
+pub mod date;
 pub mod edit;
+mod model;
+pub mod plan;
 
 use indexmap::IndexMap;
 
-use crate::diag::{Diagnostic, Problems, codes};
-use crate::eval::model::{AppInstance, EnvInstance, Val, ValKind, ValMap};
-use crate::resolve::{Project, did_you_mean};
+pub use against::changed_without_promotion;
+pub use check::check;
+pub use model::model;
+
+use crate::eval::model::{AppInstance, Val, ValMap};
+use crate::resolve::Project;
 use crate::source::Span;
 
 /// How a release enters an environment.
@@ -85,137 +97,58 @@ impl Promotion {
             .filter_map(|field| Some((field.clone(), app.fields.get(field)?.to_text()?)))
             .collect()
     }
-}
 
-fn strings(value: Option<&Val>) -> Vec<(String, Span)> {
-    match value.map(|value| &value.kind) {
-        Some(ValKind::List(items)) => items
+    /// Whether an environment running `release` has not caught up with the hot-fix `fixed`:
+    /// some release field differs and the fix's is not an older version (W0005).
+    pub fn behind(&self, release: &Release, fixed: &Release) -> bool {
+        self.release
             .iter()
-            .filter_map(|item| Some((item.as_str()?.to_string(), item.origin)))
-            .collect(),
-        _ => Vec::new(),
+            .any(|field| match (release.get(field), fixed.get(field)) {
+                (Some(old), Some(new)) if old != new => later(new, old).unwrap_or(true),
+                _ => false,
+            })
     }
 }
 
-/// Builds the chain from the evaluated `promotion` settings, reporting names it cannot use.
-pub fn model(project: &Project, settings: &ValMap, problems: &mut Problems) -> Option<Promotion> {
-    let decl = project.promotion.as_ref()?;
-    let concrete: Vec<&str> = project
-        .envs
-        .iter()
-        .filter(|env| !env.is_abstract)
-        .map(|env| env.name.name.as_str())
-        .collect();
-    let unknown = |name: &str, span: Span, problems: &mut Problems| {
-        let help = match did_you_mean(name, concrete.iter().copied()) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("the concrete environments are: {}", concrete.join(", ")),
-        };
-        problems.push(
-            Diagnostic::error(
-                codes::BAD_CHAIN,
-                format!("`{name}` is not a concrete environment"),
-            )
-            .at(span, "the promotion chain names it")
-            .help(help),
-        );
+/// Whether `newer` is a later version than `older`, comparing dot-separated numbers (a leading
+/// `v` and a `-pre` or `+build` suffix aside); `None` when either is not a version.
+pub fn later(newer: &str, older: &str) -> Option<bool> {
+    let parse = |text: &str| -> Option<Vec<u64>> {
+        let core = text.trim_start_matches('v').split(['-', '+']).next()?;
+        core.split('.').map(|part| part.parse().ok()).collect()
     };
-    let mut chain = Vec::new();
-    for (name, span) in strings(settings.get("chain")) {
-        if !concrete.contains(&name.as_str()) {
-            unknown(&name, span, problems);
-        } else if chain.contains(&name) {
-            problems.push(
-                Diagnostic::error(codes::BAD_CHAIN, format!("`{name}` is in the chain twice"))
-                    .at(span, "named again here")
-                    .help("a release passes through each environment once: remove one"),
-            );
-        } else {
-            chain.push(name);
-        }
-    }
-    let mut kinds: IndexMap<String, StepKind> = IndexMap::new();
-    if let Some(steps) = settings.get("steps").and_then(Val::as_map) {
-        for (to, body) in steps {
-            let position = chain.iter().position(|name| name == to);
-            if position.is_none_or(|position| position == 0) {
-                let label = if position == Some(0) {
-                    "the first environment of the chain has no step into it"
-                } else {
-                    "this environment is not in the chain"
-                };
-                problems.push(
-                    Diagnostic::error(
-                        codes::BAD_CHAIN,
-                        format!("a step into `{to}`, which the chain cannot reach"),
-                    )
-                    .at(body.origin, label)
-                    .help("give steps only to the environments of `chain` after the first"),
-                );
-                continue;
-            }
-            let map = body.as_map();
-            let privileged = map.and_then(|map| map.get("privileged"));
-            let pull = map
-                .and_then(|map| map.get("pull_request"))
-                .and_then(Val::as_map);
-            let kind = match (privileged, pull) {
-                (Some(_), Some(_)) => {
-                    problems.push(
-                        Diagnostic::error(
-                            codes::BAD_CHAIN,
-                            format!("the step into `{to}` is both privileged and a pull request"),
-                        )
-                        .at(body.origin, "one step, two ways in")
-                        .help("keep `privileged` or `pull_request`"),
-                    );
-                    StepKind::Unspecified
-                }
-                (Some(roles), None) => StepKind::Privileged(
-                    strings(Some(roles))
-                        .into_iter()
-                        .map(|(role, _)| role)
-                        .collect(),
-                ),
-                (None, Some(pull)) => StepKind::PullRequest {
-                    from: pull.get("from").and_then(Val::to_text).unwrap_or_default(),
-                    to: pull.get("to").and_then(Val::to_text).unwrap_or_default(),
-                },
-                (None, None) => StepKind::Unspecified,
+    Some(parse(newer)? > parse(older)?)
+}
+
+/// A release with its field names, for diagnostics: `tag 2.4.1, chart_version 2.4.0`.
+pub fn release_text(release: &Release) -> String {
+    let parts: Vec<String> = release
+        .iter()
+        .map(|(field, value)| format!("{field} {value}"))
+        .collect();
+    parts.join(", ")
+}
+
+/// A release as short text for tables and messages: the tag, then the other fields, e.g.
+/// `2.4.1 (chart 2.4.0)`.
+pub fn release_short(release: &Release) -> String {
+    let others: Vec<String> = release
+        .iter()
+        .filter(|(field, _)| *field != "tag")
+        .map(|(field, value)| {
+            let name = if field == "chart_version" {
+                "chart"
+            } else {
+                field.as_str()
             };
-            kinds.insert(to.clone(), kind);
-        }
-    }
-    let steps = chain
-        .windows(2)
-        .filter_map(|pair| match pair {
-            [from, to] => Some(Step {
-                from: from.clone(),
-                to: to.clone(),
-                kind: kinds.get(to).cloned().unwrap_or(StepKind::Unspecified),
-            }),
-            _ => None,
+            format!("{name} {value}")
         })
         .collect();
-    let mut hotfix = Vec::new();
-    for (name, span) in strings(settings.get("hotfix")) {
-        if chain.contains(&name) {
-            hotfix.push(name);
-        } else {
-            unknown(&name, span, problems);
-        }
+    match (release.get("tag"), others.is_empty()) {
+        (Some(tag), false) => format!("{tag} ({})", others.join(", ")),
+        (Some(tag), true) => tag.clone(),
+        (None, _) => others.join(", "),
     }
-    let release = strings(settings.get("release"))
-        .into_iter()
-        .map(|(field, _)| field)
-        .collect();
-    Some(Promotion {
-        chain,
-        steps,
-        hotfix,
-        release,
-        span: decl.keyword,
-    })
 }
 
 /// The record a field such as `promoted` or `hotfix` holds, if set.
@@ -223,6 +156,7 @@ fn record<'a>(app: &'a AppInstance, field: &str) -> Option<&'a ValMap> {
     app.fields.get(field).and_then(Val::as_map)
 }
 
+/// The release a `promoted` or `hotfix` record records.
 fn recorded_release(map: &ValMap) -> Release {
     map.get("release")
         .and_then(Val::as_map)
@@ -242,24 +176,6 @@ fn release_span(promotion: &Promotion, app: &AppInstance) -> Span {
         .iter()
         .find_map(|field| app.fields.get(field).map(|value| value.origin))
         .unwrap_or(app.span)
-}
-
-fn show(release: &Release) -> String {
-    let parts: Vec<String> = release
-        .iter()
-        .map(|(field, value)| format!("{field} {value}"))
-        .collect();
-    parts.join(", ")
-}
-
-/// Whether `newer` is a later version than `older`, comparing dot-separated numbers; `None`
-/// when either is not a version.
-fn later(newer: &str, older: &str) -> Option<bool> {
-    let parse = |text: &str| -> Option<Vec<u64>> {
-        let core = text.trim_start_matches('v').split(['-', '+']).next()?;
-        core.split('.').map(|part| part.parse().ok()).collect()
-    };
-    Some(parse(newer)? > parse(older)?)
 }
 
 /// Whether `span` lies inside an override of app `app` that names `env` itself: the value is
@@ -299,143 +215,24 @@ pub fn valid_hotfix(
         && recorded_release(map) == promotion.release_of(app)
 }
 
-/// Checks that every environment of the chain after the first pins its own release (E0607),
-/// that every release came through the chain (E0603, E0602), and that hot-fixes flow back
-/// (W0005).
-pub fn check(
-    promotion: &Promotion,
-    project: &Project,
-    envs: &[EnvInstance],
-    problems: &mut Problems,
-) {
-    let env = |name: &str| envs.iter().find(|env| env.name == name);
-    for step in &promotion.steps {
-        let Some(to) = env(&step.to) else { continue };
-        for app in &to.apps {
-            let unpinned = promotion.release.iter().find_map(|field| {
-                let value = app.fields.get(field)?;
-                (!pinned_in(project, &app.name, &step.to, value.origin)).then_some((field, value))
-            });
-            if let Some((field, value)) = unpinned {
-                let decl_span = project
-                    .app_index
-                    .get(&app.name)
-                    .and_then(|&index| project.apps.get(index))
-                    .map_or(app.span, |decl| decl.name.span);
-                problems.push(
-                    Diagnostic::error(codes::UNPINNED_RELEASE, format!("`{}` does not pin the release of `{}`", step.to, app.name))
-                        .at(decl_span, format!("no `in {} {{ {field} = ... }}` in this app", step.to))
-                        .also(value.origin, format!("`{}` takes `{field}` from here, which other environments share", step.to))
-                        .help(format!(
-                            "each environment after `{}` pins its release, so that a new build or a promotion elsewhere does not reach it: `ehp promote {} --from {} --to {}`",
-                            promotion.chain.first().map_or("", String::as_str),
-                            app.name,
-                            step.from,
-                            step.to
-                        )),
-                );
-            }
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_by_number() {
+        assert_eq!(later("2.10.0", "2.9.1"), Some(true));
+        assert_eq!(later("v1.2", "1.2.0-rc1"), Some(false));
+        assert_eq!(later("1.0.0", "latest"), None);
     }
-    for step in &promotion.steps {
-        let (Some(from), Some(to)) = (env(&step.from), env(&step.to)) else {
-            continue;
-        };
-        for app in &to.apps {
-            let Some(source) = from
-                .apps
-                .iter()
-                .find(|candidate| candidate.name == app.name)
-            else {
-                continue;
-            };
-            let here = promotion.release_of(app);
-            let there = promotion.release_of(source);
-            if here == there {
-                continue;
-            }
-            if let Some(hotfix) = record(app, "hotfix").filter(|_| {
-                app.fields
-                    .get("hotfix")
-                    .is_some_and(|value| pinned_in(project, &app.name, &step.to, value.origin))
-            }) {
-                if !promotion.hotfix.contains(&step.to) {
-                    let span = hotfix
-                        .get("reason")
-                        .map_or(app.span, |reason| reason.origin);
-                    problems.push(
-                        Diagnostic::error(codes::NO_HOTFIX, format!("`{}` does not accept hot-fixes", step.to))
-                            .at(span, format!("`{}` is marked as a hot-fix in `{}`", app.name, step.to))
-                            .help(format!("promote the release from `{}` instead, or add `{}` to the chain's `hotfix`", step.from, step.to)),
-                    );
-                }
-                continue;
-            }
-            let promoted = record(app, "promoted").is_some_and(|promoted| {
-                promoted.get("from").and_then(Val::as_str) == Some(step.from.as_str())
-                    && recorded_release(promoted) == here
-            });
-            if promoted {
-                continue;
-            }
-            problems.push(
-                Diagnostic::error(codes::UNPROMOTED_RELEASE, format!("`{}` in `{}` runs a release `{}` never had", app.name, step.to, step.from))
-                    .at(release_span(promotion, app), format!("{} in `{}`; `{}` runs {}", show(&here), step.to, step.from, show(&there)))
-                    .help(format!(
-                        "promote it: `ehp promote {} --from {} --to {}`; or, for an urgent fix, `ehp hotfix {} --env {} ...`",
-                        app.name, step.from, step.to, app.name, step.to
-                    )),
-            );
-        }
-    }
-    // Hot-fixes flow back: every environment before a hot-fixed one catches up.
-    for (index, name) in promotion.chain.iter().enumerate() {
-        let Some(hot) = env(name) else { continue };
-        for app in &hot.apps {
-            let Some(hotfix) = record(app, "hotfix") else {
-                continue;
-            };
-            if !valid_hotfix(promotion, project, app, name) || hotfix.is_empty() {
-                continue;
-            }
-            let fixed = promotion.release_of(app);
-            for earlier in promotion.chain.iter().take(index) {
-                let Some(before) = env(earlier)
-                    .and_then(|env| env.apps.iter().find(|candidate| candidate.name == app.name))
-                else {
-                    continue;
-                };
-                let release = promotion.release_of(before);
-                let behind = promotion.release.iter().any(|field| {
-                    match (release.get(field), fixed.get(field)) {
-                        (Some(old), Some(new)) if old != new => later(new, old).unwrap_or(true),
-                        _ => false,
-                    }
-                });
-                if behind {
-                    problems.push(
-                        Diagnostic::warning(
-                            codes::HOTFIX_NOT_BACK,
-                            format!(
-                                "the hot-fix of `{}` in `{name}` has not reached `{earlier}`",
-                                app.name
-                            ),
-                        )
-                        .at(
-                            release_span(promotion, before),
-                            format!("`{earlier}` runs {}", show(&release)),
-                        )
-                        .also(
-                            release_span(promotion, app),
-                            format!("`{name}` runs the hot-fix {}", show(&fixed)),
-                        )
-                        .help(format!(
-                            "release the fix into `{}` and promote it along the chain",
-                            promotion.chain.first().map_or("", String::as_str)
-                        )),
-                    );
-                }
-            }
-        }
+
+    #[test]
+    fn releases_print_long_and_short() {
+        let release: Release = [("tag", "2.4.1"), ("chart_version", "2.4.0")]
+            .into_iter()
+            .map(|(field, value)| (field.to_string(), value.to_string()))
+            .collect();
+        assert_eq!(release_text(&release), "tag 2.4.1, chart_version 2.4.0");
+        assert_eq!(release_short(&release), "2.4.1 (chart 2.4.0)");
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::Analysis;
 use crate::emit::{DSF_STEM, DsfFormat, OutputFile};
-use crate::eval::model::{AppInstance, EnvInstance, Val, ValKind, ValMap};
+use crate::eval::model::{EnvInstance, Val, ValKind, ValMap, env_named};
 use crate::source::SourceDb;
 
 use super::{code_span, show_value, table_cell};
@@ -50,7 +50,7 @@ pub struct Side<'a> {
 
 impl<'a> Side<'a> {
     fn env(&self, name: &str) -> Option<&'a EnvInstance> {
-        self.analysis.envs.iter().find(|env| env.name == name)
+        env_named(&self.analysis.envs, name)
     }
 
     fn file(&self, path: &str) -> Option<String> {
@@ -242,27 +242,27 @@ pub fn between_envs(side: Side, left: &str, right: &str) -> Result<Report, Strin
 /// Compares environment `old_env` of `old` with `new_env` of `new`.
 fn compare<'a>(
     old: Side<'a>,
-    old_env: &str,
+    old_env: &'a str,
     new: Side<'a>,
-    new_env: &str,
+    new_env: &'a str,
     label: String,
 ) -> EnvReport {
-    let dsf_path = |env: &str| format!("{env}/{DSF_STEM}.{}", DsfFormat::Yaml.extension());
-    let dsf = FilePair {
-        old_path: dsf_path(old_env),
-        new_path: dsf_path(new_env),
-        old: old.file(&dsf_path(old_env)),
-        new: new.file(&dsf_path(new_env)),
+    let pair = Compared {
+        old,
+        old_env,
+        new,
+        new_env,
+        walker: Walker {
+            old_db: &old.analysis.db,
+            new_db: &new.analysis.db,
+        },
     };
+    let dsf = pair.files(|env| format!("{env}/{DSF_STEM}.{}", DsfFormat::Yaml.extension()));
     let old_instance = old.env(old_env);
     let new_instance = new.env(new_env);
-    let walker = Walker {
-        old_db: &old.analysis.db,
-        new_db: &new.analysis.db,
-    };
     let mut changes = Vec::new();
     for setting in ENV_DSF_SETTINGS {
-        walker.walk(
+        pair.walker.walk(
             &format!("DSF {setting}"),
             old_instance.and_then(|env| env.settings.get(*setting)),
             new_instance.and_then(|env| env.settings.get(*setting)),
@@ -276,53 +276,66 @@ fn compare<'a>(
         .collect();
     app_names.sort_unstable();
     app_names.dedup();
-    let find = |env: Option<&'a EnvInstance>, name: &str| -> Option<&'a AppInstance> {
-        env.and_then(|env| env.apps.iter().find(|app| app.name == name))
-            .map(|app| -> &AppInstance { app })
-    };
-    let apps = app_names
-        .into_iter()
-        .map(|name| {
-            let values_path = |env: &str| format!("{env}/values/{name}.yaml");
-            let file = FilePair {
-                old_path: values_path(old_env),
-                new_path: values_path(new_env),
-                old: old.file(&values_path(old_env)),
-                new: new.file(&values_path(new_env)),
-            };
-            let before = find(old_instance, name);
-            let after = find(new_instance, name);
-            let mut changes = Vec::new();
-            if let (Some(before), Some(after)) = (before, after) {
-                walker.walk_map("", &before.values, &after.values, &mut changes);
-                for field in APP_DSF_FIELDS {
-                    walker.walk(
-                        &format!("DSF {field}"),
-                        before.fields.get(*field),
-                        after.fields.get(*field),
-                        &mut changes,
-                    );
-                }
-            }
-            let change = match (&before, &after) {
-                (None, Some(_)) => AppChange::Added,
-                (Some(_), None) => AppChange::Removed,
-                _ if file.changed() || !changes.is_empty() => AppChange::Changed,
-                _ => AppChange::Unchanged,
-            };
-            AppReport {
-                name: name.to_string(),
-                change,
-                file,
-                changes,
-            }
-        })
-        .collect();
+    let apps = app_names.into_iter().map(|name| pair.app(name)).collect();
     EnvReport {
         label,
         dsf,
         changes,
         apps,
+    }
+}
+
+/// Two environments being compared, each on its side.
+struct Compared<'a> {
+    old: Side<'a>,
+    old_env: &'a str,
+    new: Side<'a>,
+    new_env: &'a str,
+    walker: Walker<'a>,
+}
+
+impl Compared<'_> {
+    /// The old and new text of the output file at `path(env)` on each side.
+    fn files(&self, path: impl Fn(&str) -> String) -> FilePair {
+        let (old_path, new_path) = (path(self.old_env), path(self.new_env));
+        FilePair {
+            old: self.old.file(&old_path),
+            new: self.new.file(&new_path),
+            old_path,
+            new_path,
+        }
+    }
+
+    /// What happened to the app called `name`: its values file and its changed values.
+    fn app(&self, name: &str) -> AppReport {
+        let file = self.files(|env| format!("{env}/values/{name}.yaml"));
+        let before = self.old.env(self.old_env).and_then(|env| env.app(name));
+        let after = self.new.env(self.new_env).and_then(|env| env.app(name));
+        let mut changes = Vec::new();
+        if let (Some(before), Some(after)) = (before, after) {
+            self.walker
+                .walk_map("", &before.values, &after.values, &mut changes);
+            for field in APP_DSF_FIELDS {
+                self.walker.walk(
+                    &format!("DSF {field}"),
+                    before.fields.get(*field),
+                    after.fields.get(*field),
+                    &mut changes,
+                );
+            }
+        }
+        let change = match (&before, &after) {
+            (None, Some(_)) => AppChange::Added,
+            (Some(_), None) => AppChange::Removed,
+            _ if file.changed() || !changes.is_empty() => AppChange::Changed,
+            _ => AppChange::Unchanged,
+        };
+        AppReport {
+            name: name.to_string(),
+            change,
+            file,
+            changes,
+        }
     }
 }
 
@@ -349,7 +362,7 @@ impl Walker<'_> {
     fn walk(&self, path: &str, old: Option<&Val>, new: Option<&Val>, out: &mut Vec<Change>) {
         match (old, new) {
             (None, None) => {}
-            (Some(old), Some(new)) if same(old, new) => {}
+            (Some(old), Some(new)) if old.same(new) => {}
             (Some(old), Some(new)) => match (&old.kind, &new.kind) {
                 (ValKind::Map(old_map), ValKind::Map(new_map)) => {
                     self.walk_map(path, old_map, new_map, out);
@@ -396,23 +409,6 @@ fn place(db: &SourceDb, value: &Val) -> String {
     format!("{}:{line}", db.name(value.origin.file))
 }
 
-/// Whether two values are equal, wherever they were written.
-fn same(left: &Val, right: &Val) -> bool {
-    match (&left.kind, &right.kind) {
-        (ValKind::List(left), ValKind::List(right)) => {
-            left.len() == right.len() && left.iter().zip(right).all(|(a, b)| same(a, b))
-        }
-        (ValKind::Map(left), ValKind::Map(right)) => {
-            left.len() == right.len()
-                && left
-                    .iter()
-                    .zip(right)
-                    .all(|((left_key, a), (right_key, b))| left_key == right_key && same(a, b))
-        }
-        (left, right) => left == right,
-    }
-}
-
 impl Report {
     /// Whether anything differs.
     pub fn is_empty(&self) -> bool {
@@ -448,6 +444,35 @@ impl Report {
             out.push_str("No change to the desired state.\n");
             return out;
         }
+        self.summary_table(&mut out);
+        self.changed_values(&mut out);
+        let files = self.changed_files();
+        let mut diff: String = files.iter().map(|pair| pair.unified()).collect();
+        if diff.len() > MARKDOWN_DIFF_LIMIT {
+            let mut cut = MARKDOWN_DIFF_LIMIT;
+            while !diff.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let kept = diff.get(..cut).unwrap_or("");
+            let kept = kept
+                .get(..kept.rfind('\n').map_or(0, |end| end + 1))
+                .unwrap_or("");
+            let dropped = diff.lines().count() - kept.lines().count();
+            diff = format!("{kept}… {dropped} more lines: run `ehp diff` locally for all of it\n");
+        }
+        let longest_run = diff.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+        let fence = "`".repeat((longest_run + 1).max(3));
+        out.push_str(&format!(
+            "\n<details>\n<summary>Unified diff ({} {})</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>\n",
+            files.len(),
+            if files.len() == 1 { "file" } else { "files" }
+        ));
+        out
+    }
+
+    /// The summary table of the Markdown report: one row per changed desired-state file and
+    /// app.
+    fn summary_table(&self, out: &mut String) {
         out.push_str("| Environment | App | Change |\n|---|---|---|\n");
         for env in self.envs.iter().filter(|env| env.changed()) {
             if !env.changes.is_empty() || (env.dsf.changed() && env.dsf.old.is_none()) {
@@ -475,10 +500,14 @@ impl Report {
                 ));
             }
         }
+    }
+
+    /// The changed values of the Markdown report, per environment and app.
+    fn changed_values(&self, out: &mut String) {
         for env in self.envs.iter().filter(|env| env.changed()) {
             if !env.changes.is_empty() {
                 out.push_str(&format!("\n#### {} (desired-state file)\n\n", env.label));
-                list(&mut out, &env.changes);
+                list(out, &env.changes);
             }
             for app in env
                 .apps
@@ -494,32 +523,10 @@ impl Report {
                         "Removed: {} is no longer generated.\n",
                         code_span(&app.file.old_path)
                     )),
-                    _ => list(&mut out, &app.changes),
+                    _ => list(out, &app.changes),
                 }
             }
         }
-        let files = self.changed_files();
-        let mut diff: String = files.iter().map(|pair| pair.unified()).collect();
-        if diff.len() > MARKDOWN_DIFF_LIMIT {
-            let mut cut = MARKDOWN_DIFF_LIMIT;
-            while !diff.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            let kept = diff.get(..cut).unwrap_or("");
-            let kept = kept
-                .get(..kept.rfind('\n').map_or(0, |end| end + 1))
-                .unwrap_or("");
-            let dropped = diff.lines().count() - kept.lines().count();
-            diff = format!("{kept}… {dropped} more lines: run `ehp diff` locally for all of it\n");
-        }
-        let longest_run = diff.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-        let fence = "`".repeat((longest_run + 1).max(3));
-        out.push_str(&format!(
-            "\n<details>\n<summary>Unified diff ({} {})</summary>\n\n{fence}diff\n{diff}{fence}\n\n</details>\n",
-            files.len(),
-            if files.len() == 1 { "file" } else { "files" }
-        ));
-        out
     }
 }
 

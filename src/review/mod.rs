@@ -6,53 +6,16 @@
 pub mod diff;
 pub mod status;
 
-use crate::eval::model::{SecretRef, Val, ValKind};
+use crate::eval::model::Val;
 
 /// The longest value text shown inline in a report before it is shortened.
 const INLINE_LIMIT: usize = 80;
 
-/// A value as one line of text for a report: strings quoted, secrets as the references they
-/// are (never a secret's value, which the sources never hold), long text shortened.
+/// A value as one line of `.ehp` source for a report: strings quoted, secrets as the
+/// references they are (never a secret's value, which the sources never hold), long text
+/// shortened.
 pub(crate) fn show_value(value: &Val) -> String {
-    let full = match &value.kind {
-        ValKind::Str(text) => crate::fmt::quote(text),
-        ValKind::Quantity(text) => text.clone(),
-        ValKind::Int(number) => number.to_string(),
-        ValKind::Float(number) => number.to_string(),
-        ValKind::Bool(truth) => truth.to_string(),
-        ValKind::List(items) => {
-            let parts: Vec<String> = items.iter().map(show_value).collect();
-            format!("[{}]", parts.join(", "))
-        }
-        ValKind::Map(entries) => {
-            let parts: Vec<String> = entries
-                .iter()
-                .map(|(key, item)| format!("{key} = {}", show_value(item)))
-                .collect();
-            format!("{{ {} }}", parts.join(", "))
-        }
-        ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
-            format!(
-                "secret({}, {})",
-                crate::fmt::quote(name),
-                crate::fmt::quote(key)
-            )
-        }
-        ValKind::Secret(SecretRef::External { reference }) => {
-            format!("external({})", crate::fmt::quote(reference))
-        }
-    };
-    shorten(&full)
-}
-
-/// Cuts text longer than [`INLINE_LIMIT`] characters, marking the cut.
-fn shorten(text: &str) -> String {
-    if text.chars().count() <= INLINE_LIMIT {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(INLINE_LIMIT - 1).collect();
-    cut.push('…');
-    cut
+    crate::eval::print::source_within(value, INLINE_LIMIT)
 }
 
 /// Text inside a Markdown code span, with enough backticks around it to hold any it contains.

@@ -5,8 +5,8 @@
 use handlebars::Handlebars;
 use serde_json::{Value, json};
 
-use crate::eval::model::{AppInstance, EnvInstance, Val};
-use crate::promote::{Promotion, Release, StepKind};
+use crate::eval::model::{AppInstance, EnvInstance, Val, app_in, env_named};
+use crate::promote::{Promotion, Release, StepKind, later, release_short};
 
 use super::table_cell;
 
@@ -80,27 +80,6 @@ pub struct Status {
     pub rows: Vec<Row>,
 }
 
-/// Whether `newer` is a later version than `older`, comparing dot-separated numbers; `None`
-/// when either is not a version. The same comparison as the W0005 check of `promote`.
-fn later(newer: &str, older: &str) -> Option<bool> {
-    let parse = |text: &str| -> Option<Vec<u64>> {
-        let core = text.trim_start_matches('v').split(['-', '+']).next()?;
-        core.split('.').map(|part| part.parse().ok()).collect()
-    };
-    Some(parse(newer)? > parse(older)?)
-}
-
-/// Whether an environment running `release` has not caught up with the hot-fix `fixed` (W0005).
-fn behind(promotion: &Promotion, release: &Release, fixed: &Release) -> bool {
-    promotion
-        .release
-        .iter()
-        .any(|field| match (release.get(field), fixed.get(field)) {
-            (Some(old), Some(new)) if old != new => later(new, old).unwrap_or(true),
-            _ => false,
-        })
-}
-
 fn text(map: &crate::eval::model::ValMap, key: &str) -> Option<String> {
     map.get(key).and_then(Val::to_text)
 }
@@ -116,104 +95,30 @@ fn step_text(kind: &StepKind) -> String {
 
 /// Builds the matrix from the evaluated environments.
 pub fn status(promotion: &Promotion, envs: &[EnvInstance]) -> Status {
-    let env = |name: &str| envs.iter().find(|env| env.name == name);
-    let app_in = |env_name: &str, app: &str| -> Option<&AppInstance> {
-        env(env_name)
-            .and_then(|env| env.apps.iter().find(|candidate| candidate.name == app))
-            .map(|found| -> &AppInstance { found })
-    };
     let mut names: Vec<&str> = promotion
         .chain
         .iter()
-        .filter_map(|name| env(name))
+        .filter_map(|name| env_named(envs, name))
         .flat_map(|env| env.apps.iter().map(|app| app.name.as_str()))
         .collect();
     names.sort_unstable();
     names.dedup();
-    let mut rows = Vec::new();
-    for name in names {
-        let mut cells: Vec<Option<Cell>> = Vec::new();
-        for (index, env_name) in promotion.chain.iter().enumerate() {
-            let Some(app) = app_in(env_name, name) else {
-                cells.push(None);
-                continue;
-            };
-            let release = promotion.release_of(app);
-            let previous = index
-                .checked_sub(1)
-                .and_then(|before| promotion.chain.get(before))
-                .and_then(|before| app_in(before, name))
-                .map(|before| promotion.release_of(before));
-            let waiting = previous.filter(|previous| {
-                previous != &release
-                    && promotion.release.iter().all(|field| {
-                        match (previous.get(field), release.get(field)) {
-                            (Some(new), Some(old)) if new != old => later(new, old) != Some(false),
-                            _ => true,
-                        }
-                    })
-            });
-            let record = |field: &str| app.fields.get(field).and_then(Val::as_map);
-            let from_previous = index
-                .checked_sub(1)
-                .and_then(|before| promotion.chain.get(before));
-            let promoted = record("promoted").and_then(|map| {
-                let from = text(map, "from")?;
-                // A record inherited from the environment this one extends is not about it.
-                (Some(&from) == from_previous).then(|| Promoted {
-                    from,
-                    by: text(map, "by"),
-                    date: text(map, "date"),
-                })
-            });
-            let hotfix = record("hotfix").map(|map| Hotfix {
-                reason: text(map, "reason").unwrap_or_default(),
-                by: text(map, "by"),
-                date: text(map, "date"),
-                not_back_in: promotion
-                    .chain
-                    .iter()
-                    .take(index)
-                    .filter(|earlier| {
-                        app_in(earlier, name).is_some_and(|before| {
-                            behind(promotion, &promotion.release_of(before), &release)
-                        })
-                    })
-                    .cloned()
-                    .collect(),
-            });
-            cells.push(Some(Cell {
-                release,
-                waiting,
-                promoted,
-                hotfix,
-                behind_hotfix_in: Vec::new(),
-            }));
-        }
-        // Mark the environments a hot-fix has not reached.
-        let hot: Vec<(String, Vec<String>)> = promotion
-            .chain
-            .iter()
-            .zip(&cells)
-            .filter_map(|(env_name, cell)| {
-                let hotfix = cell.as_ref()?.hotfix.as_ref()?;
-                Some((env_name.clone(), hotfix.not_back_in.clone()))
-            })
-            .collect();
-        for (hot_env, missing) in hot {
-            for (env_name, cell) in promotion.chain.iter().zip(cells.iter_mut()) {
-                if let Some(cell) = cell
-                    && missing.contains(env_name)
-                {
-                    cell.behind_hotfix_in.push(hot_env.clone());
-                }
+    let rows = names
+        .into_iter()
+        .map(|name| {
+            let mut cells: Vec<Option<Cell>> = promotion
+                .chain
+                .iter()
+                .enumerate()
+                .map(|(index, env)| Some(cell(promotion, envs, index, app_in(envs, env, name)?)))
+                .collect();
+            mark_behind(promotion, &mut cells);
+            Row {
+                app: name.to_string(),
+                cells,
             }
-        }
-        rows.push(Row {
-            app: name.to_string(),
-            cells,
-        });
-    }
+        })
+        .collect();
     let steps = promotion
         .chain
         .iter()
@@ -228,28 +133,77 @@ pub fn status(promotion: &Promotion, envs: &[EnvInstance]) -> Status {
     }
 }
 
-/// A release as short text: the tag, then the other fields, e.g. `2.4.1 (chart 1.4.0)`.
-fn show_release(release: &Release) -> String {
-    let mut parts = Vec::new();
-    if let Some(tag) = release.get("tag") {
-        parts.push(tag.clone());
+/// The cell of `app` in the environment at `index` in the chain.
+fn cell(promotion: &Promotion, envs: &[EnvInstance], index: usize, app: &AppInstance) -> Cell {
+    let release = promotion.release_of(app);
+    let from_previous = index
+        .checked_sub(1)
+        .and_then(|before| promotion.chain.get(before));
+    let previous = from_previous
+        .and_then(|before| app_in(envs, before, &app.name))
+        .map(|before| promotion.release_of(before));
+    let waiting = previous.filter(|previous| {
+        previous != &release
+            && promotion.release.iter().all(|field| {
+                match (previous.get(field), release.get(field)) {
+                    (Some(new), Some(old)) if new != old => later(new, old) != Some(false),
+                    _ => true,
+                }
+            })
+    });
+    let record = |field: &str| app.fields.get(field).and_then(Val::as_map);
+    let promoted = record("promoted").and_then(|map| {
+        let from = text(map, "from")?;
+        // A record inherited from the environment this one extends is not about it.
+        (Some(&from) == from_previous).then(|| Promoted {
+            from,
+            by: text(map, "by"),
+            date: text(map, "date"),
+        })
+    });
+    let hotfix = record("hotfix").map(|map| Hotfix {
+        reason: text(map, "reason").unwrap_or_default(),
+        by: text(map, "by"),
+        date: text(map, "date"),
+        not_back_in: promotion
+            .chain
+            .iter()
+            .take(index)
+            .filter(|earlier| {
+                app_in(envs, earlier, &app.name)
+                    .is_some_and(|before| promotion.behind(&promotion.release_of(before), &release))
+            })
+            .cloned()
+            .collect(),
+    });
+    Cell {
+        release,
+        waiting,
+        promoted,
+        hotfix,
+        behind_hotfix_in: Vec::new(),
     }
-    let others: Vec<String> = release
+}
+
+/// Marks, in one app's cells, the environments a hot-fix has not reached.
+fn mark_behind(promotion: &Promotion, cells: &mut [Option<Cell>]) {
+    let hot: Vec<(String, Vec<String>)> = promotion
+        .chain
         .iter()
-        .filter(|(field, _)| *field != "tag")
-        .map(|(field, value)| {
-            let name = if field == "chart_version" {
-                "chart"
-            } else {
-                field.as_str()
-            };
-            format!("{name} {value}")
+        .zip(cells.iter())
+        .filter_map(|(env_name, cell)| {
+            let hotfix = cell.as_ref()?.hotfix.as_ref()?;
+            Some((env_name.clone(), hotfix.not_back_in.clone()))
         })
         .collect();
-    match (parts.first(), others.is_empty()) {
-        (Some(tag), false) => format!("{tag} ({})", others.join(", ")),
-        (Some(tag), true) => tag.clone(),
-        (None, _) => others.join(", "),
+    for (hot_env, missing) in hot {
+        for (env_name, cell) in promotion.chain.iter().zip(cells.iter_mut()) {
+            if let Some(cell) = cell
+                && missing.contains(env_name)
+            {
+                cell.behind_hotfix_in.push(hot_env.clone());
+            }
+        }
     }
 }
 
@@ -260,7 +214,7 @@ fn marks(cell: &Cell) -> Vec<String> {
         let tag = waiting
             .get("tag")
             .cloned()
-            .unwrap_or_else(|| show_release(waiting));
+            .unwrap_or_else(|| release_short(waiting));
         marks.push(format!("← {tag} waiting"));
     }
     if let Some(hotfix) = &cell.hotfix {
@@ -295,33 +249,23 @@ impl Status {
             .rows
             .iter()
             .map(|row| {
-                let cells: Vec<Value> = row
-                    .cells
-                    .iter()
-                    .map(|cell| match cell {
-                        None => json!({ "present": false, "release": "", "marks": [], "class": "absent" }),
-                        Some(cell) => {
-                            let class = if cell.hotfix.as_ref().is_some_and(|hotfix| !hotfix.not_back_in.is_empty()) || !cell.behind_hotfix_in.is_empty() {
-                                "unmerged"
-                            } else if cell.hotfix.is_some() {
-                                "hotfix"
-                            } else if cell.waiting.is_some() {
-                                "waiting"
-                            } else {
-                                "current"
-                            };
-                            json!({
-                                "present": true,
-                                "release": show_release(&cell.release),
-                                "marks": marks(cell),
-                                "class": class,
-                            })
-                        }
-                    })
-                    .collect();
+                let cells: Vec<Value> = row.cells.iter().map(cell_view).collect();
                 json!({ "app": row.app, "cells": cells })
             })
             .collect();
+        let (waiting, hotfixes) = self.promotions_view();
+        json!({
+            "chain": self.chain.join(" → "),
+            "columns": columns,
+            "rows": rows,
+            "waiting": waiting,
+            "hotfixes": hotfixes,
+            "hotfix_envs": if self.hotfix_envs.is_empty() { "none".to_string() } else { self.hotfix_envs.join(", ") },
+        })
+    }
+
+    /// The waiting promotions and the hot-fixes, for the view.
+    fn promotions_view(&self) -> (Vec<Value>, Vec<Value>) {
         let mut waiting = Vec::new();
         let mut hotfixes = Vec::new();
         for row in &self.rows {
@@ -340,8 +284,8 @@ impl Status {
                         "app": row.app,
                         "from": from,
                         "to": env,
-                        "release": show_release(release),
-                        "current": show_release(&cell.release),
+                        "release": release_short(release),
+                        "current": release_short(&cell.release),
                         "step": step.as_ref().map_or_else(|| "promotion".to_string(), step_text),
                     }));
                 }
@@ -349,7 +293,7 @@ impl Status {
                     hotfixes.push(json!({
                         "app": row.app,
                         "env": env,
-                        "release": show_release(&cell.release),
+                        "release": release_short(&cell.release),
                         "reason": hotfix.reason,
                         "by": hotfix.by.clone().unwrap_or_else(|| "unknown".to_string()),
                         "date": hotfix.date.clone().unwrap_or_else(|| "undated".to_string()),
@@ -359,18 +303,42 @@ impl Status {
                 }
             }
         }
-        json!({
-            "chain": self.chain.join(" → "),
-            "columns": columns,
-            "rows": rows,
-            "waiting": waiting,
-            "hotfixes": hotfixes,
-            "hotfix_envs": if self.hotfix_envs.is_empty() { "none".to_string() } else { self.hotfix_envs.join(", ") },
-        })
+        (waiting, hotfixes)
     }
 
     /// A plain-text table for a terminal, with the waiting promotions and hot-fixes below it.
     pub fn text(&self) -> String {
+        let mut out = format!("chain: {}\n\n", self.chain_text());
+        out.push_str(&self.table_text());
+        let (waiting, _) = self.promotions_view();
+        if !waiting.is_empty() {
+            out.push_str("\nwaiting for promotion:\n");
+            for item in waiting {
+                let field = |key: &str| item.get(key).and_then(Value::as_str).unwrap_or("");
+                out.push_str(&format!(
+                    "  {}: {} in {} → {} (runs {}; {})\n",
+                    field("app"),
+                    field("release"),
+                    field("from"),
+                    field("to"),
+                    field("current"),
+                    field("step"),
+                ));
+            }
+        }
+        for row in &self.rows {
+            for (env, cell) in self.chain.iter().zip(&row.cells) {
+                let Some(cell) = cell else { continue };
+                if let Some(hotfix) = &cell.hotfix {
+                    out.push_str(&hotfix_text(&row.app, env, cell, hotfix));
+                }
+            }
+        }
+        out
+    }
+
+    /// The apps-by-environments table, its columns aligned.
+    fn table_text(&self) -> String {
         let mut table: Vec<Vec<String>> = Vec::new();
         let mut header = vec!["app".to_string()];
         header.extend(self.chain.iter().cloned());
@@ -381,7 +349,7 @@ impl Status {
                 line.push(match cell {
                     None => "-".to_string(),
                     Some(cell) => {
-                        let mut text = show_release(&cell.release);
+                        let mut text = release_short(&cell.release);
                         for mark in marks(cell) {
                             text.push_str(&format!("  {mark}"));
                         }
@@ -402,7 +370,7 @@ impl Status {
                     .unwrap_or(0)
             })
             .collect();
-        let mut out = format!("chain: {}\n\n", self.chain_text());
+        let mut out = String::new();
         for line in &table {
             let cells: Vec<String> = line
                 .iter()
@@ -411,46 +379,6 @@ impl Status {
                 .collect();
             out.push_str(cells.join("  ").trim_end());
             out.push('\n');
-        }
-        let view = self.view();
-        if let Some(waiting) = view.get("waiting").and_then(Value::as_array)
-            && !waiting.is_empty()
-        {
-            out.push_str("\nwaiting for promotion:\n");
-            for item in waiting {
-                let field = |key: &str| item.get(key).and_then(Value::as_str).unwrap_or("");
-                out.push_str(&format!(
-                    "  {}: {} in {} → {} (runs {}; {})\n",
-                    field("app"),
-                    field("release"),
-                    field("from"),
-                    field("to"),
-                    field("current"),
-                    field("step"),
-                ));
-            }
-        }
-        for row in &self.rows {
-            for (env, cell) in self.chain.iter().zip(&row.cells) {
-                let Some(hotfix) = cell.as_ref().and_then(|cell| cell.hotfix.as_ref()) else {
-                    continue;
-                };
-                let by = hotfix.by.as_deref().unwrap_or("unknown");
-                let date = hotfix.date.as_deref().unwrap_or("undated");
-                let state = if hotfix.not_back_in.is_empty() {
-                    "flowed back".to_string()
-                } else {
-                    format!("not yet in {}", hotfix.not_back_in.join(", "))
-                };
-                out.push_str(&format!(
-                    "\nhot-fix: {} in {env}: {} by {by} on {date}: {}; {state}\n",
-                    row.app,
-                    cell.as_ref()
-                        .map(|cell| show_release(&cell.release))
-                        .unwrap_or_default(),
-                    hotfix.reason
-                ));
-            }
         }
         out
     }
@@ -540,6 +468,50 @@ impl Status {
         text.push('\n');
         text
     }
+}
+
+/// One cell of the view: its release, its marks and its class (`absent`, `unmerged`,
+/// `hotfix`, `waiting` or `current`).
+fn cell_view(cell: &Option<Cell>) -> Value {
+    let Some(cell) = cell else {
+        return json!({ "present": false, "release": "", "marks": [], "class": "absent" });
+    };
+    let unmerged = cell
+        .hotfix
+        .as_ref()
+        .is_some_and(|hotfix| !hotfix.not_back_in.is_empty())
+        || !cell.behind_hotfix_in.is_empty();
+    let class = if unmerged {
+        "unmerged"
+    } else if cell.hotfix.is_some() {
+        "hotfix"
+    } else if cell.waiting.is_some() {
+        "waiting"
+    } else {
+        "current"
+    };
+    json!({
+        "present": true,
+        "release": release_short(&cell.release),
+        "marks": marks(cell),
+        "class": class,
+    })
+}
+
+/// The line of the text report about a hot-fix of `app` in `env`.
+fn hotfix_text(app: &str, env: &str, cell: &Cell, hotfix: &Hotfix) -> String {
+    let by = hotfix.by.as_deref().unwrap_or("unknown");
+    let date = hotfix.date.as_deref().unwrap_or("undated");
+    let state = if hotfix.not_back_in.is_empty() {
+        "flowed back".to_string()
+    } else {
+        format!("not yet in {}", hotfix.not_back_in.join(", "))
+    };
+    format!(
+        "\nhot-fix: {app} in {env}: {} by {by} on {date}: {}; {state}\n",
+        release_short(&cell.release),
+        hotfix.reason
+    )
 }
 
 /// A step as JSON: `{"kind": "privileged", "roles": [...]}` or

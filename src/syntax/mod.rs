@@ -1,6 +1,7 @@
 //! The syntax phase: pest grammar, item-level recovery and lowering to the AST.
 
 pub mod ast;
+pub mod literal;
 mod parse;
 mod split;
 pub mod trivia;

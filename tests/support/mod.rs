@@ -1,6 +1,18 @@
-//! Helpers shared by the integration tests: building evaluated environments by hand, turning
-//! what ehp meant into JSON, and comparing JSON the way Helm's reader can be compared.
+//! Helpers shared by the integration tests: building evaluated environments by hand, emitting
+//! them, turning what ehp meant into JSON, and comparing JSON the way Helm's reader can be
+//! compared. `harness` runs the `harness = false` test binaries; `projects` holds the small
+//! projects more than one test binary writes to disk.
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 #![allow(dead_code)]
+// The helpers write emitted files and projects into temporary folders.
+#![allow(clippy::disallowed_methods)]
+
+pub mod harness;
+pub mod projects;
+
+use std::path::{Path, PathBuf};
+
+use ehp::emit::{DsfFormat, EmitOptions, Emitted, emit};
 
 use ehp::eval::model::{AppInstance, EnvInstance, SecretRef, Val, ValKind};
 use ehp::source::{FileId, Span};
@@ -197,6 +209,152 @@ pub const TRICKY: &[&str] = &[
     "\u{2028}ls",
 ];
 
+/// An app whose fields and values hold every kind of value and every trap string.
+fn tricky_journal() -> AppInstance {
+    let trap_map: Vec<(&str, ehp::eval::model::Val)> =
+        TRICKY.iter().map(|text| (*text, s(text))).collect();
+    let trap_list = list(TRICKY.iter().map(|text| s(text)).collect());
+    app(
+        "journal",
+        vec![
+            ("chart_version", s("1.10")),
+            ("description", s("on")),
+            ("group", s("yes")),
+            ("priority", int(-10)),
+            ("timeout", q("5m")),
+            ("protected", boolean(true)),
+        ],
+        vec![
+            (
+                "image",
+                map(vec![("repository", s("journal/api")), ("tag", s("1.10"))]),
+            ),
+            (
+                "vars",
+                map(vec![
+                    ("on", s("yes")),
+                    ("HOME", s("$HOME")),
+                    ("octal", s("010")),
+                ]),
+            ),
+            ("traps", map(trap_map)),
+            ("trapList", trap_list),
+            ("replicas", int(3)),
+            ("ratio", float(0.25)),
+            ("whole", float(3.0)),
+            ("big", float(1e300)),
+            ("tiny", float(-1.5e-7)),
+            ("limit", int(1 << 53)),
+            ("negative", int(-(1 << 53))),
+            ("debug", boolean(false)),
+            ("memory", q("512Mi")),
+            ("cpu", q("250m")),
+            ("empty", map(vec![])),
+            ("emptyList", list(vec![])),
+            (
+                "nested",
+                list(vec![map(vec![("a", list(vec![int(1), s("1")]))])]),
+            ),
+            ("database", k8s_secret("journal-db", "password")),
+            ("queue", external_secret("vault:kv/journal/mq#password")),
+        ],
+    )
+}
+
+/// An environment that exercises every kind of value and every trap string.
+pub fn tricky_env() -> EnvInstance {
+    let agent = app(
+        "agent",
+        vec![
+            ("namespace", s("platform")),
+            ("timeout", q("1h")),
+            ("enabled", boolean(false)),
+        ],
+        vec![],
+    );
+    env(
+        "prod",
+        vec![
+            ("kube_context", s("prod-$ctx")),
+            ("namespace", s("ehealth")),
+            (
+                "namespaces",
+                map(vec![
+                    (
+                        "ehealth",
+                        map(vec![
+                            ("protected", boolean(true)),
+                            ("labels", map(vec![("on", s("yes")), ("team", s("1.10"))])),
+                        ]),
+                    ),
+                    (
+                        "unused",
+                        map(vec![("protected", boolean(false)), ("labels", map(vec![]))]),
+                    ),
+                ]),
+            ),
+            (
+                "helm_repos",
+                map(vec![
+                    ("stable", s("https://charts.example/stable")),
+                    ("ehealth", s("https://charts.ehealth.example/$HOME")),
+                ]),
+            ),
+            (
+                "metadata",
+                map(vec![
+                    ("owner", s("$HOME team")),
+                    ("y", s("1.10")),
+                    ("no", s("")),
+                    ("$weird key", s("pa$1ss")),
+                    ("on", s("12:30")),
+                ]),
+            ),
+        ],
+        vec![agent, tricky_journal()],
+    )
+}
+
+/// The emit options of the emitter tests (a source label with a `$` to quote).
+pub fn emit_options(format: DsfFormat) -> EmitOptions {
+    EmitOptions {
+        dsf_format: format,
+        source_label: "tests/emit $HOME".to_owned(),
+    }
+}
+
+/// Emits `envs`, asserting that the emitter reports nothing.
+pub fn emit_clean(envs: &[EnvInstance], format: DsfFormat) -> Emitted {
+    let emitted = emit(envs, &emit_options(format));
+    assert!(emitted.diagnostics.is_empty(), "{:#?}", emitted.diagnostics);
+    emitted
+}
+
+/// Writes the files under `dir` and returns their paths, in order.
+pub fn write_all(dir: &Path, emitted: &Emitted) -> Vec<PathBuf> {
+    emitted
+        .files
+        .iter()
+        .map(|file| {
+            let path = dir.join(&file.path);
+            std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+            std::fs::write(&path, &file.contents).expect("write");
+            path
+        })
+        .collect()
+}
+
+/// An emitted YAML file read by a YAML 1.2 reader, as JSON.
+pub fn yaml_to_json(text: &str) -> Json {
+    serde_saphyr::from_str(text).expect("emitted YAML parses")
+}
+
+/// An emitted TOML file read back, as JSON.
+pub fn toml_to_json(text: &str) -> Json {
+    let value: toml::Value = toml::from_str(text).expect("emitted TOML parses");
+    serde_json::to_value(value).expect("TOML converts to JSON")
+}
+
 /// What a value means, as JSON: the test's own, independent reading of the evaluated model.
 pub fn meant(value: &Val) -> Json {
     match &value.kind {
@@ -288,29 +446,49 @@ pub fn unescape_dollars(value: &Json) -> Json {
     }
 }
 
-/// The path of the helm-read binary, when the environment provides one.
-/// In CI (`CI=true`) the tool is required, so the check against Helm cannot be skipped silently.
+/// The path of the helm-read binary, when `HELM_READ` names one (the checks that need it are in
+/// `tests/external.rs`, which reports them as skipped without it).
 pub fn helm_read() -> Option<String> {
-    let tool = std::env::var("HELM_READ")
+    std::env::var("HELM_READ")
         .ok()
-        .filter(|path| !path.is_empty());
-    if tool.is_none() && std::env::var("CI").is_ok_and(|ci| ci == "true") {
-        panic!("CI=true but HELM_READ is not set: run the tests through .ci/run");
-    }
-    tool
+        .filter(|path| !path.is_empty())
+}
+
+/// Runs `command`, asserting that it succeeds (`what` names it in the failure); returns what
+/// it printed.
+pub fn succeed(command: &mut std::process::Command, what: &str) -> Vec<u8> {
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("{what} runs: {error}"));
+    assert!(
+        output.status.success(),
+        "{what} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
 }
 
 /// Runs `helm-read MODE FILE...` and returns its JSON, keyed by file path.
 pub fn run_helm_read(tool: &str, mode: &str, files: &[std::path::PathBuf]) -> Json {
-    let output = std::process::Command::new(tool)
-        .arg(mode)
-        .args(files)
-        .output()
-        .expect("helm-read runs");
-    assert!(
-        output.status.success(),
-        "helm-read {mode} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("helm-read prints JSON")
+    let mut command = std::process::Command::new(tool);
+    command.arg(mode).args(files);
+    let stdout = succeed(&mut command, &format!("helm-read {mode}"));
+    serde_json::from_slice(&stdout).expect("helm-read prints JSON")
+}
+
+/// Runs `git ARGS` in `dir` as a test user, with no system or global configuration (so no
+/// signing or hooks of the machine's), asserting that it succeeds; returns what it printed.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let mut command = std::process::Command::new("git");
+    command
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir);
+    String::from_utf8_lossy(&succeed(&mut command, &format!("git {args:?}"))).into_owned()
 }

@@ -1,0 +1,306 @@
+//! The command line as clap types: the global options, one variant per command, and the
+//! arguments of each command. Nothing here runs a command.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub(super) const AFTER_HELP: &str = "\
+Exit codes:
+  0  success
+  1  the sources have errors, or `build --check` found the output out of date
+  2  bad usage, or a file could not be read or written";
+
+const FMT_AFTER_HELP: &str = "\
+Exit codes:
+  0  every file is formatted (or was formatted now)
+  1  with --check: some file would change; or some file has a syntax error
+  2  bad usage, or a file could not be read or written";
+
+const DIFF_AFTER_HELP: &str = "\
+Exit codes:
+  0  success (with --exit-code: the desired state is the same)
+  1  either side has errors; with --exit-code: the desired state differs
+  2  bad usage, a git error, or a file could not be read";
+
+/// `ehp`: compile .ehp deployment descriptions into helmsman desired-state files and Helm
+/// values files.
+#[derive(Debug, Parser)]
+#[command(name = "ehp", version, about, after_help = AFTER_HELP)]
+pub(super) struct Cli {
+    #[command(subcommand)]
+    pub(super) command: Command,
+    /// How diagnostics are printed: `human` and `short` on stderr; `json` (one object per
+    /// line), `sarif` (SARIF 2.1.0) and `github` (workflow commands) on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    pub(super) message_format: MessageFormat,
+    /// When to colour human output (`NO_COLOR` set means never, for `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(super) color: ColorChoice,
+    /// `--deny warnings` makes warnings fail the run (exit 1).
+    #[arg(long, global = true, value_enum, value_name = "LINT")]
+    pub(super) deny: Vec<DenyArg>,
+}
+
+/// `--message-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum MessageFormat {
+    /// Source excerpts with labels and help, for people.
+    Human,
+    /// One line per diagnostic: `file:line:col: severity[code]: message`.
+    Short,
+    /// One JSON object per line and diagnostic.
+    Json,
+    /// One SARIF 2.1.0 log, for code-scanning uploads.
+    Sarif,
+    /// GitHub Actions workflow commands, shown as pull-request annotations.
+    Github,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum ColorChoice {
+    /// Colour when stderr is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// `--deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum DenyArg {
+    /// Every warning counts as an error for the exit code.
+    Warnings,
+}
+
+#[derive(Debug, Subcommand)]
+pub(super) enum Command {
+    /// Check the sources and report every problem; writes nothing.
+    #[command(after_help = AFTER_HELP)]
+    Check(CheckArgs),
+    /// Promote apps one step along the promotion chain: copy their release (by default `tag`
+    /// and `chart_version`) from one environment to the next by editing the `.ehp` sources,
+    /// and record who promoted and why.
+    #[command(after_help = AFTER_HELP)]
+    Promote(PromoteArgs),
+    /// Put a release straight into an environment that accepts hot-fixes, marked as a hot-fix
+    /// in the source.
+    #[command(after_help = AFTER_HELP)]
+    Hotfix(HotfixArgs),
+    /// Write each environment's helmsman desired-state file and Helm values files.
+    #[command(after_help = AFTER_HELP)]
+    Build(BuildArgs),
+    /// Run the language server on stdin/stdout (for editors; see docs/editors.md).
+    Lsp,
+    /// Print the explanation of a diagnostic code, e.g. `ehp explain E0501`.
+    #[command(after_help = AFTER_HELP)]
+    Explain {
+        /// The code.
+        code: String,
+    },
+    /// Show where a field's value comes from: the final value of FIELD (dotted for a part of
+    /// it, e.g. `probes.period`) of APP in ENV, and every layer that sets it, in order.
+    #[command(after_help = AFTER_HELP)]
+    Why(WhyArgs),
+    /// Show what a change does to the desired state: every desired-state file and values file
+    /// of the project at `--base GIT_REV` against the working tree, as a unified diff per
+    /// changed file, or as Markdown for a pull-request comment. Without `--base`, compare two
+    /// environments of the working tree: `ehp diff --env exttest --env preprod`.
+    #[command(after_help = DIFF_AFTER_HELP)]
+    Diff(DiffArgs),
+    /// Show the release of every app in every environment of the promotion chain: what is
+    /// waiting for promotion, the hot-fixes, and those that have not flowed back.
+    #[command(after_help = AFTER_HELP)]
+    Status(StatusArgs),
+    /// Format .ehp files in place (one canonical layout, comments kept). `-` formats stdin to
+    /// stdout. A file with a syntax error is left untouched and reported.
+    #[command(after_help = FMT_AFTER_HELP)]
+    Fmt(FmtArgs),
+}
+
+// The argument structs carry plain comments: a doc comment on them would become the command's
+// `about` and hide the variant's.
+
+// `ehp check`.
+#[derive(Debug, Args)]
+pub(super) struct CheckArgs {
+    /// The project directory (or one .ehp file).
+    #[arg(default_value = ".")]
+    pub(super) path: PathBuf,
+    /// Also compare with this git revision: a protected environment's release may only
+    /// change by a promotion from the environment before it or by a marked hot-fix.
+    #[arg(long, value_name = "GIT_REV")]
+    pub(super) against: Option<String>,
+}
+
+// `ehp promote`.
+#[derive(Debug, Args)]
+pub(super) struct PromoteArgs {
+    /// The apps to promote.
+    pub(super) apps: Vec<String>,
+    /// Promote every app of the `--from` environment.
+    #[arg(long)]
+    pub(super) all: bool,
+    /// The environment the release comes from.
+    #[arg(long, value_name = "ENV")]
+    pub(super) from: String,
+    /// The environment it goes to: the next one in the chain.
+    #[arg(long, value_name = "ENV")]
+    pub(super) to: String,
+    /// Who promotes (recorded in the source).
+    #[arg(long)]
+    pub(super) actor: Option<String>,
+    /// Why (recorded in the source).
+    #[arg(long)]
+    pub(super) reason: Option<String>,
+    /// The date recorded (default: today, YYYY-MM-DD).
+    #[arg(long)]
+    pub(super) date: Option<String>,
+    /// Show the edit as a diff and change nothing.
+    #[arg(long)]
+    pub(super) dry_run: bool,
+    /// The project directory.
+    #[arg(long, default_value = ".")]
+    pub(super) path: PathBuf,
+}
+
+// `ehp hotfix`.
+#[derive(Debug, Args)]
+pub(super) struct HotfixArgs {
+    /// The app.
+    pub(super) app: String,
+    /// The environment (one listed in the chain's `hotfix`).
+    #[arg(long, value_name = "ENV")]
+    pub(super) env: String,
+    /// The image tag of the fix.
+    #[arg(long)]
+    pub(super) tag: String,
+    /// Why the fix cannot wait for the chain.
+    #[arg(long)]
+    pub(super) reason: String,
+    /// Who makes the fix (recorded in the source).
+    #[arg(long)]
+    pub(super) actor: Option<String>,
+    /// The date recorded (default: today, YYYY-MM-DD).
+    #[arg(long)]
+    pub(super) date: Option<String>,
+    /// Show the edit as a diff and change nothing.
+    #[arg(long)]
+    pub(super) dry_run: bool,
+    /// The project directory.
+    #[arg(long, default_value = ".")]
+    pub(super) path: PathBuf,
+}
+
+// `ehp build`.
+#[derive(Debug, Args)]
+pub(super) struct BuildArgs {
+    /// The project directory (or one .ehp file).
+    #[arg(default_value = ".")]
+    pub(super) path: PathBuf,
+    /// The output directory. ehp writes only files it generated, listed in its
+    /// `.ehp-manifest`, and refuses to overwrite any other file.
+    #[arg(long, value_name = "DIR")]
+    pub(super) out: PathBuf,
+    /// Build only this environment (repeatable). Files of other environments stay as
+    /// they are.
+    #[arg(long = "env", value_name = "ENV")]
+    pub(super) envs: Vec<String>,
+    /// The format of the desired-state files. Default: the format of the output already in
+    /// DIR (from its manifest), else YAML.
+    #[arg(long, value_enum)]
+    pub(super) dsf_format: Option<FormatArg>,
+    /// Write nothing; exit 1 and list the files that differ, are missing or are stale
+    /// when the output directory is not exactly what the sources produce.
+    #[arg(long)]
+    pub(super) check: bool,
+}
+
+// `ehp why`.
+#[derive(Debug, Args)]
+pub(super) struct WhyArgs {
+    /// The environment.
+    pub(super) env: String,
+    /// The app.
+    pub(super) app: String,
+    /// The field, or a dotted path into it.
+    pub(super) field: String,
+    /// The project directory.
+    #[arg(long, default_value = ".")]
+    pub(super) path: PathBuf,
+}
+
+// `ehp diff`.
+#[derive(Debug, Args)]
+pub(super) struct DiffArgs {
+    /// The project directory (or one .ehp file).
+    #[arg(default_value = ".")]
+    pub(super) path: PathBuf,
+    /// The git revision to compare with, e.g. `origin/prod`.
+    #[arg(long, value_name = "GIT_REV")]
+    pub(super) base: Option<String>,
+    /// With `--base`: only these environments (repeatable). Without it: exactly two
+    /// environments to compare.
+    #[arg(long = "env", value_name = "ENV")]
+    pub(super) envs: Vec<String>,
+    /// `unified` (a diff per file) or `markdown` (a pull-request comment).
+    #[arg(long, value_enum, default_value_t = DiffFormatArg::Unified)]
+    pub(super) format: DiffFormatArg,
+    /// Exit 1 when the desired state differs, as `git diff --exit-code` does.
+    #[arg(long)]
+    pub(super) exit_code: bool,
+}
+
+// `ehp status`.
+#[derive(Debug, Args)]
+pub(super) struct StatusArgs {
+    /// The project directory (or one .ehp file).
+    #[arg(default_value = ".")]
+    pub(super) path: PathBuf,
+    /// `text`, `markdown`, `html` (one self-contained page) or `json`.
+    #[arg(long, value_enum, default_value_t = StatusFormatArg::Text)]
+    pub(super) format: StatusFormatArg,
+}
+
+// `ehp fmt`.
+#[derive(Debug, Args)]
+pub(super) struct FmtArgs {
+    /// Files or directories (default: the current directory); `-` for stdin.
+    pub(super) paths: Vec<PathBuf>,
+    /// Write nothing; list the files that would change and exit 1 if there are any.
+    #[arg(long)]
+    pub(super) check: bool,
+}
+
+/// `ehp diff --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum DiffFormatArg {
+    /// A unified diff per changed file.
+    Unified,
+    /// Markdown for a pull-request comment.
+    Markdown,
+}
+
+/// `ehp status --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum StatusFormatArg {
+    /// A table for the terminal.
+    Text,
+    /// Markdown.
+    Markdown,
+    /// One self-contained HTML page.
+    Html,
+    /// JSON (`"version": 1`, documented in docs/promotion.md).
+    Json,
+}
+
+/// `--dsf-format`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(super) enum FormatArg {
+    /// `helmsman.yaml`.
+    Yaml,
+    /// `helmsman.toml`.
+    Toml,
+}

@@ -1,0 +1,65 @@
+//! `ehp build`: compile the project and write each environment's desired-state file and values
+//! files into the output directory (or, with `--check`, compare it).
+
+use super::args::{BuildArgs, FormatArg};
+use super::output::{Plan, previous_format};
+use super::report::Reporter;
+use super::sources::{collect_sources, source_label};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
+use crate::emit::{self, DsfFormat, EmitOptions};
+
+/// `ehp build PATH --out DIR [--env E]... [--dsf-format F] [--check]`.
+pub(super) fn run(args: &BuildArgs, reporter: Reporter) -> Result<u8, UsageError> {
+    let dsf_format = match args.dsf_format {
+        Some(FormatArg::Yaml) => DsfFormat::Yaml,
+        Some(FormatArg::Toml) => DsfFormat::Toml,
+        None => previous_format(&args.out),
+    };
+    let files = collect_sources(&args.path, Some(&args.out))?;
+    let analysis = crate::analyze(&files);
+    if analysis.has_errors() {
+        reporter.report(&analysis.db, &analysis.diagnostics);
+        return Ok(EXIT_FAILED);
+    }
+    let crate::Analysis {
+        db,
+        diagnostics: mut found,
+        envs,
+        project,
+        ..
+    } = analysis;
+    let selected = match crate::eval::select::select(&project, envs, &args.envs) {
+        Ok(selected) => selected,
+        Err(diagnostic) => {
+            reporter.report(&db, &[*diagnostic]);
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let options = EmitOptions {
+        dsf_format,
+        source_label: source_label(&args.path),
+    };
+    let emitted = emit::emit(&selected, &options);
+    found.extend(emitted.diagnostics);
+    if reporter.report(&db, &found) {
+        return Ok(EXIT_FAILED);
+    }
+    let scope = (!args.envs.is_empty()).then_some(args.envs.as_slice());
+    let plan = Plan::new(&args.out, emitted.files, scope)?;
+    if args.check {
+        return plan.check(reporter.machine());
+    }
+    plan.write()?;
+    let environments = if selected.len() == 1 {
+        "environment"
+    } else {
+        "environments"
+    };
+    eprintln!(
+        "wrote {} files for {} {environments} to {}",
+        plan.files.len(),
+        selected.len(),
+        args.out.display()
+    );
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,77 @@
+//! `ehp diff`: the desired state of the working tree against a git revision, or of two
+//! environments, as a unified diff or Markdown.
+
+use std::io::Write;
+
+use super::args::{DiffArgs, DiffFormatArg};
+use super::report::Reporter;
+use super::sources::{collect_sources, source_label};
+use super::{EXIT_FAILED, EXIT_OK, UsageError};
+use crate::emit::{self, DsfFormat, EmitOptions};
+use crate::promote::plan::blocks_edit;
+
+/// `ehp diff [PATH] --base REV [--env E]... [--format unified|markdown]`, or
+/// `ehp diff [PATH] --env A --env B`.
+pub(super) fn run(args: &DiffArgs, reporter: Reporter) -> Result<u8, UsageError> {
+    let (path, base, envs) = (&args.path, args.base.as_deref(), args.envs.as_slice());
+    let (format, exit_code) = (args.format, args.exit_code);
+    let files = collect_sources(path, None)?;
+    let head = crate::analyze(&files);
+    // A release off the chain (E0603) still renders: the diff is how a reviewer sees it.
+    if blocks_edit(&head.diagnostics) {
+        reporter.report(&head.db, &head.diagnostics);
+        return Ok(EXIT_FAILED);
+    }
+    let options = EmitOptions {
+        dsf_format: DsfFormat::Yaml,
+        source_label: source_label(path),
+    };
+    let head_files = emit::emit(&head.envs, &options).files;
+    let head_side = crate::review::diff::Side {
+        analysis: &head,
+        files: &head_files,
+        label: "working tree",
+    };
+    let base_analysis;
+    let base_files;
+    let report = match base {
+        Some(rev) => {
+            let sources = crate::git::files_at(path, rev).map_err(UsageError)?;
+            base_analysis = crate::analyze(&sources);
+            if blocks_edit(&base_analysis.diagnostics) {
+                reporter.report(&base_analysis.db, &base_analysis.diagnostics);
+                eprintln!("error: the project at {rev} has errors (shown above): it has no desired state to compare with");
+                return Ok(EXIT_FAILED);
+            }
+            base_files = emit::emit(&base_analysis.envs, &options).files;
+            let base_side = crate::review::diff::Side {
+                analysis: &base_analysis,
+                files: &base_files,
+                label: rev,
+            };
+            crate::review::diff::between_revisions(base_side, head_side, envs)
+        }
+        None => match envs {
+            [left, right] => crate::review::diff::between_envs(head_side, left, right),
+            _ => {
+                return Err(UsageError(
+                    "name a git revision with --base REV, or exactly two environments with --env A --env B".into(),
+                ));
+            }
+        },
+    }
+    .map_err(UsageError)?;
+    let text = match format {
+        DiffFormatArg::Unified => report.unified(),
+        DiffFormatArg::Markdown => report.markdown(),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if report.is_empty() && format == DiffFormatArg::Unified {
+        eprintln!("no change to the desired state");
+    }
+    Ok(if exit_code && !report.is_empty() {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
+}

@@ -1,0 +1,89 @@
+//! The command-line front end: parses the arguments and hands each command to its own module.
+//! With the language server, the only part of `ehp` that touches the filesystem: the commands
+//! read sources and write output here, and leave every rule to the library.
+#![allow(clippy::disallowed_methods)]
+
+mod args;
+mod build;
+mod check;
+mod diff;
+mod explain;
+mod fmt;
+mod hotfix;
+mod output;
+mod promote;
+mod report;
+pub(crate) mod sources;
+mod status;
+mod why;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command, DenyArg};
+use report::Reporter;
+
+pub use output::MANIFEST;
+
+/// Exit status: success.
+const EXIT_OK: u8 = 0;
+/// Exit status: the sources have errors, or `build --check` found a difference.
+const EXIT_FAILED: u8 = 1;
+/// Exit status: bad usage or an I/O problem.
+const EXIT_USAGE: u8 = 2;
+
+/// A failure that ends the run with exit code 2.
+#[derive(Debug)]
+struct UsageError(String);
+
+impl From<String> for UsageError {
+    fn from(message: String) -> UsageError {
+        UsageError(message)
+    }
+}
+
+/// Runs `ehp` with the process's arguments.
+pub fn main() -> ExitCode {
+    run(std::env::args_os())
+}
+
+/// Runs `ehp` with the given arguments (the first is the program name).
+pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_OK
+            });
+        }
+    };
+    let reporter = Reporter {
+        format: cli.message_format,
+        color: cli.color,
+        deny_warnings: cli.deny.contains(&DenyArg::Warnings),
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args, reporter),
+        Command::Promote(args) => promote::run(&args, reporter),
+        Command::Hotfix(args) => hotfix::run(&args, reporter),
+        Command::Build(args) => build::run(&args, reporter),
+        Command::Lsp => crate::lsp::run().map(|()| EXIT_OK).map_err(UsageError),
+        Command::Explain { code } => explain::run(&code),
+        Command::Why(args) => why::run(&args, reporter),
+        Command::Diff(args) => diff::run(&args, reporter),
+        Command::Status(args) => status::run(&args, reporter),
+        Command::Fmt(args) => fmt::run(&args, reporter),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(UsageError(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The rules about documentation: every invariant ARCHITECTURE.md states is mapped to the
+//! checks that enforce it, and every diagnostic code is documented.
+
+use std::collections::BTreeSet;
+
+use crate::scan::{is_ident_char, root};
+
+/// Each invariant of ARCHITECTURE.md (by a phrase of its bold statement) and the checks that
+/// enforce it, as `(file, text that file contains)`: a test function or a case.
+pub const INVARIANT_CHECKS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "touches the filesystem",
+        &[
+            ("tests/tidy.rs", "fn filesystem_only_in_the_front_ends"),
+            (
+                "tests/tidy.rs",
+                "fn clippy_bans_the_filesystem_and_processes",
+            ),
+        ],
+    ),
+    (
+        "only `git` and `cli` start processes",
+        &[
+            (
+                "tests/tidy.rs",
+                "fn processes_only_in_git_and_the_command_line",
+            ),
+            (
+                "tests/tidy.rs",
+                "fn clippy_bans_the_filesystem_and_processes",
+            ),
+        ],
+    ),
+    (
+        "a phase never imports a later phase",
+        &[("tests/tidy.rs", "fn layering_follows_the_table")],
+    ),
+    (
+        "no language-server handler imports the dispatcher",
+        &[("tests/tidy.rs", "fn lsp_handlers_do_not_use_the_dispatcher")],
+    ),
+    (
+        "parsing never stops at the first error",
+        &[
+            ("tests/cases/syntax/unclosed_block.ehp", "E0301"),
+            ("tests/robustness.rs", "fn mangled_inputs_never_panic"),
+        ],
+    ),
+    (
+        "nothing panics on user data",
+        &[
+            ("tests/tidy.rs", "fn no_panics_on_user_data"),
+            (
+                "tests/robustness.rs",
+                "fn deep_nesting_everywhere_is_the_depth_limit",
+            ),
+            (
+                "tests/robustness.rs",
+                "fn long_inheritance_chains_are_the_chain_limit",
+            ),
+        ],
+    ),
+    (
+        "output is deterministic",
+        &[
+            ("tests/tidy.rs", "fn clippy_bans_hash_maps"),
+            ("tests/cli.rs", "fn build_is_deterministic"),
+            ("tests/emit.rs", "fn output_is_deterministic"),
+        ],
+    ),
+    (
+        "the emitted files are the contract",
+        &[("tests/tidy.rs", "fn the_model_does_not_serialize")],
+    ),
+    (
+        "a failed build writes nothing",
+        &[(
+            "tests/cli.rs",
+            "fn type_error_exits_1_reports_it_and_leaves_output_alone",
+        )],
+    ),
+    (
+        "secrets are references",
+        &[("tests/cases/types/literal_secret.ehp", "E0306")],
+    ),
+];
+
+#[test]
+fn every_invariant_of_the_architecture_has_its_checks() {
+    let text = std::fs::read_to_string(root().join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    let invariants: Vec<String> = text
+        .lines()
+        .filter_map(|line| line.trim_start_matches("- ").strip_prefix("**Invariant: "))
+        .map(|rest| rest.split("**").next().unwrap_or(rest).to_lowercase())
+        .collect();
+    assert!(
+        !invariants.is_empty(),
+        "ARCHITECTURE.md states no invariant"
+    );
+    for invariant in &invariants {
+        let checks = INVARIANT_CHECKS
+            .iter()
+            .find(|(phrase, _)| invariant.contains(phrase))
+            .map(|(_, checks)| *checks);
+        let Some(checks) = checks else {
+            panic!(
+                "tidy rule `invariants`: ARCHITECTURE.md states `{invariant}`, which \
+                 INVARIANT_CHECKS does not map to the checks that enforce it"
+            );
+        };
+        for (path, needle) in checks {
+            let checked =
+                std::fs::read_to_string(root().join(path)).is_ok_and(|text| text.contains(needle));
+            assert!(
+                checked,
+                "tidy rule `invariants`: `{invariant}` is checked by `{needle}` in {path}, which \
+                 is not there"
+            );
+        }
+    }
+    for (phrase, _) in INVARIANT_CHECKS {
+        assert!(
+            invariants
+                .iter()
+                .any(|invariant| invariant.contains(phrase)),
+            "tidy rule `invariants`: INVARIANT_CHECKS maps `{phrase}`, which ARCHITECTURE.md no \
+             longer states"
+        );
+    }
+}
+
+#[test]
+fn every_diagnostic_code_is_documented() {
+    let codes_text = std::fs::read_to_string(root().join("src/diag/codes.rs")).expect("codes.rs");
+    let docs = std::fs::read_to_string(root().join("docs/language.md")).expect("language.md");
+    let is_code = |word: &str| {
+        word.len() == 5
+            && (word.starts_with('E') || word.starts_with('W'))
+            && word.chars().skip(1).all(|c| c.is_ascii_digit())
+    };
+    let codes: Vec<&str> = codes_text
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|literal| is_code(literal))
+        .collect();
+    // The textual reading must find the same codes as the catalogue itself.
+    let catalogue: Vec<&str> = ehp::diag::codes::ALL.iter().map(|code| code.id).collect();
+    assert_eq!(codes, catalogue, "codes.rs read as text");
+    let documented: BTreeSet<&str> = docs
+        .split(|character: char| !is_ident_char(character))
+        .filter(|word| is_code(word))
+        .collect();
+    let missing: Vec<&str> = codes
+        .iter()
+        .copied()
+        .filter(|code| !documented.contains(code))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "tidy rule `documented codes`: docs/language.md does not mention these codes from \
+         src/diag/codes.rs: {}",
+        missing.join(", ")
+    );
+}
