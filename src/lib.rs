@@ -19,6 +19,7 @@ pub mod resolve;
 pub mod review;
 pub mod source;
 pub mod stdlib;
+pub mod store;
 pub mod syntax;
 pub mod types;
 pub mod workspace;

@@ -43,7 +43,7 @@ pub struct ChartFiles {
     pub values_yaml: Option<String>,
     /// `values.schema.json`, if present.
     pub schema_json: Option<String>,
-    /// The folder names under `charts/` (unpacked subcharts) and the names of packaged ones.
+    /// The entries of `charts/`: folders of unpacked subcharts, `NAME-VERSION.tgz` packages.
     pub subchart_files: Vec<String>,
 }
 
@@ -89,7 +89,12 @@ impl Chart {
             .dependencies
             .into_iter()
             .map(|dependency| dependency.alias.unwrap_or(dependency.name))
-            .chain(files.subchart_files.iter().cloned())
+            .chain(files.subchart_files.iter().map(|file| {
+                let name = file
+                    .strip_suffix(".tgz")
+                    .map_or(file.as_str(), subchart_name);
+                name.to_string()
+            }))
             .collect();
         subcharts.sort();
         subcharts.dedup();
@@ -137,7 +142,6 @@ pub fn archive_files(bytes: &[u8]) -> Result<ChartFiles, String> {
             _ => {
                 if let Some(sub) = inside.strip_prefix("charts/") {
                     let name = sub.split('/').next().unwrap_or_default();
-                    let name = name.strip_suffix(".tgz").map_or(name, subchart_name);
                     if !name.is_empty() && !files.subchart_files.iter().any(|known| known == name) {
                         files.subchart_files.push(name.to_string());
                     }

@@ -216,27 +216,23 @@ fn unreadable(chart: &ChartRef, why: &str, uses: &[ChartUse]) -> Diagnostic {
 
 /// W0021, once for the run: the charts whose values were not checked, and why.
 fn not_checked(unchecked: &[(&ChartRef, String, &ChartUse)]) -> Option<Diagnostic> {
-    let (_, _, first) = unchecked.first()?;
+    if unchecked.is_empty() {
+        return None;
+    }
     let count = unchecked.len();
     let title = if count == 1 {
         "1 chart was not checked".to_string()
     } else {
         format!("{count} charts were not checked")
     };
-    let mut diagnostic = Diagnostic::warning(codes::CHARTS_NOT_CHECKED, title)
-        .at(
-            first.span,
-            format!(
-                "the values of app `{}` (and others) go unchecked",
-                first.app
-            ),
-        )
-        .help(
-            "run `ehp charts fetch` (it needs the network) to fetch every chart into the cache \
-             and lock it in ehp.lock; `ehp check` then checks values against the charts offline",
-        );
-    for (chart, why, _) in unchecked {
-        diagnostic = diagnostic.note(format!("{chart}: {why}"));
+    // No place in the sources is to blame: the diagnostic has no location, and names each
+    // chart with the apps that use it.
+    let mut diagnostic = Diagnostic::warning(codes::CHARTS_NOT_CHECKED, title).help(
+        "run `ehp charts fetch` (it needs the network) to fetch every chart into the cache and \
+         lock it in ehp.lock; `ehp check` then checks values against the charts offline",
+    );
+    for (chart, why, first) in unchecked {
+        diagnostic = diagnostic.note(format!("{chart}, used by `{}`: {why}", first.app));
     }
     Some(diagnostic)
 }
