@@ -134,12 +134,8 @@ fn schema_finding(
         }
         _ => (codes::CHART_VALUE_INVALID, FindingKind::Value, path),
     };
-    let allowed = match error.kind() {
-        ValidationErrorKind::Enum { options } => Some(format!("use one of {options}")),
-        _ => None,
-    };
     found.push(Finding {
-        help: chart_help(chart, &path, allowed),
+        help: chart_help(chart, &path, None),
         code,
         kind,
         label: wording,
