@@ -8,7 +8,7 @@ use jsonschema::Validator;
 use super::findings::{Finding, FindingKind, findings};
 use super::values::{origin_at, to_json};
 use super::{Chart, ChartRef, ChartSet, ChartUse, Status, chart_of, required};
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Diagnostic, Problems, codes};
 use crate::eval::model::{AppInstance, EnvInstance};
 use crate::eval::values_why::chart_value_setter;
 use crate::resolve::Project;
@@ -70,7 +70,11 @@ pub fn check(envs: &[EnvInstance], project: &Project, charts: &ChartSet) -> Vec<
     if let Some(diagnostic) = not_checked(&unchecked) {
         diagnostics.push(diagnostic);
     }
-    diagnostics
+    let mut problems = Problems::new();
+    for diagnostic in diagnostics {
+        problems.push(diagnostic);
+    }
+    problems.into_sorted()
 }
 
 /// Compiles a chart's schema, if it has one. Remote `$ref`s are never fetched: they allow
@@ -155,7 +159,7 @@ fn place(
         && diagnostic
             .primary
             .as_ref()
-            .is_some_and(|label| label.span != setter.key)
+            .is_some_and(|label| label.span != setter.key && label.span != setter.value)
         && finding.kind != FindingKind::Missing
     {
         let what = parts

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-/// The comment above each mapping key of `text`, by dotted path (`image.tag`). Keys inside
-/// lists are skipped; a comment separated from its key by a blank line still counts.
+/// The comment right above each mapping key of `text`, by dotted path (`image.tag`). Keys
+/// inside lists are skipped; a blank line ends a comment (a file's header is nobody's doc).
 pub fn key_comments(text: &str) -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
     // The open mappings: (indentation, key).
@@ -17,6 +17,7 @@ pub fn key_comments(text: &str) -> BTreeMap<String, String> {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
         if trimmed.is_empty() {
+            pending.clear();
             continue;
         }
         if let Some(comment) = trimmed.strip_prefix('#') {
@@ -100,6 +101,8 @@ mod tests {
     #[test]
     fn comments_are_found_by_path() {
         let text = "\
+# A file header, not about the key below.
+
 # Number of pods.
 replicaCount: 1
 
