@@ -32,11 +32,12 @@ struct Case {
     expect: Vec<String>,
     /// For explanation examples: the code that must be among those produced.
     must_include: Option<String>,
-    /// Chart folders the values are checked against.
-    charts: Vec<String>,
+    /// Chart folders the values are checked against (`None`: no chart check, as before charts
+    /// existed; an empty list: the check runs and finds no chart).
+    charts: Option<Vec<String>>,
 }
 
-fn header(text: &str) -> Result<(Vec<String>, Vec<String>), String> {
+fn header(text: &str) -> Result<(Vec<String>, Option<Vec<String>>), String> {
     let lines: Vec<&str> = text
         .lines()
         .take_while(|line| line.starts_with("//") && !line.starts_with("///"))
@@ -66,19 +67,25 @@ fn header(text: &str) -> Result<(Vec<String>, Vec<String>), String> {
     if !table.get("expect").is_some_and(toml::Value::is_array) {
         return Err("the header must say `expect = [...]`".into());
     }
-    Ok((strings("expect"), strings("charts")))
+    let charts = table.contains_key("charts").then(|| strings("charts"));
+    Ok((strings("expect"), charts))
 }
 
-/// The chart folders an explanation names in `<!-- charts: A B -->`.
-fn explanation_charts(text: &str) -> Vec<String> {
+/// The chart folders an explanation names in `<!-- charts: A B -->` (`none` for the check
+/// without any chart).
+fn explanation_charts(text: &str) -> Option<Vec<String>> {
     text.lines()
         .find_map(|line| {
             line.trim()
                 .strip_prefix("<!-- charts: ")
                 .and_then(|rest| rest.strip_suffix(" -->"))
         })
-        .map(|list| list.split_whitespace().map(String::from).collect())
-        .unwrap_or_default()
+        .map(|list| {
+            list.split_whitespace()
+                .filter(|folder| *folder != "none")
+                .map(String::from)
+                .collect()
+        })
 }
 
 /// The chart diagnostics of an analysis against chart folders.
@@ -225,8 +232,8 @@ fn run(case: &Case) -> Result<(), String> {
             files = emitted.files;
         }
         diagnostics.extend(emitted.diagnostics);
-        if !case.charts.is_empty() {
-            diagnostics.extend(chart_diagnostics(&analysis, &case.charts)?);
+        if let Some(charts) = &case.charts {
+            diagnostics.extend(chart_diagnostics(&analysis, charts)?);
         }
     }
     let codes: Vec<&str> = diagnostics

@@ -232,7 +232,10 @@ app idle: shop_app {
         .split("\n\n")
         .find(|part| part.contains("0 is less than the minimum of 1"))
         .expect("the finding of app idle");
-    assert!(idle.contains("becomes chart value `replicaCount` here"), "{idle}");
+    assert!(
+        idle.contains("becomes chart value `replicaCount` here"),
+        "{idle}"
+    );
     let (code, json, _) = sandbox.ehp(&["check", ".", "--message-format", "json"]);
     assert_eq!(code, 1);
     let first: serde_json::Value =
