@@ -160,6 +160,7 @@ fn fetch_writes_the_lock_and_check_works_offline_from_the_cache() {
     );
 }
 
+// Length: every kind of schema finding in one project, each with its place and its words.
 #[test]
 fn schema_errors_are_reported_at_the_span_that_produced_the_value() {
     let (server, _) = repository(&[fixture("shop")]);

@@ -196,6 +196,7 @@ fn prepare_charts(
     );
 }
 
+// Length: one loop over every explanation: charts, git history, the run and its snapshot.
 #[test]
 fn every_example_produces_its_code() {
     let binary = env!("CARGO_BIN_EXE_ehp");

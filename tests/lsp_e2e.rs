@@ -142,6 +142,7 @@ fn the_textmate_grammar_is_json_with_the_keywords() {
     }
 }
 
+// Length: one language-server session step by step: start, open, diagnostics, hover, exit.
 #[test]
 fn chart_diagnostics_are_published_and_hover_shows_the_charts_description() {
     let dir = tempfile::tempdir().expect("tempdir");

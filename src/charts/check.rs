@@ -245,8 +245,11 @@ fn not_checked(unchecked: &[(&ChartRef, String, &ChartUse)]) -> Option<Diagnosti
 /// naming every environment.
 #[derive(Default)]
 struct Merged {
-    seen: IndexMap<(String, String, Option<Span>, String), (Diagnostic, Vec<String>)>,
+    seen: IndexMap<MergeKey, (Diagnostic, Vec<String>)>,
 }
+
+/// The same finding: title, label, place and chart.
+type MergeKey = (String, String, Option<Span>, String);
 
 impl Merged {
     fn push(&mut self, env: &str, chart: &ChartRef, diagnostic: Diagnostic) {

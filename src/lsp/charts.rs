@@ -32,7 +32,7 @@ impl ProjectCharts {
             return Arc::clone(&self.set);
         }
         let store = Store::for_project(root);
-        let lock = std::fs::read_to_string(store.lock_path()).ok();
+        let lock = store.lock_text();
         if lock != self.lock {
             self.lock = lock;
             self.set = Arc::default();
@@ -81,8 +81,8 @@ fn chart_key(analysis: &Analysis, file: FileId, offset: usize) -> Option<ChartKe
         let in_block = template
             .values
             .as_ref()
-            .and_then(|block| key_in(&block.entries, &[], offset, &here));
-        let in_field = field_key(&template.defaults, offset, &here);
+            .and_then(|block| key_in(&block.entries, &[], &here));
+        let in_field = field_key(&template.defaults, &here);
         return in_block.or(in_field).map(|(span, path)| ChartKey {
             span,
             path,
@@ -93,10 +93,10 @@ fn chart_key(analysis: &Analysis, file: FileId, offset: usize) -> Option<ChartKe
         if !here(app.span) {
             continue;
         }
-        let found = field_key(&app.entries, offset, &here).or_else(|| {
+        let found = field_key(&app.entries, &here).or_else(|| {
             app.overrides
                 .iter()
-                .find_map(|over| field_key(&over.body.entries, offset, &here))
+                .find_map(|over| field_key(&over.body.entries, &here))
         });
         return found.map(|(span, path)| ChartKey {
             span,
@@ -108,23 +108,18 @@ fn chart_key(analysis: &Analysis, file: FileId, offset: usize) -> Option<ChartKe
 }
 
 /// A key under the `values` field in `entries` (`values.a.b = ...`, `values { a = ... }`).
-fn field_key(
-    entries: &[Entry],
-    offset: usize,
-    here: &dyn Fn(Span) -> bool,
-) -> Option<(Span, Vec<String>)> {
-    let (span, path) = key_in(entries, &[], offset, here)?;
+fn field_key(entries: &[Entry], here: &dyn Fn(Span) -> bool) -> Option<(Span, Vec<String>)> {
+    let (span, path) = key_in(entries, &[], here)?;
     match path.split_first() {
         Some((first, rest)) if first == "values" && !rest.is_empty() => Some((span, rest.to_vec())),
         _ => None,
     }
 }
 
-/// The key at `offset` among `entries` (inside blocks too), with its full path.
+/// The key under the cursor (`here`) among `entries`, inside blocks too, with its full path.
 fn key_in(
     entries: &[Entry],
     prefix: &[String],
-    offset: usize,
     here: &dyn Fn(Span) -> bool,
 ) -> Option<(Span, Vec<String>)> {
     for entry in entries {
@@ -138,7 +133,7 @@ fn key_in(
         if let ExprKind::Block(block) = &entry.value.kind
             && here(block.span)
         {
-            return key_in(&block.entries, &path, offset, here);
+            return key_in(&block.entries, &path, here);
         }
     }
     None

@@ -73,6 +73,11 @@ impl Store {
         self.project.join(LOCK_FILE)
     }
 
+    /// The lock file's text, or `None` when there is none (or it cannot be read).
+    pub fn lock_text(&self) -> Option<String> {
+        fs::read_to_string(self.lock_path()).ok()
+    }
+
     /// The lock file, or `None` when the project has none.
     pub fn read_lock(&self) -> Result<Option<Lock>, String> {
         let path = self.lock_path();
