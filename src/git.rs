@@ -1,7 +1,6 @@
 //! Reading a project as it was at a git revision, through the `git` binary: for
 //! `ehp check --against REV` and `ehp diff --base REV`.
-// Starting the `git` binary is this module's job. (Its `is_file` queries are a known exception
-// to the filesystem rule, listed in tests/tidy.rs.)
+// Starting the `git` binary is this module's job; it never reads the filesystem itself.
 #![allow(clippy::disallowed_methods)]
 
 use std::path::Path;
@@ -25,10 +24,11 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     }
 }
 
-/// The `.ehp` files under `path` (a directory or one file) as they were at `rev`, named as
-/// `ehp` names the files of the working tree (`path/` followed by the path inside it), sorted.
-pub fn files_at(path: &Path, rev: &str) -> Result<Vec<(String, String)>, String> {
-    let dir = if path.is_file() {
+/// The `.ehp` files under `path` (a directory, or one file when `is_file`) as they were at
+/// `rev`, named as `ehp` names the files of the working tree (`path/` followed by the path inside
+/// it), sorted. The caller says whether `path` is a file: this module only talks to `git`.
+pub fn files_at(path: &Path, is_file: bool, rev: &str) -> Result<Vec<(String, String)>, String> {
+    let dir = if is_file {
         path.parent().unwrap_or(Path::new("."))
     } else {
         path
@@ -66,7 +66,7 @@ pub fn files_at(path: &Path, rev: &str) -> Result<Vec<(String, String)>, String>
             continue;
         }
         let inside = line.get(prefix_in_repo.len()..).unwrap_or(line);
-        if path.is_file()
+        if is_file
             && path
                 .file_name()
                 .is_some_and(|name| name.to_string_lossy() != inside)
@@ -81,7 +81,7 @@ pub fn files_at(path: &Path, rev: &str) -> Result<Vec<(String, String)>, String>
         }
         let blob = git(dir, &["show", &format!("{rev}:{line}")])?;
         let text = String::from_utf8(blob).map_err(|_| format!("{line} at {rev} is not UTF-8"))?;
-        let name = if path.is_file() {
+        let name = if is_file {
             given.to_string()
         } else {
             format!("{label}{inside}")

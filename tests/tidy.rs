@@ -87,11 +87,7 @@ const DISPATCHER_EXCEPTIONS: &[&str] = &[];
 const FILESYSTEM_MODULES: &[&str] = &["cli", "lsp", "project", "store"];
 
 /// Known filesystem calls outside [`FILESYSTEM_MODULES`], as `(module, call, what empties it)`.
-const FILESYSTEM_EXCEPTIONS: &[(&str, &str, &str)] = &[(
-    "git",
-    "is_file",
-    "`git::files_at` asks whether its path is a file; the caller (cli) can say so",
-)];
+const FILESYSTEM_EXCEPTIONS: &[(&str, &str, &str)] = &[];
 
 /// The modules that may start processes: `git` (the `git` binary) and the command line.
 const PROCESS_MODULES: &[&str] = &["cli", "git"];

@@ -30,7 +30,7 @@ fn check_against(path: &Path, rev: &str, reporter: Reporter) -> Result<u8, Usage
     if !analysis.has_errors() {
         diagnostics.extend(check_charts(path, &analysis.envs, &analysis.project)?);
     }
-    let base_files = crate::git::files_at(path, rev).map_err(UsageError)?;
+    let base_files = crate::git::files_at(path, path.is_file(), rev).map_err(UsageError)?;
     let base = crate::analyze(&base_files);
     if let Some(promotion) = &analysis.promotion {
         diagnostics.extend(changed_without_promotion(

@@ -36,7 +36,7 @@ pub(super) fn run(args: &DiffArgs, reporter: Reporter) -> Result<u8, UsageError>
     let base_files;
     let report = match base {
         Some(rev) => {
-            let sources = crate::git::files_at(path, rev).map_err(UsageError)?;
+            let sources = crate::git::files_at(path, path.is_file(), rev).map_err(UsageError)?;
             base_analysis = crate::analyze(&sources);
             if blocks_edit(&base_analysis.diagnostics) {
                 reporter.report(&base_analysis.db, &base_analysis.diagnostics);
