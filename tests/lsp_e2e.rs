@@ -166,6 +166,20 @@ app shop: web_service {
         replicaCount = "two"
     }
 }
+
+template shop_app {
+    chart = "fixtures/shop"
+    chart_version = "1.0.0"
+    values {
+        auth.user = "shop"
+        image.tag = tag
+    }
+}
+
+app other: shop_app {
+    image = "shop/other"
+    tag = "1.0"
+}
 "#;
     std::fs::write(project.join("main.ehp"), text).expect("main.ehp");
     let cache = dir.path().join("cache");
@@ -228,11 +242,25 @@ app shop: web_service {
         .unwrap_or_default();
     assert!(shown.contains("Number of pod replicas."), "{hover}");
     assert!(shown.contains("chart shop 1.0.0"), "{hover}");
+    // Hover on `tag` of `image.tag`, in a template's `values { }`: the comment of values.yaml.
     send(
         &mut stdin,
-        &json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown", "params": null}),
+        &json!({"jsonrpc": "2.0", "id": 3, "method": "textDocument/hover", "params": {
+            "textDocument": {"uri": file}, "position": {"line": 24, "character": 15}}}),
     );
-    wait_for(&messages, |message| message["id"] == 3);
+    let hover = wait_for(&messages, |message| message["id"] == 3);
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("image.tag") && shown.contains("The image tag; never `latest`."),
+        "{hover}"
+    );
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 4, "method": "shutdown", "params": null}),
+    );
+    wait_for(&messages, |message| message["id"] == 4);
     send(
         &mut stdin,
         &json!({"jsonrpc": "2.0", "method": "exit", "params": null}),

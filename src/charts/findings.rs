@@ -227,3 +227,69 @@ fn unknown_keys(
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn chart(values: serde_json::Value, schema: Option<serde_json::Value>) -> Chart {
+        Chart {
+            name: "web".into(),
+            version: "1.0.0".into(),
+            values: Some(values),
+            schema,
+            comments: Default::default(),
+            subcharts: vec!["postgresql".into()],
+        }
+    }
+
+    fn codes(found: &[Finding]) -> Vec<(String, String)> {
+        found
+            .iter()
+            .map(|finding| (finding.code.id.to_string(), finding.dotted()))
+            .collect()
+    }
+
+    #[test]
+    fn unknown_keys_skip_free_maps_global_and_subcharts() {
+        let chart = chart(
+            json!({"podAnnotations": {}, "image": {"tag": ""}, "extra": null, "hosts": []}),
+            None,
+        );
+        let user = json!({
+            "podAnnotations": {"team": "a"},
+            "extra": {"anything": 1},
+            "global": {"imageRegistry": "r"},
+            "postgresql": {"auth": {"password": "x"}},
+            "image": {"tagg": "1"},
+            "hosts": [{"name": "a"}],
+            "replicas": 2
+        });
+        let found = findings(&chart, None, &user);
+        assert_eq!(
+            codes(&found),
+            [
+                ("W0020".to_string(), "image.tagg".to_string()),
+                ("W0020".to_string(), "replicas".to_string())
+            ]
+        );
+        assert_eq!(found[0].help.as_deref(), Some("did you mean `tag`?"));
+    }
+
+    #[test]
+    fn a_key_the_schema_forbids_is_not_also_unknown() {
+        let schema = json!({
+            "type": "object",
+            "properties": {"service": {"type": "object", "additionalProperties": false,
+                "properties": {"port": {"type": "integer"}}}}
+        });
+        let chart = chart(json!({"service": {"port": 80}}), Some(schema.clone()));
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let found = findings(&chart, Some(&validator), &json!({"service": {"portt": 1}}));
+        assert_eq!(
+            codes(&found),
+            [("E0804".to_string(), "service.portt".to_string())]
+        );
+    }
+}
