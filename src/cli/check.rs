@@ -1,9 +1,11 @@
-//! `ehp check`: everything `build` does except writing; with `--against REV`, also that no
+//! `ehp check`: everything `build` does except writing, and chart values checked against the
+//! fetched charts; with `--against REV`, also that no
 //! protected release changed since REV except by promotion or hot-fix.
 
 use std::path::Path;
 
 use super::args::CheckArgs;
+use super::charts::check_charts;
 use super::report::Reporter;
 use super::sources::{collect_sources, source_label};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
@@ -25,6 +27,9 @@ fn check_against(path: &Path, rev: &str, reporter: Reporter) -> Result<u8, Usage
     let files = collect_sources(path, None)?;
     let analysis = crate::analyze(&files);
     let mut diagnostics = analysis.diagnostics.clone();
+    if !analysis.has_errors() {
+        diagnostics.extend(check_charts(path, &analysis.envs, &analysis.project)?);
+    }
     let base_files = crate::git::files_at(path, path.is_file(), rev).map_err(UsageError)?;
     let base = crate::analyze(&base_files);
     if let Some(promotion) = &analysis.promotion {
@@ -57,6 +62,7 @@ fn check(path: &Path, reporter: Reporter) -> Result<u8, UsageError> {
             source_label: source_label(path),
         };
         diagnostics.extend(emit::emit(&analysis.envs, &options).diagnostics);
+        diagnostics.extend(check_charts(path, &analysis.envs, &analysis.project)?);
     }
     if reporter.report(&analysis.db, &diagnostics) {
         return Ok(EXIT_FAILED);
