@@ -12,6 +12,7 @@
 #![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 #![allow(clippy::indexing_slicing)] // Indexing into JSON and text a test just checked.
 
+mod support;
 #[path = "release_process/world.rs"]
 mod world;
 

@@ -2,6 +2,7 @@
 //! files into the output directory (or, with `--check`, compare it).
 
 use super::args::{BuildArgs, FormatArg};
+use super::charts::check_charts;
 use super::output::{Plan, previous_format};
 use super::report::Reporter;
 use super::sources::{collect_sources, source_label};
@@ -41,6 +42,7 @@ pub(super) fn run(args: &BuildArgs, reporter: Reporter) -> Result<u8, UsageError
     };
     let emitted = emit::emit(&selected, &options);
     found.extend(emitted.diagnostics);
+    found.extend(check_charts(&args.path, &selected, &project)?);
     if reporter.report(&db, &found) {
         return Ok(EXIT_FAILED);
     }

@@ -1,9 +1,11 @@
-//! `ehp check`: everything `build` does except writing; with `--against REV`, also the range
-//! gate over every commit since REV (see `promote::history`).
+//! `ehp check`: everything `build` does except writing, and chart values checked against the
+//! fetched charts; with `--against REV`, also the range gate over every commit since REV (see
+//! `promote::history`).
 
 use std::path::Path;
 
 use super::args::CheckArgs;
+use super::charts::check_charts;
 use super::history::run_gate;
 use super::report::Reporter;
 use super::sources::{collect_sources, source_label};
@@ -33,6 +35,9 @@ fn check_against(
     let files = collect_sources(path, None)?;
     let analysis = crate::analyze(&files);
     let mut diagnostics = analysis.diagnostics.clone();
+    if !analysis.has_errors() {
+        diagnostics.extend(check_charts(path, &analysis.envs, &analysis.project)?);
+    }
     let promotion = match crate::promote::plan::require_chain(analysis.promotion.as_ref()) {
         Ok(promotion) => promotion,
         Err(missing) => {
@@ -72,6 +77,7 @@ fn check(path: &Path, reporter: Reporter) -> Result<u8, UsageError> {
             source_label: source_label(path),
         };
         diagnostics.extend(emit::emit(&analysis.envs, &options).diagnostics);
+        diagnostics.extend(check_charts(path, &analysis.envs, &analysis.project)?);
     }
     if reporter.report(&analysis.db, &diagnostics) {
         return Ok(EXIT_FAILED);

@@ -5,6 +5,7 @@
 
 mod args;
 mod build;
+mod charts;
 mod check;
 mod diff;
 mod explain;
@@ -71,6 +72,17 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         format: cli.message_format,
         color: cli.color,
         deny_warnings: cli.deny.contains(&DenyArg::Warnings),
+        // The denied codes live as long as the run: leaking the short list keeps `Reporter`
+        // a plain copyable value.
+        denied: Vec::leak(
+            cli.deny
+                .iter()
+                .filter_map(|deny| match deny {
+                    DenyArg::Code(code) => Some(*code),
+                    DenyArg::Warnings => None,
+                })
+                .collect(),
+        ),
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&args, reporter),
@@ -86,6 +98,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         Command::Diff(args) => diff::run(&args, reporter),
         Command::Status(args) => status::run(&args, reporter),
         Command::Fmt(args) => fmt::run(&args, reporter),
+        Command::Charts(args::ChartsCommand::Fetch(args)) => charts::fetch(&args, reporter),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -32,6 +32,8 @@ pub struct World {
     _dir: tempfile::TempDir,
     /// The clone everyone works in (one at a time).
     pub work: PathBuf,
+    /// The chart cache, as the `Fetch charts` stage of the Jenkinsfile leaves it.
+    cache: PathBuf,
     clock: Cell<i64>,
     transcript: RefCell<Vec<(String, String, String)>>,
 }
@@ -61,6 +63,7 @@ impl World {
         let work = dir.path().join("work");
         let world = World {
             work: work.clone(),
+            cache: dir.path().join("charts"),
             clock: Cell::new(START),
             transcript: RefCell::new(Vec::new()),
             _dir: dir,
@@ -86,6 +89,12 @@ impl World {
             "platform/private.ehp\ndesired-state.md\n",
         )
         .expect("write");
+        let charts = root.join("examples/charts");
+        let folders: Vec<PathBuf> = ["web-service", "worker", "cronjob", "fhir-gateway"]
+            .iter()
+            .map(|chart| charts.join(chart))
+            .collect();
+        super::support::charts::install(&work.join("platform"), &world.cache, &folders);
         let built = world.ehp(
             "platform@ehealth.example",
             &["build", "platform", "--out", "desired-state"],
@@ -133,6 +142,7 @@ impl World {
             .env("GIT_AUTHOR_DATE", &date)
             .env("GIT_COMMITTER_DATE", &date)
             .env("SOURCE_DATE_EPOCH", self.clock.get().to_string())
+            .env("EHP_CHART_CACHE", &self.cache)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("HOME", &self.work)
             .env("NO_COLOR", "1")
