@@ -529,7 +529,7 @@ impl Context<'_> {
             RecordKind::Promoted => {
                 let from = promotion.previous(env).unwrap_or("");
                 if record.from.as_deref() != Some(from) {
-                    return Err(self.hand_edit());
+                    return Err(self.skip(record.from.as_deref().unwrap_or(""), from));
                 }
                 if self.ran(from, &after.release, true, lookback) {
                     return Ok("promoted");
@@ -557,6 +557,22 @@ impl Context<'_> {
             }
             RecordKind::Hotfix | RecordKind::Published => Err(self.hand_edit()),
         }
+    }
+
+    /// E0601: a `promoted` record from an environment other than the one before.
+    fn skip(&self, claimed: &str, from: &str) -> Box<Finding> {
+        let (env, app) = (self.change.env, self.change.app);
+        self.finding(
+            codes::NOT_A_STEP,
+            format!("`{app}` in `{env}` is recorded as promoted from `{claimed}`, which is not the step before `{env}`"),
+            format!(
+                "{} promoted from `{claimed}` in {} by {}",
+                release_short(&self.change.after.release),
+                self.commit.named(),
+                self.commit.author
+            ),
+            format!("a release enters `{env}` from `{from}` only: revert the change and promote it step by step (`ehp promote {app} --from {from} --to {env}`)"),
+        )
     }
 
     /// E0604: the release changed and no record explains it.

@@ -1,15 +1,16 @@
 //! The attacks on the release process, each refused with its diagnostic: an actor outside the
-//! role, a hand edit of prod, a forged record, a supplier's prod promotion riding the pull
+//! role, a hand edit of prod, a step that skips the chain, a forged record, a supplier's prod promotion riding the pull
 //! request (under the supplier's name, then under a release manager's), a promotion out of an
 //! environment failing E0603, and a private file that reaches prod.
 
 use super::world::{JENKINS, World};
-use super::{EVE, OLA, refused};
+use super::{EVE, OLA, PER, refused};
 
 /// Every attack, from a fresh world; each leaves `origin` as it was.
 pub fn all(world: &World) {
     actor_outside_the_role(world);
     hand_edit_of_prod(world);
+    skipping_the_chain(world);
     forged_record(world);
     prod_promotion_riding_the_pull_request(world);
     promotion_out_of_an_illegitimate_release(world);
@@ -73,6 +74,30 @@ fn hand_edit_of_prod(world: &World) {
         &run,
     );
     world.reset("prod");
+}
+
+/// A release goes from inttest straight into preprod, with a record that says so.
+fn skipping_the_chain(world: &World) {
+    world.reset("master");
+    let name = "platform/apps/patient-journal.ehp";
+    let text = world.read(name);
+    let start = text.find("    in preprod {").expect("the preprod override");
+    let end = start + text[start..].find("\n    }\n").expect("it closes");
+    let preprod = text[start..end]
+        .replace("\"2.3.1\"", "\"2.4.1\"")
+        .replace("from = \"exttest\"", "from = \"inttest\"");
+    world.write(
+        name,
+        &format!("{}{preprod}{}", &text[..start], &text[end..]),
+    );
+    world.git(
+        PER,
+        &["commit", "-q", "-am", "preprod: journal 2.4.1 from inttest"],
+    );
+    let run = world.gate("push-gate.sh", &["origin/master"]);
+    refused(&run, "E0601", "a step that skips the chain");
+    world.keep("attack-skip", "ci/push-gate.sh origin/master", &run);
+    world.reset("master");
 }
 
 /// A release manager writes a record of a release preprod never ran.
