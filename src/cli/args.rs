@@ -134,17 +134,20 @@ pub(super) enum Command {
         code: String,
     },
     /// Show where a field's value comes from: the final value of FIELD (dotted for a part of
-    /// it, e.g. `probes.period`) of APP in ENV, and every layer that sets it, in order.
+    /// it, e.g. `probes.period`) of APP in ENV, and every layer that sets it, in order, in the
+    /// sources of the branch ENV is deployed from.
     #[command(after_help = AFTER_HELP)]
     Why(WhyArgs),
     /// Show what a change does to the desired state: every desired-state file and values file
     /// of the project at `--base GIT_REV` against the working tree, as a unified diff per
-    /// changed file, or as Markdown for a pull-request comment. Without `--base`, compare two
-    /// environments of the working tree: `ehp diff --env exttest --env preprod`.
+    /// changed file, or as Markdown for a pull-request comment (with each release's record and
+    /// the gate's verdict). Without `--base`, compare two environments, each read from its
+    /// branch: `ehp diff --env exttest --env preprod`.
     #[command(after_help = DIFF_AFTER_HELP)]
     Diff(DiffArgs),
-    /// Show the release of every app in every environment of the promotion chain: what is
-    /// waiting for promotion, the hot-fixes, and those that have not flowed back.
+    /// Show the release of every app in every environment of the promotion chain, each read
+    /// from its branch: who put it there and when, what is waiting for promotion, the
+    /// hot-fixes (and those that have not flowed back), rollbacks and releases marked bad.
     #[command(after_help = AFTER_HELP)]
     Status(StatusArgs),
     /// Format .ehp files in place (one canonical layout, comments kept). `-` formats stdin to
@@ -427,8 +430,9 @@ pub(super) struct DiffArgs {
     /// Exit 1 when the desired state differs, as `git diff --exit-code` does.
     #[arg(long)]
     pub(super) exit_code: bool,
-    /// With `--base` and `--format markdown`: the change is a pull request; its gate (as
-    /// `ehp check --against BASE --pull-request`) is part of the comment.
+    /// With `--base`: the change is the chain's pull request; the comment names the
+    /// environments merging deploys, and its gate is `ehp check --against BASE
+    /// --pull-request` (with `--format markdown`, the gate's verdict is always in the comment).
     #[arg(long, requires = "base")]
     pub(super) pull_request: bool,
     #[command(flatten)]
