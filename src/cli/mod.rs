@@ -10,10 +10,15 @@ mod check;
 mod diff;
 mod explain;
 mod fmt;
+mod history;
 mod hotfix;
+mod log;
 mod output;
 mod promote;
+mod publish;
 mod report;
+mod revisions;
+mod rollback;
 pub(crate) mod sources;
 mod status;
 mod why;
@@ -83,6 +88,9 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         Command::Check(args) => check::run(&args, reporter),
         Command::Promote(args) => promote::run(&args, reporter),
         Command::Hotfix(args) => hotfix::run(&args, reporter),
+        Command::Rollback(args) => rollback::run(&args, reporter),
+        Command::Publish(args) => publish::run(&args, reporter),
+        Command::Log(args) => log::run(&args, reporter),
         Command::Build(args) => build::run(&args, reporter),
         Command::Lsp => crate::lsp::run().map(|()| EXIT_OK).map_err(UsageError),
         Command::Explain { code } => explain::run(&code),
