@@ -37,8 +37,10 @@ pub(super) struct Cli {
     /// When to colour human output (`NO_COLOR` set means never, for `auto`).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub(super) color: ColorChoice,
-    /// `--deny warnings` makes warnings fail the run (exit 1).
-    #[arg(long, global = true, value_enum, value_name = "LINT")]
+    /// `--deny warnings` makes every warning but W0005 (a hot-fix on its way back down the
+    /// chain, which only more commits can bring back) fail the run (exit 1); `--deny CODE` (a
+    /// warning code such as W0020, unknown chart values) only that one. May be repeated.
+    #[arg(long, global = true, value_parser = parse_deny, value_name = "warnings|CODE")]
     pub(super) deny: Vec<DenyArg>,
 }
 
@@ -69,10 +71,29 @@ pub(super) enum ColorChoice {
 }
 
 /// `--deny`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum DenyArg {
-    /// Every warning counts as an error for the exit code.
+    /// Every warning but W0005 counts as an error for the exit code.
     Warnings,
+    /// This warning counts as an error for the exit code.
+    Code(crate::diag::Code),
+}
+
+/// `warnings`, or the code of a warning (`W0020`).
+fn parse_deny(text: &str) -> Result<DenyArg, String> {
+    if text == "warnings" {
+        return Ok(DenyArg::Warnings);
+    }
+    match crate::diag::codes::lookup(text) {
+        Some(code) if code.id.starts_with('W') => Ok(DenyArg::Code(code)),
+        Some(code) => Err(format!(
+            "{} is an error already: only warnings can be denied",
+            code.id
+        )),
+        None => Err(format!(
+            "`{text}` is neither `warnings` nor a warning code such as W0020"
+        )),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +110,18 @@ pub(super) enum Command {
     /// in the source.
     #[command(after_help = AFTER_HELP)]
     Hotfix(HotfixArgs),
+    /// Put an environment back on a release it ran before (found in the git history), recorded
+    /// as a rollback, and mark the release it replaces as bad so that it is not promoted again.
+    #[command(after_help = AFTER_HELP)]
+    Rollback(RollbackArgs),
+    /// Put a newly published image tag on the first environment of the promotion chain, and
+    /// record who published it.
+    #[command(after_help = AFTER_HELP)]
+    Publish(PublishArgs),
+    /// List every publication, promotion, hot-fix and rollback in the git history: who, when,
+    /// from where, why, and the commit; each environment read from its branch.
+    #[command(after_help = AFTER_HELP)]
+    Log(LogArgs),
     /// Write each environment's helmsman desired-state file and Helm values files.
     #[command(after_help = AFTER_HELP)]
     Build(BuildArgs),
@@ -101,23 +134,57 @@ pub(super) enum Command {
         code: String,
     },
     /// Show where a field's value comes from: the final value of FIELD (dotted for a part of
-    /// it, e.g. `probes.period`) of APP in ENV, and every layer that sets it, in order.
+    /// it, e.g. `probes.period`) of APP in ENV, and every layer that sets it, in order, in the
+    /// sources of the branch ENV is deployed from.
     #[command(after_help = AFTER_HELP)]
     Why(WhyArgs),
     /// Show what a change does to the desired state: every desired-state file and values file
     /// of the project at `--base GIT_REV` against the working tree, as a unified diff per
-    /// changed file, or as Markdown for a pull-request comment. Without `--base`, compare two
-    /// environments of the working tree: `ehp diff --env exttest --env preprod`.
+    /// changed file, or as Markdown for a pull-request comment (with each release's record and
+    /// the gate's verdict). Without `--base`, compare two environments, each read from its
+    /// branch: `ehp diff --env exttest --env preprod`.
     #[command(after_help = DIFF_AFTER_HELP)]
     Diff(DiffArgs),
-    /// Show the release of every app in every environment of the promotion chain: what is
-    /// waiting for promotion, the hot-fixes, and those that have not flowed back.
+    /// Show the release of every app in every environment of the promotion chain, each read
+    /// from its branch: who put it there and when, what is waiting for promotion, the
+    /// hot-fixes (and those that have not flowed back), rollbacks and releases marked bad.
     #[command(after_help = AFTER_HELP)]
     Status(StatusArgs),
     /// Format .ehp files in place (one canonical layout, comments kept). `-` formats stdin to
     /// stdout. A file with a syntax error is left untouched and reported.
     #[command(after_help = FMT_AFTER_HELP)]
     Fmt(FmtArgs),
+    /// Fetch and lock the Helm charts the project uses, so that `check` and `build` check
+    /// chart values against them (see docs/charts.md).
+    #[command(subcommand)]
+    Charts(ChartsCommand),
+}
+
+/// `ehp charts ...`.
+#[derive(Debug, Subcommand)]
+pub(super) enum ChartsCommand {
+    /// Download every chart version the project uses (from its Helm repository, digest checked
+    /// against the repository's index, or from its OCI registry) into the chart cache, and
+    /// write `ehp.lock` with each version's digest. The only command that uses the network;
+    /// charts already in the cache with their locked digest are not downloaded again.
+    #[command(after_help = CHARTS_AFTER_HELP)]
+    Fetch(ChartsFetchArgs),
+}
+
+const CHARTS_AFTER_HELP: &str = "\
+The cache is $EHP_CHART_CACHE, else $XDG_CACHE_HOME/ehp/charts, else ~/.cache/ehp/charts.
+
+Exit codes:
+  0  every chart is in the cache and locked
+  1  the sources have errors, a chart is not in its repository, or a digest does not match
+  2  bad usage, a repository could not be reached, or a file could not be read or written";
+
+// `ehp charts fetch`.
+#[derive(Debug, Args)]
+pub(super) struct ChartsFetchArgs {
+    /// The project directory: `ehp.lock` is written there.
+    #[arg(default_value = ".")]
+    pub(super) path: PathBuf,
 }
 
 // The argument structs carry plain comments: a doc comment on them would become the command's
@@ -129,10 +196,27 @@ pub(super) struct CheckArgs {
     /// The project directory (or one .ehp file).
     #[arg(default_value = ".")]
     pub(super) path: PathBuf,
-    /// Also compare with this git revision: a protected environment's release may only
-    /// change by a promotion from the environment before it or by a marked hot-fix.
+    /// Also check every commit since this git revision (and the working tree): each change
+    /// of a release is a promotion from the environment before it (which ran that release), a
+    /// hot-fix, a rollback or a publication, by someone the step's roles name.
     #[arg(long, value_name = "GIT_REV")]
     pub(super) against: Option<String>,
+    /// With `--against`: the commits arrive through the chain's pull request, so no
+    /// privileged environment of the branch it merges into may change.
+    #[arg(long, requires = "against")]
+    pub(super) pull_request: bool,
+}
+
+// Which revision each branch of the chain is read at (`status`, `why`, `diff --env`, `log`).
+#[derive(Debug, Args, Clone, Default)]
+pub(super) struct RevisionArgs {
+    /// Read the environments of BRANCH at REV (repeatable), e.g. `--rev prod=HEAD`. By default
+    /// each branch is read at `origin/BRANCH`, else at `BRANCH`.
+    #[arg(long = "rev", value_name = "BRANCH=REV")]
+    pub(super) revs: Vec<String>,
+    /// Read the branch checked out from the working tree, uncommitted edits included.
+    #[arg(long)]
+    pub(super) worktree: bool,
 }
 
 // `ehp promote`.
@@ -149,9 +233,10 @@ pub(super) struct PromoteArgs {
     /// The environment it goes to: the next one in the chain.
     #[arg(long, value_name = "ENV")]
     pub(super) to: String,
-    /// Who promotes (recorded in the source).
+    /// Who promotes: recorded in the source, and one of the step's roles when it is
+    /// privileged (an e-mail address, as git and Jenkins show it).
     #[arg(long)]
-    pub(super) actor: Option<String>,
+    pub(super) actor: String,
     /// Why (recorded in the source).
     #[arg(long)]
     pub(super) reason: Option<String>,
@@ -177,12 +262,16 @@ pub(super) struct HotfixArgs {
     /// The image tag of the fix.
     #[arg(long)]
     pub(super) tag: String,
+    /// The chart version of the fix, when it changes too.
+    #[arg(long, value_name = "VERSION")]
+    pub(super) chart_version: Option<String>,
     /// Why the fix cannot wait for the chain.
     #[arg(long)]
     pub(super) reason: String,
-    /// Who makes the fix (recorded in the source).
+    /// Who makes the fix: recorded in the source, and one of the roles of the step into the
+    /// environment when it is privileged.
     #[arg(long)]
-    pub(super) actor: Option<String>,
+    pub(super) actor: String,
     /// The date recorded (default: today, YYYY-MM-DD).
     #[arg(long)]
     pub(super) date: Option<String>,
@@ -192,6 +281,94 @@ pub(super) struct HotfixArgs {
     /// The project directory.
     #[arg(long, default_value = ".")]
     pub(super) path: PathBuf,
+}
+
+// `ehp rollback`.
+#[derive(Debug, Args)]
+pub(super) struct RollbackArgs {
+    /// The app.
+    pub(super) app: String,
+    /// The environment (after the first of the chain).
+    #[arg(long, value_name = "ENV")]
+    pub(super) env: String,
+    /// The image tag to go back to; by default the release the environment ran before the
+    /// current one.
+    #[arg(long, value_name = "TAG")]
+    pub(super) to: Option<String>,
+    /// Why the current release has to go (also recorded as why it is bad).
+    #[arg(long)]
+    pub(super) reason: String,
+    /// Who rolls back: recorded, and one of the roles of the step into the environment when
+    /// it is privileged.
+    #[arg(long)]
+    pub(super) actor: String,
+    /// The date recorded (default: today, YYYY-MM-DD).
+    #[arg(long)]
+    pub(super) date: Option<String>,
+    /// Show the edit as a diff and change nothing.
+    #[arg(long)]
+    pub(super) dry_run: bool,
+    /// The project directory.
+    #[arg(long, default_value = ".")]
+    pub(super) path: PathBuf,
+}
+
+// `ehp publish`.
+#[derive(Debug, Args)]
+pub(super) struct PublishArgs {
+    /// The app.
+    pub(super) app: String,
+    /// The image tag pushed to the registry.
+    #[arg(long)]
+    pub(super) tag: String,
+    /// The chart version, when it changes too.
+    #[arg(long, value_name = "VERSION")]
+    pub(super) chart_version: Option<String>,
+    /// What the release brings (recorded).
+    #[arg(long)]
+    pub(super) reason: Option<String>,
+    /// Who publishes (recorded): a supplier, or the job that watches the registry.
+    #[arg(long)]
+    pub(super) actor: String,
+    /// The date recorded (default: today, YYYY-MM-DD).
+    #[arg(long)]
+    pub(super) date: Option<String>,
+    /// Show the edit as a diff and change nothing.
+    #[arg(long)]
+    pub(super) dry_run: bool,
+    /// The project directory.
+    #[arg(long, default_value = ".")]
+    pub(super) path: PathBuf,
+}
+
+// `ehp log`.
+#[derive(Debug, Args)]
+pub(super) struct LogArgs {
+    /// Only this app.
+    pub(super) app: Option<String>,
+    /// Only this environment (repeatable).
+    #[arg(long = "env", value_name = "ENV")]
+    pub(super) envs: Vec<String>,
+    /// `text` or `json`.
+    #[arg(long, value_enum, default_value_t = LogFormatArg::Text)]
+    pub(super) format: LogFormatArg,
+    /// How many commits of each branch to read, newest first.
+    #[arg(long, default_value_t = 1000)]
+    pub(super) max_count: usize,
+    /// The project directory.
+    #[arg(long, default_value = ".")]
+    pub(super) path: PathBuf,
+    #[command(flatten)]
+    pub(super) revisions: RevisionArgs,
+}
+
+/// `ehp log --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum LogFormatArg {
+    /// One line per event.
+    Text,
+    /// JSON (`"version": 1`, documented in docs/promotion.md).
+    Json,
 }
 
 // `ehp build`.
@@ -230,6 +407,8 @@ pub(super) struct WhyArgs {
     /// The project directory.
     #[arg(long, default_value = ".")]
     pub(super) path: PathBuf,
+    #[command(flatten)]
+    pub(super) revisions: RevisionArgs,
 }
 
 // `ehp diff`.
@@ -251,6 +430,13 @@ pub(super) struct DiffArgs {
     /// Exit 1 when the desired state differs, as `git diff --exit-code` does.
     #[arg(long)]
     pub(super) exit_code: bool,
+    /// With `--base`: the change is the chain's pull request; the comment names the
+    /// environments merging deploys, and its gate is `ehp check --against BASE
+    /// --pull-request` (with `--format markdown`, the gate's verdict is always in the comment).
+    #[arg(long, requires = "base")]
+    pub(super) pull_request: bool,
+    #[command(flatten)]
+    pub(super) revisions: RevisionArgs,
 }
 
 // `ehp status`.
@@ -262,6 +448,8 @@ pub(super) struct StatusArgs {
     /// `text`, `markdown`, `html` (one self-contained page) or `json`.
     #[arg(long, value_enum, default_value_t = StatusFormatArg::Text)]
     pub(super) format: StatusFormatArg,
+    #[command(flatten)]
+    pub(super) revisions: RevisionArgs,
 }
 
 // `ehp fmt`.

@@ -2,6 +2,7 @@
 //! files into the output directory (or, with `--check`, compare it).
 
 use super::args::{BuildArgs, FormatArg};
+use super::charts::check_charts;
 use super::output::{Outcome, Plan, previous_format};
 use super::report::Reporter;
 use super::sources::{collect_sources, source_label};
@@ -41,6 +42,7 @@ pub(super) fn run(args: &BuildArgs, reporter: Reporter) -> Result<u8, UsageError
     };
     let emitted = emit::emit(&selected, &options);
     found.extend(emitted.diagnostics);
+    found.extend(check_charts(&args.path, &selected, &project)?);
     if reporter.report(&db, &found) {
         return Ok(EXIT_FAILED);
     }
@@ -55,12 +57,12 @@ pub(super) fn run(args: &BuildArgs, reporter: Reporter) -> Result<u8, UsageError
     } else {
         "environments"
     };
-    let what = match outcome {
-        Outcome::Replaced => "wrote",
-        Outcome::Unchanged => "unchanged:",
+    let (what, place) = match outcome {
+        Outcome::Replaced => ("wrote", "to"),
+        Outcome::Unchanged => ("unchanged:", "in"),
     };
     errln!(
-        "{what} {} files for {} {environments} in {}",
+        "{what} {} files for {} {environments} {place} {}",
         plan.files.len(),
         selected.len(),
         args.out.display()

@@ -6,7 +6,7 @@ use super::UsageError;
 use super::args::HotfixArgs;
 use super::promote::{edit_releases, today};
 use super::report::Reporter;
-use crate::promote::plan::{HotfixRequest, plan_hotfix};
+use crate::promote::acts::{HotfixRequest, plan_hotfix};
 
 /// `ehp hotfix APP --env E --tag T --reason R`.
 pub(super) fn run(args: &HotfixArgs, reporter: Reporter) -> Result<u8, UsageError> {
@@ -15,8 +15,9 @@ pub(super) fn run(args: &HotfixArgs, reporter: Reporter) -> Result<u8, UsageErro
         app: &args.app,
         env: &args.env,
         tag: &args.tag,
+        chart_version: args.chart_version.as_deref(),
         reason: &args.reason,
-        actor: args.actor.as_deref(),
+        actor: &args.actor,
         date: &date,
     };
     edit_releases(&args.path, args.dry_run, reporter, |sources| {

@@ -21,15 +21,21 @@ macro_rules! errln {
 
 mod args;
 mod build;
+mod charts;
 mod check;
 mod diff;
 mod explain;
 mod fmt;
+mod history;
 mod hotfix;
+mod log;
 mod output;
 mod promote;
+mod publish;
 mod report;
+mod revisions;
 mod rewrite;
+mod rollback;
 pub(crate) mod sources;
 mod status;
 mod stdio;
@@ -84,11 +90,25 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         format: cli.message_format,
         color: cli.color,
         deny_warnings: cli.deny.contains(&DenyArg::Warnings),
+        // The denied codes live as long as the run: leaking the short list keeps `Reporter`
+        // a plain copyable value.
+        denied: Vec::leak(
+            cli.deny
+                .iter()
+                .filter_map(|deny| match deny {
+                    DenyArg::Code(code) => Some(*code),
+                    DenyArg::Warnings => None,
+                })
+                .collect(),
+        ),
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&args, reporter),
         Command::Promote(args) => promote::run(&args, reporter),
         Command::Hotfix(args) => hotfix::run(&args, reporter),
+        Command::Rollback(args) => rollback::run(&args, reporter),
+        Command::Publish(args) => publish::run(&args, reporter),
+        Command::Log(args) => log::run(&args, reporter),
         Command::Build(args) => build::run(&args, reporter),
         Command::Lsp => crate::lsp::run().map(|()| EXIT_OK).map_err(UsageError),
         Command::Explain { code } => explain::run(&code),
@@ -96,6 +116,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         Command::Diff(args) => diff::run(&args, reporter),
         Command::Status(args) => status::run(&args, reporter),
         Command::Fmt(args) => fmt::run(&args, reporter),
+        Command::Charts(args::ChartsCommand::Fetch(args)) => charts::fetch(&args, reporter),
     };
     if let Some(failure) = stdio::stdout_failure() {
         errln!("error: {failure}");

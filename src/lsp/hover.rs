@@ -1,5 +1,6 @@
 //! Hover: a field's type, doc comment and default; on an app's field, also its value in each
-//! environment; on a template, environment or app name, its doc comment.
+//! environment; on a template, environment or app name, its doc comment; on a key of chart
+//! values, the chart's own description of it (`charts`).
 
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
@@ -16,6 +17,9 @@ const MAX_VALUE: usize = 80;
 /// The hover at a position.
 pub(super) fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
     let offset = snapshot.index().offset(position);
+    if let Some(hover) = super::charts::hover(snapshot, offset) {
+        return Some(hover);
+    }
     let analysis = &snapshot.analysis;
     let found = locate(analysis, snapshot.file, offset)?;
     let text = match &found.kind {

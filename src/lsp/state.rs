@@ -15,6 +15,7 @@ use std::time::Duration;
 use lsp_server::Notification;
 use lsp_types::Uri;
 
+use super::charts::ProjectCharts;
 use super::convert::path_of_uri;
 use super::publish::publish;
 use super::snapshot::Snapshot;
@@ -35,6 +36,10 @@ struct ProjectState {
     published: BTreeSet<PathBuf>,
     /// An analysis that outran its time budget and is still running on its own thread.
     pending: Option<Receiver<Finished>>,
+    /// The project's charts, read from its lock file and the chart cache.
+    charts: ProjectCharts,
+    /// The charts the latest analysis was checked against.
+    chart_set: Arc<crate::charts::ChartSet>,
 }
 
 /// What an analysis thread sends back: the analysis, or the message of its panic.
@@ -190,6 +195,8 @@ impl State {
             good: None,
             published: BTreeSet::new(),
             pending: None,
+            charts: ProjectCharts::default(),
+            chart_set: Arc::default(),
         });
         self.projects.len() - 1
     }
@@ -200,12 +207,17 @@ impl State {
     /// and is taken up by a later call.
     pub fn analyse_changed(&mut self) -> Vec<Notification> {
         let mut notifications = Vec::new();
+        let read_disk = self.read_disk;
         for project in &mut self.projects {
             if let Some(pending) = &project.pending {
                 match pending.try_recv() {
                     Ok(finished) => {
                         project.pending = None;
-                        notifications.extend(project.install(finished, &self.stdlib_dir));
+                        notifications.extend(project.install(
+                            finished,
+                            &self.stdlib_dir,
+                            read_disk,
+                        ));
                     }
                     Err(TryRecvError::Empty) => continue,
                     Err(TryRecvError::Disconnected) => project.pending = None,
@@ -217,7 +229,9 @@ impl State {
             project.dirty = false;
             let receiver = spawn_analysis(project.workspace.analysis_job());
             match receiver.recv_timeout(self.budget) {
-                Ok(finished) => notifications.extend(project.install(finished, &self.stdlib_dir)),
+                Ok(finished) => {
+                    notifications.extend(project.install(finished, &self.stdlib_dir, read_disk));
+                }
                 Err(RecvTimeoutError::Timeout) => {
                     super::log::log(&format!(
                         "ehp lsp: analysing {} takes more than {} ms; answering from the last \
@@ -269,6 +283,7 @@ impl State {
                 analysis: Arc::clone(analysis),
                 file,
                 stdlib_dir: self.stdlib_dir.clone(),
+                charts: Arc::clone(&project.chart_set),
             });
         }
         found
@@ -291,10 +306,21 @@ impl State {
 }
 
 impl ProjectState {
-    /// Takes a finished analysis as the project's latest; returns the diagnostics to publish.
-    fn install(&mut self, finished: Finished, stdlib_dir: &Path) -> Vec<Notification> {
+    /// Takes a finished analysis as the project's latest (checked against the project's charts
+    /// when files are read from disk); returns the diagnostics to publish.
+    fn install(
+        &mut self,
+        finished: Finished,
+        stdlib_dir: &Path,
+        read_disk: bool,
+    ) -> Vec<Notification> {
         let analysis = match finished {
-            Ok(analysis) => Arc::new(analysis),
+            Ok(mut analysis) => {
+                if read_disk {
+                    self.chart_set = self.charts.refresh(&self.root, &mut analysis);
+                }
+                Arc::new(analysis)
+            }
             Err(message) => {
                 super::log::log(&format!(
                     "ehp lsp: internal error while analysing {}: {message} ({})",
