@@ -428,6 +428,27 @@ fn symbolic_links_in_the_output_are_never_followed() {
     }
 }
 
+/// A FIFO planted at a generated path cannot make a build wait forever: it is refused as not a
+/// file, and left as it is.
+#[test]
+fn a_fifo_in_the_output_is_refused_without_waiting() {
+    let work = Work::new(3);
+    let fifo = work.out().join("prod/values/app-0001.yaml");
+    fs::remove_file(&fifo).expect("rm");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    for which in ["old", "new"] {
+        let output = work.build(which, &[("EHP_TEST_FAULT", "none")]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("not a file"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert!(fs::symlink_metadata(&fifo).is_ok());
+}
+
 /// A stale file is removed only inside `--out`: a listed file reached through a planted link to
 /// a folder is left alone, and so is the link.
 #[test]
