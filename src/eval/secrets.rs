@@ -101,7 +101,9 @@ pub fn check(envs: &[EnvInstance], db: &SourceDb, problems: &mut Problems) {
 /// environments).
 struct Walker<'a> {
     db: &'a SourceDb,
-    checked: IndexSet<(Span, String), rustc_hash::FxBuildHasher>,
+    /// The values looked at, by origin and a hash of the name they were under (no copies of
+    /// names: this runs over every value of every environment).
+    checked: IndexSet<(Span, u64), rustc_hash::FxBuildHasher>,
     reported: IndexSet<Span, rustc_hash::FxBuildHasher>,
     problems: &'a mut Problems,
 }
@@ -140,9 +142,7 @@ impl Walker<'_> {
     fn text(&mut self, key: Option<&str>, text: &str, origin: Span) {
         if text.is_empty()
             || self.reported.contains(&origin)
-            || !self
-                .checked
-                .insert((origin, key.unwrap_or_default().to_string()))
+            || !self.checked.insert((origin, name_hash(key)))
             || is_allowed(self.db, origin)
         {
             return;
@@ -221,6 +221,12 @@ fn interpolated_pieces(db: &SourceDb, origin: Span, text: &str) -> Vec<Span> {
         }
     }
     spans
+}
+
+/// A hash of the name a value is under.
+fn name_hash(key: Option<&str>) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(key)
 }
 
 /// An environment-list item `{ name = N, value = V }`: the name and the value.
