@@ -207,14 +207,36 @@ fn assert_whole(work: &Work, old: &Tree, new: &Tree, what: &str) -> bool {
 
 #[test]
 fn a_build_stopped_at_any_step_leaves_the_old_or_the_new_tree() {
+    stopped_at_any_step("");
+}
+
+/// The same where the filesystem cannot exchange two names atomically: the old tree is moved
+/// aside, then the new one in; a build stopped between the two leaves no output, and the next
+/// build puts the old tree back.
+#[test]
+fn without_an_atomic_exchange_a_stopped_build_is_repaired_by_the_next() {
+    stopped_at_any_step("no-exchange,");
+}
+
+fn stopped_at_any_step(extra: &str) {
+    let mut saw_missing = false;
     let work = Work::new(4);
     let (old, new) = work.expected();
     assert_ne!(old, new);
     let around = work.around();
     let mut step = 1;
     loop {
-        let fault = format!("abort:{step}");
+        let fault = format!("{extra}abort:{step}");
         let output = work.build("new", &[("EHP_TEST_FAULT", &fault)]);
+        if !extra.is_empty() && !work.out().exists() {
+            saw_missing = true;
+            // Stopped between the two renames: no output, never a mix, until the next build.
+            assert!(!work.leftovers().is_empty());
+            work.build("old", &[]);
+            assert_eq!(tree(&work.out()), old, "{fault}: the old tree put back");
+            step += 1;
+            continue;
+        }
         let finished = assert_whole(&work, &old, &new, &fault);
         assert_eq!(
             work.around(),
@@ -244,6 +266,11 @@ fn a_build_stopped_at_any_step_leaves_the_old_or_the_new_tree() {
     assert!(
         step > 10,
         "only {step} steps: the faults did not reach the writer"
+    );
+    assert_eq!(
+        saw_missing,
+        !extra.is_empty(),
+        "the build was stopped between the two renames only without the exchange"
     );
 }
 

@@ -247,7 +247,12 @@ impl Target {
         let error = |error: Errno| failure("replace", &self.shown, error);
         fault::step().map_err(|failed| failure("replace", &self.shown, failed))?;
         if existing {
-            match exchange(&self.parent, &stage.name, &self.name) {
+            let exchanged = if fault::no_exchange() {
+                Err(Errno::INVAL)
+            } else {
+                exchange(&self.parent, &stage.name, &self.name)
+            };
+            match exchanged {
                 Ok(()) => return Ok(Some(stage.name.clone())),
                 Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => {}
                 Err(failed) => return Err(error(failed)),
