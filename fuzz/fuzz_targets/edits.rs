@@ -17,6 +17,8 @@ env exttest extends inttest {
 }
 promotion {
     chain = ["inttest", "exttest"]
+    roles { qa = ["fuzz@example.org"] }
+    steps { exttest { privileged = ["qa"] } }
 }
 "#;
 
@@ -42,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
         all: true,
         from: "inttest",
         to: "exttest",
-        actor: Some("fuzz"),
+        actor: "fuzz@example.org",
         reason: Some("fuzz \"quoted\" ${x}"),
         date: "2026-01-01",
     };

@@ -386,9 +386,15 @@ pub(super) fn read_file(
         Err(Errno::NOENT) => return Ok(None),
         Err(error) => return Err(error),
     };
-    let mut buffer = vec![0u8; limit.saturating_add(1)];
+    // The buffer grows as the file turns out longer: a large limit (the manifest's) costs
+    // nothing for a small file.
+    let wanted_total = limit.saturating_add(1);
+    let mut buffer = vec![0u8; wanted_total.min(1 << 20)];
     let mut filled = 0;
-    while filled < buffer.len() {
+    while filled < wanted_total {
+        if filled == buffer.len() {
+            buffer.resize(buffer.len().saturating_mul(2).min(wanted_total), 0);
+        }
         let Some(rest) = buffer.get_mut(filled..) else {
             break;
         };
