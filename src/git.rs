@@ -25,7 +25,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
 }
 
 /// The `.ehp` files under `path` (a directory, or one file when `is_file`) as they were at
-/// `rev`, named as `ehp` names the files of the working tree (`path/` followed by the path inside
+/// `rev`, with the directory's project file `ehp.toml` when it had one, named as `ehp` names the files of the working tree (`path/` followed by the path inside
 /// it), sorted. The caller says whether `path` is a file: this module only talks to `git`.
 pub fn files_at(path: &Path, is_file: bool, rev: &str) -> Result<Vec<(String, String)>, String> {
     let dir = if is_file {
@@ -62,10 +62,14 @@ pub fn files_at(path: &Path, is_file: bool, rev: &str) -> Result<Vec<(String, St
     };
     let mut files = Vec::new();
     for line in String::from_utf8_lossy(&listing).lines() {
-        if !line.ends_with(".ehp") || !line.starts_with(&prefix_in_repo) {
+        if !line.starts_with(&prefix_in_repo) {
             continue;
         }
         let inside = line.get(prefix_in_repo.len()..).unwrap_or(line);
+        let project_file = !is_file && inside == crate::manifest::FILE_NAME;
+        if !line.ends_with(".ehp") && !project_file {
+            continue;
+        }
         if is_file
             && path
                 .file_name()

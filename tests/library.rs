@@ -164,7 +164,7 @@ fn why_shows_literal_text_as_source_not_as_an_interpolation() {
 
 const CHAIN: &str = r#"promotion {
     chain = ["inttest", "exttest", "prod"]
-    hotfix = ["prod"]
+    hotfix_envs = ["prod"]
 }
 
 abstract env base {

@@ -36,6 +36,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("parallel", &[]),
     ("stdlib", &[]),
     ("diag", &["source"]),
+    // The project file's settings, read from its text.
+    ("manifest", &["diag"]),
     // The pipeline, in order: a phase uses only the phases before it.
     ("syntax", &["diag"]),
     ("resolve", &["syntax"]),
@@ -46,16 +48,18 @@ const LAYERS: &[(&str, &[&str])] = &[
     // The formatter prints the parse: it knows nothing of types or values.
     ("fmt", &["syntax"]),
     // The crate root runs the pipeline (`analyze`).
-    ("root", &["promote", "stdlib"]),
+    ("root", &["promote", "stdlib", "manifest"]),
     // Users of a whole analysis.
     ("workspace", &["root"]),
     ("review", &["root", "emit"]),
-    ("git", &[]),
+    // What `ehp init` writes: a new project or app, checked and formatted.
+    ("init", &["root", "fmt"]),
+    ("git", &["manifest"]),
     // A project's files on disk, listed the same way by both front ends.
-    ("project", &[]),
+    ("project", &["manifest"]),
     // The front ends: the language server, and the command line above it (`ehp lsp`).
     ("lsp", &["workspace", "review", "fmt", "git", "project"]),
-    ("cli", &["lsp"]),
+    ("cli", &["lsp", "init"]),
     ("main", &["cli"]),
 ];
 

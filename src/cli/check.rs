@@ -1,77 +1,87 @@
 //! `ehp check`: everything `build` does except writing; with `--against REV`, also that no
-//! protected release changed since REV except by promotion or hot-fix.
-
-use std::path::Path;
+//! protected release changed since REV except by promotion or hot-fix. Given a file or folder
+//! inside a project, it checks the whole project and reports that part's problems.
 
 use super::args::CheckArgs;
-use super::report::Reporter;
-use super::sources::{collect_sources, source_label};
+use super::sources::{Loaded, load_project};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::diag::Diagnostic;
 use crate::emit::{self, DsfFormat, EmitOptions};
 use crate::promote::changed_without_promotion;
 
-/// `ehp check PATH [--against REV]`.
-pub(super) fn run(args: &CheckArgs, reporter: Reporter) -> Result<u8, UsageError> {
-    match &args.against {
-        Some(rev) => check_against(&args.path, rev, reporter),
-        None => check(&args.path, reporter),
-    }
-}
-
-/// `ehp check PATH --against REV`: the usual check, and no protected environment's release
-/// changed since REV except by a promotion or a marked hot-fix.
-fn check_against(path: &Path, rev: &str, reporter: Reporter) -> Result<u8, UsageError> {
-    let files = collect_sources(path, None)?;
-    let analysis = crate::analyze(&files);
+/// `ehp check [PATH] [--against REV]`.
+pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
+    let loaded = load_project(args.project.given(), None)?;
+    let analysis = crate::analyze(&loaded.files);
     let mut diagnostics = analysis.diagnostics.clone();
-    let base_files = crate::git::files_at(path, path.is_file(), rev).map_err(UsageError)?;
-    let base = crate::analyze(&base_files);
-    if let Some(promotion) = &analysis.promotion {
-        diagnostics.extend(changed_without_promotion(
-            promotion,
-            &analysis.project,
-            &analysis.envs,
-            &base.envs,
-            rev,
-        ));
-    }
-    if reporter.report(&analysis.db, &diagnostics) {
-        return Ok(EXIT_FAILED);
-    }
-    if !reporter.machine() {
-        eprintln!("ok: no protected release changed since {rev} except by promotion or hot-fix");
-    }
-    Ok(EXIT_OK)
-}
-
-/// `ehp check PATH`: everything `build` does except writing, so that a clean check means a
-/// build that succeeds.
-fn check(path: &Path, reporter: Reporter) -> Result<u8, UsageError> {
-    let files = collect_sources(path, None)?;
-    let analysis = crate::analyze(&files);
-    let mut diagnostics = analysis.diagnostics;
-    if !diagnostics.iter().any(Diagnostic::is_error) {
+    if let Some(rev) = &args.against {
+        let root = loaded.root();
+        let base_files = crate::git::files_at(root, root.is_file(), rev).map_err(UsageError)?;
+        let base = crate::analyze(&base_files);
+        if let Some(promotion) = &analysis.promotion {
+            diagnostics.extend(changed_without_promotion(
+                promotion,
+                &analysis.project,
+                &analysis.envs,
+                &base.envs,
+                rev,
+            ));
+        }
+    } else if !diagnostics.iter().any(Diagnostic::is_error) {
+        // Everything `build` checks, so that a clean check means a build that succeeds.
         let options = EmitOptions {
             dsf_format: DsfFormat::Yaml,
-            source_label: source_label(path),
+            source_label: loaded.label.clone(),
         };
         diagnostics.extend(emit::emit(&analysis.envs, &options).diagnostics);
     }
-    if reporter.report(&analysis.db, &diagnostics) {
+    let (shown, elsewhere): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
+        .into_iter()
+        .partition(|diagnostic| loaded.in_focus(&analysis.db, diagnostic));
+    if reporter.report(&analysis.db, &shown) {
         return Ok(EXIT_FAILED);
     }
     if !reporter.machine() {
-        let environments = if analysis.envs.len() == 1 {
-            "environment"
-        } else {
-            "environments"
-        };
-        eprintln!(
-            "ok: {} files, {} {environments}",
-            files.len(),
-            analysis.envs.len()
-        );
+        report_elsewhere(&loaded, &elsewhere);
+        match &args.against {
+            Some(rev) => eprintln!(
+                "ok: no protected release changed since {rev} except by promotion or hot-fix"
+            ),
+            None => eprintln!("ok: {}", summary(&loaded, analysis.envs.len())),
+        }
     }
     Ok(EXIT_OK)
+}
+
+/// The summary of a clean check: what was checked.
+fn summary(loaded: &Loaded, environments: usize) -> String {
+    let files = loaded
+        .files
+        .iter()
+        .filter(|(name, _)| name.ends_with(".ehp"))
+        .count();
+    let plural =
+        |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
+    let checked = format!(
+        "{}, {}",
+        plural(files, "file"),
+        plural(environments, "environment")
+    );
+    match &loaded.focus {
+        Some(focus) => format!("{focus} (in a project of {checked})"),
+        None => checked,
+    }
+}
+
+/// Says, without listing them, that other parts of the project have problems.
+fn report_elsewhere(loaded: &Loaded, elsewhere: &[Diagnostic]) {
+    let errors = elsewhere.iter().filter(|found| found.is_error()).count();
+    if errors > 0 {
+        eprintln!(
+            "note: other files of the project have {errors} error{}: `ehp check {}` shows them",
+            if errors == 1 { "" } else { "s" },
+            loaded.root().display()
+        );
+    }
 }

@@ -4,19 +4,20 @@
 use std::io::Write;
 
 use super::args::{DiffArgs, DiffFormatArg};
-use super::report::Reporter;
-use super::sources::{collect_sources, source_label};
+use super::sources::load_project;
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::emit::{self, DsfFormat, EmitOptions};
 use crate::promote::plan::blocks_edit;
 
 /// `ehp diff [PATH] --base REV [--env E]... [--format unified|markdown]`, or
-/// `ehp diff [PATH] --env A --env B`.
-pub(super) fn run(args: &DiffArgs, reporter: Reporter) -> Result<u8, UsageError> {
-    let (path, base, envs) = (&args.path, args.base.as_deref(), args.envs.as_slice());
+/// `ehp diff [PATH] --from A --to B`.
+pub(super) fn run(args: &DiffArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
+    let (base, envs) = (args.base.as_deref(), args.envs.envs.as_slice());
     let (format, exit_code) = (args.format, args.exit_code);
-    let files = collect_sources(path, None)?;
-    let head = crate::analyze(&files);
+    let loaded = load_project(args.project.given(), None)?;
+    let root = loaded.root();
+    let head = crate::analyze(&loaded.files);
     // A release off the chain (E0603) still renders: the diff is how a reviewer sees it.
     if blocks_edit(&head.diagnostics) {
         reporter.report(&head.db, &head.diagnostics);
@@ -24,7 +25,7 @@ pub(super) fn run(args: &DiffArgs, reporter: Reporter) -> Result<u8, UsageError>
     }
     let options = EmitOptions {
         dsf_format: DsfFormat::Yaml,
-        source_label: source_label(path),
+        source_label: loaded.label.clone(),
     };
     let head_files = emit::emit(&head.envs, &options).files;
     let head_side = crate::review::diff::Side {
@@ -36,7 +37,7 @@ pub(super) fn run(args: &DiffArgs, reporter: Reporter) -> Result<u8, UsageError>
     let base_files;
     let report = match base {
         Some(rev) => {
-            let sources = crate::git::files_at(path, path.is_file(), rev).map_err(UsageError)?;
+            let sources = crate::git::files_at(root, root.is_file(), rev).map_err(UsageError)?;
             base_analysis = crate::analyze(&sources);
             if blocks_edit(&base_analysis.diagnostics) {
                 reporter.report(&base_analysis.db, &base_analysis.diagnostics);
@@ -51,11 +52,11 @@ pub(super) fn run(args: &DiffArgs, reporter: Reporter) -> Result<u8, UsageError>
             };
             crate::review::diff::between_revisions(base_side, head_side, envs)
         }
-        None => match envs {
-            [left, right] => crate::review::diff::between_envs(head_side, left, right),
+        None => match (&args.from, &args.to) {
+            (Some(from), Some(to)) => crate::review::diff::between_envs(head_side, from, to),
             _ => {
                 return Err(UsageError(
-                    "name a git revision with --base REV, or exactly two environments with --env A --env B".into(),
+                    "name a git revision with --base REV, or two environments with --from A --to B".into(),
                 ));
             }
         },

@@ -5,21 +5,21 @@
 use super::UsageError;
 use super::args::HotfixArgs;
 use super::promote::{edit_releases, today};
-use super::report::Reporter;
 use crate::promote::plan::{HotfixRequest, plan_hotfix};
 
-/// `ehp hotfix APP --env E --tag T --reason R`.
-pub(super) fn run(args: &HotfixArgs, reporter: Reporter) -> Result<u8, UsageError> {
+/// `ehp hotfix APP --to E --tag T --reason R`.
+pub(super) fn run(args: &HotfixArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
     let date = args.date.clone().unwrap_or_else(today);
     let request = HotfixRequest {
         app: &args.app,
-        env: &args.env,
+        env: &args.to,
         tag: &args.tag,
         reason: &args.reason,
         actor: args.actor.as_deref(),
         date: &date,
     };
-    edit_releases(&args.path, args.dry_run, reporter, |sources| {
+    edit_releases(args.project.given(), args.dry_run, reporter, |sources| {
         plan_hotfix(sources, &request)
     })
 }

@@ -10,6 +10,7 @@ mod diff;
 mod explain;
 mod fmt;
 mod hotfix;
+mod init;
 mod output;
 mod promote;
 mod report;
@@ -22,8 +23,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, DenyArg};
-use report::Reporter;
+use args::{Cli, Command};
 
 pub use output::MANIFEST;
 
@@ -62,22 +62,23 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             });
         }
     };
-    let reporter = Reporter {
-        format: cli.message_format,
-        color: cli.color,
-        deny_warnings: cli.deny.contains(&DenyArg::Warnings),
-    };
     let result = match cli.command {
-        Command::Check(args) => check::run(&args, reporter),
-        Command::Promote(args) => promote::run(&args, reporter),
-        Command::Hotfix(args) => hotfix::run(&args, reporter),
-        Command::Build(args) => build::run(&args, reporter),
+        Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
+        Command::Why(args) => why::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Status(args) => status::run(&args),
+        Command::Promote(args) => promote::run(&args),
+        Command::Hotfix(args) => hotfix::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Lsp => crate::lsp::run().map(|()| EXIT_OK).map_err(UsageError),
         Command::Explain { code } => explain::run(&code),
-        Command::Why(args) => why::run(&args, reporter),
-        Command::Diff(args) => diff::run(&args, reporter),
-        Command::Status(args) => status::run(&args, reporter),
-        Command::Fmt(args) => fmt::run(&args, reporter),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "ehp", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,12 +4,12 @@ use std::io::Write;
 
 use super::args::{StatusArgs, StatusFormatArg};
 use super::promote::load_for_promotion;
-use super::report::Reporter;
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 
 /// `ehp status [PATH] [--format text|markdown|html|json]`.
-pub(super) fn run(args: &StatusArgs, reporter: Reporter) -> Result<u8, UsageError> {
-    let (_, analysis) = match load_for_promotion(&args.path, reporter)? {
+pub(super) fn run(args: &StatusArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
+    let (_, analysis) = match load_for_promotion(args.project.given(), reporter)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };

@@ -37,6 +37,8 @@ codes! {
     BAD_ESCAPE = "E0103": "a string contains an unknown escape sequence";
     TOO_DEEP = "E0104": "blocks, lists or types are nested too deeply";
     BAD_NUMBER = "E0105": "a number does not fit in a 64-bit integer";
+    BAD_PROJECT_FILE = "E0110": "the project file `ehp.toml` cannot be read";
+    UNKNOWN_PROJECT_SETTING = "E0111": "the project file `ehp.toml` has an unknown setting";
     DUPLICATE_DECLARATION = "E0201": "two declarations share a name";
     UNKNOWN_ENV = "E0202": "an environment name does not resolve";
     UNKNOWN_TEMPLATE = "E0203": "a template name does not resolve";

@@ -118,7 +118,7 @@ fn came_through(
                     format!("`{}` is marked as a hot-fix in `{}`", app.name, step.to),
                 )
                 .help(format!(
-                    "promote the release from `{}` instead, or add `{}` to the chain's `hotfix`",
+                    "promote the release from `{}` instead, or add `{}` to the chain's `hotfix_envs`",
                     step.from, step.to
                 )),
             );
@@ -136,7 +136,7 @@ fn came_through(
         Diagnostic::error(codes::UNPROMOTED_RELEASE, format!("`{}` in `{}` runs a release `{}` never had", app.name, step.to, step.from))
             .at(release_span(promotion, app), format!("{} in `{}`; `{}` runs {}", release_text(&here), step.to, step.from, release_text(&there)))
             .help(format!(
-                "promote it: `ehp promote {} --from {} --to {}`; or, for an urgent fix, `ehp hotfix {} --env {} ...`",
+                "promote it: `ehp promote {} --from {} --to {}`; or, for an urgent fix, `ehp hotfix {} --to {} ...`",
                 app.name, step.from, step.to, app.name, step.to
             )),
     );
