@@ -115,16 +115,7 @@ pub(super) fn evaluate_app(
     env_chain: &[usize],
     mut context: Context<'_>,
 ) -> AppInstance {
-    let (layers, first_override) =
-        app_layers(project, target.decl, target.template_chain, env_chain);
-    let layers: Vec<&[Entry]> = layers.into_iter().map(|layer| layer.entries).collect();
-    let values: Vec<&Block> = target
-        .template_chain
-        .iter()
-        .filter_map(|&link| project.templates.get(link))
-        .filter_map(|decl| decl.values.as_ref())
-        .collect();
-    let mut frame = Frame::new(target.schema, layers, first_override, values);
+    let (mut frame, _) = app_frame(project, target, env_chain);
     frame.compute_all(&mut context);
     let mut values = frame.values(&mut context);
     let fields = frame.into_fields();
@@ -138,6 +129,26 @@ pub(super) fn evaluate_app(
         values,
         span: target.decl.span,
     }
+}
+
+/// The frame of an app in the environment whose chain (root first) is `env_chain`, and its
+/// layers: what [`evaluate_app`] computes, and what `why` traces.
+pub(super) fn app_frame<'a>(
+    project: &'a Project,
+    target: &AppTarget<'a>,
+    env_chain: &[usize],
+) -> (Frame<'a>, Vec<Layer<'a>>) {
+    let (layers, first_override) =
+        app_layers(project, target.decl, target.template_chain, env_chain);
+    let entries: Vec<&[Entry]> = layers.iter().map(|layer| layer.entries).collect();
+    let values: Vec<&Block> = target
+        .template_chain
+        .iter()
+        .filter_map(|&link| project.templates.get(link))
+        .filter_map(|decl| decl.values.as_ref())
+        .collect();
+    let frame = Frame::new(target.schema, entries, first_override, values);
+    (frame, layers)
 }
 
 /// Merges an app's own `values` over the template's: blocks key by key, anything else replaced.

@@ -23,6 +23,7 @@ pub mod print;
 mod redundant;
 pub mod select;
 mod settings;
+pub mod trace;
 pub mod why;
 
 use crate::diag::Problems;
@@ -37,8 +38,7 @@ pub use settings::promotion_settings;
 
 // What `why` builds its provenance with.
 use expr::navigate;
-use frame::{Context, Frame, child_type};
-use settings::env_settings;
+use frame::Context;
 
 /// Evaluates every concrete environment, sorted by name.
 pub fn evaluate(project: &Project, schemas: &Schemas, problems: &mut Problems) -> Vec<EnvInstance> {

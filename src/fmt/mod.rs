@@ -289,7 +289,9 @@ impl Printer<'_> {
     fn entry(&mut self, entry: &Entry) {
         self.docs(&entry.docs);
         let key = key_path(&entry.path);
-        if let ExprKind::Block(block) = &entry.value.kind {
+        if let ExprKind::Block(block) = &entry.value.kind
+            && block.replace.is_none()
+        {
             self.block_lines(&key, block);
             return;
         }
@@ -304,7 +306,11 @@ impl Printer<'_> {
         match &value.kind {
             ExprKind::Block(block) => {
                 let members: Vec<Member<'_>> = block.entries.iter().map(Member::Entry).collect();
-                self.members(prefix.trim_end(), &members, block.span.end as usize);
+                let head = match block.replace {
+                    Some(_) => format!("{prefix}replace"),
+                    None => prefix.trim_end().to_string(),
+                };
+                self.members(&head, &members, block.span.end as usize);
             }
             ExprKind::List(items) if !self.list_fits(value, items, column) => {
                 self.line(&format!("{prefix}["));
@@ -425,7 +431,12 @@ impl Printer<'_> {
                 format!("[{}]", inner.join(", "))
             }
             ExprKind::Block(block) => {
-                if block.entries.is_empty() {
+                let keyword = if block.replace.is_some() {
+                    "replace "
+                } else {
+                    ""
+                };
+                let body = if block.entries.is_empty() {
                     "{}".into()
                 } else {
                     let inner: Vec<String> = block
@@ -436,7 +447,8 @@ impl Printer<'_> {
                         })
                         .collect();
                     format!("{{ {} }}", inner.join(", "))
-                }
+                };
+                format!("{keyword}{body}")
             }
             ExprKind::Call { name, args } => {
                 let inner: Vec<String> = args

@@ -116,6 +116,9 @@ pub struct Block {
     pub entries: Vec<Entry>,
     /// From `{` to `}`.
     pub span: Span,
+    /// The `replace` keyword of `replace { ... }`: the block replaces what lower layers set
+    /// instead of merging with it.
+    pub replace: Option<Span>,
 }
 
 /// One key of an entry's path.

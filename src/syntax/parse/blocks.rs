@@ -20,7 +20,11 @@ impl Lowerer<'_> {
                 _ => self.internal(&inner),
             }
         }
-        Some(Block { entries, span })
+        Some(Block {
+            entries,
+            span,
+            replace: None,
+        })
     }
 
     pub(super) fn entry(&mut self, pair: Pair<'_, Rule>, docs: Vec<String>) -> Option<Entry> {

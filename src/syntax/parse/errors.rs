@@ -49,6 +49,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | Rule::reference
         | Rule::arg => "a value",
         Rule::block | Rule::template_body | Rule::app_body => "`{`",
+        Rule::replace_block => "`replace { ... }`",
         Rule::name => "a name",
         Rule::type_expr
         | Rule::type_atom
@@ -69,7 +70,8 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | Rule::app_kw
         | Rule::values_kw
         | Rule::in_kw
-        | Rule::promotion_kw => "a keyword",
+        | Rule::promotion_kw
+        | Rule::replace_kw => "a keyword",
         Rule::extends_kw => "`extends`",
         Rule::doc
         | Rule::plain_text

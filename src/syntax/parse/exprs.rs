@@ -60,6 +60,20 @@ impl Lowerer<'_> {
                 ExprKind::List(items)
             }
             Rule::block => ExprKind::Block(self.block(inner)?),
+            Rule::replace_block => {
+                let mut keyword = None;
+                let mut block = None;
+                for part in inner.into_inner() {
+                    match part.as_rule() {
+                        Rule::replace_kw => keyword = Some(self.span(&part)),
+                        Rule::block => block = self.block(part),
+                        _ => self.internal(&part),
+                    }
+                }
+                let mut block = block?;
+                block.replace = keyword;
+                ExprKind::Block(block)
+            }
             Rule::call => self.call(inner)?,
             Rule::reference => ExprKind::Ref(self.reference(inner)),
             _ => {

@@ -101,6 +101,7 @@ impl Lowerer<'_> {
                 | Rule::values_kw
                 | Rule::in_kw
                 | Rule::promotion_kw
+                | Rule::replace_kw
         ) {
             return;
         }
