@@ -802,16 +802,21 @@ pub fn check_project(
         for over in &app.overrides {
             for env in &over.envs {
                 if !project.env_index.contains_key(&env.name) {
-                    let help =
-                        match did_you_mean(&env.name, project.env_index.keys().map(String::as_str))
-                        {
-                            Some(close) => format!("did you mean `{close}`?"),
-                            None => {
-                                let known: Vec<&str> =
-                                    project.env_index.keys().map(String::as_str).collect();
-                                format!("known environments: {}", known.join(", "))
-                            }
-                        };
+                    let help = match did_you_mean(
+                        &env.name,
+                        project.env_index.keys().map(String::as_str),
+                    ) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None if project.env_index.is_empty() => format!(
+                            "the project declares no environment: declare `env {}` (a file checked alone is a project of its own; inside a project with an ehp.toml, check the project)",
+                            env.name
+                        ),
+                        None => {
+                            let known: Vec<&str> =
+                                project.env_index.keys().map(String::as_str).collect();
+                            format!("known environments: {}", known.join(", "))
+                        }
+                    };
                     checker.problems.push(
                         Diagnostic::error(
                             codes::UNKNOWN_ENV,

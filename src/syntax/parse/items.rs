@@ -137,6 +137,10 @@ impl Lowerer<'_> {
                         decl.defaults.push(entry);
                     }
                 }
+                Rule::env_override => self.misplaced_override(
+                    &inner,
+                    "a template's defaults are the same in every environment: compute them from the environment (`replicas = env.defaults.replicas`, `\"${env.name}\"`), set the environment's own settings in `env ENV { }`, or override the field in each app with `in ENV { }`",
+                ),
                 _ => self.internal(&inner),
             }
         }
