@@ -98,34 +98,52 @@ pub fn env_checks(
             // A value the app inherits (from a template or an environment) is reported where
             // it is written, and also at the app that uses it.
             if let Some(decl) = project.apps.get(index) {
-                let outside = |span: Span| {
-                    span.file != decl.span.file
-                        || span.start < decl.span.start
-                        || span.end > decl.span.end
+                let inherited = Inherited {
+                    app: &app.name,
+                    field: name,
+                    decl,
                 };
+                inherited.label(diagnostics.get_mut(before..).unwrap_or_default());
                 for found in missing.iter_mut().skip(missing_before) {
-                    if outside(found.at) {
+                    if inherited.outside(found.at) {
                         found.inherited_by = Some((app.name.clone(), decl.name.span));
                     }
                 }
-                let about_this_app = |code: crate::diag::Code| code == codes::MUTABLE_TAG;
-                for diagnostic in diagnostics
-                    .iter_mut()
-                    .skip(before)
-                    .filter(|diagnostic| about_this_app(diagnostic.code))
-                {
-                    let outside = diagnostic.primary.as_ref().is_some_and(|label| {
-                        label.span.file != decl.span.file
-                            || label.span.start < decl.span.start
-                            || label.span.end > decl.span.end
-                    });
-                    if outside {
-                        diagnostic.secondary.push(crate::diag::Label {
-                            span: decl.name.span,
-                            message: format!("`{}` inherits `{name}` from there", app.name),
-                        });
-                    }
-                }
+            }
+        }
+    }
+}
+
+/// An app's field, for the problems found in a value it inherits.
+struct Inherited<'a> {
+    app: &'a str,
+    field: &'a str,
+    decl: &'a crate::syntax::ast::AppDecl,
+}
+
+impl Inherited<'_> {
+    /// Whether `span` is outside the app's declaration.
+    fn outside(&self, span: Span) -> bool {
+        span.file != self.decl.span.file
+            || span.start < self.decl.span.start
+            || span.end > self.decl.span.end
+    }
+
+    /// Adds "inherits it from there" at the app to mutable-tag errors written elsewhere.
+    fn label(&self, diagnostics: &mut [Diagnostic]) {
+        for diagnostic in diagnostics
+            .iter_mut()
+            .filter(|diagnostic| diagnostic.code == codes::MUTABLE_TAG)
+        {
+            let outside = diagnostic
+                .primary
+                .as_ref()
+                .is_some_and(|label| self.outside(label.span));
+            if outside {
+                diagnostic.secondary.push(crate::diag::Label {
+                    span: self.decl.name.span,
+                    message: format!("`{}` inherits `{}` from there", self.app, self.field),
+                });
             }
         }
     }

@@ -135,13 +135,111 @@ impl<'a> Frame<'a> {
     }
 
     /// The chart values: the templates' `values` blocks merged, root first.
+    ///
+    /// A template's block written `replace { }` drops the values of the templates above it.
+    /// Then the app's own `values` field is laid over them with the same rules, keeping the
+    /// place of every key it changes: blocks merge key by key, `null` removes a chart value,
+    /// `replace { }` drops what the templates map there.
     pub(super) fn values(&mut self, context: &mut Context<'_>) -> ValMap {
         let mut map = ValMap::default();
         let blocks = self.values.clone();
         for block in blocks {
+            if block.replace.is_some() {
+                map.clear();
+            }
             self.merge_block(&mut map, block, &Ty::Any, context);
         }
+        let schema = self.schema;
+        if let Some((index, _, field)) = schema.fields.get_full(VALUES_FIELD) {
+            let (contributions, _) = self.contributions(index, field);
+            for contribution in contributions {
+                self.overlay(&mut map, contribution.rest, contribution.expr, context);
+            }
+        }
         map
+    }
+
+    /// Every contribution to the field at `field_index`, lowest first: its declared default,
+    /// then each layer's entries; and the position of the first one from an override.
+    fn contributions(
+        &self,
+        field_index: usize,
+        field: &'a FieldSchema,
+    ) -> (Vec<Contribution<'a>>, Option<usize>) {
+        let mut contributions: Vec<Contribution<'a>> = Vec::new();
+        if let Some(default) = &field.default {
+            contributions.push(Contribution {
+                rest: &[],
+                expr: default,
+                source: Source::Declared {
+                    owner: field.owner.clone(),
+                },
+            });
+        }
+        let mut first_override = None;
+        for (position, &(index, rest, expr, layer)) in self.entries.iter().enumerate() {
+            if index == field_index {
+                if position >= self.override_start && first_override.is_none() {
+                    first_override = Some(contributions.len());
+                }
+                let source = Source::Layer(layer);
+                contributions.push(Contribution { rest, expr, source });
+            }
+        }
+        (contributions, first_override)
+    }
+
+    /// Lays `expr` (at `path` inside the app's `values`) over the chart values in place: a block
+    /// merges key by key, `replace { }` starts from nothing, `null` removes the key, any other
+    /// value replaces it; a key keeps its place.
+    fn overlay(&mut self, map: &mut ValMap, path: &[Key], expr: &Expr, context: &mut Context<'_>) {
+        let block = match &expr.kind {
+            ExprKind::Block(block) => Some(block),
+            _ => None,
+        };
+        let Some((key, rest)) = path.split_first() else {
+            match block {
+                Some(block) => {
+                    if block.replace.is_some() {
+                        map.clear();
+                    }
+                    for entry in &block.entries {
+                        self.overlay(map, &entry.path, &entry.value, context);
+                    }
+                }
+                None => {
+                    if let Some(ValKind::Map(inner)) =
+                        self.eval(expr, &Ty::Any, context).map(|value| value.kind)
+                    {
+                        *map = inner;
+                    }
+                }
+            }
+            return;
+        };
+        if rest.is_empty() && block.is_none() {
+            match self.eval(expr, &Ty::Any, context) {
+                Some(value) => {
+                    map.insert(key.name.clone(), value);
+                }
+                None => {
+                    map.shift_remove(&key.name);
+                }
+            }
+            return;
+        }
+        if !matches!(
+            map.get(&key.name).map(|value| &value.kind),
+            Some(ValKind::Map(_))
+        ) {
+            map.insert(
+                key.name.clone(),
+                Val::new(ValKind::Map(ValMap::default()), expr.span),
+            );
+        }
+        if let Some(ValKind::Map(child)) = map.get_mut(&key.name).map(|value| &mut value.kind) {
+            self.overlay(child, rest, expr, context);
+        }
     }
 
     fn was_set(&self, name: &str) -> bool {
@@ -191,26 +289,7 @@ impl<'a> Frame<'a> {
         if let Some(slot) = self.slots.get_mut(field_index) {
             *slot = Slot::InProgress;
         }
-        let mut contributions: Vec<Contribution<'a>> = Vec::new();
-        if let Some(default) = &field.default {
-            contributions.push(Contribution {
-                rest: &[],
-                expr: default,
-                source: Source::Declared {
-                    owner: field.owner.clone(),
-                },
-            });
-        }
-        let mut first_override = None;
-        for (position, &(index, rest, expr, layer)) in self.entries.iter().enumerate() {
-            if index == field_index {
-                if position >= self.override_start && first_override.is_none() {
-                    first_override = Some(contributions.len());
-                }
-                let source = Source::Layer(layer);
-                contributions.push(Contribution { rest, expr, source });
-            }
-        }
+        let (contributions, first_override) = self.contributions(field_index, field);
         if let Some(first_override) = first_override {
             self.redundant_overrides(
                 &field.name,
@@ -452,6 +531,9 @@ impl<'a> Frame<'a> {
         *map = ordered;
     }
 }
+
+/// The app field that holds an app's own chart values.
+const VALUES_FIELD: &str = "values";
 
 /// Values of any type, for chart values and unknown keys.
 const ANY: &Ty = &Ty::Any;

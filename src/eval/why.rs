@@ -252,13 +252,25 @@ fn traced(
         .into_iter()
         .filter(|event| about(event, inner))
         .collect();
-    let force = in_force(&events);
+    let steps = steps(field, &events, labels);
+    Provenance {
+        value: final_value.as_ref().map(print::source),
+        final_value,
+        steps,
+        events,
+        via: Vec::new(),
+    }
+}
+
+/// The steps of `field` as shown: one per event, in force or not, lowest layer first.
+fn steps(field: &str, events: &[Event], labels: &[String]) -> Vec<Step> {
+    let force = in_force(events);
     let mut steps: Vec<Step> = events
         .iter()
         .zip(&force)
         .enumerate()
         .map(|(index, (event, &won))| {
-            let mut shown = vec![(*field).to_string()];
+            let mut shown = vec![field.to_string()];
             shown.extend(event.path.iter().cloned());
             Step {
                 layer: match &event.source {
@@ -298,13 +310,7 @@ fn traced(
             _ => 0,
         },
     );
-    Provenance {
-        value: final_value.as_ref().map(print::source),
-        final_value,
-        steps,
-        events,
-        via: Vec::new(),
-    }
+    steps
 }
 
 /// Whether a step concerns the part at `inner`: it is inside it, or it sets, unsets or

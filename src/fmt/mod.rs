@@ -11,7 +11,7 @@ use crate::diag::{Diagnostic, Problems};
 use crate::source::FileId;
 use crate::syntax::ast::{
     AppDecl, Block, Entry, EnvDecl, Expr, ExprKind, FieldDecl, File, Item, Key, StrPart,
-    TemplateDecl, TypeExpr, TypeExprKind,
+    TemplateDecl, TypeExpr, TypeExprKind, ValuesPart,
 };
 use crate::syntax::trivia::{Comment, comments};
 use crate::syntax::{literal, parse_file};
@@ -278,7 +278,10 @@ impl Printer<'_> {
         match member {
             Member::Entry(entry) => self.entry(entry),
             Member::Field(field) => self.field(field),
-            Member::Values(block) => self.block_lines("values", block),
+            Member::Values(part) => match &part.entry {
+                Some(entry) => self.entry(entry),
+                None => self.block_lines("values", &part.block),
+            },
             Member::Override(envs, body, _) => {
                 let names: Vec<&str> = envs.iter().map(|env| env.name.as_str()).collect();
                 self.block_lines(&format!("in {}", names.join(", ")), body);
@@ -473,7 +476,7 @@ impl Printer<'_> {
 enum Member<'a> {
     Entry(&'a Entry),
     Field(&'a FieldDecl),
-    Values(&'a Block),
+    Values(&'a ValuesPart),
     Override(&'a [crate::syntax::ast::Ident], &'a Block, usize),
 }
 
@@ -482,7 +485,7 @@ impl Member<'_> {
         match self {
             Member::Entry(entry) => entry.span.start as usize,
             Member::Field(field) => field.span.start as usize,
-            Member::Values(block) => block.span.start as usize,
+            Member::Values(part) => part.start() as usize,
             Member::Override(_, _, start) => *start,
         }
     }

@@ -12,6 +12,13 @@ use crate::eval::why::{Provenance, provenance, setting_provenance};
 use crate::source::SourceDb;
 use crate::types::FieldSchema;
 
+/// What hover says about `replace { ... }`.
+const REPLACE_HOVER: &str = "```ehp\nreplace { ... }\n```\n\
+`replace`: this block replaces what lower layers set for this key (the field's default, the \
+templates, the app's own entries, the overrides of parent environments) instead of merging with \
+it. `replace {}` clears a map; the parts of a record it leaves out get their declared defaults. \
+See docs/language.md, \"Merge rules\".";
+
 /// The longest value shown in a hover, in characters.
 const MAX_VALUE: usize = 80;
 
@@ -42,6 +49,7 @@ pub(super) fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
             text.push_str(&env_values(analysis, path));
             text
         }
+        FoundKind::Replace => REPLACE_HOVER.to_string(),
         FoundKind::Template(name) => {
             let decl = analysis
                 .project
