@@ -82,6 +82,22 @@ pub fn locate(given: &Path) -> Result<Located, String> {
     })
 }
 
+/// A relative path that leaves the current folder (`../apps/x.ehp`) as the shortest relative
+/// path to the same file (`x.ehp` when the current folder is `apps`); any other path as it is.
+pub fn tidy_relative(path: &Path) -> PathBuf {
+    let leaves = path
+        .components()
+        .next()
+        .is_some_and(|first| first == Component::ParentDir);
+    if !leaves {
+        return path.to_path_buf();
+    }
+    match fs::canonicalize(path) {
+        Ok(absolute) => shown_like(path, &absolute),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
 /// `target` (absolute, canonical) written as `given` is: absolute when `given` is, else
 /// relative to the current folder.
 fn shown_like(given: &Path, target: &Path) -> PathBuf {

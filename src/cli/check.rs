@@ -69,6 +69,7 @@ fn summary(loaded: &Loaded, environments: usize) -> String {
         plural(environments, "environment")
     );
     match &loaded.focus {
+        Some(focus) if focus.is_empty() => format!(". (in a project of {checked})"),
         Some(focus) => format!("{focus} (in a project of {checked})"),
         None => checked,
     }

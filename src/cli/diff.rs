@@ -5,8 +5,9 @@ use std::io::Write;
 
 use super::args::{DiffArgs, DiffFormatArg};
 use super::sources::load_project;
-use super::{EXIT_FAILED, EXIT_OK, UsageError};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
 use crate::emit::{self, DsfFormat, EmitOptions};
+use crate::eval::select::check_names;
 use crate::promote::plan::blocks_edit;
 
 /// `ehp diff [PATH] --base REV [--env E]... [--format unified|markdown]`, or
@@ -22,6 +23,16 @@ pub(super) fn run(args: &DiffArgs) -> Result<u8, UsageError> {
     if blocks_edit(&head.diagnostics) {
         reporter.report(&head.db, &head.diagnostics);
         return Ok(EXIT_FAILED);
+    }
+    let named: Vec<String> = envs
+        .iter()
+        .chain(args.from.iter())
+        .chain(args.to.iter())
+        .cloned()
+        .collect();
+    if let Err(diagnostic) = check_names(&head.project, &head.envs, &named) {
+        reporter.report(&head.db, &[*diagnostic]);
+        return Ok(EXIT_USAGE);
     }
     let options = EmitOptions {
         dsf_format: DsfFormat::Yaml,

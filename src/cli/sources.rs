@@ -9,7 +9,7 @@ use super::UsageError;
 use crate::diag::Diagnostic;
 use crate::manifest;
 pub(super) use crate::project::ehp_files;
-use crate::project::{Located, locate};
+use crate::project::{Located, locate, tidy_relative};
 use crate::source::SourceDb;
 
 /// A project read from disk.
@@ -22,8 +22,8 @@ pub(super) struct Loaded {
     pub located: Located,
     /// The label the header of generated files names.
     pub label: String,
-    /// The source name (a file) or name prefix (a folder, ending in `/`) of the part of the
-    /// project the user named, when it is narrower than the project.
+    /// The source name (a file) or name prefix (a folder, ending in `/`; empty for the current
+    /// folder) of the part of the project the user named, when it is narrower than the project.
     pub focus: Option<String>,
 }
 
@@ -43,7 +43,10 @@ impl Loaded {
             return true;
         };
         let name = db.name(label.span.file);
-        if focus.ends_with('/') {
+        if focus.is_empty() {
+            // The current folder, inside a project rooted above it.
+            !name.starts_with("../") && !name.starts_with('/')
+        } else if focus.ends_with('/') {
             name.starts_with(focus.as_str())
         } else {
             name == focus
@@ -71,11 +74,11 @@ pub(super) fn load_project(given: &Path, out: Option<&Path>) -> Result<Loaded, U
         None => source_label(&located.root),
     };
     let focus = located.focus.as_ref().map(|focus| {
-        let name = format!("{}{}", source_name_prefix(&located.root), slashed(focus));
-        if located.focus_is_dir {
-            format!("{name}/")
-        } else {
-            name
+        let name = slashed(&tidy_relative(&located.root.join(focus)));
+        match name.as_str() {
+            "." if located.focus_is_dir => String::new(),
+            _ if located.focus_is_dir => format!("{}/", name.trim_end_matches('/')),
+            _ => name,
         }
     });
     Ok(Loaded {
@@ -97,6 +100,8 @@ fn read_files(located: &Located, out: Option<&Path>) -> Result<Vec<(String, Stri
         return Err(UsageError(problem));
     }
     let prefix = source_name_prefix(root);
+    // Above the current folder, each file is named by its shortest path from here.
+    let above = root.starts_with("..");
     let mut files = Vec::new();
     let project_file = root.join(manifest::FILE_NAME);
     let listed = located
@@ -110,7 +115,11 @@ fn read_files(located: &Located, out: Option<&Path>) -> Result<Vec<(String, Stri
             .components()
             .map(|component| component.as_os_str().to_string_lossy().into_owned())
             .collect();
-        let name = format!("{prefix}{}", relative.join("/"));
+        let name = if above {
+            slashed(&tidy_relative(&file))
+        } else {
+            format!("{prefix}{}", relative.join("/"))
+        };
         files.push((name, read_text(&file)?));
     }
     files.sort_by(|left, right| left.0.cmp(&right.0));

@@ -2,7 +2,8 @@
 
 use super::args::WhyArgs;
 use super::sources::load_project;
-use super::{EXIT_FAILED, EXIT_OK, UsageError};
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
+use crate::eval::select::check_names;
 use crate::eval::why::provenance;
 
 /// `ehp why APP FIELD [--env E]...` (or the older `ehp why ENV APP FIELD`).
@@ -26,6 +27,10 @@ pub(super) fn run(args: &WhyArgs) -> Result<u8, UsageError> {
     if analysis.has_errors() {
         reporter.report(&analysis.db, &analysis.diagnostics);
         return Ok(EXIT_FAILED);
+    }
+    if let Err(diagnostic) = check_names(&analysis.project, &analysis.envs, &envs) {
+        reporter.report(&analysis.db, &[*diagnostic]);
+        return Ok(EXIT_USAGE);
     }
     if envs.is_empty() {
         envs = analysis.envs.iter().map(|env| env.name.clone()).collect();
