@@ -372,9 +372,12 @@ pub(super) struct HotfixArgs {
 #[derive(Debug, Args)]
 pub(super) struct InitArgs {
     /// Without --app: the folder of the new project (created if missing; default: the
-    /// current folder). With --app: the project, or a folder inside it.
-    #[arg(value_name = "PATH")]
+    /// current folder). With --app: the project, or a folder inside it (the same as
+    /// --project).
+    #[arg(value_name = "PATH", conflicts_with = "project")]
     pub(super) path: Option<PathBuf>,
+    #[command(flatten)]
+    pub(super) project: ProjectArg,
     /// The project's name (default: the folder's name).
     #[arg(long, conflicts_with = "app")]
     pub(super) name: Option<String>,

@@ -20,7 +20,11 @@ pub(super) fn run(args: &InitArgs) -> Result<u8, UsageError> {
 /// Writes a new platform into the folder given (created if missing), which must not hold a
 /// project already.
 fn new_project(args: &InitArgs) -> Result<u8, UsageError> {
-    let dir = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let dir = args
+        .path
+        .clone()
+        .or_else(|| args.project.project.clone())
+        .unwrap_or_else(|| PathBuf::from("."));
     if dir.join(crate::manifest::FILE_NAME).exists() {
         return Err(UsageError(format!(
             "`{}` already holds a project (ehp.toml): add an app with `ehp init --app NAME`",
@@ -59,7 +63,11 @@ fn new_project(args: &InitArgs) -> Result<u8, UsageError> {
 
 /// Writes `apps/APP.ehp` into the project the given path belongs to.
 fn new_app(args: &InitArgs, app: &str) -> Result<u8, UsageError> {
-    let given = args.path.as_deref().unwrap_or(Path::new("."));
+    let given = args
+        .path
+        .as_deref()
+        .or(args.project.project.as_deref())
+        .unwrap_or(Path::new("."));
     let loaded = load_project(given, None)?;
     if loaded.located.is_single_file() {
         return Err(UsageError(format!(
