@@ -4,6 +4,7 @@
 //! The library exposes the pipeline as functions over in-memory sources; only the command-line
 //! front end (`cli`) and the language server (`lsp`) touch the filesystem.
 
+pub mod charts;
 pub mod cli;
 pub mod diag;
 pub mod emit;
@@ -20,6 +21,7 @@ pub mod resolve;
 pub mod review;
 pub mod source;
 pub mod stdlib;
+pub mod store;
 pub mod syntax;
 pub mod types;
 pub mod workspace;

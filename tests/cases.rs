@@ -4,8 +4,13 @@
 //!
 //! ```text
 //! // expect = ["E0301"]   # the diagnostic codes the case must produce, in order (may be empty)
+//! // charts = ["tests/fixtures/charts/shop"]   # optional: chart folders to check values against
 //! // Other comment lines are prose explaining the case.
 //! ```
+//!
+//! A case with `charts` (or an explanation with `<!-- charts: FOLDER ... -->`) is also checked
+//! against those charts, as `ehp check` does once they are fetched: each app's chart is the
+//! folder whose `Chart.yaml` has its name and version, from whatever repository.
 //!
 //! The runner analyses the case, checks the codes, and snapshots the source, the diagnostics as
 //! rendered for a terminal (no colour, 100 columns) and, for cases without errors, every file
@@ -27,9 +32,12 @@ struct Case {
     expect: Vec<String>,
     /// For explanation examples: the code that must be among those produced.
     must_include: Option<String>,
+    /// Chart folders the values are checked against (`None`: no chart check, as before charts
+    /// existed; an empty list: the check runs and finds no chart).
+    charts: Option<Vec<String>>,
 }
 
-fn header(text: &str) -> Result<Vec<String>, String> {
+fn header(text: &str) -> Result<(Vec<String>, Option<Vec<String>>), String> {
     let lines: Vec<&str> = text
         .lines()
         .take_while(|line| line.starts_with("//") && !line.starts_with("///"))
@@ -43,15 +51,65 @@ fn header(text: &str) -> Result<Vec<String>, String> {
         .join("\n")
         .parse()
         .map_err(|error| format!("bad header: {error}"))?;
-    let expect = table
-        .get("expect")
-        .and_then(toml::Value::as_array)
-        .ok_or("the header must say `expect = [...]`")?;
-    Ok(expect
+    let strings = |key: &str| -> Vec<String> {
+        table
+            .get(key)
+            .and_then(toml::Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(toml::Value::as_str)
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    if !table.get("expect").is_some_and(toml::Value::is_array) {
+        return Err("the header must say `expect = [...]`".into());
+    }
+    let charts = table.contains_key("charts").then(|| strings("charts"));
+    Ok((strings("expect"), charts))
+}
+
+/// The chart folders an explanation names in `<!-- charts: A B -->` (`none` for the check
+/// without any chart).
+fn explanation_charts(text: &str) -> Option<Vec<String>> {
+    text.lines()
+        .find_map(|line| {
+            line.trim()
+                .strip_prefix("<!-- charts: ")
+                .and_then(|rest| rest.strip_suffix(" -->"))
+        })
+        .map(|list| {
+            list.split_whitespace()
+                .filter(|folder| *folder != "none")
+                .map(String::from)
+                .collect()
+        })
+}
+
+/// The chart diagnostics of an analysis against chart folders.
+fn chart_diagnostics(
+    analysis: &ehp::Analysis,
+    folders: &[String],
+) -> Result<Vec<ehp::diag::Diagnostic>, String> {
+    let charts: Vec<ehp::charts::Chart> = folders
         .iter()
-        .filter_map(toml::Value::as_str)
-        .map(String::from)
-        .collect())
+        .map(|folder| ehp::store::read_chart_folder(Path::new(folder)))
+        .collect::<Result<_, _>>()?;
+    let required = ehp::charts::required(&analysis.envs);
+    let mut set = ehp::charts::ChartSet::new();
+    for chart in required.keys() {
+        let found = charts
+            .iter()
+            .find(|read| read.name == chart.name && read.version == chart.version);
+        let status = match found {
+            Some(read) => ehp::charts::Status::Ready(std::sync::Arc::new(read.clone())),
+            None => ehp::charts::Status::NotChecked("not among the case's charts".into()),
+        };
+        set.insert(chart.clone(), status);
+    }
+    Ok(ehp::charts::check(&analysis.envs, &analysis.project, &set))
 }
 
 fn collect(dir: &Path, cases: &mut Vec<PathBuf>) {
@@ -122,6 +180,7 @@ fn load_explanation(path: &Path) -> Result<Case, String> {
         files,
         expect: Vec::new(),
         must_include: Some(code),
+        charts: explanation_charts(&text),
     })
 }
 
@@ -154,7 +213,7 @@ fn load(path: &Path) -> Result<Case, String> {
         .iter()
         .find(|(name, _)| name.ends_with(".ehp"))
         .ok_or("a case folder without .ehp files")?;
-    let expect = header(&first.1)?;
+    let (expect, charts) = header(&first.1)?;
     let name = path
         .strip_prefix("tests/cases")
         .unwrap_or(path)
@@ -167,6 +226,7 @@ fn load(path: &Path) -> Result<Case, String> {
         files,
         expect,
         must_include: None,
+        charts,
     })
 }
 
@@ -185,6 +245,9 @@ fn run(case: &Case) -> Result<(), String> {
             files = emitted.files;
         }
         diagnostics.extend(emitted.diagnostics);
+        if let Some(charts) = &case.charts {
+            diagnostics.extend(chart_diagnostics(&analysis, charts)?);
+        }
     }
     let codes: Vec<&str> = diagnostics
         .iter()

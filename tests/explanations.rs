@@ -211,6 +211,64 @@ fn commit_then_change(dir: &Path, example: &str, from: &str, to: &str) {
     std::fs::write(dir.join("main.ehp"), changed).expect("write change");
 }
 
+/// The chart repository of an explanation's `<!-- charts: FOLDER... -->`, served on 127.0.0.1.
+fn chart_server(text: &str) -> Option<support::charts::Server> {
+    let folders: Vec<std::path::PathBuf> = text
+        .lines()
+        .find_map(|line| {
+            line.trim()
+                .strip_prefix("<!-- charts: ")
+                .and_then(|rest| rest.strip_suffix(" -->"))
+        })?
+        .split_whitespace()
+        .filter(|folder| *folder != "none")
+        .map(std::path::PathBuf::from)
+        .collect();
+    (!folders.is_empty()).then(|| support::charts::repository(&folders).0)
+}
+
+/// Before an explanation's command: `<!-- lock: DIGEST -->` writes an `ehp.lock` locking every
+/// chart at that digest; otherwise, unless the command is the fetch itself, the charts are
+/// fetched.
+fn prepare_charts(
+    dir: &Path,
+    text: &str,
+    command: &[String],
+    ehp: &dyn Fn(&[&str]) -> std::process::Output,
+) {
+    let locked = text.lines().find_map(|line| {
+        line.trim()
+            .strip_prefix("<!-- lock: ")
+            .and_then(|rest| rest.strip_suffix(" -->"))
+    });
+    if let Some(digest) = locked {
+        let files = support::charts::ehp_sources(dir);
+        let analysis = ehp::analyze(&files);
+        let lock = ehp::charts::Lock {
+            charts: ehp::charts::required(&analysis.envs)
+                .keys()
+                .map(|chart| ehp::charts::Locked {
+                    repository: chart.repository.clone(),
+                    name: chart.name.clone(),
+                    version: chart.version.clone(),
+                    digest: digest.to_string(),
+                })
+                .collect(),
+        };
+        std::fs::write(dir.join("ehp.lock"), lock.render()).expect("lock");
+        return;
+    }
+    if command.first().is_some_and(|first| first == "charts") {
+        return;
+    }
+    let fetched = ehp(&["charts", "fetch", "."]);
+    assert!(
+        fetched.status.success(),
+        "fetching the example's charts: {}",
+        String::from_utf8_lossy(&fetched.stderr)
+    );
+}
+
 /// What the binary printed for a command.
 struct Ran {
     status: Option<i32>,
@@ -220,6 +278,8 @@ struct Ran {
     human: String,
     short: String,
     stderr: String,
+    /// The JSON output as printed.
+    json: String,
 }
 
 impl Ran {
@@ -247,33 +307,93 @@ impl Ran {
     }
 }
 
-/// Runs `ehp COMMAND` in `dir` three times: as JSON, as people see it, and short.
-fn run(dir: &Path, command: &[String]) -> Ran {
-    let binary = env!("CARGO_BIN_EXE_ehp");
-    let with = |extra: &[&str]| {
-        std::process::Command::new(binary)
-            .args(command)
-            .args(extra)
-            .current_dir(dir)
+/// An explanation's example (or its fix) on disk: `main.ehp`, `ehp.toml` when given, its
+/// charts served on 127.0.0.1 and fetched when the explanation says so (`<!-- charts: -->`).
+struct Example {
+    dir: tempfile::TempDir,
+    server: Option<support::charts::Server>,
+}
+
+impl Example {
+    /// Writes `source` (and `manifest`) for the explanation `text`; with `command`, the command
+    /// it will run (the charts are fetched before, unless it is the fetch).
+    fn new(text: &str, source: &str, manifest: Option<&str>) -> Example {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let server = chart_server(text);
+        let written = match &server {
+            Some(server) => {
+                source.replace("https://charts.example", &format!("{}/charts", server.url))
+            }
+            None => source.to_string(),
+        };
+        std::fs::write(dir.path().join("main.ehp"), written).expect("write example");
+        if let Some(manifest) = manifest {
+            std::fs::write(dir.path().join("ehp.toml"), manifest).expect("write ehp.toml");
+        }
+        Example { dir, server }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Fetches the charts before `command`, when the explanation serves some.
+    fn prepare(&self, text: &str, command: &[String]) {
+        if self.server.is_some() {
+            prepare_charts(self.path(), text, command, &|args| self.ehp(args));
+        }
+    }
+
+    /// Runs `ehp ARGS` in the example's folder, with a chart cache of its own.
+    fn ehp(&self, args: &[&str]) -> std::process::Output {
+        let cache = self.path().join(".cache");
+        std::process::Command::new(env!("CARGO_BIN_EXE_ehp"))
+            .args(args)
+            .current_dir(self.path())
+            .env("EHP_CHART_CACHE", &cache)
+            .env("HELM_CACHE_HOME", &cache)
+            .env("XDG_CACHE_HOME", &cache)
             .output()
             .expect("ehp runs")
-    };
-    let json = with(&["--message-format", "json"]);
-    let human = with(&["--color", "never"]);
-    let short = with(&["--message-format", "short"]);
-    Ran {
-        status: json.status.code(),
-        diagnostics: String::from_utf8_lossy(&json.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str(line).ok())
-            .collect(),
-        human: format!(
-            "{}{}",
-            String::from_utf8_lossy(&human.stdout),
-            String::from_utf8_lossy(&human.stderr)
-        ),
-        short: String::from_utf8_lossy(&short.stderr).into_owned(),
-        stderr: String::from_utf8_lossy(&json.stderr).into_owned(),
+    }
+
+    /// Output as the explanation shows it: the served charts' address as written.
+    fn unserve(&self, text: &[u8]) -> String {
+        let text = String::from_utf8_lossy(text).into_owned();
+        match &self.server {
+            Some(server) => {
+                text.replace(&format!("{}/charts", server.url), "https://charts.example")
+            }
+            None => text,
+        }
+    }
+
+    /// Runs `ehp COMMAND` three times: as JSON, as people see it, and short.
+    fn run(&self, command: &[String]) -> Ran {
+        let with = |extra: &[&str]| {
+            let mut args: Vec<&str> = command.iter().map(String::as_str).collect();
+            args.extend(extra);
+            self.ehp(&args)
+        };
+        let json = with(&["--message-format", "json"]);
+        let human = with(&["--color", "never"]);
+        let short = with(&["--message-format", "short"]);
+        Ran {
+            status: json.status.code(),
+            diagnostics: self
+                .unserve(&json.stdout)
+                .lines()
+                .filter_map(|line| serde_json::from_str(line).ok())
+                .collect(),
+            human: format!(
+                "{}{}",
+                self.unserve(&human.stdout),
+                self.unserve(&human.stderr)
+            ),
+            short: self.unserve(&short.stderr),
+            stderr: self.unserve(&json.stderr),
+            json: self.unserve(&json.stdout),
+        }
     }
 }
 
@@ -303,14 +423,6 @@ fn quoted_phrases(prose: &str) -> Vec<String> {
         }
     }
     phrases
-}
-
-/// Writes an example (or its fix) into `dir`: `main.ehp`, and `ehp.toml` when given.
-fn write_project(dir: &Path, source: &str, manifest: Option<&str>) {
-    std::fs::write(dir.join("main.ehp"), source).expect("write example");
-    if let Some(manifest) = manifest {
-        std::fs::write(dir.join("ehp.toml"), manifest).expect("write ehp.toml");
-    }
 }
 
 /// The declarations of a source, by text (so that a broken one is found too): each starts at a
@@ -383,12 +495,12 @@ fn claims_of(code: &str, parts: &Parts, text: &str) -> Vec<String> {
     let Some(example) = &parts.example else {
         return untrue;
     };
-    let dir = tempfile::tempdir().expect("tempdir");
-    write_project(dir.path(), example, parts.manifest.as_deref());
+    let project = Example::new(text, example, parts.manifest.as_deref());
     if let Some((from, to)) = git_change(text) {
-        commit_then_change(dir.path(), example, &from, &to);
+        commit_then_change(project.path(), example, &from, &to);
     }
-    let ran = run(dir.path(), &parts.command);
+    project.prepare(text, &parts.command);
+    let ran = project.run(&parts.command);
     let produced = ran.codes();
     if !produced.iter().any(|found| found == code) && !ran.stderr.contains(&format!("[{code}]")) {
         untrue.push(format!("its example produced {produced:?}\n{}", ran.human));
@@ -417,25 +529,25 @@ fn claims_of(code: &str, parts: &Parts, text: &str) -> Vec<String> {
             ));
         }
     }
-    untrue.extend(fix_claims(code, parts, example));
+    untrue.extend(fix_claims(code, parts, text, example));
     untrue
 }
 
 /// The fix makes the code go away: its source applied to the example checks without the code
 /// and without errors, or its commands succeed on the example.
-fn fix_claims(code: &str, parts: &Parts, example: &str) -> Vec<String> {
+fn fix_claims(code: &str, parts: &Parts, text: &str, example: &str) -> Vec<String> {
     let mut untrue = Vec::new();
     if parts.fix.is_some() || parts.fix_manifest.is_some() {
         let fixed = parts
             .fix
             .as_deref()
             .map_or_else(|| example.to_string(), |fix| apply_fix(example, fix));
-        let dir = tempfile::tempdir().expect("tempdir");
         let manifest = parts.fix_manifest.as_deref().or(parts.manifest.as_deref());
-        write_project(dir.path(), &fixed, manifest);
+        let project = Example::new(text, &fixed, manifest);
+        project.prepare(text, &parts.command);
         // The fix makes the example's own command succeed: `check .` without errors, or the
         // command the example runs (`promote`, `hotfix`, `build`, ...).
-        let ran = run(dir.path(), &parts.command);
+        let ran = project.run(&parts.command);
         let codes = ran.codes();
         if codes.iter().any(|found| found == code) || ran.status != Some(0) {
             untrue.push(format!(
@@ -445,10 +557,10 @@ fn fix_claims(code: &str, parts: &Parts, example: &str) -> Vec<String> {
         }
     }
     for command in &parts.fix_commands {
-        let dir = tempfile::tempdir().expect("tempdir");
-        write_project(dir.path(), example, parts.manifest.as_deref());
-        support::git(dir.path(), &["init", "-q"]);
-        let ran = run(dir.path(), command);
+        let project = Example::new(text, example, parts.manifest.as_deref());
+        support::git(project.path(), &["init", "-q"]);
+        project.prepare(text, command);
+        let ran = project.run(command);
         if ran.codes().iter().any(|found| found == code) || ran.status != Some(0) {
             untrue.push(format!(
                 "its fix `ehp {}` fails:\n{}",
@@ -484,10 +596,9 @@ fn every_explanation_says_what_ehp_does() {
 
 #[test]
 fn command_examples_have_reviewed_snapshots() {
-    let binary = env!("CARGO_BIN_EXE_ehp");
     for (code, text) in explanation_files() {
         let parts = parts(&text);
-        let Some(example) = parts.example else {
+        let Some(example) = parts.example.as_deref() else {
             continue;
         };
         // Codes only a command raises (not `ehp check`) get their reviewed snapshot here: the
@@ -500,30 +611,28 @@ fn command_examples_have_reviewed_snapshots() {
         if is_check {
             continue;
         }
-        let dir = tempfile::tempdir().expect("tempdir");
-        write_project(dir.path(), &example, parts.manifest.as_deref());
+        let project = Example::new(&text, example, parts.manifest.as_deref());
         if let Some((from, to)) = git_change(&text) {
-            commit_then_change(dir.path(), &example, &from, &to);
+            commit_then_change(project.path(), example, &from, &to);
         }
-        let output = |extra: &[&str]| {
-            std::process::Command::new(binary)
-                .args(&parts.command)
-                .args(extra)
-                .current_dir(dir.path())
-                .output()
-                .expect("ehp runs")
-        };
-        let json = output(&["--message-format", "json"]);
-        let human = output(&["--color", "never"]);
+        project.prepare(&text, &parts.command);
+        let ran = project.run(&parts.command);
         let snapshot = format!(
-            "=== main.ehp\n{example}\n=== ehp {}\n{}{}=== ehp {} --message-format json\n{}",
+            "=== main.ehp\n{example}\n=== ehp {}\n{}=== ehp {} --message-format json\n{}",
             parts.command.join(" "),
-            String::from_utf8_lossy(&human.stdout),
-            String::from_utf8_lossy(&human.stderr),
+            ran.human,
             parts.command.join(" "),
-            String::from_utf8_lossy(&json.stdout),
+            ran.json,
         );
-        insta::assert_snapshot!(format!("explanation__{code}"), snapshot);
+        let mut settings = insta::Settings::clone_current();
+        if project.server.is_some() {
+            // The served URL's port changes from run to run, and with it the byte offsets after
+            // it in the example as written to disk.
+            settings.add_filter(r#""byte_(start|end)":\d+"#, "\"byte_$1\":N");
+        }
+        settings.bind(|| {
+            insta::assert_snapshot!(format!("explanation__{code}"), snapshot);
+        });
     }
 }
 

@@ -141,3 +141,130 @@ fn the_textmate_grammar_is_json_with_the_keywords() {
         assert!(text.contains(keyword), "the grammar mentions {keyword}");
     }
 }
+
+// Length: one language-server session step by step: start, open, diagnostics, hover, exit.
+#[test]
+fn chart_diagnostics_are_published_and_hover_shows_the_charts_description() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("project");
+    std::fs::create_dir_all(&project).expect("project");
+    let text = r#"env test {
+    kube_context = "kind-test"
+    domain = "test.example"
+    helm_repos {
+        fixtures = "https://charts.example"
+    }
+}
+
+app shop: web_service {
+    image = "shop/web"
+    tag = "1.0"
+    chart = "fixtures/shop"
+    chart_version = "1.0.0"
+    values {
+        auth.user = "shop"
+        replicaCount = "two"
+    }
+}
+
+template shop_app {
+    chart = "fixtures/shop"
+    chart_version = "1.0.0"
+    values {
+        auth.user = "shop"
+        image.tag = tag
+    }
+}
+
+app other: shop_app {
+    image = "shop/other"
+    tag = "1.0"
+}
+"#;
+    std::fs::write(project.join("main.ehp"), text).expect("main.ehp");
+    let cache = dir.path().join("cache");
+    let shop = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/charts/shop");
+    support::charts::install(&project, &cache, &[shop]);
+    let root = format!("file://{}", project.display());
+    let file = format!("{root}/main.ehp");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ehp"))
+        .arg("lsp")
+        .env("EHP_CHART_CACHE", &cache)
+        .env("HELM_CACHE_HOME", &cache)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start ehp lsp");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let messages = reader(child.stdout.take().expect("stdout"));
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"processId": null, "rootUri": root, "capabilities": {}}}),
+    );
+    wait_for(&messages, |message| message["id"] == 1);
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": file, "languageId": "ehp", "version": 1, "text": text}}}),
+    );
+    let published = wait_for(&messages, |message| {
+        message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == file
+    });
+    let diagnostics = published["params"]["diagnostics"].as_array().expect("list");
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .filter_map(|diagnostic| diagnostic["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"E0801"), "{diagnostics:?}");
+    let schema_error = diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic["code"] == "E0801")
+        .expect("E0801");
+    assert_eq!(
+        schema_error["range"]["start"],
+        json!({"line": 15, "character": 23})
+    );
+    // Hover on `replicaCount`, inside `values { }`.
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {
+            "textDocument": {"uri": file}, "position": {"line": 15, "character": 10}}}),
+    );
+    let hover = wait_for(&messages, |message| message["id"] == 2);
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(shown.contains("Number of pod replicas."), "{hover}");
+    assert!(shown.contains("chart shop 1.0.0"), "{hover}");
+    // Hover on `tag` of `image.tag`, in a template's `values { }`: the comment of values.yaml.
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 3, "method": "textDocument/hover", "params": {
+            "textDocument": {"uri": file}, "position": {"line": 24, "character": 15}}}),
+    );
+    let hover = wait_for(&messages, |message| message["id"] == 3);
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("image.tag") && shown.contains("The image tag; never `latest`."),
+        "{hover}"
+    );
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 4, "method": "shutdown", "params": null}),
+    );
+    wait_for(&messages, |message| message["id"] == 4);
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
+    );
+    drop(stdin);
+    assert!(child.wait().expect("the server exits").success());
+}

@@ -45,6 +45,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("eval", &["types", "parallel"]),
     ("promote", &["eval"]),
     ("emit", &["eval"]),
+    // Chart values checked against the charts themselves, handed over as bytes.
+    ("charts", &["eval"]),
     // The formatter prints the parse: it knows nothing of types or values.
     ("fmt", &["syntax"]),
     // The crate root runs the pipeline (`analyze`).
@@ -57,8 +59,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("git", &["manifest"]),
     // A project's files on disk, listed the same way by both front ends.
     ("project", &["manifest"]),
+    // Charts on disk (the lock file, the chart cache, Helm's cache) for both front ends, and
+    // from the network for `ehp charts fetch` only (`store/fetch.rs`).
+    ("store", &["charts"]),
     // The front ends: the language server, and the command line above it (`ehp lsp`).
-    ("lsp", &["workspace", "review", "fmt", "git", "project"]),
+    (
+        "lsp",
+        &["workspace", "review", "fmt", "git", "project", "store"],
+    ),
     ("cli", &["lsp", "init"]),
     ("main", &["cli"]),
 ];
@@ -78,9 +86,9 @@ const DISPATCHER: &str = "src/lsp/server.rs";
 /// Known files of `lsp` that use the dispatcher; each must still do so.
 const DISPATCHER_EXCEPTIONS: &[&str] = &[];
 
-/// The modules that may touch the filesystem: the command line and the language server (add a
-/// shared project-files module here if one appears). The library works on `(path, text)` pairs.
-const FILESYSTEM_MODULES: &[&str] = &["cli", "lsp", "project"];
+/// The modules that may touch the filesystem: the command line and the language server, the
+/// project files both list (`project`) and the charts both read (`store`). The library works on `(path, text)` pairs.
+const FILESYSTEM_MODULES: &[&str] = &["cli", "lsp", "project", "store"];
 
 /// Known filesystem calls outside [`FILESYSTEM_MODULES`], as `(module, call, what empties it)`.
 const FILESYSTEM_EXCEPTIONS: &[(&str, &str, &str)] = &[];
@@ -435,6 +443,31 @@ fn lint_allowed_outside(permitted: &[&str], lint: &str) -> Vec<(String, String)>
             .map(|(at, _)| (at, format!("allows clippy::{lint}")))
             .collect()
     })
+}
+
+/// The one file that may use the network: the fetch of `ehp charts fetch`. `check` and `build`
+/// never do (docs/charts.md).
+const NETWORK_FILE: &str = "src/store/fetch.rs";
+
+#[test]
+fn only_the_chart_fetch_uses_the_network() {
+    let found: Vec<(String, String)> = rust_files(&["src"])
+        .into_iter()
+        .filter(|file| file.path != NETWORK_FILE)
+        .filter(|file| file.production.contains("ureq::") || file.production.contains("std::net"))
+        .map(|file| (file.path.clone(), file.path.clone()))
+        .collect();
+    verdict(
+        "network: only src/store/fetch.rs (ehp charts fetch) uses an HTTP client or sockets",
+        &found,
+        NONE,
+        "nothing",
+    );
+    let fetch = rust_files(&[NETWORK_FILE]);
+    assert!(
+        fetch.iter().any(|file| file.production.contains("ureq::")),
+        "tidy rule `network`: {NETWORK_FILE} no longer fetches; update the rule"
+    );
 }
 
 #[test]

@@ -107,8 +107,9 @@ pub(super) struct DiagnosticArgs {
     /// When to colour human output (`NO_COLOR` set means never, for `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(super) color: ColorChoice,
-    /// `--deny warnings` makes warnings fail the run (exit 1).
-    #[arg(long, value_enum, value_name = "LINT")]
+    /// `--deny warnings` makes every warning fail the run (exit 1); `--deny CODE` (a warning
+    /// code such as W0020, unknown chart values) only that one. May be repeated.
+    #[arg(long, value_parser = parse_deny, value_name = "warnings|CODE")]
     pub(super) deny: Vec<DenyArg>,
 }
 
@@ -119,6 +120,17 @@ impl DiagnosticArgs {
             format: self.message_format,
             color: self.color,
             deny_warnings: self.deny.contains(&DenyArg::Warnings),
+            // The denied codes live as long as the run: leaking the short list keeps
+            // `Reporter` a plain copyable value.
+            denied: Vec::leak(
+                self.deny
+                    .iter()
+                    .filter_map(|deny| match deny {
+                        DenyArg::Code(code) => Some(*code),
+                        DenyArg::Warnings => None,
+                    })
+                    .collect(),
+            ),
         }
     }
 }
@@ -150,10 +162,29 @@ pub(super) enum ColorChoice {
 }
 
 /// `--deny`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum DenyArg {
     /// Every warning counts as an error for the exit code.
     Warnings,
+    /// This warning counts as an error for the exit code.
+    Code(crate::diag::Code),
+}
+
+/// `warnings`, or the code of a warning (`W0020`).
+fn parse_deny(text: &str) -> Result<DenyArg, String> {
+    if text == "warnings" {
+        return Ok(DenyArg::Warnings);
+    }
+    match crate::diag::codes::lookup(text) {
+        Some(code) if code.id.starts_with('W') => Ok(DenyArg::Code(code)),
+        Some(code) => Err(format!(
+            "{} is an error already: only warnings can be denied",
+            code.id
+        )),
+        None => Err(format!(
+            "`{text}` is neither `warnings` nor a warning code such as W0020"
+        )),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -198,6 +229,10 @@ pub(super) enum Command {
     /// stdout. A file with a syntax error is left untouched and reported.
     #[command(after_help = FMT_AFTER_HELP)]
     Fmt(FmtArgs),
+    /// Fetch and lock the Helm charts the project uses, so that `check` and `build` check
+    /// chart values against them (see docs/charts.md).
+    #[command(subcommand)]
+    Charts(ChartsCommand),
     /// Run the language server on stdin/stdout (for editors; see docs/editors.md).
     Lsp,
     /// Print the explanation of a diagnostic code, e.g. `ehp explain E0501`.
@@ -210,6 +245,35 @@ pub(super) enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+/// `ehp charts ...`.
+#[derive(Debug, Subcommand)]
+pub(super) enum ChartsCommand {
+    /// Download every chart version the project uses (from its Helm repository, digest checked
+    /// against the repository's index, or from its OCI registry) into the chart cache, and
+    /// write `ehp.lock` with each version's digest. The only command that uses the network;
+    /// charts already in the cache with their locked digest are not downloaded again.
+    #[command(after_help = CHARTS_AFTER_HELP)]
+    Fetch(ChartsFetchArgs),
+}
+
+const CHARTS_AFTER_HELP: &str = "\
+The cache is $EHP_CHART_CACHE, else $XDG_CACHE_HOME/ehp/charts, else ~/.cache/ehp/charts.
+
+Exit codes:
+  0  every chart is in the cache and locked
+  1  the sources have errors, a chart is not in its repository, or a digest does not match
+  2  bad usage, a repository could not be reached, or a file could not be read or written";
+
+// `ehp charts fetch`.
+#[derive(Debug, Args)]
+pub(super) struct ChartsFetchArgs {
+    /// The project (`ehp.lock` is written at its root).
+    #[command(flatten)]
+    pub(super) project: ProjectOperand,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
 }
 
 // The argument structs carry plain comments: a doc comment on them would become the command's

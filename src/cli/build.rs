@@ -2,6 +2,7 @@
 //! files into the output directory (or, with `--check`, compare it).
 
 use super::args::{BuildArgs, FormatArg};
+use super::charts::check_charts;
 use super::output::{Plan, previous_format};
 use super::sources::load_project;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
@@ -43,6 +44,7 @@ pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
     };
     let emitted = emit::emit(&selected, &options);
     found.extend(emitted.diagnostics);
+    found.extend(check_charts(loaded.root(), &selected, &project)?);
     if reporter.report(&db, &found) {
         return Ok(EXIT_FAILED);
     }

@@ -1,8 +1,10 @@
-//! `ehp check`: everything `build` does except writing; with `--against REV`, also that no
-//! protected release changed since REV except by promotion or hot-fix. Given a file or folder
-//! inside a project, it checks the whole project and reports that part's problems.
+//! `ehp check`: everything `build` does except writing, and chart values checked against the
+//! fetched charts; with `--against REV`, also that no protected release changed since REV
+//! except by promotion or hot-fix. Given a file or folder inside a project, it checks the whole
+//! project and reports that part's problems.
 
 use super::args::CheckArgs;
+use super::charts::check_charts;
 use super::sources::{Loaded, load_project};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::diag::Diagnostic;
@@ -15,6 +17,13 @@ pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     let loaded = load_project(args.project.given(), None)?;
     let analysis = crate::analyze(&loaded.files);
     let mut diagnostics = analysis.diagnostics.clone();
+    if !analysis.has_errors() {
+        diagnostics.extend(check_charts(
+            loaded.root(),
+            &analysis.envs,
+            &analysis.project,
+        )?);
+    }
     if let Some(rev) = &args.against {
         let root = loaded.root();
         let base_files = crate::git::files_at(root, root.is_file(), rev).map_err(UsageError)?;

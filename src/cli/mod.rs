@@ -5,6 +5,7 @@
 
 mod args;
 mod build;
+mod charts;
 mod check;
 mod diff;
 mod explain;
@@ -79,6 +80,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             clap_complete::generate(shell, &mut command, "ehp", &mut std::io::stdout());
             Ok(EXIT_OK)
         }
+        Command::Charts(args::ChartsCommand::Fetch(args)) => charts::fetch(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

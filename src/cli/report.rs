@@ -1,5 +1,6 @@
 //! Printing diagnostics: human (miette, coloured when asked), short, JSON, SARIF and GitHub
-//! workflow commands, with the summary line and the exit decision of `--deny warnings`.
+//! workflow commands, with the summary line and the exit decision of `--deny warnings` and
+//! `--deny CODE`.
 
 use std::io::{IsTerminal, Write};
 
@@ -13,6 +14,8 @@ pub(super) struct Reporter {
     pub(super) format: MessageFormat,
     pub(super) color: ColorChoice,
     pub(super) deny_warnings: bool,
+    /// The warnings `--deny CODE` turns into failures.
+    pub(super) denied: &'static [crate::diag::Code],
 }
 
 impl Reporter {
@@ -25,14 +28,18 @@ impl Reporter {
     }
 
     /// Prints the diagnostics of a run and returns whether the run failed: an error, or a
-    /// warning under `--deny warnings`. Human output ends with a summary line.
+    /// warning under `--deny warnings`, or a warning whose code is denied. Human output ends
+    /// with a summary line.
     pub(super) fn report(self, db: &SourceDb, diagnostics: &[Diagnostic]) -> bool {
         let errors = diagnostics
             .iter()
             .filter(|diagnostic| diagnostic.is_error())
             .count();
         let warnings = diagnostics.len() - errors;
-        let failed = errors > 0 || (self.deny_warnings && warnings > 0);
+        let denied_found = diagnostics
+            .iter()
+            .any(|diagnostic| !diagnostic.is_error() && self.denied.contains(&diagnostic.code));
+        let failed = errors > 0 || (self.deny_warnings && warnings > 0) || denied_found;
         let text = match self.format {
             MessageFormat::Json => diag::render_json(db, diagnostics),
             MessageFormat::Sarif => diag::render_sarif(db, diagnostics),

@@ -1,5 +1,5 @@
 //! The catalogue of stable diagnostic codes. Codes are grouped by phase (E01 syntax, E02
-//! resolution and inheritance, E03 types, E04 evaluation, E05 emission, E06 promotion; W
+//! resolution and inheritance, E03 types, E04 evaluation, E05 emission, E06 promotion, E08 charts; W
 //! warnings) and never reused.
 
 /// A stable diagnostic code.
@@ -76,11 +76,20 @@ codes! {
     BAD_CHAIN = "E0605": "the promotion chain names environments it cannot use";
     NO_PROMOTION = "E0606": "the project declares no promotion chain";
     UNPINNED_RELEASE = "E0607": "an environment of the chain does not pin its own release";
+    CHART_VALUE_TYPE = "E0801": "a chart value has a type the chart's schema does not allow";
+    CHART_VALUE_INVALID = "E0802": "a chart value is not one the chart's schema allows";
+    CHART_VALUE_REQUIRED = "E0803": "the chart's schema requires a value that is not set";
+    CHART_KEY_FORBIDDEN = "E0804": "the chart's schema does not allow a key";
+    CHART_DIGEST_MISMATCH = "E0805": "a chart package does not match the digest in the lock file";
+    CHART_UNREADABLE = "E0806": "a chart package cannot be read";
+    CHART_NOT_FOUND = "E0807": "a chart or chart version is not in its repository";
     UNUSED_TEMPLATE = "W0001": "a template is neither used by an app nor extended";
     REDUNDANT_OVERRIDE = "W0002": "an override sets the value the field already has";
     UNEMITTED_ENV = "W0003": "an abstract environment has no concrete environment below it";
     DEPRECATED_FIELD = "W0004": "a deprecated field is set";
     HOTFIX_NOT_BACK = "W0005": "a hot-fix has not flowed back to the environments before it";
+    UNKNOWN_CHART_KEY = "W0020": "a chart value's key is known to neither the chart's schema nor its values.yaml";
+    CHARTS_NOT_CHECKED = "W0021": "some charts were not fetched, so their values were not checked";
 }
 
 /// The code with this id, if there is one.

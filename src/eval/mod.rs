@@ -10,7 +10,8 @@
 //! keeps apps between an editor's runs; `settings` computes environment and promotion settings;
 //! `app` an app's layers, fields and chart values; `frame` the lazy, cycle-checked fields and
 //! their merging; `expr` expressions; `redundant` overrides that change nothing; `checks` the
-//! checks that need values; `model` the evaluated model; `why` where a value comes from.
+//! checks that need values; `model` the evaluated model; `why` where a value comes from;
+//! `values_why` where a chart value is written.
 
 mod app;
 mod cache;
@@ -24,6 +25,7 @@ mod redundant;
 pub mod select;
 mod settings;
 pub mod trace;
+pub mod values_why;
 pub mod why;
 
 use crate::diag::Problems;

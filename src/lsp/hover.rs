@@ -1,6 +1,7 @@
 //! Hover: a field's type, doc comment and default; on an app's field or an environment setting,
 //! also its value in each environment and the layers it comes from (the provenance `ehp why`
-//! gives, see `eval::why`); on a template, environment or app name, its doc comment.
+//! gives, see `eval::why`); on a template, environment or app name, its doc comment; on a key of
+//! chart values, the chart's own description of it (`charts`).
 
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
@@ -25,6 +26,9 @@ const MAX_VALUE: usize = 80;
 /// The hover at a position.
 pub(super) fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
     let offset = snapshot.index().offset(position);
+    if let Some(hover) = super::charts::hover(snapshot, offset) {
+        return Some(hover);
+    }
     let analysis = &snapshot.analysis;
     let found = locate(analysis, snapshot.file, offset)?;
     let text = match &found.kind {
@@ -50,47 +54,8 @@ pub(super) fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
             text
         }
         FoundKind::Replace => REPLACE_HOVER.to_string(),
-        FoundKind::Template(name) => {
-            let decl = analysis
-                .project
-                .template_index
-                .get(name)
-                .and_then(|&index| analysis.project.templates.get(index))?;
-            let parent = decl
-                .parent
-                .as_ref()
-                .map(|parent| format!(" extends {}", parent.name))
-                .unwrap_or_default();
-            with_docs(format!("```ehp\ntemplate {name}{parent}\n```"), &decl.docs)
-        }
-        FoundKind::Env(name) => {
-            let decl = analysis
-                .project
-                .env_index
-                .get(name)
-                .and_then(|&index| analysis.project.envs.get(index))?;
-            let kind = if decl.is_abstract {
-                "abstract env"
-            } else {
-                "env"
-            };
-            let parent = decl
-                .parent
-                .as_ref()
-                .map(|parent| format!(" extends {}", parent.name))
-                .unwrap_or_default();
-            with_docs(format!("```ehp\n{kind} {name}{parent}\n```"), &decl.docs)
-        }
-        FoundKind::App(name) => {
-            let decl = analysis
-                .project
-                .app_index
-                .get(name)
-                .and_then(|&index| analysis.project.apps.get(index))?;
-            with_docs(
-                format!("```ehp\napp {name}: {}\n```", decl.template.name),
-                &decl.docs,
-            )
+        FoundKind::Template(name) | FoundKind::Env(name) | FoundKind::App(name) => {
+            declaration_text(analysis, &found.kind, name)?
         }
     };
     Some(Hover {
@@ -99,6 +64,48 @@ pub(super) fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
             value: text.trim_end().to_string(),
         }),
         range: Some(snapshot.index().range(found.span.range())),
+    })
+}
+
+/// The header and doc comment of a template, environment or app named `name`.
+fn declaration_text(analysis: &Analysis, kind: &FoundKind, name: &str) -> Option<String> {
+    let project = &analysis.project;
+    let extends = |parent: &Option<crate::syntax::ast::Ident>| {
+        parent
+            .as_ref()
+            .map(|parent| format!(" extends {}", parent.name))
+            .unwrap_or_default()
+    };
+    Some(match kind {
+        FoundKind::Template(_) => {
+            let decl = project
+                .template_index
+                .get(name)
+                .and_then(|&index| project.templates.get(index))?;
+            let parent = extends(&decl.parent);
+            with_docs(format!("```ehp\ntemplate {name}{parent}\n```"), &decl.docs)
+        }
+        FoundKind::Env(_) => {
+            let decl = project
+                .env_index
+                .get(name)
+                .and_then(|&index| project.envs.get(index))?;
+            let kind = if decl.is_abstract {
+                "abstract env"
+            } else {
+                "env"
+            };
+            let parent = extends(&decl.parent);
+            with_docs(format!("```ehp\n{kind} {name}{parent}\n```"), &decl.docs)
+        }
+        _ => {
+            let decl = project
+                .app_index
+                .get(name)
+                .and_then(|&index| project.apps.get(index))?;
+            let header = format!("```ehp\napp {name}: {}\n```", decl.template.name);
+            with_docs(header, &decl.docs)
+        }
     })
 }
 

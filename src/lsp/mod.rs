@@ -2,6 +2,7 @@
 //! on stdio through `lsp-server`. [`Server`] holds the state and answers messages in process
 //! (the tests drive it directly); [`run`] connects it to stdin/stdout and debounces re-checks.
 
+mod charts;
 mod completion;
 mod convert;
 mod definition;

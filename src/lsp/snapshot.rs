@@ -16,6 +16,8 @@ pub(super) struct Snapshot {
     pub file: FileId,
     /// Where the stdlib is on disk, for locations inside it.
     pub stdlib_dir: PathBuf,
+    /// The charts the analysis was checked against (for hover on chart values).
+    pub charts: Arc<crate::charts::ChartSet>,
 }
 
 impl Snapshot {

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use lsp_server::Notification;
 use lsp_types::Uri;
 
+use super::charts::ProjectCharts;
 use super::convert::path_of_uri;
 use super::publish::publish;
 use super::snapshot::Snapshot;
@@ -30,6 +31,10 @@ struct ProjectState {
     good: Option<Arc<Analysis>>,
     /// Files that were last sent a non-empty list of diagnostics.
     published: BTreeSet<PathBuf>,
+    /// The project's charts, read from its lock file and the chart cache.
+    charts: ProjectCharts,
+    /// The charts the latest analysis was checked against.
+    chart_set: Arc<crate::charts::ChartSet>,
 }
 
 /// Every project the client has shown the server, and the documents it has open.
@@ -178,6 +183,8 @@ impl State {
             current: None,
             good: None,
             published: BTreeSet::new(),
+            charts: ProjectCharts::default(),
+            chart_set: Arc::default(),
         });
         self.projects.len() - 1
     }
@@ -185,12 +192,17 @@ impl State {
     /// Re-checks every project whose files changed; returns the diagnostics to publish.
     pub fn analyse_changed(&mut self) -> Vec<Notification> {
         let mut notifications = Vec::new();
+        let read_disk = self.read_disk;
         for project in &mut self.projects {
             if !project.dirty {
                 continue;
             }
             project.dirty = false;
-            let analysis = Arc::new(project.workspace.analyze());
+            let mut analysis = project.workspace.analyze();
+            if read_disk {
+                project.chart_set = project.charts.refresh(&project.root, &mut analysis);
+            }
+            let analysis = Arc::new(analysis);
             let parses = !analysis
                 .diagnostics
                 .iter()
@@ -235,6 +247,7 @@ impl State {
                 analysis: Arc::clone(analysis),
                 file,
                 stdlib_dir: self.stdlib_dir.clone(),
+                charts: Arc::clone(&project.chart_set),
             });
         }
         found

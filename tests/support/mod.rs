@@ -7,6 +7,7 @@
 // The helpers write emitted files and projects into temporary folders.
 #![allow(clippy::disallowed_methods)]
 
+pub mod charts;
 pub mod harness;
 pub mod projects;
 

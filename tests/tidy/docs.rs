@@ -9,12 +9,22 @@ use crate::scan::{is_ident_char, root};
 /// enforce it, as `(file, text that file contains)`: a test function or a case.
 pub const INVARIANT_CHECKS: &[(&str, &[(&str, &str)])] = &[
     (
-        "touches the filesystem",
+        "touch the filesystem",
         &[
             ("tests/tidy.rs", "fn filesystem_only_in_the_front_ends"),
             (
                 "tests/tidy.rs",
                 "fn clippy_bans_the_filesystem_and_processes",
+            ),
+        ],
+    ),
+    (
+        "only `ehp charts fetch` touches the network",
+        &[
+            ("tests/tidy.rs", "fn only_the_chart_fetch_uses_the_network"),
+            (
+                "tests/charts.rs",
+                "fn fetch_writes_the_lock_and_check_works_offline_from_the_cache",
             ),
         ],
     ),

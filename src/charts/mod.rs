@@ -1,0 +1,146 @@
+//! The chart phase: each app's chart values checked against the chart itself, in every
+//! environment. A chart's `values.schema.json` judges the values (types, allowed values,
+//! required and forbidden keys), and keys that neither the schema nor the chart's `values.yaml`
+//! knows are reported with a "did you mean" from the chart's own keys. Every finding points at
+//! the `.ehp` span that produced the value [E08xx, W0020, W0021].
+//!
+//! The phase works on charts handed to it (read by the front ends from the cache and the lock
+//! file, see `store`); it never reads files or the network itself. The files: `chart` reads a
+//! chart's files or package, `comments` the comments of `values.yaml`, `index` a repository's
+//! `index.yaml`, `lock` the lock file, `keys` what a chart knows of its values, `values` the
+//! conversion of evaluated values, `findings` the checks, and `check` places the findings in
+//! the sources.
+
+mod chart;
+mod check;
+mod comments;
+mod findings;
+mod index;
+mod keys;
+mod lock;
+mod values;
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use crate::eval::model::{AppInstance, EnvInstance, Val};
+use crate::source::Span;
+
+pub use chart::{Chart, ChartFiles, archive_files, yaml_to_json};
+pub use check::check;
+pub use index::{Lookup, RepoIndex, normal_digest};
+pub use keys::describe;
+pub use lock::{LOCK_FILE, Lock, Locked};
+
+/// A chart version, wherever it comes from: a chart repository (`https://...`) or an OCI
+/// registry (`oci://host/path`), the chart's name and its version.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ChartRef {
+    /// The repository's URL, or `oci://host/path` (the reference without the chart's name).
+    pub repository: String,
+    /// The chart's name.
+    pub name: String,
+    /// The chart's version.
+    pub version: String,
+}
+
+impl ChartRef {
+    /// Whether the chart lives in an OCI registry.
+    pub fn is_oci(&self) -> bool {
+        self.repository.starts_with("oci://")
+    }
+}
+
+impl std::fmt::Display for ChartRef {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            formatter,
+            "{} {} ({})",
+            self.name, self.version, self.repository
+        )
+    }
+}
+
+/// What the front end found for one chart.
+#[derive(Debug, Clone)]
+pub enum Status {
+    /// The chart, read from a package whose digest matches the lock file.
+    Ready(Arc<Chart>),
+    /// The chart cannot be checked, and why (not locked, not in the cache, ...).
+    NotChecked(String),
+    /// The package's digest is not the one the lock file has.
+    DigestMismatch {
+        /// The digest in the lock file.
+        locked: String,
+        /// The digest of the package found.
+        found: String,
+    },
+    /// The package is there but cannot be read, and why.
+    Unreadable(String),
+}
+
+/// The charts a run checks against, by chart.
+pub type ChartSet = IndexMap<ChartRef, Status>;
+
+/// One use of a chart: an app in an environment, and where its `chart` is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartUse {
+    /// The environment.
+    pub env: String,
+    /// The app.
+    pub app: String,
+    /// Where the app's `chart` value comes from.
+    pub span: Span,
+}
+
+/// The chart of an app in an environment: `repo/name` with `repo` from the environment's
+/// `helm_repos`, or `oci://host/path/name`, at the app's `chart_version`. `None` when the app
+/// has no chart, the repository is not declared (E0404) or the version is missing.
+pub fn chart_of(env: &EnvInstance, app: &AppInstance) -> Option<ChartRef> {
+    let chart = app.str_field("chart")?;
+    let version = app.str_field("chart_version")?.to_string();
+    if let Some(rest) = chart.strip_prefix("oci://") {
+        let (path, name) = rest.rsplit_once('/')?;
+        return Some(ChartRef {
+            repository: format!("oci://{path}"),
+            name: name.to_string(),
+            version,
+        });
+    }
+    let (repo, name) = chart.split_once('/')?;
+    let repository = env
+        .settings
+        .get("helm_repos")
+        .and_then(Val::as_map)
+        .and_then(|repos| repos.get(repo))
+        .and_then(Val::as_str)?;
+    Some(ChartRef {
+        repository: repository.to_string(),
+        name: name.to_string(),
+        version,
+    })
+}
+
+/// Every chart the environments use, sorted, with each of its uses.
+pub fn required(envs: &[EnvInstance]) -> IndexMap<ChartRef, Vec<ChartUse>> {
+    let mut found: IndexMap<ChartRef, Vec<ChartUse>> = IndexMap::new();
+    for env in envs {
+        for app in &env.apps {
+            let Some(chart) = chart_of(env, app) else {
+                continue;
+            };
+            let span = app
+                .fields
+                .get("chart")
+                .map_or(app.span, |value| value.origin);
+            found.entry(chart).or_default().push(ChartUse {
+                env: env.name.clone(),
+                app: app.name.clone(),
+                span,
+            });
+        }
+    }
+    found.sort_keys();
+    found
+}
