@@ -56,7 +56,22 @@ pub(super) struct Frame<'a> {
 pub(super) struct Contribution<'a> {
     pub(super) rest: &'a [Key],
     pub(super) expr: &'a Expr,
-    pub(super) source: Source,
+    /// The layer it comes from, or `None` for the field's declared default.
+    pub(super) layer: Option<usize>,
+    /// The template that declares the field.
+    pub(super) owner: &'a str,
+}
+
+impl Contribution<'_> {
+    /// Where it comes from, for a trace (built only when one records).
+    fn source(&self) -> Source {
+        match self.layer {
+            Some(layer) => Source::Layer(layer),
+            None => Source::Declared {
+                owner: self.owner.to_string(),
+            },
+        }
+    }
 }
 
 impl<'a> Frame<'a> {
@@ -171,9 +186,8 @@ impl<'a> Frame<'a> {
             contributions.push(Contribution {
                 rest: &[],
                 expr: default,
-                source: Source::Declared {
-                    owner: field.owner.clone(),
-                },
+                layer: None,
+                owner: &field.owner,
             });
         }
         let mut first_override = None;
@@ -182,8 +196,12 @@ impl<'a> Frame<'a> {
                 if position >= self.override_start && first_override.is_none() {
                     first_override = Some(contributions.len());
                 }
-                let source = Source::Layer(layer);
-                contributions.push(Contribution { rest, expr, source });
+                contributions.push(Contribution {
+                    rest,
+                    expr,
+                    layer: Some(layer),
+                    owner: &field.owner,
+                });
             }
         }
         (contributions, first_override)
@@ -345,7 +363,7 @@ impl<'a> Frame<'a> {
         for contribution in contributions {
             let (rest, expr) = (contribution.rest, contribution.expr);
             if let Some(trace) = &mut self.trace {
-                trace.source = Some(contribution.source.clone());
+                trace.source = Some(contribution.source());
             }
             if rest.is_empty() {
                 match &expr.kind {
@@ -406,7 +424,7 @@ impl<'a> Frame<'a> {
             for contribution in whole.clone() {
                 let value = self.eval(contribution.expr, ty, context);
                 if let Some(trace) = &mut self.trace {
-                    trace.source = Some(contribution.source.clone());
+                    trace.source = Some(contribution.source());
                     let action = value.map_or(Action::Unset, Action::Set);
                     trace.record(None, contribution.expr, action);
                 }
