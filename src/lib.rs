@@ -112,6 +112,7 @@ pub fn analyze_reusing(
     if let Some(promotion) = &promotion {
         promote::check(promotion, &project, &envs, &mut problems);
     }
+    promote::private::check(&db, &project, &envs, promotion.as_ref(), &mut problems);
     let analysis = Analysis {
         db,
         diagnostics: problems.into_sorted(),

@@ -187,27 +187,37 @@ fn explanations_have_a_title_meaning_example_and_fix() {
 }
 
 /// `<!-- git: commit, then replace "A" with "B" ... -->`: the last `A` becomes `B` after a
-/// commit.
-fn git_change(text: &str) -> Option<(String, String)> {
+/// commit; `<!-- git: commit, then change it to the second example -->`: the second ```ehp
+/// block replaces the first after a commit. The text of the change, made from `example`.
+fn git_change(text: &str, example: &str) -> Option<String> {
     let line = text
         .lines()
-        .find_map(|line| line.trim().strip_prefix("<!-- git: commit, then replace "))?;
+        .find_map(|line| line.trim().strip_prefix("<!-- git: commit, then "))?;
+    if line.starts_with("change it to the second example") {
+        return text
+            .split("```ehp\n")
+            .nth(2)
+            .and_then(|rest| rest.split("\n```").next())
+            .map(str::to_string);
+    }
+    let line = line.strip_prefix("replace ")?;
     let mut quoted = line.split('"').skip(1).step_by(2);
-    Some((quoted.next()?.to_string(), quoted.next()?.to_string()))
-}
-
-/// Commits `example` (already written as `main.ehp` in `dir`) to a new git repository, then
-/// changes its last `from` to `to` by hand, as in a pull request.
-fn commit_then_change(dir: &Path, example: &str, from: &str, to: &str) {
-    let git = |args: &[&str]| support::git(dir, args);
-    git(&["init", "-q"]);
-    git(&["add", "main.ehp"]);
-    git(&["commit", "-q", "-m", "example"]);
+    let (from, to) = (quoted.next()?, quoted.next()?);
     let position = example
         .rfind(from)
         .expect("the text to change is in the example");
     let mut changed = example.to_string();
     changed.replace_range(position..position + from.len(), to);
+    Some(changed)
+}
+
+/// Commits `main.ehp` (already written in `dir`) to a new git repository, then writes
+/// `changed` over it, as in a pull request.
+fn commit_then_change(dir: &Path, changed: &str) {
+    let git = |args: &[&str]| support::git(dir, args);
+    git(&["init", "-q"]);
+    git(&["add", "main.ehp"]);
+    git(&["commit", "-q", "-m", "example"]);
     std::fs::write(dir.join("main.ehp"), changed).expect("write change");
 }
 
@@ -319,18 +329,26 @@ impl Example {
     /// it will run (the charts are fetched before, unless it is the fetch).
     fn new(text: &str, source: &str, manifest: Option<&str>) -> Example {
         let dir = tempfile::tempdir().expect("tempdir");
-        let server = chart_server(text);
-        let written = match &server {
+        let example = Example {
+            dir,
+            server: chart_server(text),
+        };
+        std::fs::write(example.path().join("main.ehp"), example.serve(source))
+            .expect("write example");
+        if let Some(manifest) = manifest {
+            std::fs::write(example.path().join("ehp.toml"), manifest).expect("write ehp.toml");
+        }
+        example
+    }
+
+    /// A source with the served charts' address in place of the one the explanation shows.
+    fn serve(&self, source: &str) -> String {
+        match &self.server {
             Some(server) => {
                 source.replace("https://charts.example", &format!("{}/charts", server.url))
             }
             None => source.to_string(),
-        };
-        std::fs::write(dir.path().join("main.ehp"), written).expect("write example");
-        if let Some(manifest) = manifest {
-            std::fs::write(dir.path().join("ehp.toml"), manifest).expect("write ehp.toml");
         }
-        Example { dir, server }
     }
 
     fn path(&self) -> &Path {
@@ -353,6 +371,14 @@ impl Example {
             .env("EHP_CHART_CACHE", &cache)
             .env("HELM_CACHE_HOME", &cache)
             .env("XDG_CACHE_HOME", &cache)
+            // The gate names who would commit the working tree: a test user of git, with no
+            // configuration of the machine's.
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.path())
             .output()
             .expect("ehp runs")
     }
@@ -496,8 +522,8 @@ fn claims_of(code: &str, parts: &Parts, text: &str) -> Vec<String> {
         return untrue;
     };
     let project = Example::new(text, example, parts.manifest.as_deref());
-    if let Some((from, to)) = git_change(text) {
-        commit_then_change(project.path(), example, &from, &to);
+    if let Some(changed) = git_change(text, example) {
+        commit_then_change(project.path(), &project.serve(&changed));
     }
     project.prepare(text, &parts.command);
     let ran = project.run(&parts.command);
@@ -612,8 +638,8 @@ fn command_examples_have_reviewed_snapshots() {
             continue;
         }
         let project = Example::new(&text, example, parts.manifest.as_deref());
-        if let Some((from, to)) = git_change(&text) {
-            commit_then_change(project.path(), example, &from, &to);
+        if let Some(changed) = git_change(&text, example) {
+            commit_then_change(project.path(), &project.serve(&changed));
         }
         project.prepare(&text, &parts.command);
         let ran = project.run(&parts.command);

@@ -1,5 +1,5 @@
 //! The library on its own, without the binary: the diagnostics of the commands (E0407, E0601,
-//! E0602, E0604, E0606) come from library functions; values printed as `.ehp` source parse back
+//! E0602, E0604, E0606, E0610, E0612) come from library functions; values printed as `.ehp` source parse back
 //! to the same values; and `why` shows literal text as `.ehp` writes it.
 // The round trip over the example project reads it from disk.
 #![allow(clippy::disallowed_methods)]
@@ -11,8 +11,10 @@ use ehp::Analysis;
 use ehp::diag::Diagnostic;
 use ehp::eval::model::{Val, ValKind};
 use ehp::eval::print;
+use ehp::promote::acts::{self, HotfixRequest};
 use ehp::promote::edit;
-use ehp::promote::plan::{self, HotfixRequest, PromoteRequest, Refusal, Sources};
+use ehp::promote::history::{self, CommitInfo, Gate, Lookback, Node, Table};
+use ehp::promote::plan::{self, PromoteRequest, Refusal, Sources};
 use support::{boolean, external_secret, float, int, k8s_secret, list, map, q, s};
 
 mod support;
@@ -239,7 +241,7 @@ fn promote<'a>(from: &'a str, to: &'a str, apps: &'a [String]) -> PromoteRequest
         all: false,
         from,
         to,
-        actor: Some("kari"),
+        actor: "kari@ehealth.example",
         reason: None,
         date: "2026-03-01",
     }
@@ -334,45 +336,84 @@ fn e0602_a_hotfix_goes_only_where_the_chain_accepts_one() {
         app: "journal",
         env,
         tag: "2.4.1",
+        chart_version: None,
         reason: "CVE-2026-1234",
-        actor: None,
+        actor: "ola@ehealth.example",
         date: "2026-03-02",
     };
-    let refusal = plan::plan_hotfix(sources(&analysis), &request("exttest")).expect_err("no");
+    let refusal = acts::plan_hotfix(sources(&analysis), &request("exttest")).expect_err("no");
     let diagnostic = refused_with(refusal);
     assert_eq!(diagnostic.code.id, "E0602");
     assert_eq!(diagnostic.message, "`exttest` does not accept hot-fixes");
 
-    let edits = plan::plan_hotfix(sources(&analysis), &request("prod")).expect("prod accepts");
+    let edits = acts::plan_hotfix(sources(&analysis), &request("prod")).expect("prod accepts");
     let changes = edit::apply_all(&analysis.db, &edits);
     let journal = &changes.first().expect("the journal changes").after;
     assert!(journal.contains("tag = \"2.4.1\""), "{journal}");
     assert!(journal.contains("reason = \"CVE-2026-1234\""), "{journal}");
 }
 
+/// A commit by `author`.
+fn commit(author: &str) -> CommitInfo {
+    CommitInfo {
+        id: "0123456789abcdef0123456789abcdef01234567".to_string(),
+        author: author.to_string(),
+        committer: author.to_string(),
+        date: "2026-03-02T10:00:00+00:00".to_string(),
+        subject: "a change".to_string(),
+    }
+}
+
+/// The gate over one commit by `author` from `base` to `head`, with the chain of `head`
+/// (through a pull request into `prod` when `pull_request`).
+fn gate_one(base: &Analysis, head: &Analysis, author: &str, pull_request: bool) -> Vec<Diagnostic> {
+    let promotion = head.promotion.as_ref().expect("a chain");
+    let table = |analysis: &Analysis| Table::of(promotion, &analysis.project, &analysis.envs);
+    let nodes = vec![
+        Node {
+            commit: None,
+            table: table(base),
+            parents: Vec::new(),
+        },
+        Node {
+            commit: Some(commit(author)),
+            table: table(head),
+            parents: vec![0],
+        },
+    ];
+    let gate = Gate {
+        promotion,
+        roles: base.promotion.as_ref().expect("a chain"),
+        pull_request: pull_request.then_some("prod"),
+    };
+    let mut older = std::iter::empty();
+    let verdict = history::gate(gate, &nodes, &mut Lookback::new(&mut older));
+    verdict
+        .findings
+        .iter()
+        .map(|finding| finding.diagnostic(promotion, &head.envs))
+        .collect()
+}
+
+/// `CHAIN` with roles: prod is a privileged step of the release managers.
+fn chain_with_roles() -> String {
+    CHAIN.replace(
+        "    hotfix_envs = [\"prod\"]\n",
+        "    hotfix_envs = [\"prod\"]\n    roles {\n        release-manager = [\"ola@ehealth.example\"]\n    }\n    steps {\n        prod { privileged = [\"release-manager\"] }\n    }\n",
+    )
+}
+
 #[test]
 fn e0604_a_protected_release_changes_only_by_promotion() {
     let (files, base) = project(CHAIN, JOURNAL);
-    let head_analysis = |files: &[(String, String)]| {
-        let analysis = ehp::analyze(files);
-        let promotion = analysis.promotion.clone().expect("a chain");
-        let found = ehp::promote::changed_without_promotion(
-            &promotion,
-            &analysis.project,
-            &analysis.envs,
-            &base.envs,
-            "origin/prod",
-        );
-        (analysis, found)
-    };
 
     // A hand edit of prod's release.
     let edited = JOURNAL.replace(
         "    in prod {\n        tag = \"2.4.0\"",
         "    in prod {\n        tag = \"2.4.9\"",
     );
-    let hand = vec![files[0].clone(), ("journal.ehp".to_string(), edited)];
-    let (_, found) = head_analysis(&hand);
+    let hand = ehp::analyze(&[files[0].clone(), ("journal.ehp".to_string(), edited)]);
+    let found = gate_one(&base, &hand, "eve@supplier.example", false);
     let codes: Vec<&str> = found.iter().map(|diagnostic| diagnostic.code.id).collect();
     assert_eq!(codes, ["E0604"], "{found:?}");
     let diagnostic = found.first().expect("E0604");
@@ -383,8 +424,9 @@ fn e0604_a_protected_release_changes_only_by_promotion() {
     let label = diagnostic.primary.as_ref().expect("a label");
     assert_eq!(
         label.message,
-        "tag 2.4.9, chart_version 2.4.0 now; tag 2.4.0, chart_version 2.4.0 at origin/prod"
+        "2.4.9 (chart 2.4.0) (was 2.4.0 (chart 2.4.0)) in commit 0123456 by eve@supplier.example"
     );
+    assert_eq!(hand.db.slice(label.span), "\"2.4.9\"");
 
     // The same change made by `ehp promote` from exttest is not one.
     let apps = vec!["journal".to_string()];
@@ -392,10 +434,47 @@ fn e0604_a_protected_release_changes_only_by_promotion() {
         .expect("a step");
     assert!(planned.settled.is_empty());
     let changes = edit::apply_all(&base.db, &planned.edits);
-    let promoted = edit::edited_files(&files, &changes);
-    let (analysis, found) = head_analysis(&promoted);
-    assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
+    let promoted = ehp::analyze(&edit::edited_files(&files, &changes));
+    assert!(!promoted.has_errors(), "{:?}", promoted.diagnostics);
+    let found = gate_one(&base, &promoted, "kari@ehealth.example", false);
     assert!(found.is_empty(), "{found:?}");
+}
+
+#[test]
+fn e0610_e0612_the_gate_checks_records_people_and_pull_requests() {
+    let chain = chain_with_roles();
+    let (files, base) = project(&chain, JOURNAL);
+    let with_prod = |tag: &str, by: &str| {
+        let journal = JOURNAL.replace(
+            "    in prod {\n        tag = \"2.4.0\"\n        chart_version = \"2.4.0\"\n        promoted {\n            from = \"exttest\"",
+            &format!("    in prod {{\n        tag = \"{tag}\"\n        chart_version = \"2.4.0\"\n        promoted {{\n            from = \"exttest\"\n            by = \"{by}\""),
+        ).replacen("                tag = \"2.4.0\"\n                chart_version = \"2.4.0\"\n            }\n        }\n    }\n}", &format!("                tag = \"{tag}\"\n                chart_version = \"2.4.0\"\n            }}\n        }}\n    }}\n}}"), 1);
+        ehp::analyze(&[files[0].clone(), ("journal.ehp".to_string(), journal)])
+    };
+    let codes = |found: &[Diagnostic]| -> Vec<&'static str> {
+        found.iter().map(|diagnostic| diagnostic.code.id).collect()
+    };
+
+    // A record claiming a release exttest never ran (the prod record names 2.6.0).
+    let forged = with_prod("2.6.0", "ola@ehealth.example");
+    let found = gate_one(&base, &forged, "ola@ehealth.example", false);
+    assert_eq!(codes(&found), ["E0612"], "{found:?}");
+
+    // A promotion of what exttest runs, committed by someone outside the role and recorded
+    // for a release manager.
+    let record_only = with_prod("2.4.0", "ola@ehealth.example");
+    let found = gate_one(&base, &record_only, "eve@supplier.example", false);
+    assert_eq!(codes(&found), ["E0610"], "{found:?}");
+    assert_eq!(
+        found.first().map(|diagnostic| diagnostic.message.as_str()),
+        Some("`eve@supplier.example` changed `prod`, whose step is privileged")
+    );
+
+    // By a release manager it passes; through a pull request into `prod`, it could not
+    // (E0613, on a chain with branches: `tests/release_process.rs`), but this chain has no
+    // pull-request step into `prod`, so nothing is frozen.
+    assert!(gate_one(&base, &record_only, "ola@ehealth.example", false).is_empty());
+    assert!(gate_one(&base, &record_only, "ola@ehealth.example", true).is_empty());
 }
 
 #[test]

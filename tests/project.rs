@@ -206,20 +206,36 @@ fn every_command_names_the_project_and_the_environments_the_same_way() {
         misspelt.stderr.contains("did you mean `prod`?"),
         "{misspelt:?}"
     );
-    // `hotfix` names where the fix goes with --to (--env is its older spelling).
-    let hotfix = [
-        "hotfix",
-        "patient-journal",
-        "--tag",
-        "2.3.9",
-        "--reason",
-        "CVE",
-        "--dry-run",
-    ];
-    let to = ehp(&root, &[&hotfix[..], &["--to", "prod"]].concat());
-    let env = ehp(&root, &[&hotfix[..], &["--env", "prod"]].concat());
-    assert_eq!(to.code, 0, "{to:?}");
-    assert_eq!(to.stdout, env.stdout);
+}
+
+#[test]
+fn hotfix_names_the_environment_it_edits_with_env() {
+    let (dir, _root) = example_copy();
+    let outside = dir.path();
+    // `hotfix` names the environment it edits with --env, and the project with -C.
+    let hotfix = ehp(
+        outside,
+        &[
+            "hotfix",
+            "patient-journal",
+            "--env",
+            "prod",
+            "--tag",
+            "2.3.9",
+            "--reason",
+            "CVE",
+            "--actor",
+            "ola@ehealth.example",
+            "--dry-run",
+            "-C",
+            "ehealth",
+        ],
+    );
+    assert_eq!(hotfix.code, 0, "{hotfix:?}");
+    assert!(
+        hotfix.stdout.contains("+        tag = \"2.3.9\""),
+        "{hotfix:?}"
+    );
 }
 
 #[test]

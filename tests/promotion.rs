@@ -6,309 +6,14 @@
 
 mod support;
 
+#[path = "promotion/repo.rs"]
+mod repo;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
-const PROMOTION: &str = r#"// The chain.
-promotion {
-    chain = ["inttest", "exttest", "preprod", "prod"]
-    steps {
-        exttest {
-            privileged = ["qa-lead"]
-        }
-        preprod {
-            pull_request {
-                from = "master"
-                to = "prod"
-            }
-        }
-        prod {
-            privileged = ["release-manager"]
-        }
-    }
-    hotfix_envs = ["prod"]
-}
-"#;
-
-const ENVS: &str = r#"abstract env base {
-    kube_context = "aks-${env.name}"
-    domain = "${env.name}.ehealth.example"
-    helm_repos {
-        ehealth = "https://charts.ehealth.example"
-    }
-}
-
-env inttest extends base {}
-
-env exttest extends base {}
-
-env preprod extends base {}
-
-env prod extends base {}
-"#;
-
-const JOURNAL: &str = r#"// The journal: every environment after inttest pins its release, which
-// came there by promotion.
-app journal: web_service {
-    image = "journal/api"
-    tag = "2.4.0"
-    hosts = ["journal.${env.domain}"]
-
-    // QA needs more memory.
-    in exttest {
-        memory = 512Mi
-        tag = "2.4.0"
-        chart_version = "2.4.0"
-        promoted {
-            from = "inttest"
-            by = "kari"
-            date = "2026-01-02"
-            release {
-                tag = "2.4.0"
-                chart_version = "2.4.0"
-            }
-        }
-    }
-    in preprod {
-        tag = "2.4.0"
-        chart_version = "2.4.0"
-        promoted {
-            from = "exttest"
-            by = "ola"
-            date = "2026-01-05"
-            release {
-                tag = "2.4.0"
-                chart_version = "2.4.0"
-            }
-        }
-    }
-    in prod {
-        replicas = 3
-        tag = "2.4.0"
-        chart_version = "2.4.0"
-        promoted {
-            from = "preprod"
-            by = "ola"
-            date = "2026-01-05"
-            release {
-                tag = "2.4.0"
-                chart_version = "2.4.0"
-            }
-        }
-    }
-}
-"#;
-
-const PORTAL: &str = r#"app portal: web_service {
-    image = "portal/web"
-    tag = "5.1.0"
-    in exttest {
-        tag = "5.1.0"
-        chart_version = "2.4.0"
-    }
-    in preprod {
-        tag = "5.1.0"
-        chart_version = "2.4.0"
-        promoted {
-            from = "exttest"
-            by = "ola"
-            date = "2026-01-05"
-            release {
-                tag = "5.1.0"
-                chart_version = "2.4.0"
-            }
-        }
-    }
-    in prod {
-        tag = "5.1.0"
-        chart_version = "2.4.0"
-        promoted {
-            from = "preprod"
-            by = "ola"
-            date = "2026-01-05"
-            release {
-                tag = "5.1.0"
-                chart_version = "2.4.0"
-            }
-        }
-    }
-}
-"#;
-
-/// A committed project in a temporary git repository.
-struct Repo {
-    dir: tempfile::TempDir,
-}
-
-impl Repo {
-    fn new() -> Repo {
-        let repo = Repo {
-            dir: tempfile::tempdir().expect("tempdir"),
-        };
-        repo.write("promotion.ehp", PROMOTION);
-        repo.write("envs.ehp", ENVS);
-        repo.write("apps/journal.ehp", JOURNAL);
-        repo.write("apps/portal.ehp", PORTAL);
-        repo.git(&["init", "-q", "-b", "master"]);
-        repo.commit("initial");
-        repo
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn write(&self, name: &str, text: &str) {
-        let path = self.path().join(name);
-        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        fs::write(path, text).expect("write");
-    }
-
-    fn read(&self, name: &str) -> String {
-        fs::read_to_string(self.path().join(name)).expect("read")
-    }
-
-    /// Every `.ehp` file with its text.
-    fn snapshot(&self) -> Vec<(PathBuf, String)> {
-        let mut files: Vec<(PathBuf, String)> = walkdir::WalkDir::new(self.path())
-            .into_iter()
-            .filter_entry(|entry| entry.file_name() != ".git")
-            .filter_map(Result::ok)
-            .filter(|entry| entry.file_type().is_file())
-            .map(|entry| {
-                let text = fs::read_to_string(entry.path()).expect("read");
-                (entry.path().to_path_buf(), text)
-            })
-            .collect();
-        files.sort();
-        files
-    }
-
-    /// Replaces the first occurrence of `old` in a file.
-    fn replace(&self, name: &str, old: &str, new: &str) {
-        let text = self.read(name);
-        assert!(text.contains(old), "{name} contains {old:?}");
-        self.write(name, &text.replacen(old, new, 1));
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        support::git(self.path(), args)
-    }
-
-    fn commit(&self, message: &str) {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", message]);
-    }
-
-    fn ehp(&self, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_ehp"))
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .output()
-            .expect("ehp runs");
-        Run::from(output)
-    }
-
-    /// Moves inttest to a new journal tag (a supplier's release), keeping the other
-    /// environments pinned.
-    fn release_journal(&self, old: &str, new: &str) {
-        self.replace(
-            "apps/journal.ehp",
-            &format!("    tag = \"{old}\"\n    hosts"),
-            &format!("    tag = \"{new}\"\n    hosts"),
-        );
-    }
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl From<Output> for Run {
-    fn from(output: Output) -> Run {
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    }
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            formatter,
-            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-fn promote(repo: &Repo, app: &str, from: &str, to: &str) -> Run {
-    let run = repo.ehp(&[
-        "promote",
-        app,
-        "--from",
-        from,
-        "--to",
-        to,
-        "--actor",
-        "kari",
-        "--reason",
-        "QA passed",
-        "--date",
-        "2026-03-01",
-    ]);
-    assert_eq!(run.code, 0, "{run:?}");
-    run
-}
-
-/// The byte range of the `in ENV { ... }` block of a text (from `in` to its closing brace).
-fn block(text: &str, env: &str) -> (usize, usize) {
-    let start = text
-        .find(&format!("    in {env} {{"))
-        .expect("block exists");
-    let end = start + text[start..].find("\n    }\n").expect("block closes") + 6;
-    (start, end)
-}
-
-/// The 1-based line of the first occurrence of `needle`.
-fn line_of(text: &str, needle: &str) -> usize {
-    text[..text.find(needle).expect("found")]
-        .matches('\n')
-        .count()
-        + 1
-}
-
-/// Asserts that `before` and `after` differ only inside `range` of `before`.
-fn changed_only_inside(before: &str, after: &str, range: (usize, usize)) {
-    let prefix = before
-        .bytes()
-        .zip(after.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let suffix = before
-        .bytes()
-        .rev()
-        .zip(after.bytes().rev())
-        .take_while(|(a, b)| a == b)
-        .count()
-        .min(before.len() - prefix);
-    assert!(
-        prefix >= range.0,
-        "an edit before the block, at byte {prefix}"
-    );
-    assert!(
-        before.len() - suffix <= range.1,
-        "an edit after the block: bytes up to {} changed, the block ends at {}",
-        before.len() - suffix,
-        range.1
-    );
-}
+use repo::{Repo, Run, block, changed_only_inside, hotfix, line_of, promote};
 
 #[test]
 fn promote_edits_only_the_target_override_and_records_it() {
@@ -329,7 +34,7 @@ fn promote_edits_only_the_target_override_and_records_it() {
     for expected in [
         "promoted {",
         "from = \"inttest\"",
-        "by = \"kari\"",
+        "by = \"kari@ehealth.example\"",
         "reason = \"QA passed\"",
         "date = \"2026-03-01\"",
         "release {",
@@ -359,7 +64,16 @@ fn a_step_outside_the_chain_is_refused_and_changes_nothing() {
     let repo = Repo::new();
     repo.release_journal("2.4.0", "2.5.0");
     let before = repo.snapshot();
-    let run = repo.ehp(&["promote", "journal", "--from", "inttest", "--to", "prod"]);
+    let run = repo.ehp(&[
+        "promote",
+        "journal",
+        "--from",
+        "inttest",
+        "--to",
+        "prod",
+        "--actor",
+        "ola@ehealth.example",
+    ]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("E0601"), "{run:?}");
     assert!(run.stderr.contains("inttest -> prod"), "{run:?}");
@@ -378,6 +92,8 @@ fn dry_run_prints_the_edit_and_changes_nothing() {
         "inttest",
         "--to",
         "exttest",
+        "--actor",
+        "kari@ehealth.example",
         "--dry-run",
     ]);
     assert_eq!(run.code, 0, "{run:?}");
@@ -400,7 +116,14 @@ fn promote_all_moves_every_app_of_the_environment() {
     repo.release_journal("2.4.0", "2.5.0");
     repo.replace("apps/portal.ehp", "tag = \"5.1.0\"", "tag = \"5.2.0\"");
     let run = repo.ehp(&[
-        "promote", "--all", "--from", "inttest", "--to", "exttest", "--actor", "kari",
+        "promote",
+        "--all",
+        "--from",
+        "inttest",
+        "--to",
+        "exttest",
+        "--actor",
+        "kari@ehealth.example",
     ]);
     assert_eq!(run.code, 0, "{run:?}");
     let journal = repo.read("apps/journal.ehp");
@@ -409,7 +132,7 @@ fn promote_all_moves_every_app_of_the_environment() {
     assert!(journal[start..end].contains("tag = \"2.5.0\""));
     let (start, end) = block(&portal, "exttest");
     assert!(portal[start..end].contains("tag = \"5.2.0\""));
-    assert!(portal[start..end].contains("by = \"kari\""));
+    assert!(portal[start..end].contains("by = \"kari@ehealth.example\""));
     let status = repo.ehp(&["status", ".", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&status.stdout).expect("json");
     for app in json["apps"].as_array().expect("apps") {
@@ -424,27 +147,12 @@ fn promote_all_moves_every_app_of_the_environment() {
 fn hotfix_goes_only_into_a_hotfix_environment_and_flows_back() {
     let repo = Repo::new();
     let before = repo.snapshot();
-    let refused = repo.ehp(&[
-        "hotfix", "journal", "--env", "exttest", "--tag", "2.4.1", "--reason", "CVE",
-    ]);
+    let refused = hotfix(&repo, "exttest", "2.4.1", "CVE");
     assert_eq!(refused.code, 1, "{refused:?}");
     assert!(refused.stderr.contains("E0602"), "{refused:?}");
     assert_eq!(repo.snapshot(), before);
 
-    let run = repo.ehp(&[
-        "hotfix",
-        "journal",
-        "--env",
-        "prod",
-        "--tag",
-        "2.4.1",
-        "--reason",
-        "CVE-2026-1234",
-        "--actor",
-        "ola",
-        "--date",
-        "2026-03-02",
-    ]);
+    let run = hotfix(&repo, "prod", "2.4.1", "CVE-2026-1234");
     assert_eq!(run.code, 0, "{run:?}");
     let journal = repo.read("apps/journal.ehp");
     let (start, end) = block(&journal, "prod");
@@ -453,7 +161,7 @@ fn hotfix_goes_only_into_a_hotfix_environment_and_flows_back() {
         "tag = \"2.4.1\"",
         "hotfix {",
         "reason = \"CVE-2026-1234\"",
-        "by = \"ola\"",
+        "by = \"ola@ehealth.example\"",
         "date = \"2026-03-02\"",
     ] {
         assert!(prod.contains(expected), "{expected} in {prod}");
@@ -540,22 +248,25 @@ fn check_against_a_revision_allows_promotions_and_hotfixes_only() {
     repo.release_journal("2.4.0", "2.5.0");
     repo.commit("journal 2.5.0");
     promote(&repo, "journal", "inttest", "exttest");
-    let run = repo.ehp(&["check", ".", "--against", "HEAD"]);
+    let run = repo.ehp_as("kari@ehealth.example", &["check", ".", "--against", "HEAD"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
-        run.stderr.contains("ok: no protected release changed"),
+        run.stderr.contains("ok: the working tree since HEAD (")
+            && run.stderr.contains("): 1 promoted; every change"),
         "{run:?}"
     );
+    // The same change, by someone who is not the qa lead.
+    let run = repo.ehp(&["check", ".", "--against", "HEAD"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("error[E0610]"), "{run:?}");
     repo.commit("promote journal to exttest");
 
     // A hot-fix.
-    let run = repo.ehp(&[
-        "hotfix", "journal", "--env", "prod", "--tag", "2.4.1", "--reason", "CVE",
-    ]);
+    let run = hotfix(&repo, "prod", "2.4.1", "CVE");
     assert_eq!(run.code, 0, "{run:?}");
-    let run = repo.ehp(&["check", ".", "--against", "HEAD"]);
+    let run = repo.ehp_as("ola@ehealth.example", &["check", ".", "--against", "HEAD"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(!run.stderr.contains("E0604"), "{run:?}");
+    assert!(run.stderr.contains("1 hot-fixed"), "{run:?}");
 }
 
 #[test]
@@ -681,7 +392,10 @@ fn status_in_every_format() {
     let journal = &json["apps"][0];
     assert_eq!(journal["name"], "journal");
     assert_eq!(journal["envs"]["exttest"]["release"]["tag"], "2.5.0");
-    assert_eq!(journal["envs"]["exttest"]["promoted"]["by"], "kari");
+    assert_eq!(
+        journal["envs"]["exttest"]["promoted"]["by"],
+        "kari@ehealth.example"
+    );
     assert_eq!(journal["envs"]["preprod"]["release"]["tag"], "2.4.0");
     assert_eq!(journal["envs"]["preprod"]["waiting"]["tag"], "2.5.0");
     assert!(journal["envs"]["prod"]["waiting"].is_null());
@@ -703,11 +417,62 @@ fn status_in_every_format() {
     assert!(html.stdout.starts_with("<!DOCTYPE html>"), "{html:?}");
     assert!(html.stdout.contains("<style>"));
     assert!(html.stdout.contains("← 2.5.0 waiting"));
+    assert!(
+        html.stdout
+            .contains("<li>inttest, exttest, preprod, prod from the working tree</li>")
+    );
+    assert!(
+        html.stdout
+            .contains("<span class=\"who\">promoted by kari@ehealth.example, 2026-03-01</span>")
+    );
     for external in [
         "http://", "https://", "src=", "<link", "@import", "url(", "<script",
     ] {
         assert!(!html.stdout.contains(external), "{external} in the page");
     }
+}
+
+#[test]
+fn status_says_what_it_read_when_and_who_in_every_format() {
+    let repo = Repo::new();
+    repo.release_journal("2.4.0", "2.5.0");
+    promote(&repo, "journal", "inttest", "exttest");
+    let text = repo.ehp(&["status"]);
+    assert!(
+        text.stdout.starts_with("made ")
+            && text
+                .stdout
+                .contains("read inttest, exttest, preprod, prod from the working tree"),
+        "{text:?}"
+    );
+    assert!(
+        text.stdout
+            .contains("promoted by kari@ehealth.example, 2026-03-01"),
+        "{text:?}"
+    );
+    let json = repo.ehp(&["status", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert!(json["made"].is_string(), "{json}");
+    assert_eq!(json["revisions"][0]["rev"], "working tree", "{json}");
+    assert_eq!(
+        json["apps"][0]["envs"]["exttest"]["promoted"]["reason"],
+        "QA passed"
+    );
+    let markdown = repo.ehp(&["status", "--format", "markdown"]).stdout;
+    assert!(markdown.contains("Made "), "{markdown}");
+    assert!(
+        markdown.contains("- inttest, exttest, preprod, prod from the working tree"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("<br>promoted by kari@ehealth.example, 2026-03-01"),
+        "{markdown}"
+    );
+    let html = repo.ehp(&["status", "--format", "html"]).stdout;
+    assert!(html.contains("<li>inttest, exttest, preprod, prod from the working tree</li>"));
+    assert!(
+        html.contains("<span class=\"who\">promoted by kari@ehealth.example, 2026-03-01</span>")
+    );
 }
 
 #[test]

@@ -9,10 +9,11 @@
 //!   operand is the project (`check`, `build`, `diff`, `status`) also takes it as its
 //!   positional `[PATH]` ([`ProjectOperand`]); the two are the same option. `--path` is the
 //!   older spelling of `--project`, still accepted.
-//! - **Environments**: `--env ENV`, repeatable, always means "only these environments"
-//!   ([`EnvFilter`]). A command that takes a release from one environment to another names
-//!   them `--from ENV` and `--to ENV` (`promote`, `diff` between two environments); `hotfix`
-//!   names the environment the fix goes into with `--to ENV`.
+//! - **Environments**: `--env ENV` names the environments a command works on: repeatable
+//!   where several make sense, as "only these" ([`EnvFilter`]: `build`, `why`, `log`,
+//!   `diff --base`), once where the command edits one (`hotfix`, `rollback`). The two ends of
+//!   a step a release takes are `--from ENV` and `--to ENV` (`promote`, `diff` between two
+//!   environments). An image tag is always `--tag`.
 //! - **Diagnostics**: a command that prints diagnostics flattens [`DiagnosticArgs`]
 //!   (`--message-format`, `--color`, `--deny`); the others (`lsp`, `explain`, `completions`)
 //!   do not show them.
@@ -107,8 +108,9 @@ pub(super) struct DiagnosticArgs {
     /// When to colour human output (`NO_COLOR` set means never, for `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(super) color: ColorChoice,
-    /// `--deny warnings` makes every warning fail the run (exit 1); `--deny CODE` (a warning
-    /// code such as W0020, unknown chart values) only that one. May be repeated.
+    /// `--deny warnings` makes every warning but W0005 (a hot-fix on its way back down the
+    /// chain, which only more commits can bring back) fail the run (exit 1); `--deny CODE` (a
+    /// warning code such as W0020, unknown chart values) only that one. May be repeated.
     #[arg(long, value_parser = parse_deny, value_name = "warnings|CODE")]
     pub(super) deny: Vec<DenyArg>,
 }
@@ -164,7 +166,7 @@ pub(super) enum ColorChoice {
 /// `--deny`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum DenyArg {
-    /// Every warning counts as an error for the exit code.
+    /// Every warning but W0005 counts as an error for the exit code.
     Warnings,
     /// This warning counts as an error for the exit code.
     Code(crate::diag::Code),
@@ -198,17 +200,20 @@ pub(super) enum Command {
     Build(BuildArgs),
     /// Show where a field's value comes from: the final value of FIELD (dotted for a part of
     /// it, e.g. `probes.period`) of APP in each environment, and every layer that sets it, in
-    /// order, with the one that wins.
+    /// order, with the ones that win, in the sources of the branch each environment is
+    /// deployed from.
     #[command(after_help = AFTER_HELP)]
     Why(WhyArgs),
     /// Show what a change does to the desired state: every desired-state file and values file
     /// of the project at `--base GIT_REV` against the working tree, as a unified diff per
-    /// changed file, or as Markdown for a pull-request comment. With `--from A --to B`,
-    /// compare two environments of the working tree instead.
+    /// changed file, or as Markdown for a pull-request comment (with each release's record and
+    /// the gate's verdict). With `--from A --to B`, compare two environments instead, each read
+    /// from its branch.
     #[command(after_help = DIFF_AFTER_HELP)]
     Diff(DiffArgs),
-    /// Show the release of every app in every environment of the promotion chain: what is
-    /// waiting for promotion, the hot-fixes, and those that have not flowed back.
+    /// Show the release of every app in every environment of the promotion chain, each read
+    /// from its branch: who put it there and when, what is waiting for promotion, the
+    /// hot-fixes (and those that have not flowed back), rollbacks and releases marked bad.
     #[command(after_help = AFTER_HELP)]
     Status(StatusArgs),
     /// Promote apps one step along the promotion chain: copy their release (by default `tag`
@@ -220,6 +225,18 @@ pub(super) enum Command {
     /// in the source.
     #[command(after_help = AFTER_HELP)]
     Hotfix(HotfixArgs),
+    /// Put an environment back on a release it ran before (found in the git history), recorded
+    /// as a rollback, and mark the release it replaces as bad so that it is not promoted again.
+    #[command(after_help = AFTER_HELP)]
+    Rollback(RollbackArgs),
+    /// Put a newly published image tag on the first environment of the promotion chain, and
+    /// record who published it.
+    #[command(after_help = AFTER_HELP)]
+    Publish(PublishArgs),
+    /// List every publication, promotion, hot-fix and rollback in the git history: who, when,
+    /// from where, why, and the commit; each environment read from its branch.
+    #[command(after_help = AFTER_HELP)]
+    Log(LogArgs),
     /// Start a project: a new platform (ehp.toml, environments, a promotion chain), or with
     /// --app a supplier's new app in an existing project. What it writes checks clean and is
     /// formatted.
@@ -284,10 +301,15 @@ pub(super) struct ChartsFetchArgs {
 pub(super) struct CheckArgs {
     #[command(flatten)]
     pub(super) project: ProjectOperand,
-    /// Also compare with this git revision: a protected environment's release may only
-    /// change by a promotion from the environment before it or by a marked hot-fix.
+    /// Also check every commit since this git revision (and the working tree): each change
+    /// of a release is a promotion from the environment before it (which ran that release), a
+    /// hot-fix, a rollback or a publication, by someone the step's roles name.
     #[arg(long, value_name = "GIT_REV")]
     pub(super) against: Option<String>,
+    /// With `--against`: the commits arrive through the chain's pull request, so no
+    /// privileged environment of the branch it merges into may change.
+    #[arg(long, requires = "against")]
+    pub(super) pull_request: bool,
     #[command(flatten)]
     pub(super) diagnostics: DiagnosticArgs,
 }
@@ -328,6 +350,8 @@ pub(super) struct WhyArgs {
     #[command(flatten)]
     pub(super) project: ProjectArg,
     #[command(flatten)]
+    pub(super) revisions: RevisionArgs,
+    #[command(flatten)]
     pub(super) diagnostics: DiagnosticArgs,
 }
 
@@ -354,6 +378,13 @@ pub(super) struct DiffArgs {
     /// Exit 1 when the desired state differs, as `git diff --exit-code` does.
     #[arg(long)]
     pub(super) exit_code: bool,
+    /// With `--base`: the change is the chain's pull request; the comment names the
+    /// environments merging deploys, and its gate is `ehp check --against BASE
+    /// --pull-request` (with `--format markdown`, the gate's verdict is always in the comment).
+    #[arg(long, requires = "base")]
+    pub(super) pull_request: bool,
+    #[command(flatten)]
+    pub(super) revisions: RevisionArgs,
     #[command(flatten)]
     pub(super) diagnostics: DiagnosticArgs,
 }
@@ -367,7 +398,21 @@ pub(super) struct StatusArgs {
     #[arg(long, value_enum, default_value_t = StatusFormatArg::Text)]
     pub(super) format: StatusFormatArg,
     #[command(flatten)]
+    pub(super) revisions: RevisionArgs,
+    #[command(flatten)]
     pub(super) diagnostics: DiagnosticArgs,
+}
+
+// Which revision each branch of the chain is read at (`status`, `why`, `diff --env`, `log`).
+#[derive(Debug, Args, Clone, Default)]
+pub(super) struct RevisionArgs {
+    /// Read the environments of BRANCH at REV (repeatable), e.g. `--rev prod=HEAD`. By default
+    /// each branch is read at `origin/BRANCH`, else at `BRANCH`.
+    #[arg(long = "rev", value_name = "BRANCH=REV")]
+    pub(super) revs: Vec<String>,
+    /// Read the branch checked out from the working tree, uncommitted edits included.
+    #[arg(long)]
+    pub(super) worktree: bool,
 }
 
 // `ehp promote`.
@@ -384,9 +429,10 @@ pub(super) struct PromoteArgs {
     /// The environment it goes to: the next one in the chain.
     #[arg(long, value_name = "ENV")]
     pub(super) to: String,
-    /// Who promotes (recorded in the source).
+    /// Who promotes: recorded in the source, and one of the step's roles when it is
+    /// privileged (an e-mail address, as git and Jenkins show it).
     #[arg(long)]
-    pub(super) actor: Option<String>,
+    pub(super) actor: String,
     /// Why (recorded in the source).
     #[arg(long)]
     pub(super) reason: Option<String>,
@@ -407,19 +453,22 @@ pub(super) struct PromoteArgs {
 pub(super) struct HotfixArgs {
     /// The app.
     pub(super) app: String,
-    /// The environment the fix goes into (one listed in the chain's `hotfix_envs`). `--env`
-    /// is its older spelling.
-    #[arg(long, value_name = "ENV", alias = "env")]
-    pub(super) to: String,
+    /// The environment the fix goes into (one listed in the chain's `hotfix_envs`).
+    #[arg(long, value_name = "ENV")]
+    pub(super) env: String,
     /// The image tag of the fix.
     #[arg(long)]
     pub(super) tag: String,
+    /// The chart version of the fix, when it changes too.
+    #[arg(long, value_name = "VERSION")]
+    pub(super) chart_version: Option<String>,
     /// Why the fix cannot wait for the chain.
     #[arg(long)]
     pub(super) reason: String,
-    /// Who makes the fix (recorded in the source).
+    /// Who makes the fix: recorded in the source, and one of the roles of the step into the
+    /// environment when it is privileged.
     #[arg(long)]
-    pub(super) actor: Option<String>,
+    pub(super) actor: String,
     /// The date recorded (default: today, YYYY-MM-DD).
     #[arg(long)]
     pub(super) date: Option<String>,
@@ -430,6 +479,96 @@ pub(super) struct HotfixArgs {
     pub(super) project: ProjectArg,
     #[command(flatten)]
     pub(super) diagnostics: DiagnosticArgs,
+}
+
+// `ehp rollback`.
+#[derive(Debug, Args)]
+pub(super) struct RollbackArgs {
+    /// The app.
+    pub(super) app: String,
+    /// The environment (after the first of the chain).
+    #[arg(long, value_name = "ENV")]
+    pub(super) env: String,
+    /// The image tag to go back to; by default the release the environment ran before the
+    /// current one. `--to` is its older spelling.
+    #[arg(long, value_name = "TAG", alias = "to")]
+    pub(super) tag: Option<String>,
+    /// Why the current release has to go (also recorded as why it is bad).
+    #[arg(long)]
+    pub(super) reason: String,
+    /// Who rolls back: recorded, and one of the roles of the step into the environment when
+    /// it is privileged.
+    #[arg(long)]
+    pub(super) actor: String,
+    /// The date recorded (default: today, YYYY-MM-DD).
+    #[arg(long)]
+    pub(super) date: Option<String>,
+    /// Show the edit as a diff and change nothing.
+    #[arg(long)]
+    pub(super) dry_run: bool,
+    #[command(flatten)]
+    pub(super) project: ProjectArg,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
+}
+
+// `ehp publish`.
+#[derive(Debug, Args)]
+pub(super) struct PublishArgs {
+    /// The app.
+    pub(super) app: String,
+    /// The image tag pushed to the registry.
+    #[arg(long)]
+    pub(super) tag: String,
+    /// The chart version, when it changes too.
+    #[arg(long, value_name = "VERSION")]
+    pub(super) chart_version: Option<String>,
+    /// What the release brings (recorded).
+    #[arg(long)]
+    pub(super) reason: Option<String>,
+    /// Who publishes (recorded): a supplier, or the job that watches the registry.
+    #[arg(long)]
+    pub(super) actor: String,
+    /// The date recorded (default: today, YYYY-MM-DD).
+    #[arg(long)]
+    pub(super) date: Option<String>,
+    /// Show the edit as a diff and change nothing.
+    #[arg(long)]
+    pub(super) dry_run: bool,
+    #[command(flatten)]
+    pub(super) project: ProjectArg,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
+}
+
+// `ehp log`.
+#[derive(Debug, Args)]
+pub(super) struct LogArgs {
+    /// Only this app.
+    pub(super) app: Option<String>,
+    #[command(flatten)]
+    pub(super) envs: EnvFilter,
+    /// `text` or `json`.
+    #[arg(long, value_enum, default_value_t = LogFormatArg::Text)]
+    pub(super) format: LogFormatArg,
+    /// How many commits of each branch to read, newest first.
+    #[arg(long, default_value_t = 1000)]
+    pub(super) max_count: usize,
+    #[command(flatten)]
+    pub(super) project: ProjectArg,
+    #[command(flatten)]
+    pub(super) revisions: RevisionArgs,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
+}
+
+/// `ehp log --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum LogFormatArg {
+    /// One line per event.
+    Text,
+    /// JSON (`"version": 1`, documented in docs/promotion.md).
+    Json,
 }
 
 // `ehp init`.

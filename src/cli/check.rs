@@ -1,15 +1,16 @@
 //! `ehp check`: everything `build` does except writing, and chart values checked against the
 //! fetched charts; with `--against REV`, also that no protected release changed since REV
-//! except by promotion or hot-fix. Given a file or folder inside a project, it checks the whole
+//! except by promotion or hot-fix (the range gate over every commit since REV, see
+//! `promote::history`). Given a file or folder inside a project, it checks the whole
 //! project and reports that part's problems.
 
 use super::args::CheckArgs;
 use super::charts::check_charts;
+use super::history::run_gate;
 use super::sources::{Loaded, load_project};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::diag::Diagnostic;
 use crate::emit::{self, DsfFormat, EmitOptions};
-use crate::promote::changed_without_promotion;
 
 /// `ehp check [PATH] [--against REV]`.
 pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
@@ -24,19 +25,33 @@ pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
             &analysis.project,
         )?);
     }
+    let mut summary_line = None;
     if let Some(rev) = &args.against {
-        let root = loaded.root();
-        let base_files = crate::git::files_at(root, root.is_file(), rev).map_err(UsageError)?;
-        let base = crate::analyze(&base_files);
-        if let Some(promotion) = &analysis.promotion {
-            diagnostics.extend(changed_without_promotion(
-                promotion,
-                &analysis.project,
-                &analysis.envs,
-                &base.envs,
-                rev,
-            ));
-        }
+        let promotion = match crate::promote::plan::require_chain(analysis.promotion.as_ref()) {
+            Ok(promotion) => promotion,
+            Err(missing) => {
+                diagnostics.push(*missing);
+                reporter.report(&analysis.db, &diagnostics);
+                return Ok(EXIT_FAILED);
+            }
+        };
+        let run = run_gate(
+            loaded.root(),
+            rev,
+            args.pull_request,
+            &analysis,
+            &loaded.files,
+        )?;
+        diagnostics.extend(
+            run.verdict
+                .findings
+                .iter()
+                .map(|finding| finding.diagnostic(promotion, &analysis.envs)),
+        );
+        summary_line = Some(format!(
+            "ok: {}; every change a publication, promotion, hot-fix or rollback by someone allowed to",
+            run.verdict.summary(&run.base, &run.base_short)
+        ));
     } else if !diagnostics.iter().any(Diagnostic::is_error) {
         // Everything `build` checks, so that a clean check means a build that succeeds.
         let options = EmitOptions {
@@ -53,10 +68,8 @@ pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     }
     if !reporter.machine() {
         report_elsewhere(&loaded, &elsewhere);
-        match &args.against {
-            Some(rev) => eprintln!(
-                "ok: no protected release changed since {rev} except by promotion or hot-fix"
-            ),
+        match summary_line {
+            Some(line) => eprintln!("{line}"),
             None => eprintln!("ok: {}", summary(&loaded, analysis.envs.len())),
         }
     }

@@ -5,21 +5,24 @@
 use super::UsageError;
 use super::args::HotfixArgs;
 use super::promote::{edit_releases, today};
-use crate::promote::plan::{HotfixRequest, plan_hotfix};
+use super::sources::project_root;
+use crate::promote::acts::{HotfixRequest, plan_hotfix};
 
-/// `ehp hotfix APP --to E --tag T --reason R`.
+/// `ehp hotfix APP --env E --tag T --reason R`.
 pub(super) fn run(args: &HotfixArgs) -> Result<u8, UsageError> {
     let reporter = args.diagnostics.reporter();
+    let root = project_root(args.project.given())?;
     let date = args.date.clone().unwrap_or_else(today);
     let request = HotfixRequest {
         app: &args.app,
-        env: &args.to,
+        env: &args.env,
         tag: &args.tag,
+        chart_version: args.chart_version.as_deref(),
         reason: &args.reason,
-        actor: args.actor.as_deref(),
+        actor: &args.actor,
         date: &date,
     };
-    edit_releases(args.project.given(), args.dry_run, reporter, |sources| {
+    edit_releases(&root, args.dry_run, reporter, |sources| {
         plan_hotfix(sources, &request)
     })
 }

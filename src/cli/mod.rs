@@ -10,11 +10,16 @@ mod check;
 mod diff;
 mod explain;
 mod fmt;
+mod history;
 mod hotfix;
 mod init;
+mod log;
 mod output;
 mod promote;
+mod publish;
 mod report;
+mod revisions;
+mod rollback;
 pub(crate) mod sources;
 mod status;
 mod why;
@@ -73,6 +78,9 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         Command::Hotfix(args) => hotfix::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Rollback(args) => rollback::run(&args),
+        Command::Publish(args) => publish::run(&args),
+        Command::Log(args) => log::run(&args),
         Command::Lsp => crate::lsp::run().map(|()| EXIT_OK).map_err(UsageError),
         Command::Explain { code } => explain::run(&code),
         Command::Completions { shell } => {

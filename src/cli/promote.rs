@@ -27,7 +27,7 @@ pub(super) fn run(args: &PromoteArgs) -> Result<u8, UsageError> {
         all: args.all,
         from: &args.from,
         to: &args.to,
-        actor: args.actor.as_deref(),
+        actor: &args.actor,
         reason: args.reason.as_deref(),
         date: &date,
     };
@@ -67,12 +67,24 @@ pub(super) fn edit_releases(
     }
 }
 
-/// Today's date (UTC), as YYYY-MM-DD.
-pub(super) fn today() -> String {
+/// The time now, in seconds since 1970 (UTC): `SOURCE_DATE_EPOCH` when it is set, as
+/// reproducible builds do, so that recorded dates and reports can be reproduced.
+pub(super) fn now_seconds() -> i64 {
+    if let Some(fixed) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|value| value.trim().parse::<i64>().ok())
+    {
+        return fixed;
+    }
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs());
-    civil_date(i64::try_from(seconds / 86_400).unwrap_or(0))
+    i64::try_from(seconds).unwrap_or(0)
+}
+
+/// Today's date (UTC), as YYYY-MM-DD.
+pub(super) fn today() -> String {
+    civil_date(now_seconds().div_euclid(86_400))
 }
 
 /// Reports why a promotion or hot-fix is refused: a diagnostic (exit 1) or a usage error.

@@ -28,18 +28,25 @@ impl Reporter {
     }
 
     /// Prints the diagnostics of a run and returns whether the run failed: an error, or a
-    /// warning under `--deny warnings`, or a warning whose code is denied. Human output ends
-    /// with a summary line.
+    /// warning under `--deny warnings` (but W0005, a hot-fix on its way back down the chain:
+    /// the commits that bring it back would otherwise be refused), or a warning whose code is
+    /// denied. Human output ends with a summary line.
     pub(super) fn report(self, db: &SourceDb, diagnostics: &[Diagnostic]) -> bool {
         let errors = diagnostics
             .iter()
             .filter(|diagnostic| diagnostic.is_error())
             .count();
         let warnings = diagnostics.len() - errors;
+        let deniable = diagnostics
+            .iter()
+            .filter(|diagnostic| {
+                !diagnostic.is_error() && diagnostic.code != diag::codes::HOTFIX_NOT_BACK
+            })
+            .count();
         let denied_found = diagnostics
             .iter()
             .any(|diagnostic| !diagnostic.is_error() && self.denied.contains(&diagnostic.code));
-        let failed = errors > 0 || (self.deny_warnings && warnings > 0) || denied_found;
+        let failed = errors > 0 || (self.deny_warnings && deniable > 0) || denied_found;
         let text = match self.format {
             MessageFormat::Json => diag::render_json(db, diagnostics),
             MessageFormat::Sarif => diag::render_sarif(db, diagnostics),

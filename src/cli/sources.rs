@@ -54,6 +54,12 @@ impl Loaded {
     }
 }
 
+/// The root of the project `given` belongs to (for a single-file project, the file), for the
+/// commands that read the project from git.
+pub(super) fn project_root(given: &Path) -> Result<std::path::PathBuf, UsageError> {
+    Ok(locate(given).map_err(UsageError)?.root)
+}
+
 /// Reads the project `given` belongs to (see `project::locate`), leaving out `out` (the
 /// output folder). A project with no `.ehp` file is an error: the path is not a project.
 pub(super) fn load_project(given: &Path, out: Option<&Path>) -> Result<Loaded, UsageError> {

@@ -1,12 +1,15 @@
-//! `ehp why`: where a field's value comes from, layer by layer, in each environment.
+//! `ehp why`: where a field's value comes from, layer by layer, in each environment, read from
+//! the sources of the branch the environment is deployed from.
 
 use super::args::WhyArgs;
+use super::revisions;
 use super::sources::load_project;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
 use crate::eval::select::check_names;
 use crate::eval::why::provenance;
 
-/// `ehp why APP FIELD [--env E]...` (or the older `ehp why ENV APP FIELD`).
+/// `ehp why APP FIELD [--env E]... [--rev BRANCH=REV]... [--worktree]` (or the older
+/// `ehp why ENV APP FIELD`).
 pub(super) fn run(args: &WhyArgs) -> Result<u8, UsageError> {
     let reporter = args.diagnostics.reporter();
     let (app, field, mut envs) = match args.targets.as_slice() {
@@ -23,21 +26,26 @@ pub(super) fn run(args: &WhyArgs) -> Result<u8, UsageError> {
         }
     };
     let loaded = load_project(args.project.given(), None)?;
-    let analysis = crate::analyze(&loaded.files);
-    if analysis.has_errors() {
-        reporter.report(&analysis.db, &analysis.diagnostics);
+    let worktree = crate::analyze(&loaded.files);
+    if worktree.has_errors() {
+        reporter.report(&worktree.db, &worktree.diagnostics);
         return Ok(EXIT_FAILED);
     }
-    if let Err(diagnostic) = check_names(&analysis.project, &analysis.envs, &envs) {
-        reporter.report(&analysis.db, &[*diagnostic]);
+    if let Err(diagnostic) = check_names(&worktree.project, &worktree.envs, &envs) {
+        reporter.report(&worktree.db, &[*diagnostic]);
         return Ok(EXIT_USAGE);
     }
     if envs.is_empty() {
-        envs = analysis.envs.iter().map(|env| env.name.clone()).collect();
+        envs = worktree.envs.iter().map(|env| env.name.clone()).collect();
     }
+    let view = revisions::read(loaded.root(), &args.revisions, worktree)?;
     let parts: Vec<&str> = field.split('.').collect();
     let mut out = String::new();
     for env in &envs {
+        let (analysis, revision) = view.analysis_of(env);
+        if let Some(revision) = revision.filter(|revision| revision.commit.is_some()) {
+            eprintln!("read {}", revision.text());
+        }
         let found = provenance(&analysis.project, &analysis.schemas, env, app, &parts)
             .map_err(UsageError)?;
         if !out.is_empty() {

@@ -76,6 +76,14 @@ codes! {
     BAD_CHAIN = "E0605": "the promotion chain names environments it cannot use";
     NO_PROMOTION = "E0606": "the project declares no promotion chain";
     UNPINNED_RELEASE = "E0607": "an environment of the chain does not pin its own release";
+    BAD_BRANCHES = "E0608": "the branches of the promotion chain do not fit its environments and steps";
+    UNBOUND_ROLE = "E0609": "a privileged step names a role bound to nobody";
+    NOT_IN_ROLE = "E0610": "someone outside a step's roles changed or would change a privileged environment";
+    ILLEGITIMATE_SOURCE = "E0611": "a promotion copies a release that did not come through the chain";
+    UNPROVEN_RECORD = "E0612": "a record claims a release its environment never ran";
+    THROUGH_PULL_REQUEST = "E0613": "a privileged environment changed through a pull request";
+    BAD_RELEASE = "E0614": "a release marked bad would be promoted";
+    PRIVATE_OVERRIDE = "E0615": "a private override is outside the private file or reaches beyond a developer's own environment";
     CHART_VALUE_TYPE = "E0801": "a chart value has a type the chart's schema does not allow";
     CHART_VALUE_INVALID = "E0802": "a chart value is not one the chart's schema allows";
     CHART_VALUE_REQUIRED = "E0803": "the chart's schema requires a value that is not set";

@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use crate::diag::Diagnostic;
 use crate::resolve::Project;
 use crate::source::{SourceDb, Span};
+use crate::syntax::ast::AppDecl;
 
 use super::model::AppInstance;
 
@@ -97,11 +98,20 @@ pub(super) struct Reuse<'a> {
 }
 
 impl<'a> Reuse<'a> {
-    /// The fingerprint of an app (declared at `app`, with template `template`) in environment
-    /// `env` (indices into the project).
-    pub fn fingerprint(&self, app: Span, template: usize, env: usize) -> u64 {
+    /// The fingerprint of an app (declared as `app`, with template `template`) in environment
+    /// `env` (indices into the project): its declaration, and the overrides added to it from
+    /// elsewhere (a developer's private file).
+    pub fn fingerprint(&self, app: &AppDecl, template: usize, env: usize) -> u64 {
         let mut hasher = rustc_hash::FxHasher::default();
-        fingerprint_of(self.db, app, &mut hasher);
+        fingerprint_of(self.db, app.span, &mut hasher);
+        for over in &app.overrides {
+            if over.span.file != app.span.file
+                || over.span.start < app.span.start
+                || over.span.end > app.span.end
+            {
+                fingerprint_of(self.db, over.span, &mut hasher);
+            }
+        }
         self.chains.templates.get(template).hash(&mut hasher);
         self.chains.envs.get(env).hash(&mut hasher);
         hasher.finish()

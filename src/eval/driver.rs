@@ -142,7 +142,7 @@ fn evaluate_env(
         let app_name = target.decl.name.name.as_str();
         let key = (env.name.to_string(), app_name.to_string());
         let fingerprint =
-            reuse.map(|reuse| reuse.fingerprint(target.decl.span, target.template, env.index));
+            reuse.map(|reuse| reuse.fingerprint(target.decl, target.template, env.index));
         let unchanged = reuse
             .zip(fingerprint)
             .and_then(|(reuse, fingerprint)| reuse.unchanged(&key, fingerprint));

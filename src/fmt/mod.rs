@@ -62,6 +62,7 @@ fn item_start(item: &Item) -> usize {
         Item::Template(decl) => decl.span.start as usize,
         Item::App(decl) => decl.span.start as usize,
         Item::Promotion(decl) => decl.span.start as usize,
+        Item::Private(decl) => decl.span.start as usize,
     }
 }
 
@@ -194,6 +195,10 @@ impl Printer<'_> {
             Item::Promotion(decl) => {
                 self.docs(&decl.docs);
                 self.block_lines("promotion", &decl.body);
+            }
+            Item::Private(decl) => {
+                self.docs(&decl.docs);
+                self.block_lines(&format!("in {}", decl.env.name), &decl.body);
             }
         }
     }

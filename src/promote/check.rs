@@ -1,6 +1,6 @@
 //! The checks of one analysis: every environment of the chain after the first pins its own
-//! release (E0607), every release came through the chain (E0603, E0602), and hot-fixes flow
-//! back (W0005).
+//! release (E0607), every release came through the chain or is a recorded hot-fix or rollback
+//! (E0603, E0602), and hot-fixes flow back (W0005).
 
 use super::{
     Promotion, Step, pinned_in, record, recorded_release, release_span, release_text, valid_hotfix,
@@ -30,8 +30,10 @@ pub fn check(
             continue;
         };
         for app in &to.apps {
-            if let Some(source) = from.app(&app.name) {
-                came_through(promotion, project, step, app, source, problems);
+            if let Some(source) = from.app(&app.name)
+                && let Some(problem) = came_through(promotion, project, step, app, source)
+            {
+                problems.push(problem);
             }
         }
     }
@@ -83,6 +85,36 @@ fn unpinned(
     );
 }
 
+/// Why `app` does not legitimately run its release in `env`: the E0603 (or E0602) that
+/// [`check`] reports for it, or `None` when it came through the chain (or `env` is the first
+/// environment, where releases are published).
+pub fn illegitimate(
+    promotion: &Promotion,
+    project: &Project,
+    envs: &[EnvInstance],
+    env: &str,
+    app: &str,
+) -> Option<Diagnostic> {
+    let step = promotion.step_into(env)?;
+    let here = app_in(envs, env, app)?;
+    let source = app_in(envs, &step.from, app)?;
+    came_through(promotion, project, step, here, source)
+}
+
+/// The record `field` (`promoted`, `hotfix`, `rollback`) of `app`, when written in `env`'s own
+/// override.
+pub(super) fn own_record<'a>(
+    project: &Project,
+    app: &'a AppInstance,
+    field: &str,
+    env: &str,
+) -> Option<&'a crate::eval::model::ValMap> {
+    app.fields
+        .get(field)
+        .filter(|value| pinned_in(project, &app.name, env, value.origin))
+        .and_then(Val::as_map)
+}
+
 /// E0603 when `app` runs a release in the step's target that `source` (the same app in the
 /// environment before) never had and no record explains; E0602 when the record is a hot-fix
 /// in an environment that does not accept them.
@@ -92,54 +124,51 @@ fn came_through(
     step: &Step,
     app: &AppInstance,
     source: &AppInstance,
-    problems: &mut Problems,
-) {
+) -> Option<Diagnostic> {
     let here = promotion.release_of(app);
     let there = promotion.release_of(source);
     if here == there {
-        return;
+        return None;
     }
-    if let Some(hotfix) = record(app, "hotfix").filter(|_| {
-        app.fields
-            .get("hotfix")
-            .is_some_and(|value| pinned_in(project, &app.name, &step.to, value.origin))
-    }) {
-        if !promotion.hotfix.contains(&step.to) {
-            let span = hotfix
-                .get("reason")
-                .map_or(app.span, |reason| reason.origin);
-            problems.push(
-                Diagnostic::error(
-                    codes::NO_HOTFIX,
-                    format!("`{}` does not accept hot-fixes", step.to),
-                )
-                .at(
-                    span,
-                    format!("`{}` is marked as a hot-fix in `{}`", app.name, step.to),
-                )
-                .help(format!(
-                    "promote the release from `{}` instead, or add `{}` to the chain's `hotfix_envs`",
-                    step.from, step.to
-                )),
-            );
+    if let Some(hotfix) = own_record(project, app, "hotfix", &step.to) {
+        if promotion.hotfix.contains(&step.to) {
+            return None;
         }
-        return;
+        let span = hotfix
+            .get("reason")
+            .map_or(app.span, |reason| reason.origin);
+        return Some(
+            Diagnostic::error(
+                codes::NO_HOTFIX,
+                format!("`{}` does not accept hot-fixes", step.to),
+            )
+            .at(
+                span,
+                format!("`{}` is marked as a hot-fix in `{}`", app.name, step.to),
+            )
+            .help(format!(
+                "promote the release from `{}` instead, or add `{}` to the chain's `hotfix_envs`",
+                step.from, step.to
+            )),
+        );
     }
+    let rolled_back = own_record(project, app, "rollback", &step.to)
+        .is_some_and(|rollback| recorded_release(rollback) == here);
     let promoted = record(app, "promoted").is_some_and(|promoted| {
         promoted.get("from").and_then(Val::as_str) == Some(step.from.as_str())
             && recorded_release(promoted) == here
     });
-    if promoted {
-        return;
+    if promoted || rolled_back {
+        return None;
     }
-    problems.push(
+    Some(
         Diagnostic::error(codes::UNPROMOTED_RELEASE, format!("`{}` in `{}` runs a release `{}` never had", app.name, step.to, step.from))
             .at(release_span(promotion, app), format!("{} in `{}`; `{}` runs {}", release_text(&here), step.to, step.from, release_text(&there)))
             .help(format!(
-                "promote it: `ehp promote {} --from {} --to {}`; or, for an urgent fix, `ehp hotfix {} --to {} ...`",
+                "promote it: `ehp promote {} --from {} --to {}`; or, for an urgent fix, `ehp hotfix {} --env {} ...`",
                 app.name, step.from, step.to, app.name, step.to
             )),
-    );
+    )
 }
 
 /// W0005 for every environment before `name` (at `index` in the chain) that has not caught

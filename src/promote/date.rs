@@ -21,9 +21,30 @@ pub fn civil_date(days: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// The civil time `seconds` seconds after 1970-01-01 00:00 UTC, to the minute:
+/// `2026-03-11 09:30 UTC`.
+pub fn civil_time(seconds: i64) -> String {
+    let minutes = seconds.div_euclid(60);
+    let (hour, minute) = (
+        minutes.div_euclid(60).rem_euclid(24),
+        minutes.rem_euclid(60),
+    );
+    format!(
+        "{} {hour:02}:{minute:02} UTC",
+        civil_date(seconds.div_euclid(86_400))
+    )
+}
+
 #[cfg(test)]
 mod tests {
-    use super::civil_date;
+    use super::{civil_date, civil_time};
+
+    #[test]
+    fn times_to_the_minute() {
+        assert_eq!(civil_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(civil_time(1_773_221_400), "2026-03-11 09:30 UTC");
+        assert_eq!(civil_time(-60), "1969-12-31 23:59 UTC");
+    }
 
     #[test]
     fn known_days() {

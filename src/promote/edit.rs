@@ -1,6 +1,7 @@
-//! Source edits for `ehp promote` and `ehp hotfix`: the smallest change to one app's
-//! `in ENV { ... }` override that sets its release and records how it got there. Nothing else in
-//! the file changes: edits are byte ranges with their replacement.
+//! Source edits for `ehp promote`, `hotfix`, `rollback` and `publish`: the smallest change to
+//! one app's `in ENV { ... }` override (or, for the first environment, to the app's own entries)
+//! that sets its release and records how it got there, and the entry that marks a release bad.
+//! Nothing else in the file changes: edits are byte ranges with their replacement.
 
 use crate::resolve::Project;
 use crate::source::{FileId, SourceDb};
@@ -19,27 +20,38 @@ pub struct Edit {
     pub text: String,
 }
 
-/// A record written into the override: `promoted { ... }` or `hotfix { ... }`.
+/// The fields that hold a record of how a release got where it is: an edit that sets a release
+/// replaces whichever of them is there.
+pub const RECORDS: &[&str] = &["promoted", "hotfix", "rollback", "published"];
+
+/// A record written into the override: `promoted { ... }`, `hotfix { ... }`, `rollback { ... }`
+/// or `published { ... }`.
 #[derive(Debug, Clone)]
 pub struct Record {
-    /// `promoted` or `hotfix`.
+    /// One of [`RECORDS`].
     pub field: &'static str,
-    /// Its entries, as `(key, literal)` pairs, in order; `release` is written as a block.
+    /// Its entries, as `(key, literal)` pairs, in order.
     pub entries: Vec<(String, String)>,
-    /// The release it records, as `(field, literal)` pairs.
+    /// The release it records, as `(field, literal)` pairs, written as `release { ... }`.
     pub release: Vec<(String, String)>,
+    /// For a rollback, the release it replaces, written as `replaced { ... }`.
+    pub replaced: Vec<(String, String)>,
 }
 
 impl Record {
-    fn lines(&self, indent: &str) -> String {
+    /// The record as source lines, indented by `indent`.
+    pub(super) fn lines(&self, indent: &str) -> String {
         let inner = format!("{indent}    ");
         let mut text = format!("{indent}{} {{\n", self.field);
         for (key, literal) in &self.entries {
             text.push_str(&format!("{inner}{key} = {literal}\n"));
         }
-        if !self.release.is_empty() {
-            text.push_str(&format!("{inner}release {{\n"));
-            for (key, literal) in &self.release {
+        for (name, block) in [("release", &self.release), ("replaced", &self.replaced)] {
+            if block.is_empty() {
+                continue;
+            }
+            text.push_str(&format!("{inner}{name} {{\n"));
+            for (key, literal) in block {
                 text.push_str(&format!("{inner}    {key} = {literal}\n"));
             }
             text.push_str(&format!("{inner}}}\n"));
@@ -50,7 +62,7 @@ impl Record {
 }
 
 /// The indentation of the line holding `offset`.
-fn indentation(text: &str, offset: usize) -> String {
+pub(super) fn indentation(text: &str, offset: usize) -> String {
     let line_start = text
         .get(..offset)
         .and_then(|before| before.rfind('\n'))
@@ -63,7 +75,7 @@ fn indentation(text: &str, offset: usize) -> String {
 }
 
 /// The start of the line holding `offset`, when only whitespace precedes `offset` on it.
-fn own_line_start(text: &str, offset: usize) -> Option<usize> {
+pub(super) fn own_line_start(text: &str, offset: usize) -> Option<usize> {
     let line_start = text
         .get(..offset)
         .and_then(|before| before.rfind('\n'))
@@ -74,7 +86,7 @@ fn own_line_start(text: &str, offset: usize) -> Option<usize> {
 }
 
 /// The byte range of a whole entry's lines (for removal), when it stands on lines of its own.
-fn entry_lines(text: &str, entry: &Entry) -> Option<(usize, usize)> {
+pub(super) fn entry_lines(text: &str, entry: &Entry) -> Option<(usize, usize)> {
     let start = own_line_start(text, entry.span.start as usize)?;
     let end = entry.span.end as usize;
     let rest = text.get(end..)?;
@@ -150,7 +162,7 @@ pub fn set_release(
         }
     }
     for entry in over.body.entries.iter().filter(|entry| is_record(entry)) {
-        let (start, end) = entry_lines(text, entry).ok_or("a `promoted` or `hotfix` record shares its line with other text: format the file with `ehp fmt` first")?;
+        let (start, end) = entry_lines(text, entry).ok_or("a record (`promoted`, `hotfix`, `rollback`) shares its line with other text: format the file with `ehp fmt` first")?;
         edits.push(Edit {
             file,
             start,
@@ -168,13 +180,13 @@ pub fn set_release(
     Ok(edits)
 }
 
-/// Whether an entry is a `promoted` or `hotfix` record.
-fn is_record(entry: &Entry) -> bool {
+/// Whether an entry is a record ([`RECORDS`]).
+pub(super) fn is_record(entry: &Entry) -> bool {
     entry.path.len() == 1
         && entry
             .path
             .iter()
-            .all(|key| key.name == "promoted" || key.name == "hotfix")
+            .all(|key| RECORDS.contains(&key.name.as_str()))
 }
 
 /// The edit that adds an override `in ENV { ... }` with the release and the record at the end

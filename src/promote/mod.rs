@@ -3,21 +3,24 @@
 //! runs what the one before it runs, or a release recorded as promoted from it, or a marked
 //! hot-fix; and a hot-fix flows back.
 //!
-//! `model.rs` builds the chain, `check.rs` checks the releases of one analysis, `against.rs`
-//! compares two analyses (`check --against`), `plan.rs` plans the edits of `ehp promote` and
-//! `ehp hotfix`, `edit.rs` makes them, and `date.rs` writes the date they record.
+//! `model.rs` builds the chain, `check.rs` checks the releases of one analysis, `history.rs`
+//! follows them through git history (the range gate of `check --against`, `ehp log`), `plan.rs` plans the edits of `ehp promote` and `acts.rs` those of
+//! `hotfix`, `rollback` and `publish`, `edit.rs` and `edit_app.rs` make them, and `date.rs`
+//! writes the date they record.
 
-mod against;
+pub mod acts;
 mod check;
 pub mod date;
 pub mod edit;
+pub mod edit_app;
+pub mod history;
 mod model;
 pub mod plan;
+pub mod private;
 
 use indexmap::IndexMap;
 
-pub use against::changed_without_promotion;
-pub use check::check;
+pub use check::{check, illegitimate};
 pub use model::model;
 
 use crate::eval::model::{AppInstance, Val, ValMap};
@@ -51,11 +54,25 @@ pub struct Step {
     pub kind: StepKind,
 }
 
+/// A git branch and the environments of the chain deployed from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Branch {
+    /// The branch, e.g. `master`.
+    pub name: String,
+    /// Its environments, in chain order.
+    pub envs: Vec<String>,
+}
+
 /// The project's promotion chain.
 #[derive(Debug, Clone)]
 pub struct Promotion {
     /// The environments, first to last.
     pub chain: Vec<String>,
+    /// The branches the environments are deployed from, in chain order (empty when the
+    /// declaration names none).
+    pub branches: Vec<Branch>,
+    /// The identities bound to each role, in declaration order.
+    pub roles: IndexMap<String, Vec<String>>,
     /// The steps between consecutive environments, in chain order.
     pub steps: Vec<Step>,
     /// The environments that accept hot-fixes.
@@ -88,6 +105,65 @@ impl Promotion {
     /// The step into `env`.
     pub fn step_into(&self, env: &str) -> Option<&Step> {
         self.steps.iter().find(|step| step.to == env)
+    }
+
+    /// The branch `env` is deployed from, when the declaration names branches.
+    pub fn branch_of(&self, env: &str) -> Option<&str> {
+        self.branches
+            .iter()
+            .find(|branch| branch.envs.iter().any(|name| name == env))
+            .map(|branch| branch.name.as_str())
+    }
+
+    /// The roles that may change `env`'s release: those of a privileged step into it; `None`
+    /// when anyone may (the first environment, or a step by pull request).
+    pub fn roles_into(&self, env: &str) -> Option<&[String]> {
+        match &self.step_into(env)?.kind {
+            StepKind::Privileged(roles) => Some(roles),
+            _ => None,
+        }
+    }
+
+    /// Whether `identity` holds one of `roles` (identities compare without case, as e-mail
+    /// addresses do).
+    pub fn holds(&self, identity: &str, roles: &[String]) -> bool {
+        let identity = identity.trim();
+        roles.iter().any(|role| {
+            self.roles.get(role).is_some_and(|members| {
+                members
+                    .iter()
+                    .any(|member| member.trim().eq_ignore_ascii_case(identity))
+            })
+        })
+    }
+
+    /// The environments a pull request into `branch` deploys: those of the branch, or, when the
+    /// declaration names no branches, those from the environment its pull-request step leads
+    /// into to the end of the chain.
+    pub fn deployed_by_pull_request_into(&self, branch: &str) -> Vec<String> {
+        if !self.branches.is_empty() {
+            return self
+                .branches
+                .iter()
+                .filter(|named| named.name == branch)
+                .flat_map(|named| named.envs.iter().cloned())
+                .collect();
+        }
+        let first = self.steps.iter().position(
+            |step| matches!(&step.kind, StepKind::PullRequest { to, .. } if to == branch),
+        );
+        first
+            .and_then(|index| self.steps.get(index..))
+            .map(|steps| steps.iter().map(|step| step.to.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The branch the chain's pull requests merge into (the first pull-request step's).
+    pub fn pull_request_target(&self) -> Option<&str> {
+        self.steps.iter().find_map(|step| match &step.kind {
+            StepKind::PullRequest { to, .. } => Some(to.as_str()),
+            _ => None,
+        })
     }
 
     /// The release of an app: its release fields, as text.

@@ -1,9 +1,10 @@
 //! Building the promotion chain from the evaluated `promotion { ... }` settings, with a
-//! diagnostic (E0605) for every name it cannot use.
+//! diagnostic for every name it cannot use (E0605), branches that do not fit the chain and its
+//! steps (E0608), and roles bound to nobody (E0609).
 
 use indexmap::IndexMap;
 
-use super::{Promotion, Step, StepKind};
+use super::{Branch, Promotion, Step, StepKind};
 use crate::diag::{Diagnostic, Problems, codes};
 use crate::eval::model::{Val, ValKind, ValMap};
 use crate::resolve::{Project, did_you_mean};
@@ -57,7 +58,8 @@ pub fn model(project: &Project, settings: &ValMap, problems: &mut Problems) -> O
             .collect(),
     );
     let chain = chain(settings, &concrete, problems);
-    let kinds = step_kinds(settings, &chain, problems);
+    let roles = roles(settings);
+    let kinds = step_kinds(settings, &chain, &roles, problems);
     let steps = chain
         .windows(2)
         .filter_map(|pair| match pair {
@@ -88,13 +90,192 @@ pub fn model(project: &Project, settings: &ValMap, problems: &mut Problems) -> O
         .into_iter()
         .map(|(field, _)| field)
         .collect();
-    Some(Promotion {
+    let branches = branches(settings, &chain, &concrete, problems);
+    let promotion = Promotion {
         chain,
+        branches,
+        roles,
         steps,
         hotfix,
         release,
         span: decl.keyword,
-    })
+    };
+    check_branches(&promotion, settings, problems);
+    Some(promotion)
+}
+
+/// The identities bound to each role, from `roles { ROLE = [...] }`.
+fn roles(settings: &ValMap) -> IndexMap<String, Vec<String>> {
+    settings
+        .get("roles")
+        .and_then(Val::as_map)
+        .map(|map| {
+            map.iter()
+                .map(|(role, members)| {
+                    let members = strings(Some(members)).into_iter().map(|(name, _)| name);
+                    (role.clone(), members.collect())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The branches of `branches { BRANCH = [ENV, ...] }`, each environment a concrete one of the
+/// chain named once.
+fn branches(
+    settings: &ValMap,
+    chain: &[String],
+    concrete: &Concrete<'_>,
+    problems: &mut Problems,
+) -> Vec<Branch> {
+    let Some(map) = settings.get("branches").and_then(Val::as_map) else {
+        return Vec::new();
+    };
+    let mut found: Vec<Branch> = Vec::new();
+    for (name, envs) in map {
+        let mut branch = Branch {
+            name: name.clone(),
+            envs: Vec::new(),
+        };
+        for (env, span) in strings(Some(envs)) {
+            if !concrete.contains(&env) {
+                concrete.unknown(&env, span, problems);
+            } else if let Some(other) = found
+                .iter()
+                .chain(std::iter::once(&branch))
+                .find(|other| other.envs.contains(&env))
+            {
+                problems.push(bad_branches(
+                    span,
+                    format!("`{env}` is deployed from two branches"),
+                    format!("already on `{}`", other.name),
+                    "an environment is deployed from one branch: remove it from the other",
+                ));
+            } else if !chain.contains(&env) {
+                problems.push(bad_branches(
+                    span,
+                    format!("`{env}` is on a branch but not in the chain"),
+                    "not in `chain`",
+                    "name only the environments of the chain in `branches`",
+                ));
+            } else {
+                branch.envs.push(env);
+            }
+        }
+        branch
+            .envs
+            .sort_by_key(|env| chain.iter().position(|name| name == env));
+        found.push(branch);
+    }
+    found.sort_by_key(|branch| {
+        branch
+            .envs
+            .first()
+            .and_then(|env| chain.iter().position(|name| name == env))
+    });
+    found
+}
+
+/// E0608 at `span`.
+fn bad_branches(
+    span: Span,
+    message: String,
+    label: impl Into<String>,
+    help: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(codes::BAD_BRANCHES, message)
+        .at(span, label)
+        .help(help)
+}
+
+/// E0608 when the branches leave an environment of the chain out, when a release would leave
+/// a branch and come back to it, or when a step between two branches is not the pull request
+/// between them.
+fn check_branches(promotion: &Promotion, settings: &ValMap, problems: &mut Problems) {
+    if promotion.branches.is_empty() {
+        return;
+    }
+    let span = settings
+        .get("branches")
+        .map_or(promotion.span, |value| value.origin);
+    for env in &promotion.chain {
+        if promotion.branch_of(env).is_none() {
+            problems.push(bad_branches(
+                span,
+                format!("`{env}` is on no branch"),
+                "every environment of the chain is deployed from a branch",
+                format!("add `{env}` to the branch it is deployed from"),
+            ));
+        }
+    }
+    for branch in &promotion.branches {
+        let positions: Vec<usize> = branch
+            .envs
+            .iter()
+            .filter_map(|env| promotion.chain.iter().position(|name| name == env))
+            .collect();
+        if positions.windows(2).any(|pair| match pair {
+            [left, right] => right - left != 1,
+            _ => false,
+        }) {
+            problems.push(bad_branches(
+                span,
+                format!("the environments of `{}` are not consecutive in the chain", branch.name),
+                format!("`{}` holds {}", branch.name, branch.envs.join(", ")),
+                "a release leaves a branch once: give each branch a run of consecutive environments",
+            ));
+        }
+    }
+    for step in &promotion.steps {
+        step_fits_branches(promotion, step, span, problems);
+    }
+}
+
+/// E0608 when a step between two branches is not the pull request between them, or a pull
+/// request step's branches are not those of its environments.
+fn step_fits_branches(promotion: &Promotion, step: &Step, span: Span, problems: &mut Problems) {
+    let (Some(from), Some(to)) = (
+        promotion.branch_of(&step.from),
+        promotion.branch_of(&step.to),
+    ) else {
+        return;
+    };
+    let fits = match &step.kind {
+        StepKind::PullRequest {
+            from: pull_from,
+            to: pull_to,
+        } => pull_from == from && pull_to == to && from != to,
+        _ => from == to,
+    };
+    if fits {
+        return;
+    }
+    let (message, help) = if from == to {
+        (
+            format!(
+                "the step into `{}` is a pull request, but `{}` and `{}` are both on `{from}`",
+                step.to, step.from, step.to
+            ),
+            "a pull request carries a release from one branch to another: make the step privileged, or move the environments to their branches".to_string(),
+        )
+    } else {
+        (
+            format!(
+                "the step into `{}` goes from branch `{from}` to `{to}` but is not the pull request {from} -> {to}",
+                step.to
+            ),
+            format!(
+                "declare it as `{} {{ pull_request {{ from = \"{from}\" to = \"{to}\" }} }}`",
+                step.to
+            ),
+        )
+    };
+    problems.push(bad_branches(
+        span,
+        message,
+        format!("`{}` is on `{from}`, `{}` on `{to}`", step.from, step.to),
+        help,
+    ));
 }
 
 /// The environments of `chain`, each a concrete environment named once.
@@ -120,6 +301,7 @@ fn chain(settings: &ValMap, concrete: &Concrete<'_>, problems: &mut Problems) ->
 fn step_kinds(
     settings: &ValMap,
     chain: &[String],
+    roles: &IndexMap<String, Vec<String>>,
     problems: &mut Problems,
 ) -> IndexMap<String, StepKind> {
     let mut kinds = IndexMap::new();
@@ -144,13 +326,63 @@ fn step_kinds(
             );
             continue;
         }
-        kinds.insert(to.clone(), step_kind(to, body, problems));
+        kinds.insert(to.clone(), step_kind(to, body, roles, problems));
     }
     kinds
 }
 
+/// E0609 when `role`, named by the privileged step into `to`, is bound to nobody.
+fn check_role(
+    to: &str,
+    role: &str,
+    span: Span,
+    roles: &IndexMap<String, Vec<String>>,
+    problems: &mut Problems,
+) {
+    match roles.get(role) {
+        Some(members) if !members.is_empty() => {}
+        Some(_) => problems.push(unbound(
+            span,
+            format!("role `{role}` is bound to nobody"),
+            format!("the step into `{to}` needs it"),
+            format!("list who holds it: `roles {{ {role} = [\"name@example.org\"] }}`"),
+        )),
+        None => {
+            let help = match did_you_mean(role, roles.keys().map(String::as_str)) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!(
+                    "bind it to the people who hold it: `roles {{ {role} = [\"name@example.org\"] }}`"
+                ),
+            };
+            problems.push(unbound(
+                span,
+                format!("role `{role}` is not declared"),
+                format!("the step into `{to}` needs it; `roles` does not bind it"),
+                help,
+            ));
+        }
+    }
+}
+
+/// E0609 at `span`.
+fn unbound(
+    span: Span,
+    message: String,
+    label: impl Into<String>,
+    help: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(codes::UNBOUND_ROLE, message)
+        .at(span, label)
+        .help(help)
+}
+
 /// The kind of the step into `to`, from its block.
-fn step_kind(to: &str, body: &Val, problems: &mut Problems) -> StepKind {
+fn step_kind(
+    to: &str,
+    body: &Val,
+    roles: &IndexMap<String, Vec<String>>,
+    problems: &mut Problems,
+) -> StepKind {
     let map = body.as_map();
     let privileged = map.and_then(|map| map.get("privileged"));
     let pull = map
@@ -168,12 +400,21 @@ fn step_kind(to: &str, body: &Val, problems: &mut Problems) -> StepKind {
             );
             StepKind::Unspecified
         }
-        (Some(roles), None) => StepKind::Privileged(
-            strings(Some(roles))
-                .into_iter()
-                .map(|(role, _)| role)
-                .collect(),
-        ),
+        (Some(named), None) => {
+            let named = strings(Some(named));
+            if named.is_empty() {
+                problems.push(unbound(
+                    body.origin,
+                    format!("the privileged step into `{to}` names no role"),
+                    "nobody may promote here",
+                    "name the roles that may promote into it, e.g. `privileged = [\"release-manager\"]`",
+                ));
+            }
+            for (role, span) in &named {
+                check_role(to, role, *span, roles, problems);
+            }
+            StepKind::Privileged(named.into_iter().map(|(role, _)| role).collect())
+        }
         (None, Some(pull)) => StepKind::PullRequest {
             from: pull.get("from").and_then(Val::to_text).unwrap_or_default(),
             to: pull.get("to").and_then(Val::to_text).unwrap_or_default(),

@@ -1,12 +1,14 @@
-//! Planning `ehp promote` and `ehp hotfix`: whether the project and the request allow the
-//! change (E0606 no chain, E0601 not a step, E0602 no hot-fix), which release to copy, the
-//! record to write, which apps already run it, and the source edits that do it. The command
-//! line only reads the files, applies the edits and writes them back.
+//! Planning `ehp promote`: whether the project and the request allow the change (E0606 no
+//! chain, E0601 not a step, E0610 an actor outside the step's roles, E0611 a source environment
+//! whose release did not come through the chain, E0614 a release marked bad), which release to
+//! copy, the record to write, which apps already run it, and the source edits that do it. The
+//! command line only reads the files, applies the edits and writes them back. The other acts
+//! (`hotfix`, `rollback`, `publish`) are planned in `acts.rs`.
 
 use super::edit::{self, Edit, Record};
 use super::{Promotion, Release, release_short};
 use crate::diag::{Diagnostic, codes};
-use crate::eval::model::{AppInstance, EnvInstance, app_in, env_named};
+use crate::eval::model::{AppInstance, EnvInstance, Val, env_named};
 use crate::eval::print;
 use crate::resolve::{Project, did_you_mean};
 use crate::source::SourceDb;
@@ -52,8 +54,8 @@ pub struct PromoteRequest<'a> {
     pub from: &'a str,
     /// The environment it goes to.
     pub to: &'a str,
-    /// Who promotes, when known.
-    pub actor: Option<&'a str>,
+    /// Who promotes: an identity the step's roles may name.
+    pub actor: &'a str,
     /// Why, when given.
     pub reason: Option<&'a str>,
     /// The date recorded, `YYYY-MM-DD`.
@@ -96,7 +98,7 @@ pub struct PromotionPlan {
 pub fn require_chain(promotion: Option<&Promotion>) -> Result<&Promotion, Box<Diagnostic>> {
     promotion.ok_or_else(|| {
         Box::new(Diagnostic::error(codes::NO_PROMOTION, "the project declares no promotion chain").help(
-            "declare it once, for example: promotion { chain = [\"inttest\", \"exttest\", \"preprod\", \"prod\"] hotfix = [\"prod\"] }",
+            "declare it once, for example: promotion { chain = [\"inttest\", \"exttest\", \"preprod\", \"prod\"] hotfix_envs = [\"prod\"] }",
         ))
     })
 }
@@ -115,6 +117,39 @@ pub fn blocks_edit(diagnostics: &[Diagnostic]) -> bool {
     diagnostics
         .iter()
         .any(|diagnostic| diagnostic.is_error() && !is_chain_problem(diagnostic))
+}
+
+/// E0610 unless `actor` may change `env`: anyone may when its step is not privileged.
+pub fn check_actor(promotion: &Promotion, env: &str, actor: &str) -> Result<(), Box<Diagnostic>> {
+    let Some(roles) = promotion.roles_into(env) else {
+        return Ok(());
+    };
+    if promotion.holds(actor, roles) {
+        return Ok(());
+    }
+    let members: Vec<&str> = roles
+        .iter()
+        .filter_map(|role| promotion.roles.get(role))
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    Err(Box::new(
+        Diagnostic::error(
+            codes::NOT_IN_ROLE,
+            format!("`{actor}` may not change `{env}`"),
+        )
+        .at(
+            promotion.span,
+            format!(
+                "the step into `{env}` is privileged: {}",
+                roles.join(", ")
+            ),
+        )
+        .help(format!(
+            "ask someone who holds the role ({}) to run it, through the job that checks who they are",
+            members.join(", ")
+        )),
+    ))
 }
 
 /// E0601 unless `from -> to` is a step of the chain.
@@ -158,6 +193,7 @@ pub fn plan_promotion(
     request: &PromoteRequest<'_>,
 ) -> Result<PromotionPlan, Refusal> {
     check_step(sources.promotion, request.from, request.to).map_err(Refusal::Diagnostic)?;
+    check_actor(sources.promotion, request.to, request.actor).map_err(Refusal::Diagnostic)?;
     let (Some(from), Some(to)) = (
         env_named(sources.envs, request.from),
         env_named(sources.envs, request.to),
@@ -177,7 +213,9 @@ pub fn plan_promotion(
     let mut plan = PromotionPlan::default();
     for name in names {
         let source = from.app(name).ok_or_else(|| unknown_app(from, name))?;
+        source_is_legitimate(sources, request.from, name)?;
         let wanted = sources.promotion.release_of(source);
+        refuse_bad(sources.promotion, source, &wanted, request)?;
         if settled(sources, to.app(name), &wanted, request.to) {
             plan.settled.push(Settled {
                 app: name.to_string(),
@@ -191,6 +229,7 @@ pub fn plan_promotion(
             field: "promoted",
             entries: promoted_entries(request),
             release: release.clone(),
+            replaced: Vec::new(),
         };
         let edits = edit::set_release(
             sources.db,
@@ -205,6 +244,72 @@ pub fn plan_promotion(
     Ok(plan)
 }
 
+/// E0611 when `app`'s release in `from` did not come through the chain itself (E0603 there):
+/// promoting it would carry the problem one step further.
+fn source_is_legitimate(sources: Sources<'_>, from: &str, app: &str) -> Result<(), Refusal> {
+    let Some(problem) =
+        super::illegitimate(sources.promotion, sources.project, sources.envs, from, app)
+    else {
+        return Ok(());
+    };
+    let mut refusal = Diagnostic::error(
+        codes::ILLEGITIMATE_SOURCE,
+        format!("`{app}` in `{from}` runs a release that did not come through the chain"),
+    )
+    .help(format!(
+        "fix `{from}` first ({}: {}); then promote",
+        problem.code.id, problem.message
+    ));
+    if let Some(label) = &problem.primary {
+        refusal = refusal.at(label.span, label.message.clone());
+    }
+    Err(Refusal::Diagnostic(Box::new(refusal)))
+}
+
+/// The reason a release is marked bad in `app` (its `bad` entry for the release's tag).
+pub fn bad_reason(app: &AppInstance, release: &Release) -> Option<String> {
+    let tag = release.get("tag")?;
+    app.fields
+        .get("bad")
+        .and_then(Val::as_map)
+        .and_then(|bad| bad.get(tag))
+        .and_then(Val::to_text)
+}
+
+/// E0614 when the release to promote is marked bad.
+fn refuse_bad(
+    promotion: &Promotion,
+    source: &AppInstance,
+    release: &Release,
+    request: &PromoteRequest<'_>,
+) -> Result<(), Refusal> {
+    let Some(reason) = bad_reason(source, release) else {
+        return Ok(());
+    };
+    let span = source
+        .fields
+        .get("bad")
+        .and_then(Val::as_map)
+        .and_then(|bad| release.get("tag").and_then(|tag| bad.get(tag)))
+        .map_or(promotion.span, |value| value.origin);
+    Err(Refusal::Diagnostic(Box::new(
+        Diagnostic::error(
+            codes::BAD_RELEASE,
+            format!(
+                "`{}` {} is marked bad",
+                source.name,
+                release_short(release)
+            ),
+        )
+        .at(span, format!("marked bad: {reason}"))
+        .help(format!(
+            "promote a fixed release instead: publish it on `{}` and let it walk the chain; or remove the mark if it was wrong",
+            promotion.chain.first().map_or("", String::as_str)
+        ))
+        .note(format!("requested: {} -> {}", request.from, request.to)),
+    )))
+}
+
 /// The refusal for an app `env` does not have, with the closest name.
 fn unknown_app(env: &EnvInstance, name: &str) -> Refusal {
     let known = env.apps.iter().map(|app| app.name.as_str());
@@ -214,12 +319,14 @@ fn unknown_app(env: &EnvInstance, name: &str) -> Refusal {
     Refusal::Usage(format!("no app `{name}` in `{}`{hint}", env.name))
 }
 
-/// Whether the target already runs the release, pins it, and carries no hot-fix record the
-/// promotion should replace: then there is nothing to do.
+/// Whether the target already runs the release, pins it, and carries no hot-fix or rollback
+/// record the promotion should replace: then there is nothing to do. (A hot-fix that flowed
+/// back is closed by the promotion of the same release: its record becomes a `promoted` one.)
 fn settled(sources: Sources<'_>, target: Option<&AppInstance>, wanted: &Release, to: &str) -> bool {
     target.is_some_and(|target| {
         sources.promotion.release_of(target) == *wanted
             && target.fields.get("hotfix").is_none()
+            && super::check::own_record(sources.project, target, "rollback", to).is_none()
             && sources.promotion.release.iter().all(|field| {
                 target.fields.get(field).is_some_and(|value| {
                     super::pinned_in(sources.project, &target.name, to, value.origin)
@@ -229,7 +336,7 @@ fn settled(sources: Sources<'_>, target: Option<&AppInstance>, wanted: &Release,
 }
 
 /// The release fields of `app` that are set, each with its value as `.ehp` source.
-fn release_literals(promotion: &Promotion, app: &AppInstance) -> Vec<(String, String)> {
+pub(super) fn release_literals(promotion: &Promotion, app: &AppInstance) -> Vec<(String, String)> {
     promotion
         .release
         .iter()
@@ -239,101 +346,13 @@ fn release_literals(promotion: &Promotion, app: &AppInstance) -> Vec<(String, St
 
 /// The entries of a `promoted` record: `from`, `by`, `reason` and `date`.
 fn promoted_entries(request: &PromoteRequest<'_>) -> Vec<(String, String)> {
-    let mut entries = vec![("from".to_string(), quote(request.from))];
-    if let Some(actor) = request.actor {
-        entries.push(("by".into(), quote(actor)));
-    }
+    let mut entries = vec![
+        ("from".to_string(), quote(request.from)),
+        ("by".to_string(), quote(request.actor)),
+    ];
     if let Some(reason) = request.reason {
         entries.push(("reason".into(), quote(reason)));
     }
     entries.push(("date".into(), quote(request.date)));
     entries
-}
-
-/// A request to put a release straight into an environment that accepts hot-fixes.
-#[derive(Debug, Clone, Copy)]
-pub struct HotfixRequest<'a> {
-    /// The app.
-    pub app: &'a str,
-    /// The environment.
-    pub env: &'a str,
-    /// The image tag of the fix.
-    pub tag: &'a str,
-    /// Why the fix cannot wait for the chain.
-    pub reason: &'a str,
-    /// Who makes the fix, when known.
-    pub actor: Option<&'a str>,
-    /// The date recorded, `YYYY-MM-DD`.
-    pub date: &'a str,
-}
-
-/// Plans a hot-fix: E0602 when the environment does not accept hot-fixes; otherwise the edits
-/// that set the app's `tag` in the environment's own override, with a `hotfix` record of the
-/// whole release (the new tag, the other release fields as the app has them there).
-pub fn plan_hotfix(
-    sources: Sources<'_>,
-    request: &HotfixRequest<'_>,
-) -> Result<Vec<Edit>, Refusal> {
-    let promotion = sources.promotion;
-    if !promotion.hotfix.iter().any(|name| name == request.env) {
-        return Err(Refusal::Diagnostic(Box::new(no_hotfix(
-            promotion,
-            request.env,
-        ))));
-    }
-    if let Err(reason) = crate::types::formats::tag(request.tag) {
-        return Err(format!("`{}` is not an image tag: {reason}", request.tag).into());
-    }
-    let current = app_in(sources.envs, request.env, request.app)
-        .ok_or_else(|| format!("no app `{}` in `{}`", request.app, request.env))?;
-    let mut release = vec![("tag".to_string(), quote(request.tag))];
-    for field in promotion.release.iter().filter(|field| *field != "tag") {
-        if let Some(value) = current.fields.get(field) {
-            release.push((field.clone(), print::source(value)));
-        }
-    }
-    let mut entries = vec![("reason".to_string(), quote(request.reason))];
-    if let Some(actor) = request.actor {
-        entries.push(("by".into(), quote(actor)));
-    }
-    entries.push(("date".into(), quote(request.date)));
-    let only_tag: Vec<(String, String)> = release
-        .iter()
-        .filter(|(field, _)| field == "tag")
-        .cloned()
-        .collect();
-    let record = Record {
-        field: "hotfix",
-        entries,
-        release,
-    };
-    let edits = edit::set_release(
-        sources.db,
-        sources.project,
-        request.app,
-        request.env,
-        &only_tag,
-        &record,
-    )?;
-    Ok(edits)
-}
-
-/// E0602 for a hot-fix into `env`, which does not accept them.
-fn no_hotfix(promotion: &Promotion, env: &str) -> Diagnostic {
-    let accepted = if promotion.hotfix.is_empty() {
-        "none".to_string()
-    } else {
-        promotion.hotfix.join(", ")
-    };
-    Diagnostic::error(
-        codes::NO_HOTFIX,
-        format!("`{env}` does not accept hot-fixes"),
-    )
-    .at(
-        promotion.span,
-        format!("the chain accepts hot-fixes in: {accepted}"),
-    )
-    .help(format!(
-        "promote the release along the chain instead, or add `{env}` to the chain's `hotfix_envs`"
-    ))
 }

@@ -5,7 +5,9 @@ use indexmap::IndexMap;
 
 use crate::diag::{Diagnostic, Problems, codes};
 use crate::source::Span;
-use crate::syntax::ast::{AppDecl, EnvDecl, File, Ident, Item, TemplateDecl};
+use crate::syntax::ast::{
+    AppDecl, Block, EnvDecl, ExprKind, File, Ident, Item, Override, PrivateOverride, TemplateDecl,
+};
 
 /// The longest inheritance chain allowed.
 pub const MAX_CHAIN: usize = 32;
@@ -41,6 +43,9 @@ pub struct Project {
     pub app_templates: Vec<Option<usize>>,
     /// The promotion chain declaration, if the project has one.
     pub promotion: Option<crate::syntax::ast::PromotionDecl>,
+    /// The private overrides (`in ENV { APP { ... } }` outside the apps), whose entries are
+    /// also added to their apps as overrides.
+    pub private: Vec<PrivateOverride>,
 }
 
 /// Names close to `name` among `candidates`, for "did you mean".
@@ -87,29 +92,20 @@ pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
                 }
                 continue;
             }
+            Item::Private(decl) => {
+                project.private.push(decl);
+                continue;
+            }
             ref item => match item {
                 Item::Env(decl) => (&decl.name, "environment"),
                 Item::Template(decl) => (&decl.name, "template"),
                 Item::App(decl) => (&decl.name, "app"),
-                Item::Promotion(_) => continue,
+                Item::Promotion(_) | Item::Private(_) => continue,
             },
         };
-        let namespace_key = format!("{kind}:{}", name.name);
-        if let Some((first, _)) = seen.get(&namespace_key) {
-            problems.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_DECLARATION,
-                    format!("duplicate {kind} `{}`", name.name),
-                )
-                .at(name.span, format!("`{}` is declared again here", name.name))
-                .also(*first, "first declared here")
-                .help(format!(
-                    "rename one of them or merge them: each {kind} name is declared once"
-                )),
-            );
+        if !first_of_its_name(&mut seen, name, kind, problems) {
             continue;
         }
-        seen.insert(namespace_key, (name.span, kind));
         match item {
             Item::Env(decl) => {
                 project
@@ -129,9 +125,10 @@ pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
                     .insert(decl.name.name.clone(), project.apps.len());
                 project.apps.push(decl);
             }
-            Item::Promotion(_) => {}
+            Item::Promotion(_) | Item::Private(_) => {}
         }
     }
+    attach_private(&mut project, problems);
     project.env_chains = (0..project.envs.len())
         .map(|index| env_chain(&project, index, problems))
         .collect();
@@ -144,6 +141,101 @@ pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
         .map(|app| app_template(&project, app, problems))
         .collect();
     project
+}
+
+/// Whether `name` is the first declaration of its kind with that name; E0201 when it is not.
+fn first_of_its_name(
+    seen: &mut IndexMap<String, (Span, &'static str)>,
+    name: &Ident,
+    kind: &'static str,
+    problems: &mut Problems,
+) -> bool {
+    let namespace_key = format!("{kind}:{}", name.name);
+    if let Some((first, _)) = seen.get(&namespace_key) {
+        problems.push(
+            Diagnostic::error(
+                codes::DUPLICATE_DECLARATION,
+                format!("duplicate {kind} `{}`", name.name),
+            )
+            .at(name.span, format!("`{}` is declared again here", name.name))
+            .also(*first, "first declared here")
+            .help(format!(
+                "rename one of them or merge them: each {kind} name is declared once"
+            )),
+        );
+        return false;
+    }
+    seen.insert(namespace_key, (name.span, kind));
+    true
+}
+
+/// Adds the entries of each private override to its apps as overrides of its environment
+/// (last, so that they win); E0615 for an entry that names no app or is not `APP { ... }` or
+/// `APP.FIELD = ...`.
+fn attach_private(project: &mut Project, problems: &mut Problems) {
+    let mut attached: Vec<(usize, Override)> = Vec::new();
+    for decl in &project.private {
+        for entry in &decl.body.entries {
+            let Some(first) = entry.path.first() else {
+                continue;
+            };
+            let Some(&index) = project.app_index.get(&first.name) else {
+                let help =
+                    match did_you_mean(&first.name, project.app_index.keys().map(String::as_str)) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => "each entry of a private override starts with the name of an app"
+                            .to_string(),
+                    };
+                problems.push(
+                    Diagnostic::error(
+                        codes::PRIVATE_OVERRIDE,
+                        format!("no app is called `{}`", first.name),
+                    )
+                    .at(first.span, "a private override names apps")
+                    .help(help),
+                );
+                continue;
+            };
+            let body = match (&entry.value.kind, entry.path.get(1..)) {
+                (ExprKind::Block(block), Some([])) => block.clone(),
+                (_, Some(rest)) if !rest.is_empty() => Block {
+                    entries: vec![crate::syntax::ast::Entry {
+                        docs: entry.docs.clone(),
+                        path: rest.to_vec(),
+                        value: entry.value.clone(),
+                        span: entry.span,
+                    }],
+                    span: entry.span,
+                    replace: None,
+                },
+                _ => {
+                    problems.push(
+                        Diagnostic::error(
+                            codes::PRIVATE_OVERRIDE,
+                            format!("`{}` is an app, not a field", first.name),
+                        )
+                        .at(entry.span, "a private override sets fields of apps")
+                        .help(format!(
+                            "write `{0} {{ tag = \"...\" }}` or `{0}.tag = \"...\"`",
+                            first.name
+                        )),
+                    );
+                    continue;
+                }
+            };
+            let over = Override {
+                envs: vec![decl.env.clone()],
+                body,
+                span: entry.span,
+            };
+            attached.push((index, over));
+        }
+    }
+    for (index, over) in attached {
+        if let Some(app) = project.apps.get_mut(index) {
+            app.overrides.push(over);
+        }
+    }
 }
 
 fn env_chain(project: &Project, index: usize, problems: &mut Problems) -> Vec<usize> {

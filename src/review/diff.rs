@@ -179,8 +179,14 @@ pub struct Report {
 }
 
 /// Compares the desired state of two analyses (a git revision and the working tree),
-/// environment by environment; `only` restricts the comparison to those environments.
-pub fn between_revisions(old: Side, new: Side, only: &[String]) -> Result<Report, String> {
+/// environment by environment: those of `first` in its order, then the others by name; `only`
+/// restricts the comparison to those environments.
+pub fn between_revisions(
+    old: Side,
+    new: Side,
+    only: &[String],
+    first: &[String],
+) -> Result<Report, String> {
     let mut names: Vec<&str> = old
         .analysis
         .envs
@@ -190,6 +196,12 @@ pub fn between_revisions(old: Side, new: Side, only: &[String]) -> Result<Report
         .collect();
     names.sort_unstable();
     names.dedup();
+    names.sort_by_key(|name| {
+        first
+            .iter()
+            .position(|wanted| wanted == name)
+            .unwrap_or(first.len())
+    });
     for wanted in only {
         if !names.contains(&wanted.as_str()) {
             return Err(format!(
@@ -210,9 +222,13 @@ pub fn between_revisions(old: Side, new: Side, only: &[String]) -> Result<Report
     })
 }
 
-/// Compares two environments of one analysis: what `right` runs differently from `left`.
-pub fn between_envs(side: Side, left: &str, right: &str) -> Result<Report, String> {
-    for name in [left, right] {
+/// Compares two environments, each read on its own side (one analysis, or each environment's
+/// branch): what `right` runs differently from `left`.
+pub fn between_envs(
+    (left_side, left): (Side, &str),
+    (right_side, right): (Side, &str),
+) -> Result<Report, String> {
+    for (side, name) in [(left_side, left), (right_side, right)] {
         if side.env(name).is_none() {
             let names: Vec<&str> = side
                 .analysis
@@ -227,12 +243,12 @@ pub fn between_envs(side: Side, left: &str, right: &str) -> Result<Report, Strin
         }
     }
     Ok(Report {
-        old_label: left.to_string(),
-        new_label: right.to_string(),
+        old_label: left_side.label.to_string(),
+        new_label: right_side.label.to_string(),
         envs: vec![compare(
-            side,
+            left_side,
             left,
-            side,
+            right_side,
             right,
             format!("{left} → {right}"),
         )],
@@ -435,17 +451,50 @@ impl Report {
     /// The report as Markdown for a pull-request comment: a summary table, the changed values
     /// per environment and app with the `.ehp` line of each, and the unified diff folded away.
     pub fn markdown(&self) -> String {
+        self.markdown_with(&Review::default())
+    }
+
+    /// The report as Markdown for a pull-request comment, with what `review` adds: the
+    /// environments the change deploys, the record of each changed release, and the gate's
+    /// verdict.
+    pub fn markdown_with(&self, review: &Review) -> String {
         let mut out = format!(
             "### Desired state: {} → {}\n\n",
             table_cell(&self.old_label),
             table_cell(&self.new_label)
         );
+        if !review.deployed.is_empty() {
+            let deployed: Vec<String> = review
+                .deployed
+                .iter()
+                .map(|env| {
+                    let changed =
+                        self.envs
+                            .iter()
+                            .find(|report| &report.label == env)
+                            .map_or(0, |report| {
+                                report
+                                    .apps
+                                    .iter()
+                                    .filter(|app| app.change != AppChange::Unchanged)
+                                    .count()
+                            });
+                    match changed {
+                        0 => format!("**{env}** (no app changes)"),
+                        1 => format!("**{env}** (1 app changes)"),
+                        many => format!("**{env}** ({many} apps change)"),
+                    }
+                })
+                .collect();
+            out.push_str(&format!("Merging deploys {}.\n\n", deployed.join(", ")));
+        }
         if self.is_empty() {
             out.push_str("No change to the desired state.\n");
+            review.gate_section(&mut out);
             return out;
         }
         self.summary_table(&mut out);
-        self.changed_values(&mut out);
+        self.changed_values(&mut out, review);
         let files = self.changed_files();
         let mut diff: String = files.iter().map(|pair| pair.unified()).collect();
         if diff.len() > MARKDOWN_DIFF_LIMIT {
@@ -467,6 +516,7 @@ impl Report {
             files.len(),
             if files.len() == 1 { "file" } else { "files" }
         ));
+        review.gate_section(&mut out);
         out
     }
 
@@ -502,8 +552,9 @@ impl Report {
         }
     }
 
-    /// The changed values of the Markdown report, per environment and app.
-    fn changed_values(&self, out: &mut String) {
+    /// The changed values of the Markdown report, per environment and app, each app with the
+    /// record of its release when `review` has one.
+    fn changed_values(&self, out: &mut String, review: &Review) {
         for env in self.envs.iter().filter(|env| env.changed()) {
             if !env.changes.is_empty() {
                 out.push_str(&format!("\n#### {} (desired-state file)\n\n", env.label));
@@ -515,6 +566,13 @@ impl Report {
                 .filter(|app| app.change != AppChange::Unchanged)
             {
                 out.push_str(&format!("\n#### {} / {}\n\n", env.label, app.name));
+                if let Some((_, _, record)) = review
+                    .records
+                    .iter()
+                    .find(|(name, app_name, _)| name == &env.label && app_name == &app.name)
+                {
+                    out.push_str(&format!("Record: {record}.\n\n"));
+                }
                 match app.change {
                     AppChange::Added => {
                         out.push_str(&format!("New app: {}.\n", code_span(&app.file.new_path)));
@@ -526,6 +584,53 @@ impl Report {
                     _ => list(out, &app.changes),
                 }
             }
+        }
+    }
+}
+
+/// What a pull-request comment adds to a comparison of revisions.
+#[derive(Debug, Clone, Default)]
+pub struct Review {
+    /// The environments merging deploys, in chain order.
+    pub deployed: Vec<String>,
+    /// The record of each changed release: `(environment, app, text)`.
+    pub records: Vec<(String, String, String)>,
+    /// The gate's verdict, when it ran.
+    pub gate: Option<GateVerdict>,
+}
+
+/// The verdict of the range gate, for a pull-request comment.
+#[derive(Debug, Clone)]
+pub struct GateVerdict {
+    /// The command it is the verdict of.
+    pub command: String,
+    /// What it checked.
+    pub summary: String,
+    /// Its findings, one line each (empty when it passed).
+    pub findings: Vec<String>,
+}
+
+impl Review {
+    /// The gate's section of the comment.
+    fn gate_section(&self, out: &mut String) {
+        let Some(gate) = &self.gate else {
+            return;
+        };
+        let verdict = if gate.findings.is_empty() {
+            "passed"
+        } else {
+            "failed"
+        };
+        out.push_str(&format!(
+            "\n#### Gate: {verdict}\n\n{}: {}.\n",
+            code_span(&gate.command),
+            gate.summary
+        ));
+        for finding in &gate.findings {
+            out.push_str(&format!("\n- {finding}"));
+        }
+        if !gate.findings.is_empty() {
+            out.push('\n');
         }
     }
 }

@@ -1,9 +1,11 @@
 //! Review reports over the evaluated model: `ehp diff` (what a change does to the desired
-//! state, as a unified diff or a pull-request comment) and `ehp status` (which release runs
-//! where along the promotion chain). Pure: the command-line front end reads the sources and the
-//! git revision; everything here works on analyses and emitted files in memory.
+//! state, as a unified diff or a pull-request comment), `ehp status` (which release runs
+//! where along the promotion chain) and `ehp log` (who changed which release, when and why).
+//! Pure: the command-line front end reads the sources and the git revisions; everything here
+//! works on analyses, histories and emitted files in memory.
 
 pub mod diff;
+pub mod log;
 pub mod status;
 
 use crate::eval::model::Val;

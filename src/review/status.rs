@@ -1,11 +1,13 @@
-//! `ehp status`: the release of every app in every environment of the promotion chain, what is
-//! waiting for its next promotion, and the hot-fixes (with those that have not flowed back), as
-//! text, Markdown, a self-contained HTML page, or JSON of a documented shape.
+//! `ehp status`: the release of every app in every environment of the promotion chain, who put
+//! it there and when, what is waiting for its next promotion, the hot-fixes (with those that
+//! have not flowed back), rollbacks and releases marked bad, and the revisions it was read from,
+//! as text, Markdown, a self-contained HTML page, or JSON of a documented shape.
 
 use handlebars::Handlebars;
 use serde_json::{Value, json};
 
 use crate::eval::model::{AppInstance, EnvInstance, Val, app_in, env_named};
+use crate::promote::history::{RecordKind, Table};
 use crate::promote::{Promotion, Release, StepKind, later, release_short};
 
 use super::table_cell;
@@ -38,6 +40,59 @@ pub struct Promoted {
     pub by: Option<String>,
     /// When.
     pub date: Option<String>,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// Who did something, when and why, as a record says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Act {
+    /// Who.
+    pub by: Option<String>,
+    /// When.
+    pub date: Option<String>,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// A rollback an environment runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rollback {
+    /// Who, when and why.
+    pub act: Act,
+    /// The release it replaced.
+    pub replaced: Release,
+}
+
+/// A revision a report read: a branch (when the chain names branches), its environments, the
+/// revision as named, and its commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    /// The branch.
+    pub branch: Option<String>,
+    /// The environments read there.
+    pub envs: Vec<String>,
+    /// The revision as named (`origin/prod`), or `working tree`.
+    pub rev: String,
+    /// Its commit, shortened; `None` for the working tree.
+    pub commit: Option<String>,
+    /// When it was committed.
+    pub date: Option<String>,
+}
+
+impl Revision {
+    /// One line: `prod (preprod, prod) at origin/prod 5d6e7f8 (2026-03-02T10:00:00+00:00)`.
+    pub fn text(&self) -> String {
+        let branch = match &self.branch {
+            Some(branch) => format!("{branch} ({})", self.envs.join(", ")),
+            None => self.envs.join(", "),
+        };
+        match (&self.commit, &self.date) {
+            (Some(commit), Some(date)) => format!("{branch} at {} {commit} ({date})", self.rev),
+            (Some(commit), None) => format!("{branch} at {} {commit}", self.rev),
+            _ => format!("{branch} from the {}", self.rev),
+        }
+    }
 }
 
 /// One app in one environment.
@@ -52,6 +107,12 @@ pub struct Cell {
     pub promoted: Option<Promoted>,
     /// The hot-fix it runs, if any.
     pub hotfix: Option<Hotfix>,
+    /// The rollback that brought the release, if one did.
+    pub rollback: Option<Rollback>,
+    /// The publication that brought the release (on the first environment), when recorded.
+    pub published: Option<Act>,
+    /// Why the release it runs is marked bad, if it is.
+    pub bad: Option<String>,
     /// The environments whose hot-fix this environment does not run yet.
     pub behind_hotfix_in: Vec<String>,
 }
@@ -78,10 +139,10 @@ pub struct Status {
     pub release_fields: Vec<String>,
     /// One row per app, by name.
     pub rows: Vec<Row>,
-}
-
-fn text(map: &crate::eval::model::ValMap, key: &str) -> Option<String> {
-    map.get(key).and_then(Val::to_text)
+    /// The revisions the report was read from.
+    pub revisions: Vec<Revision>,
+    /// When the report was made (`2026-03-12 10:15 UTC`).
+    pub made: String,
 }
 
 fn step_text(kind: &StepKind) -> String {
@@ -93,8 +154,23 @@ fn step_text(kind: &StepKind) -> String {
     }
 }
 
-/// Builds the matrix from the evaluated environments.
-pub fn status(promotion: &Promotion, envs: &[EnvInstance]) -> Status {
+/// What a status report is read from.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The chain.
+    pub promotion: &'a Promotion,
+    /// The environments of the chain, each read from its branch.
+    pub envs: &'a [EnvInstance],
+    /// How each app stands in each environment there: its release and its own record.
+    pub table: &'a Table,
+}
+
+/// Builds the matrix from the evaluated environments; `revisions` and `made` say where and when
+/// it was read.
+pub fn status(source: Source<'_>, revisions: Vec<Revision>, made: String) -> Status {
+    let Source {
+        promotion, envs, ..
+    } = source;
     let mut names: Vec<&str> = promotion
         .chain
         .iter()
@@ -106,11 +182,12 @@ pub fn status(promotion: &Promotion, envs: &[EnvInstance]) -> Status {
     let rows = names
         .into_iter()
         .map(|name| {
+            let bad = bad_marks(promotion, envs, name);
             let mut cells: Vec<Option<Cell>> = promotion
                 .chain
                 .iter()
                 .enumerate()
-                .map(|(index, env)| Some(cell(promotion, envs, index, app_in(envs, env, name)?)))
+                .map(|(index, env)| Some(cell(source, index, app_in(envs, env, name)?, &bad)))
                 .collect();
             mark_behind(promotion, &mut cells);
             Row {
@@ -130,11 +207,47 @@ pub fn status(promotion: &Promotion, envs: &[EnvInstance]) -> Status {
         hotfix_envs: promotion.hotfix.clone(),
         release_fields: promotion.release.clone(),
         rows,
+        revisions,
+        made,
     }
 }
 
+/// The tags of `app` marked bad in any environment of the chain (each branch may know of
+/// different ones), with why.
+fn bad_marks(promotion: &Promotion, envs: &[EnvInstance], app: &str) -> Vec<(String, String)> {
+    let mut marks: Vec<(String, String)> = Vec::new();
+    for env in &promotion.chain {
+        let Some(bad) = app_in(envs, env, app)
+            .and_then(|instance| instance.fields.get("bad"))
+            .and_then(Val::as_map)
+        else {
+            continue;
+        };
+        for (tag, why) in bad {
+            if !marks.iter().any(|(known, _)| known == tag) {
+                marks.push((tag.clone(), why.to_text().unwrap_or_default()));
+            }
+        }
+    }
+    marks
+}
+
+/// Why `release` is marked bad, when its tag is.
+fn bad_reason(bad: &[(String, String)], release: &Release) -> Option<String> {
+    let tag = release.get("tag")?;
+    bad.iter()
+        .find(|(marked, _)| marked == tag)
+        .map(|(_, why)| why.clone())
+}
+
 /// The cell of `app` in the environment at `index` in the chain.
-fn cell(promotion: &Promotion, envs: &[EnvInstance], index: usize, app: &AppInstance) -> Cell {
+fn cell(source: Source<'_>, index: usize, app: &AppInstance, bad: &[(String, String)]) -> Cell {
+    let Source {
+        promotion,
+        envs,
+        table,
+    } = source;
+    let env = promotion.chain.get(index).map_or("", String::as_str);
     let release = promotion.release_of(app);
     let from_previous = index
         .checked_sub(1)
@@ -144,6 +257,7 @@ fn cell(promotion: &Promotion, envs: &[EnvInstance], index: usize, app: &AppInst
         .map(|before| promotion.release_of(before));
     let waiting = previous.filter(|previous| {
         previous != &release
+            && bad_reason(bad, previous).is_none()
             && promotion.release.iter().all(|field| {
                 match (previous.get(field), release.get(field)) {
                     (Some(new), Some(old)) if new != old => later(new, old) != Some(false),
@@ -151,20 +265,32 @@ fn cell(promotion: &Promotion, envs: &[EnvInstance], index: usize, app: &AppInst
                 }
             })
     });
-    let record = |field: &str| app.fields.get(field).and_then(Val::as_map);
-    let promoted = record("promoted").and_then(|map| {
-        let from = text(map, "from")?;
-        // A record inherited from the environment this one extends is not about it.
-        (Some(&from) == from_previous).then(|| Promoted {
-            from,
-            by: text(map, "by"),
-            date: text(map, "date"),
+    let record = table
+        .get(env, &app.name)
+        .and_then(|standing| standing.record.as_ref());
+    let act = |kind: RecordKind| {
+        record
+            .filter(|record| record.kind == kind)
+            .map(|record| Act {
+                by: record.by.clone(),
+                date: record.date.clone(),
+                reason: record.reason.clone(),
+            })
+    };
+    let promoted = record
+        .filter(|record| {
+            record.kind == RecordKind::Promoted && record.from.as_ref() == from_previous
         })
-    });
-    let hotfix = record("hotfix").map(|map| Hotfix {
-        reason: text(map, "reason").unwrap_or_default(),
-        by: text(map, "by"),
-        date: text(map, "date"),
+        .map(|record| Promoted {
+            from: record.from.clone().unwrap_or_default(),
+            by: record.by.clone(),
+            date: record.date.clone(),
+            reason: record.reason.clone(),
+        });
+    let hotfix = act(RecordKind::Hotfix).map(|act| Hotfix {
+        reason: act.reason.unwrap_or_default(),
+        by: act.by,
+        date: act.date,
         not_back_in: promotion
             .chain
             .iter()
@@ -176,13 +302,35 @@ fn cell(promotion: &Promotion, envs: &[EnvInstance], index: usize, app: &AppInst
             .cloned()
             .collect(),
     });
+    let rollback = app_rollback(app, act(RecordKind::Rollback));
     Cell {
+        bad: bad_reason(bad, &release),
         release,
         waiting,
         promoted,
         hotfix,
+        rollback,
+        published: act(RecordKind::Published),
         behind_hotfix_in: Vec::new(),
     }
+}
+
+/// The rollback of a cell, with the release it replaced (from the app's `rollback` record).
+fn app_rollback(app: &AppInstance, act: Option<Act>) -> Option<Rollback> {
+    let act = act?;
+    let replaced = app
+        .fields
+        .get("rollback")
+        .and_then(Val::as_map)
+        .and_then(|map| map.get("replaced"))
+        .and_then(Val::as_map)
+        .map(|map| {
+            map.iter()
+                .filter_map(|(field, value)| Some((field.clone(), value.to_text()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Rollback { act, replaced })
 }
 
 /// Marks, in one app's cells, the environments a hot-fix has not reached.
@@ -233,7 +381,41 @@ fn marks(cell: &Cell) -> Vec<String> {
             cell.behind_hotfix_in.join(", ")
         ));
     }
+    if let Some(rollback) = &cell.rollback {
+        marks.push(format!(
+            "rolled back from {}",
+            rollback
+                .replaced
+                .get("tag")
+                .cloned()
+                .unwrap_or_else(|| release_short(&rollback.replaced))
+        ));
+    }
+    if cell.bad.is_some() {
+        marks.push("marked bad".to_string());
+    }
     marks
+}
+
+/// Who put a cell's release there and when: `promoted by kari@ehealth.example, 2026-03-02`;
+/// empty when no record says.
+fn who(cell: &Cell) -> String {
+    let (verb, by, date) = if let Some(promoted) = &cell.promoted {
+        ("promoted", &promoted.by, &promoted.date)
+    } else if let Some(hotfix) = &cell.hotfix {
+        ("hot-fixed", &hotfix.by, &hotfix.date)
+    } else if let Some(rollback) = &cell.rollback {
+        ("rolled back", &rollback.act.by, &rollback.act.date)
+    } else if let Some(published) = &cell.published {
+        ("published", &published.by, &published.date)
+    } else {
+        return String::new();
+    };
+    format!(
+        "{verb} by {}, {}",
+        by.as_deref().unwrap_or("unknown"),
+        date.as_deref().unwrap_or("undated")
+    )
 }
 
 impl Status {
@@ -261,6 +443,8 @@ impl Status {
             "waiting": waiting,
             "hotfixes": hotfixes,
             "hotfix_envs": if self.hotfix_envs.is_empty() { "none".to_string() } else { self.hotfix_envs.join(", ") },
+            "made": self.made,
+            "revisions": self.revisions.iter().map(Revision::text).collect::<Vec<String>>(),
         })
     }
 
@@ -308,7 +492,8 @@ impl Status {
 
     /// A plain-text table for a terminal, with the waiting promotions and hot-fixes below it.
     pub fn text(&self) -> String {
-        let mut out = format!("chain: {}\n\n", self.chain_text());
+        let mut out = self.provenance_text();
+        out.push_str(&format!("chain: {}\n\n", self.chain_text()));
         out.push_str(&self.table_text());
         let (waiting, _) = self.promotions_view();
         if !waiting.is_empty() {
@@ -337,7 +522,8 @@ impl Status {
         out
     }
 
-    /// The apps-by-environments table, its columns aligned.
+    /// The apps-by-environments table, its columns aligned: per app a line of releases and
+    /// marks, and one of who put each release there and when.
     fn table_text(&self) -> String {
         let mut table: Vec<Vec<String>> = Vec::new();
         let mut header = vec!["app".to_string()];
@@ -345,6 +531,7 @@ impl Status {
         table.push(header);
         for row in &self.rows {
             let mut line = vec![row.app.clone()];
+            let mut people = vec![String::new()];
             for cell in &row.cells {
                 line.push(match cell {
                     None => "-".to_string(),
@@ -356,8 +543,12 @@ impl Status {
                         text
                     }
                 });
+                people.push(cell.as_ref().map(who).unwrap_or_default());
             }
             table.push(line);
+            if people.iter().any(|text| !text.is_empty()) {
+                table.push(people);
+            }
         }
         let columns = self.chain.len() + 1;
         let widths: Vec<usize> = (0..columns)
@@ -379,6 +570,15 @@ impl Status {
                 .collect();
             out.push_str(cells.join("  ").trim_end());
             out.push('\n');
+        }
+        out
+    }
+
+    /// The lines that say when the report was made and which revisions it read.
+    fn provenance_text(&self) -> String {
+        let mut out = format!("made {}\n", self.made);
+        for revision in &self.revisions {
+            out.push_str(&format!("read {}\n", revision.text()));
         }
         out
     }
@@ -442,6 +642,7 @@ impl Status {
                                 "from": promoted.from,
                                 "by": promoted.by,
                                 "date": promoted.date,
+                                "reason": promoted.reason,
                             })),
                             "hotfix": cell.hotfix.as_ref().map(|hotfix| json!({
                                 "reason": hotfix.reason,
@@ -450,6 +651,14 @@ impl Status {
                                 "not_back_in": hotfix.not_back_in,
                             })),
                             "behind_hotfix_in": cell.behind_hotfix_in,
+                            "rollback": cell.rollback.as_ref().map(|rollback| json!({
+                                "reason": rollback.act.reason,
+                                "by": rollback.act.by,
+                                "date": rollback.act.date,
+                                "replaced": rollback.replaced,
+                            })),
+                            "published": cell.published.as_ref().map(act_json),
+                            "bad": cell.bad,
                         }),
                     };
                     envs.insert(env.clone(), value);
@@ -457,8 +666,23 @@ impl Status {
                 json!({ "name": row.app, "envs": envs })
             })
             .collect();
+        let revisions: Vec<Value> = self
+            .revisions
+            .iter()
+            .map(|revision| {
+                json!({
+                    "branch": revision.branch,
+                    "envs": revision.envs,
+                    "rev": revision.rev,
+                    "commit": revision.commit,
+                    "date": revision.date,
+                })
+            })
+            .collect();
         let document = json!({
             "version": JSON_VERSION,
+            "made": self.made,
+            "revisions": revisions,
             "chain": chain,
             "hotfix": self.hotfix_envs,
             "release_fields": self.release_fields,
@@ -474,7 +698,7 @@ impl Status {
 /// `hotfix`, `waiting` or `current`).
 fn cell_view(cell: &Option<Cell>) -> Value {
     let Some(cell) = cell else {
-        return json!({ "present": false, "release": "", "marks": [], "class": "absent" });
+        return json!({ "present": false, "release": "", "marks": [], "who": "", "class": "absent" });
     };
     let unmerged = cell
         .hotfix
@@ -494,6 +718,7 @@ fn cell_view(cell: &Option<Cell>) -> Value {
         "present": true,
         "release": release_short(&cell.release),
         "marks": marks(cell),
+        "who": who(cell),
         "class": class,
     })
 }
@@ -512,6 +737,11 @@ fn hotfix_text(app: &str, env: &str, cell: &Cell, hotfix: &Hotfix) -> String {
         release_short(&cell.release),
         hotfix.reason
     )
+}
+
+/// Who, when and why, as JSON.
+fn act_json(act: &Act) -> Value {
+    json!({ "by": act.by, "date": act.date, "reason": act.reason })
 }
 
 /// A step as JSON: `{"kind": "privileged", "roles": [...]}` or

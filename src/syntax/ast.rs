@@ -30,6 +30,23 @@ pub enum Item {
     App(AppDecl),
     /// `promotion { ... }`
     Promotion(PromotionDecl),
+    /// `in ENV { APP { ... } }` outside an app (only in the private file, `private.ehp`)
+    Private(PrivateOverride),
+}
+
+/// A developer's own overrides of apps in one environment, written outside the apps:
+/// `in local { journal { tag = "dev" } }`. Each entry's first key names an app; the rest of the
+/// entry is what an `in local { }` of that app could say.
+#[derive(Debug, Clone)]
+pub struct PrivateOverride {
+    /// Doc comment lines.
+    pub docs: Vec<String>,
+    /// The environment.
+    pub env: Ident,
+    /// The entries, keyed by app.
+    pub body: Block,
+    /// The whole override.
+    pub span: Span,
 }
 
 /// The promotion chain declaration.

@@ -80,6 +80,14 @@ fn starts_item(line: &str) -> bool {
     {
         return true;
     }
+    // A private override: `in local {` at column 0.
+    if line.strip_prefix("in ").is_some_and(|after| {
+        after
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+    }) {
+        return true;
+    }
     let rest = line.strip_prefix("abstract").map_or(line, str::trim_start);
     ["env", "template", "app"].iter().any(|keyword| {
         rest.strip_prefix(keyword).is_some_and(|after| {

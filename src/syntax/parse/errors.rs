@@ -17,6 +17,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | Rule::app_decl
         | Rule::promotion_decl
         | Rule::abstract_kw => "a declaration (`env`, `template` or `app`)",
+        Rule::private_override => "a private override (`in ENV { APP { ... } }`)",
         Rule::entry | Rule::key_path | Rule::key | Rule::app_member | Rule::template_member => {
             "a field"
         }

@@ -6,8 +6,8 @@ use pest::iterators::Pair;
 use super::Lowerer;
 use crate::syntax::Rule;
 use crate::syntax::ast::{
-    AppDecl, Block, Entry, EnvDecl, ExprKind, Ident, Item, Override, PromotionDecl, TemplateDecl,
-    ValuesPart,
+    AppDecl, Block, Entry, EnvDecl, ExprKind, Ident, Item, Override, PrivateOverride,
+    PromotionDecl, TemplateDecl, ValuesPart,
 };
 
 impl Lowerer<'_> {
@@ -21,6 +21,9 @@ impl Lowerer<'_> {
                 Rule::app_decl => return self.app_decl(inner, docs).map(Item::App),
                 Rule::promotion_decl => {
                     return self.promotion_decl(inner, docs).map(Item::Promotion);
+                }
+                Rule::private_override => {
+                    return self.private_override(inner, docs).map(Item::Private);
                 }
                 _ => self.internal(&inner),
             }
@@ -64,6 +67,29 @@ impl Lowerer<'_> {
         Some(PromotionDecl {
             docs,
             keyword,
+            body: body?,
+            span,
+        })
+    }
+
+    fn private_override(
+        &mut self,
+        pair: Pair<'_, Rule>,
+        docs: Vec<String>,
+    ) -> Option<PrivateOverride> {
+        let span = self.span(&pair);
+        let (mut env, mut body) = (None, None);
+        for inner in pair.into_inner() {
+            match inner.as_rule() {
+                Rule::in_kw => {}
+                Rule::name => env = Some(self.ident(&inner)),
+                Rule::block => body = self.block(inner),
+                _ => self.internal(&inner),
+            }
+        }
+        Some(PrivateOverride {
+            docs,
+            env: env?,
             body: body?,
             span,
         })
