@@ -24,6 +24,7 @@ pub mod print;
 mod redundant;
 pub mod select;
 mod settings;
+pub mod trace;
 pub mod values_why;
 pub mod why;
 
@@ -39,8 +40,7 @@ pub use settings::promotion_settings;
 
 // What `why` builds its provenance with.
 use expr::navigate;
-use frame::{Context, Frame, child_type};
-use settings::env_settings;
+use frame::Context;
 
 /// Evaluates every concrete environment, sorted by name.
 pub fn evaluate(project: &Project, schemas: &Schemas, problems: &mut Problems) -> Vec<EnvInstance> {

@@ -135,22 +135,34 @@ impl State {
         }
     }
 
-    /// The index of the project a file belongs to, loading it on first use: the innermost
-    /// workspace folder holding the file, or else the file's own folder.
+    /// The index of the project a file belongs to, loading it on first use: the folder above it
+    /// holding `ehp.toml`, as every command finds it; else the innermost workspace folder
+    /// holding the file, or else the file's own folder.
     fn project_for(&mut self, path: &Path) -> usize {
+        let manifest_root = self
+            .read_disk
+            .then(|| crate::project::locate(path).ok())
+            .flatten()
+            .filter(|located| located.has_manifest)
+            .map(|located| located.root);
         if let Some(index) = self
             .projects
             .iter()
-            .position(|project| path.starts_with(&project.root))
+            .position(|project| match &manifest_root {
+                Some(root) => project.root == *root,
+                None => path.starts_with(&project.root),
+            })
         {
             return index;
         }
-        let root = self
-            .roots
-            .iter()
-            .filter(|root| path.starts_with(root))
-            .max_by_key(|root| root.components().count())
-            .cloned()
+        let root = manifest_root
+            .or_else(|| {
+                self.roots
+                    .iter()
+                    .filter(|root| path.starts_with(root))
+                    .max_by_key(|root| root.components().count())
+                    .cloned()
+            })
             .or_else(|| path.parent().map(Path::to_path_buf))
             .unwrap_or_else(|| PathBuf::from("/"));
         let mut workspace = Workspace::new();
@@ -257,12 +269,14 @@ impl State {
     }
 }
 
-/// Every `*.ehp` file under `root`, found as the command line finds them; unreadable folders and
-/// files are left out.
+/// Every `*.ehp` file under `root`, and its `ehp.toml`, found as the command line finds them;
+/// unreadable folders and files are left out.
 fn read_project(root: &Path) -> Vec<(PathBuf, String)> {
+    let manifest = root.join(crate::manifest::FILE_NAME);
     crate::project::ehp_files(root, None)
         .0
         .into_iter()
+        .chain(manifest.is_file().then_some(manifest))
         .filter_map(|path| {
             let text = std::fs::read_to_string(&path).ok()?;
             Some((path, text))

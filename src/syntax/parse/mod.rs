@@ -21,7 +21,7 @@ use super::split::split;
 use super::{EhpParser, Rule};
 use crate::diag::{Diagnostic, INTERNAL_ERROR, Problems, codes};
 use crate::source::{FileId, Span};
-use errors::{PrimaryOnly, syntax_error};
+use errors::syntax_error;
 
 /// The deepest nesting of brackets a declaration may have.
 pub const MAX_NESTING: usize = 64;
@@ -30,7 +30,6 @@ pub const MAX_NESTING: usize = 64;
 pub fn parse_file(file: FileId, text: &str, problems: &mut Problems) -> File {
     let mut items = Vec::new();
     for chunk in split(text) {
-        let span = Span::new(file, chunk.start, chunk.end);
         if chunk.max_depth > MAX_NESTING {
             problems.push(
                 Diagnostic::error(codes::TOO_DEEP, "declaration nested too deeply")
@@ -62,12 +61,8 @@ pub fn parse_file(file: FileId, text: &str, problems: &mut Problems) -> File {
                     .err()
                     .unwrap_or(error);
                 pest::set_error_detail(false);
-                let diagnostic = syntax_error(&error, file, chunk.start, source, chunk.unclosed);
-                problems.push(
-                    diagnostic
-                        .also(span.to(span), "in this declaration")
-                        .into_primary_only(),
-                );
+                let open = chunk.open.filter(|_| chunk.unclosed);
+                problems.push(syntax_error(&error, file, chunk.start, source, open));
             }
         }
     }
@@ -101,6 +96,8 @@ impl Lowerer<'_> {
                 | Rule::values_kw
                 | Rule::in_kw
                 | Rule::promotion_kw
+                | Rule::replace_kw
+                | Rule::eq
         ) {
             return;
         }
