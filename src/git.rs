@@ -289,10 +289,12 @@ impl Repo {
     /// The name `ehp` gives the file at `path` (from the repository's root), when it is a file
     /// of the project.
     fn name_of(&self, path: &str) -> Option<String> {
-        if !path.ends_with(".ehp") {
+        let inside = path.strip_prefix(&self.prefix)?;
+        // The project file at the root is read with the sources.
+        let project_file = self.only_file.is_none() && inside == crate::manifest::FILE_NAME;
+        if !path.ends_with(".ehp") && !project_file {
             return None;
         }
-        let inside = path.strip_prefix(&self.prefix)?;
         if inside
             .split('/')
             .any(|part| part.starts_with('.') || part == "target")
@@ -342,7 +344,8 @@ impl Repo {
     }
 }
 
-/// The `.ehp` files under `path` (a directory, or one file when `is_file`) as they were at
+/// The `.ehp` files under `path` (a directory, or one file when `is_file`), and the folder's
+/// project file `ehp.toml`, as they were at
 /// `rev`, named as `ehp` names the files of the working tree (`path/` followed by the path inside
 /// it), sorted. The caller says whether `path` is a file: this module only talks to `git`.
 pub fn files_at(path: &Path, is_file: bool, rev: &str) -> Result<Vec<(String, String)>, String> {

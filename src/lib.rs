@@ -11,7 +11,9 @@ pub mod emit;
 pub mod eval;
 pub mod fmt;
 pub mod git;
+pub mod init;
 pub mod lsp;
+pub mod manifest;
 pub mod parallel;
 pub mod project;
 pub mod promote;
@@ -44,6 +46,8 @@ pub struct Analysis {
     pub schemas: types::Schemas,
     /// The promotion chain, when the project declares one.
     pub promotion: Option<promote::Promotion>,
+    /// The project file's settings, when the project has a readable `ehp.toml`.
+    pub manifest: Option<manifest::Manifest>,
 }
 
 impl Analysis {
@@ -54,7 +58,8 @@ impl Analysis {
 }
 
 /// Parses, resolves, type-checks and evaluates a project given as `(path, text)` pairs. The
-/// paths are shown in diagnostics; the stdlib is added first.
+/// paths are shown in diagnostics; the stdlib is added first. A file named `ehp.toml` is the
+/// project file (see [`manifest`]), every other one a `.ehp` source.
 pub fn analyze(files: &[(String, String)]) -> Analysis {
     let mut db = SourceDb::new();
     let mut problems = diag::Problems::new();
@@ -86,6 +91,7 @@ pub fn analyze_reusing(
     mut problems: diag::Problems,
     previous: Option<&eval::EvalCache>,
 ) -> (Analysis, eval::EvalCache) {
+    let manifest = read_manifest(&db, &mut problems);
     let project = resolve::resolve(parsed, &mut problems);
     let stdlib_files = stdlib::FILES.len();
     resolve::unused_warnings(
@@ -115,15 +121,35 @@ pub fn analyze_reusing(
         project,
         schemas,
         promotion,
+        manifest,
     };
     (analysis, cache)
+}
+
+/// The settings of the project file among the sources, if there is one; what is wrong with it
+/// goes to `problems`.
+fn read_manifest(db: &SourceDb, problems: &mut diag::Problems) -> Option<manifest::Manifest> {
+    let (id, file) = db
+        .iter()
+        .find(|(_, file)| manifest::is_manifest(&file.name))?;
+    manifest::parse(id, &file.text)
+        .map_err(|diagnostic| problems.push(*diagnostic))
+        .ok()
 }
 
 /// Parses every file of the database, on all cores; the files come back in database order.
 fn parse_all(db: &SourceDb, problems: &mut diag::Problems) -> Vec<syntax::ast::File> {
     let files: Vec<(source::FileId, &str)> = db
         .iter()
-        .map(|(id, file)| (id, file.text.as_str()))
+        // The project file is TOML: it parses as an empty `.ehp` file.
+        .map(|(id, file)| {
+            let text = if manifest::is_manifest(&file.name) {
+                ""
+            } else {
+                file.text.as_str()
+            };
+            (id, text)
+        })
         .collect();
     let results = parallel::map_chunks(&files, |chunk| {
         let mut found = diag::Problems::new();

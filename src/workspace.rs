@@ -52,7 +52,12 @@ impl Workspace {
             None => self.db.add(name, text.clone()),
         };
         let mut problems = Problems::new();
-        let file = syntax::parse_file(id, &text, &mut problems);
+        // The project file is TOML, read by the analysis; it has no `.ehp` parse.
+        let file = if crate::manifest::is_manifest(name) {
+            File::default()
+        } else {
+            syntax::parse_file(id, &text, &mut problems)
+        };
         let index = id.0 as usize;
         if index < self.parsed.len() {
             if let (Some(slot), Some(found)) = (

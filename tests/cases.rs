@@ -154,24 +154,30 @@ fn explanation_examples() -> Vec<PathBuf> {
     paths
 }
 
-/// A case made of the first ```ehp block of an explanation, which must produce its code.
+/// A case made of the first ```ehp block of an explanation (with the project file of a
+/// ```toml ehp.toml block before it, if any), which must produce its code.
 fn load_explanation(path: &Path) -> Result<Case, String> {
     let text = std::fs::read_to_string(path).map_err(|error| error.to_string())?;
     let code = path
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let example = text
-        .split("```ehp\n")
-        .nth(1)
-        .and_then(|rest| rest.split("\n```").next())
-        .ok_or("no ```ehp block")?;
+    let block = |fence: &str| {
+        text.split("## Fix")
+            .next()
+            .and_then(|example| example.split(fence).nth(1))
+            .and_then(|rest| rest.split("\n```").next())
+            .map(|found| format!("{found}\n"))
+    };
+    let example = block("```ehp\n").ok_or("no ```ehp block")?;
+    let mut files = Vec::new();
+    if let Some(manifest) = block("```toml ehp.toml\n") {
+        files.push((format!("{}#example/ehp.toml", path.display()), manifest));
+    }
+    files.push((format!("{}#example", path.display()), example));
     Ok(Case {
         name: format!("codes__{code}"),
-        files: vec![(
-            format!("{}#example", path.display()),
-            format!("{example}\n"),
-        )],
+        files,
         expect: Vec::new(),
         must_include: Some(code),
         charts: explanation_charts(&text),
@@ -188,7 +194,10 @@ fn load(path: &Path) -> Result<Case, String> {
             .map_err(|error| error.to_string())?
             .filter_map(Result::ok)
             .map(|entry| entry.path())
-            .filter(|file| file.extension().is_some_and(|ext| ext == "ehp"))
+            .filter(|file| {
+                file.extension().is_some_and(|ext| ext == "ehp")
+                    || file.file_name().is_some_and(|name| name == "ehp.toml")
+            })
             .collect();
         inner.sort();
         for file in inner {
@@ -199,7 +208,11 @@ fn load(path: &Path) -> Result<Case, String> {
         let text = std::fs::read_to_string(path).map_err(|error| error.to_string())?;
         files.push((path.display().to_string(), text));
     }
-    let first = files.first().ok_or("a case folder without .ehp files")?;
+    // The header is in the first `.ehp` file (a project file sorts before it).
+    let first = files
+        .iter()
+        .find(|(name, _)| name.ends_with(".ehp"))
+        .ok_or("a case folder without .ehp files")?;
     let (expect, charts) = header(&first.1)?;
     let name = path
         .strip_prefix("tests/cases")

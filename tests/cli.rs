@@ -63,9 +63,9 @@ fn every_command_survives_a_closed_pipe() {
             &[
                 "diff",
                 "examples/ehealth",
-                "--env",
+                "--from",
                 "inttest",
-                "--env",
+                "--to",
                 "prod",
             ],
             0,

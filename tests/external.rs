@@ -96,6 +96,60 @@ fn helmsman_reads_dsf_as_meant() -> Result<Outcome, String> {
     Ok(Outcome::Passed)
 }
 
+/// A `$` in a value reaches Helm as written in both of helmsman's modes: without
+/// `--subst-env-values` Helm reads the values file as it is; with it (`subst_env_values = true`)
+/// every `$` is doubled, so that helmsman's substitution (`$$` becomes `$`, and no other `$` is
+/// left for it to expand) gives back what ehp meant. The project is the case
+/// `tests/cases/emit/dollar_in_values.ehp`.
+fn helm_reads_dollars_as_meant_in_both_substitution_modes() -> Result<Outcome, String> {
+    let Some(tool) = helm_read() else {
+        return Ok(missing_helm_read());
+    };
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/emit/dollar_in_values.ehp");
+    let text = std::fs::read_to_string(&case).expect("the case");
+    let analysis = ehp::analyze(&[("dollar.ehp".to_string(), text)]);
+    assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
+    let emitted = emit_clean(&analysis.envs, DsfFormat::Yaml);
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_all(dir.path(), &emitted);
+    for env in &analysis.envs {
+        let substituted = env
+            .settings
+            .get("subst_env_values")
+            .and_then(ehp::eval::model::Val::as_bool)
+            == Some(true);
+        let app = env.apps.first().expect("one app");
+        let path = dir
+            .path()
+            .join(format!("{}/values/{}.yaml", env.name, app.name));
+        let written = std::fs::read_to_string(&path).expect("written");
+        assert!(written.contains('$'), "{}: the case has dollars", env.name);
+        let read = if substituted {
+            // What helmsman hands to Helm: its substitution of the raw text.
+            assert!(
+                !written.replace("$$", "").contains('$'),
+                "{}: a lone `$` helmsman would expand:
+{written}",
+                env.name
+            );
+            let handed = dir.path().join(format!("{}-substituted.yaml", env.name));
+            std::fs::write(&handed, written.replace("$$", "$")).expect("write");
+            handed
+        } else {
+            path
+        };
+        let seen = run_helm_read(&tool, "values", std::slice::from_ref(&read));
+        let helm = seen.get(read.to_str().expect("utf-8")).expect("read");
+        let meant = meant_map(&app.values);
+        assert!(
+            json_eq(helm, &meant),
+            "{}: Helm reads {helm:#}, ehp meant {meant:#}",
+            env.name
+        );
+    }
+    Ok(Outcome::Passed)
+}
+
 /// Helm and helmsman read every file built from `examples/ehealth` without error, and Helm sees
 /// in each values file what a YAML 1.2 reader sees.
 fn helm_reads_the_examples_as_meant() -> Result<Outcome, String> {
@@ -265,6 +319,7 @@ fn main() -> ExitCode {
         helm_reads_values_as_meant,
         helmsman_reads_dsf_as_meant,
         helm_reads_the_examples_as_meant,
+        helm_reads_dollars_as_meant_in_both_substitution_modes,
         sarif_logs_pass_the_published_schema,
         neovim_sees_diagnostics_hover_and_definition,
     ])

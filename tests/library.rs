@@ -166,7 +166,7 @@ fn why_shows_literal_text_as_source_not_as_an_interpolation() {
 
 const CHAIN: &str = r#"promotion {
     chain = ["inttest", "exttest", "prod"]
-    hotfix = ["prod"]
+    hotfix_envs = ["prod"]
 }
 
 abstract env base {
@@ -398,8 +398,8 @@ fn gate_one(base: &Analysis, head: &Analysis, author: &str, pull_request: bool) 
 /// `CHAIN` with roles: prod is a privileged step of the release managers.
 fn chain_with_roles() -> String {
     CHAIN.replace(
-        "    hotfix = [\"prod\"]\n",
-        "    hotfix = [\"prod\"]\n    roles {\n        release-manager = [\"ola@ehealth.example\"]\n    }\n    steps {\n        prod { privileged = [\"release-manager\"] }\n    }\n",
+        "    hotfix_envs = [\"prod\"]\n",
+        "    hotfix_envs = [\"prod\"]\n    roles {\n        release-manager = [\"ola@ehealth.example\"]\n    }\n    steps {\n        prod { privileged = [\"release-manager\"] }\n    }\n",
     )
 }
 

@@ -453,7 +453,7 @@ fn diff_against_a_revision_shows_the_changed_value_and_its_line() {
 #[test]
 fn diff_between_two_environments() {
     let repo = Repo::new();
-    let run = repo.ehp(&["diff", "--env", "inttest", "--env", "prod"]);
+    let run = repo.ehp(&["diff", "--from", "inttest", "--to", "prod"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(
         run.stdout
@@ -470,7 +470,7 @@ fn diff_between_two_environments() {
         "{run:?}"
     );
     let markdown = repo.ehp(&[
-        "diff", "--env", "inttest", "--env", "prod", "--format", "markdown",
+        "diff", "--from", "inttest", "--to", "prod", "--format", "markdown",
     ]);
     let line = line_of(&repo.read("apps/journal.ehp"), "replicas = 3");
     let expected = format!("- `replicaCount`: `1` → `3` (`apps/journal.ehp:{line}`)");
@@ -478,8 +478,11 @@ fn diff_between_two_environments() {
         markdown.stdout.contains(&expected),
         "{expected}\n{markdown:?}"
     );
+    // `--env` only selects environments: without `--base` there is nothing to compare.
     let one = repo.ehp(&["diff", "--env", "inttest"]);
     assert_eq!(one.code, 2, "{one:?}");
+    let half = repo.ehp(&["diff", "--from", "inttest"]);
+    assert_eq!(half.code, 2, "{half:?}");
 }
 
 #[test]

@@ -386,7 +386,7 @@ fn history_reports(world: &World) {
         "platform",
     ];
     ok(&ehp(world, "why", PER, &why), "why");
-    let diff = ["diff", "platform", "--env", "preprod", "--env", "prod"];
+    let diff = ["diff", "platform", "--from", "preprod", "--to", "prod"];
     ok(&ehp(world, "diff-envs", PER, &diff), "diff");
 }
 

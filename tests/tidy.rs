@@ -36,6 +36,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("parallel", &[]),
     ("stdlib", &[]),
     ("diag", &["source"]),
+    // The project file's settings, read from its text.
+    ("manifest", &["diag"]),
     // The pipeline, in order: a phase uses only the phases before it.
     ("syntax", &["diag"]),
     ("resolve", &["syntax"]),
@@ -48,13 +50,15 @@ const LAYERS: &[(&str, &[&str])] = &[
     // The formatter prints the parse: it knows nothing of types or values.
     ("fmt", &["syntax"]),
     // The crate root runs the pipeline (`analyze`).
-    ("root", &["promote", "stdlib"]),
+    ("root", &["promote", "stdlib", "manifest"]),
     // Users of a whole analysis.
     ("workspace", &["root"]),
     ("review", &["root", "emit"]),
-    ("git", &[]),
+    // What `ehp init` writes: a new project or app, checked and formatted.
+    ("init", &["root", "fmt"]),
+    ("git", &["manifest"]),
     // A project's files on disk, listed the same way by both front ends.
-    ("project", &[]),
+    ("project", &["manifest"]),
     // Charts on disk (the lock file, the chart cache, Helm's cache) for both front ends, and
     // from the network for `ehp charts fetch` only (`store/fetch.rs`).
     ("store", &["charts"]),
@@ -63,7 +67,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "lsp",
         &["workspace", "review", "fmt", "git", "project", "store"],
     ),
-    ("cli", &["lsp"]),
+    ("cli", &["lsp", "init"]),
     ("main", &["cli"]),
 ];
 

@@ -9,8 +9,8 @@ need EHP_REASON
 branch=$1 app=$2 env=$3
 start "$branch"
 if [ -n "${4:-}" ]; then
-    ehp rollback "$app" --env "$env" --to "$4" --path "$EHP_PROJECT" --actor "$EHP_ACTOR" --reason "$EHP_REASON"
+    ehp rollback "$app" --env "$env" --tag "$4" -C "$EHP_PROJECT" --actor "$EHP_ACTOR" --reason "$EHP_REASON"
 else
-    ehp rollback "$app" --env "$env" --path "$EHP_PROJECT" --actor "$EHP_ACTOR" --reason "$EHP_REASON"
+    ehp rollback "$app" --env "$env" -C "$EHP_PROJECT" --actor "$EHP_ACTOR" --reason "$EHP_REASON"
 fi
 commit_and_push "$branch" "$env: roll $app back"

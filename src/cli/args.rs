@@ -1,15 +1,35 @@
-//! The command line as clap types: the global options, one variant per command, and the
-//! arguments of each command. Nothing here runs a command.
+//! The command line as clap types: one variant per command, the arguments of each command, and
+//! the argument groups every command shares. Nothing here runs a command.
+//!
+//! The conventions, which a new command follows by flattening the shared structs below:
+//!
+//! - **The project** is named with `-C/--project PATH` ([`ProjectArg`]): the project's folder,
+//!   or any file or folder inside it; the root is the nearest folder at or above it that holds
+//!   `ehp.toml` (see `project::locate`), the current folder by default. A command whose only
+//!   operand is the project (`check`, `build`, `diff`, `status`) also takes it as its
+//!   positional `[PATH]` ([`ProjectOperand`]); the two are the same option. `--path` is the
+//!   older spelling of `--project`, still accepted.
+//! - **Environments**: `--env ENV` names the environments a command works on: repeatable
+//!   where several make sense, as "only these" ([`EnvFilter`]: `build`, `why`, `log`,
+//!   `diff --base`), once where the command edits one (`hotfix`, `rollback`). The two ends of
+//!   a step a release takes are `--from ENV` and `--to ENV` (`promote`, `diff` between two
+//!   environments). An image tag is always `--tag`.
+//! - **Diagnostics**: a command that prints diagnostics flattens [`DiagnosticArgs`]
+//!   (`--message-format`, `--color`, `--deny`); the others (`lsp`, `explain`, `completions`)
+//!   do not show them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use super::report::Reporter;
 
 pub(super) const AFTER_HELP: &str = "\
 Exit codes:
   0  success
   1  the sources have errors, or `build --check` found the output out of date
-  2  bad usage, or a file could not be read or written";
+  2  bad usage, no .ehp file where the project should be, or a file could not be read or
+     written";
 
 const FMT_AFTER_HELP: &str = "\
 Exit codes:
@@ -30,18 +50,91 @@ Exit codes:
 pub(super) struct Cli {
     #[command(subcommand)]
     pub(super) command: Command,
+}
+
+/// `-C/--project PATH`: the project a command works on.
+#[derive(Debug, Clone, Args)]
+pub(super) struct ProjectArg {
+    /// The project: its folder, or any file or folder inside it (its root is the nearest
+    /// folder at or above it holding ehp.toml). Default: the current folder.
+    #[arg(short = 'C', long = "project", value_name = "PATH", alias = "path")]
+    pub(super) project: Option<PathBuf>,
+}
+
+impl ProjectArg {
+    /// The path given, or the current folder.
+    pub(super) fn given(&self) -> &Path {
+        self.project.as_deref().unwrap_or(Path::new("."))
+    }
+}
+
+/// The project as a command's operand: `[PATH]`, or the same as `-C/--project PATH`.
+#[derive(Debug, Clone, Args)]
+pub(super) struct ProjectOperand {
+    /// The project: its folder, or a file or folder inside it, whose problems alone are then
+    /// reported (the same as --project). Default: the current folder.
+    #[arg(value_name = "PATH", conflicts_with = "project")]
+    pub(super) path: Option<PathBuf>,
+    #[command(flatten)]
+    pub(super) project: ProjectArg,
+}
+
+impl ProjectOperand {
+    /// The path given either way, or the current folder.
+    pub(super) fn given(&self) -> &Path {
+        self.path
+            .as_deref()
+            .or(self.project.project.as_deref())
+            .unwrap_or(Path::new("."))
+    }
+}
+
+/// `--env ENV...`: only these environments.
+#[derive(Debug, Clone, Args)]
+pub(super) struct EnvFilter {
+    /// Only this environment (repeatable). Default: every concrete environment.
+    #[arg(long = "env", value_name = "ENV")]
+    pub(super) envs: Vec<String>,
+}
+
+/// How diagnostics are printed, for the commands that print them.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Diagnostics")]
+pub(super) struct DiagnosticArgs {
     /// How diagnostics are printed: `human` and `short` on stderr; `json` (one object per
     /// line), `sarif` (SARIF 2.1.0) and `github` (workflow commands) on stdout.
-    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Human)]
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     pub(super) message_format: MessageFormat,
     /// When to colour human output (`NO_COLOR` set means never, for `auto`).
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(super) color: ColorChoice,
     /// `--deny warnings` makes every warning but W0005 (a hot-fix on its way back down the
     /// chain, which only more commits can bring back) fail the run (exit 1); `--deny CODE` (a
     /// warning code such as W0020, unknown chart values) only that one. May be repeated.
-    #[arg(long, global = true, value_parser = parse_deny, value_name = "warnings|CODE")]
+    #[arg(long, value_parser = parse_deny, value_name = "warnings|CODE")]
     pub(super) deny: Vec<DenyArg>,
+}
+
+impl DiagnosticArgs {
+    /// The reporter these options describe.
+    pub(super) fn reporter(&self) -> Reporter {
+        Reporter {
+            format: self.message_format,
+            color: self.color,
+            deny_warnings: self.deny.contains(&DenyArg::Warnings),
+            // The denied codes live as long as the run: leaking the short list keeps
+            // `Reporter` a plain copyable value.
+            denied: Vec::leak(
+                self.deny
+                    .iter()
+                    .filter_map(|deny| match deny {
+                        DenyArg::Code(code) => Some(*code),
+                        DenyArg::Warnings => None,
+                    })
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// `--message-format`.
@@ -98,9 +191,31 @@ fn parse_deny(text: &str) -> Result<DenyArg, String> {
 
 #[derive(Debug, Subcommand)]
 pub(super) enum Command {
-    /// Check the sources and report every problem; writes nothing.
+    /// Check the project and report every problem; writes nothing. Given a file or folder
+    /// inside a project, check the whole project and report that part's problems.
     #[command(after_help = AFTER_HELP)]
     Check(CheckArgs),
+    /// Write each environment's helmsman desired-state file and Helm values files.
+    #[command(after_help = AFTER_HELP)]
+    Build(BuildArgs),
+    /// Show where a field's value comes from: the final value of FIELD (dotted for a part of
+    /// it, e.g. `probes.period`) of APP in each environment, and every layer that sets it, in
+    /// order, with the ones that win, in the sources of the branch each environment is
+    /// deployed from.
+    #[command(after_help = AFTER_HELP)]
+    Why(WhyArgs),
+    /// Show what a change does to the desired state: every desired-state file and values file
+    /// of the project at `--base GIT_REV` against the working tree, as a unified diff per
+    /// changed file, or as Markdown for a pull-request comment (with each release's record and
+    /// the gate's verdict). With `--from A --to B`, compare two environments instead, each read
+    /// from its branch.
+    #[command(after_help = DIFF_AFTER_HELP)]
+    Diff(DiffArgs),
+    /// Show the release of every app in every environment of the promotion chain, each read
+    /// from its branch: who put it there and when, what is waiting for promotion, the
+    /// hot-fixes (and those that have not flowed back), rollbacks and releases marked bad.
+    #[command(after_help = AFTER_HELP)]
+    Status(StatusArgs),
     /// Promote apps one step along the promotion chain: copy their release (by default `tag`
     /// and `chart_version`) from one environment to the next by editing the `.ehp` sources,
     /// and record who promoted and why.
@@ -122,34 +237,11 @@ pub(super) enum Command {
     /// from where, why, and the commit; each environment read from its branch.
     #[command(after_help = AFTER_HELP)]
     Log(LogArgs),
-    /// Write each environment's helmsman desired-state file and Helm values files.
+    /// Start a project: a new platform (ehp.toml, environments, a promotion chain), or with
+    /// --app a supplier's new app in an existing project. What it writes checks clean and is
+    /// formatted.
     #[command(after_help = AFTER_HELP)]
-    Build(BuildArgs),
-    /// Run the language server on stdin/stdout (for editors; see docs/editors.md).
-    Lsp,
-    /// Print the explanation of a diagnostic code, e.g. `ehp explain E0501`.
-    #[command(after_help = AFTER_HELP)]
-    Explain {
-        /// The code.
-        code: String,
-    },
-    /// Show where a field's value comes from: the final value of FIELD (dotted for a part of
-    /// it, e.g. `probes.period`) of APP in ENV, and every layer that sets it, in order, in the
-    /// sources of the branch ENV is deployed from.
-    #[command(after_help = AFTER_HELP)]
-    Why(WhyArgs),
-    /// Show what a change does to the desired state: every desired-state file and values file
-    /// of the project at `--base GIT_REV` against the working tree, as a unified diff per
-    /// changed file, or as Markdown for a pull-request comment (with each release's record and
-    /// the gate's verdict). Without `--base`, compare two environments, each read from its
-    /// branch: `ehp diff --env exttest --env preprod`.
-    #[command(after_help = DIFF_AFTER_HELP)]
-    Diff(DiffArgs),
-    /// Show the release of every app in every environment of the promotion chain, each read
-    /// from its branch: who put it there and when, what is waiting for promotion, the
-    /// hot-fixes (and those that have not flowed back), rollbacks and releases marked bad.
-    #[command(after_help = AFTER_HELP)]
-    Status(StatusArgs),
+    Init(InitArgs),
     /// Format .ehp files in place (one canonical layout, comments kept). `-` formats stdin to
     /// stdout. A file with a syntax error is left untouched and reported.
     #[command(after_help = FMT_AFTER_HELP)]
@@ -158,6 +250,18 @@ pub(super) enum Command {
     /// chart values against them (see docs/charts.md).
     #[command(subcommand)]
     Charts(ChartsCommand),
+    /// Run the language server on stdin/stdout (for editors; see docs/editors.md).
+    Lsp,
+    /// Print the explanation of a diagnostic code, e.g. `ehp explain E0501`.
+    Explain {
+        /// The code.
+        code: String,
+    },
+    /// Print a shell completion script, e.g. `ehp completions bash > ~/.local/share/bash-completion/completions/ehp`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// `ehp charts ...`.
@@ -182,9 +286,11 @@ Exit codes:
 // `ehp charts fetch`.
 #[derive(Debug, Args)]
 pub(super) struct ChartsFetchArgs {
-    /// The project directory: `ehp.lock` is written there.
-    #[arg(default_value = ".")]
-    pub(super) path: PathBuf,
+    /// The project (`ehp.lock` is written at its root).
+    #[command(flatten)]
+    pub(super) project: ProjectOperand,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
 }
 
 // The argument structs carry plain comments: a doc comment on them would become the command's
@@ -193,9 +299,8 @@ pub(super) struct ChartsFetchArgs {
 // `ehp check`.
 #[derive(Debug, Args)]
 pub(super) struct CheckArgs {
-    /// The project directory (or one .ehp file).
-    #[arg(default_value = ".")]
-    pub(super) path: PathBuf,
+    #[command(flatten)]
+    pub(super) project: ProjectOperand,
     /// Also check every commit since this git revision (and the working tree): each change
     /// of a release is a promotion from the environment before it (which ran that release), a
     /// hot-fix, a rollback or a publication, by someone the step's roles name.
@@ -205,6 +310,97 @@ pub(super) struct CheckArgs {
     /// privileged environment of the branch it merges into may change.
     #[arg(long, requires = "against")]
     pub(super) pull_request: bool,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
+}
+
+// `ehp build`.
+#[derive(Debug, Args)]
+pub(super) struct BuildArgs {
+    #[command(flatten)]
+    pub(super) project: ProjectOperand,
+    /// The output directory. ehp writes only files it generated, listed in its
+    /// `.ehp-manifest`, and refuses to overwrite any other file.
+    #[arg(long, value_name = "DIR")]
+    pub(super) out: PathBuf,
+    /// Build only these environments; the files of the others stay as they are.
+    #[command(flatten)]
+    pub(super) envs: EnvFilter,
+    /// The format of the desired-state files. Default: the format of the output already in
+    /// DIR (from its manifest), else YAML.
+    #[arg(long, value_enum)]
+    pub(super) dsf_format: Option<FormatArg>,
+    /// Write nothing; exit 1 and list the files that differ, are missing or are stale
+    /// when the output directory is not exactly what the sources produce.
+    #[arg(long)]
+    pub(super) check: bool,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
+}
+
+// `ehp why`.
+#[derive(Debug, Args)]
+pub(super) struct WhyArgs {
+    /// The app and the field (or a dotted path into it). The older spelling `ehp why ENV APP
+    /// FIELD` still works and means `ehp why APP FIELD --env ENV`.
+    #[arg(value_name = "APP FIELD", num_args = 2..=3, required = true)]
+    pub(super) targets: Vec<String>,
+    #[command(flatten)]
+    pub(super) envs: EnvFilter,
+    #[command(flatten)]
+    pub(super) project: ProjectArg,
+    #[command(flatten)]
+    pub(super) revisions: RevisionArgs,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
+}
+
+// `ehp diff`.
+#[derive(Debug, Args)]
+pub(super) struct DiffArgs {
+    #[command(flatten)]
+    pub(super) project: ProjectOperand,
+    /// The git revision to compare with, e.g. `origin/prod`.
+    #[arg(long, value_name = "GIT_REV", conflicts_with_all = ["from", "to"])]
+    pub(super) base: Option<String>,
+    /// With `--base`: only these environments.
+    #[command(flatten)]
+    pub(super) envs: EnvFilter,
+    /// Compare two environments of the working tree: the one a release comes from ...
+    #[arg(long, value_name = "ENV", requires = "to")]
+    pub(super) from: Option<String>,
+    /// ... and the one it goes to.
+    #[arg(long, value_name = "ENV", requires = "from")]
+    pub(super) to: Option<String>,
+    /// `unified` (a diff per file) or `markdown` (a pull-request comment).
+    #[arg(long, value_enum, default_value_t = DiffFormatArg::Unified)]
+    pub(super) format: DiffFormatArg,
+    /// Exit 1 when the desired state differs, as `git diff --exit-code` does.
+    #[arg(long)]
+    pub(super) exit_code: bool,
+    /// With `--base`: the change is the chain's pull request; the comment names the
+    /// environments merging deploys, and its gate is `ehp check --against BASE
+    /// --pull-request` (with `--format markdown`, the gate's verdict is always in the comment).
+    #[arg(long, requires = "base")]
+    pub(super) pull_request: bool,
+    #[command(flatten)]
+    pub(super) revisions: RevisionArgs,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
+}
+
+// `ehp status`.
+#[derive(Debug, Args)]
+pub(super) struct StatusArgs {
+    #[command(flatten)]
+    pub(super) project: ProjectOperand,
+    /// `text`, `markdown`, `html` (one self-contained page) or `json`.
+    #[arg(long, value_enum, default_value_t = StatusFormatArg::Text)]
+    pub(super) format: StatusFormatArg,
+    #[command(flatten)]
+    pub(super) revisions: RevisionArgs,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
 }
 
 // Which revision each branch of the chain is read at (`status`, `why`, `diff --env`, `log`).
@@ -246,9 +442,10 @@ pub(super) struct PromoteArgs {
     /// Show the edit as a diff and change nothing.
     #[arg(long)]
     pub(super) dry_run: bool,
-    /// The project directory.
-    #[arg(long, default_value = ".")]
-    pub(super) path: PathBuf,
+    #[command(flatten)]
+    pub(super) project: ProjectArg,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
 }
 
 // `ehp hotfix`.
@@ -256,7 +453,7 @@ pub(super) struct PromoteArgs {
 pub(super) struct HotfixArgs {
     /// The app.
     pub(super) app: String,
-    /// The environment (one listed in the chain's `hotfix`).
+    /// The environment the fix goes into (one listed in the chain's `hotfix_envs`).
     #[arg(long, value_name = "ENV")]
     pub(super) env: String,
     /// The image tag of the fix.
@@ -278,9 +475,10 @@ pub(super) struct HotfixArgs {
     /// Show the edit as a diff and change nothing.
     #[arg(long)]
     pub(super) dry_run: bool,
-    /// The project directory.
-    #[arg(long, default_value = ".")]
-    pub(super) path: PathBuf,
+    #[command(flatten)]
+    pub(super) project: ProjectArg,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
 }
 
 // `ehp rollback`.
@@ -292,9 +490,9 @@ pub(super) struct RollbackArgs {
     #[arg(long, value_name = "ENV")]
     pub(super) env: String,
     /// The image tag to go back to; by default the release the environment ran before the
-    /// current one.
-    #[arg(long, value_name = "TAG")]
-    pub(super) to: Option<String>,
+    /// current one. `--to` is its older spelling.
+    #[arg(long, value_name = "TAG", alias = "to")]
+    pub(super) tag: Option<String>,
     /// Why the current release has to go (also recorded as why it is bad).
     #[arg(long)]
     pub(super) reason: String,
@@ -308,9 +506,10 @@ pub(super) struct RollbackArgs {
     /// Show the edit as a diff and change nothing.
     #[arg(long)]
     pub(super) dry_run: bool,
-    /// The project directory.
-    #[arg(long, default_value = ".")]
-    pub(super) path: PathBuf,
+    #[command(flatten)]
+    pub(super) project: ProjectArg,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
 }
 
 // `ehp publish`.
@@ -336,9 +535,10 @@ pub(super) struct PublishArgs {
     /// Show the edit as a diff and change nothing.
     #[arg(long)]
     pub(super) dry_run: bool,
-    /// The project directory.
-    #[arg(long, default_value = ".")]
-    pub(super) path: PathBuf,
+    #[command(flatten)]
+    pub(super) project: ProjectArg,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
 }
 
 // `ehp log`.
@@ -346,20 +546,20 @@ pub(super) struct PublishArgs {
 pub(super) struct LogArgs {
     /// Only this app.
     pub(super) app: Option<String>,
-    /// Only this environment (repeatable).
-    #[arg(long = "env", value_name = "ENV")]
-    pub(super) envs: Vec<String>,
+    #[command(flatten)]
+    pub(super) envs: EnvFilter,
     /// `text` or `json`.
     #[arg(long, value_enum, default_value_t = LogFormatArg::Text)]
     pub(super) format: LogFormatArg,
     /// How many commits of each branch to read, newest first.
     #[arg(long, default_value_t = 1000)]
     pub(super) max_count: usize,
-    /// The project directory.
-    #[arg(long, default_value = ".")]
-    pub(super) path: PathBuf,
+    #[command(flatten)]
+    pub(super) project: ProjectArg,
     #[command(flatten)]
     pub(super) revisions: RevisionArgs,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
 }
 
 /// `ehp log --format`.
@@ -371,85 +571,25 @@ pub(super) enum LogFormatArg {
     Json,
 }
 
-// `ehp build`.
+// `ehp init`.
 #[derive(Debug, Args)]
-pub(super) struct BuildArgs {
-    /// The project directory (or one .ehp file).
-    #[arg(default_value = ".")]
-    pub(super) path: PathBuf,
-    /// The output directory. ehp writes only files it generated, listed in its
-    /// `.ehp-manifest`, and refuses to overwrite any other file.
-    #[arg(long, value_name = "DIR")]
-    pub(super) out: PathBuf,
-    /// Build only this environment (repeatable). Files of other environments stay as
-    /// they are.
-    #[arg(long = "env", value_name = "ENV")]
-    pub(super) envs: Vec<String>,
-    /// The format of the desired-state files. Default: the format of the output already in
-    /// DIR (from its manifest), else YAML.
-    #[arg(long, value_enum)]
-    pub(super) dsf_format: Option<FormatArg>,
-    /// Write nothing; exit 1 and list the files that differ, are missing or are stale
-    /// when the output directory is not exactly what the sources produce.
-    #[arg(long)]
-    pub(super) check: bool,
-}
-
-// `ehp why`.
-#[derive(Debug, Args)]
-pub(super) struct WhyArgs {
-    /// The environment.
-    pub(super) env: String,
-    /// The app.
-    pub(super) app: String,
-    /// The field, or a dotted path into it.
-    pub(super) field: String,
-    /// The project directory.
-    #[arg(long, default_value = ".")]
-    pub(super) path: PathBuf,
+pub(super) struct InitArgs {
+    /// Without --app: the folder of the new project (created if missing; default: the
+    /// current folder). With --app: the project, or a folder inside it (the same as
+    /// --project).
+    #[arg(value_name = "PATH", conflicts_with = "project")]
+    pub(super) path: Option<PathBuf>,
     #[command(flatten)]
-    pub(super) revisions: RevisionArgs,
-}
-
-// `ehp diff`.
-#[derive(Debug, Args)]
-pub(super) struct DiffArgs {
-    /// The project directory (or one .ehp file).
-    #[arg(default_value = ".")]
-    pub(super) path: PathBuf,
-    /// The git revision to compare with, e.g. `origin/prod`.
-    #[arg(long, value_name = "GIT_REV")]
-    pub(super) base: Option<String>,
-    /// With `--base`: only these environments (repeatable). Without it: exactly two
-    /// environments to compare.
-    #[arg(long = "env", value_name = "ENV")]
-    pub(super) envs: Vec<String>,
-    /// `unified` (a diff per file) or `markdown` (a pull-request comment).
-    #[arg(long, value_enum, default_value_t = DiffFormatArg::Unified)]
-    pub(super) format: DiffFormatArg,
-    /// Exit 1 when the desired state differs, as `git diff --exit-code` does.
-    #[arg(long)]
-    pub(super) exit_code: bool,
-    /// With `--base`: the change is the chain's pull request; the comment names the
-    /// environments merging deploys, and its gate is `ehp check --against BASE
-    /// --pull-request` (with `--format markdown`, the gate's verdict is always in the comment).
-    #[arg(long, requires = "base")]
-    pub(super) pull_request: bool,
-    #[command(flatten)]
-    pub(super) revisions: RevisionArgs,
-}
-
-// `ehp status`.
-#[derive(Debug, Args)]
-pub(super) struct StatusArgs {
-    /// The project directory (or one .ehp file).
-    #[arg(default_value = ".")]
-    pub(super) path: PathBuf,
-    /// `text`, `markdown`, `html` (one self-contained page) or `json`.
-    #[arg(long, value_enum, default_value_t = StatusFormatArg::Text)]
-    pub(super) format: StatusFormatArg,
-    #[command(flatten)]
-    pub(super) revisions: RevisionArgs,
+    pub(super) project: ProjectArg,
+    /// The project's name (default: the folder's name).
+    #[arg(long, conflicts_with = "app")]
+    pub(super) name: Option<String>,
+    /// Add a new app to an existing project instead, as `apps/APP.ehp`.
+    #[arg(long, value_name = "APP")]
+    pub(super) app: Option<String>,
+    /// The template of the new app.
+    #[arg(long, default_value = "web_service", requires = "app")]
+    pub(super) template: String,
 }
 
 // `ehp fmt`.
@@ -460,6 +600,8 @@ pub(super) struct FmtArgs {
     /// Write nothing; list the files that would change and exit 1 if there are any.
     #[arg(long)]
     pub(super) check: bool,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
 }
 
 /// `ehp diff --format`.

@@ -4,20 +4,22 @@
 use super::args::{BuildArgs, FormatArg};
 use super::charts::check_charts;
 use super::output::{Outcome, Plan, previous_format};
-use super::report::Reporter;
-use super::sources::{collect_sources, source_label};
+use super::sources::load_project;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
 use crate::emit::{self, DsfFormat, EmitOptions};
 
-/// `ehp build PATH --out DIR [--env E]... [--dsf-format F] [--check]`.
-pub(super) fn run(args: &BuildArgs, reporter: Reporter) -> Result<u8, UsageError> {
+/// `ehp build [PATH] --out DIR [--env E]... [--dsf-format F] [--check]`: always the whole
+/// project `PATH` belongs to.
+pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
+    let wanted = &args.envs.envs;
     let dsf_format = match args.dsf_format {
         Some(FormatArg::Yaml) => DsfFormat::Yaml,
         Some(FormatArg::Toml) => DsfFormat::Toml,
         None => previous_format(&args.out),
     };
-    let files = collect_sources(&args.path, Some(&args.out))?;
-    let analysis = crate::analyze(&files);
+    let loaded = load_project(args.project.given(), Some(&args.out))?;
+    let analysis = crate::analyze(&loaded.files);
     if analysis.has_errors() {
         reporter.report(&analysis.db, &analysis.diagnostics);
         return Ok(EXIT_FAILED);
@@ -29,7 +31,7 @@ pub(super) fn run(args: &BuildArgs, reporter: Reporter) -> Result<u8, UsageError
         project,
         ..
     } = analysis;
-    let selected = match crate::eval::select::select(&project, envs, &args.envs) {
+    let selected = match crate::eval::select::select(&project, envs, wanted) {
         Ok(selected) => selected,
         Err(diagnostic) => {
             reporter.report(&db, &[*diagnostic]);
@@ -38,20 +40,20 @@ pub(super) fn run(args: &BuildArgs, reporter: Reporter) -> Result<u8, UsageError
     };
     let options = EmitOptions {
         dsf_format,
-        source_label: source_label(&args.path),
+        source_label: loaded.label.clone(),
     };
     let emitted = emit::emit(&selected, &options);
     found.extend(emitted.diagnostics);
-    found.extend(check_charts(&args.path, &selected, &project)?);
+    found.extend(check_charts(loaded.root(), &selected, &project)?);
     if reporter.report(&db, &found) {
         return Ok(EXIT_FAILED);
     }
-    let scope = (!args.envs.is_empty()).then_some(args.envs.as_slice());
+    let scope = (!wanted.is_empty()).then_some(wanted.as_slice());
     let plan = Plan::new(&args.out, emitted.files, scope);
     if args.check {
         return plan.check(reporter.machine());
     }
-    let outcome = plan.write(&args.path)?;
+    let outcome = plan.write(loaded.root())?;
     let environments = if selected.len() == 1 {
         "environment"
     } else {

@@ -4,24 +4,24 @@
 use std::path::Path;
 
 use super::args::ChartsFetchArgs;
-use super::report::Reporter;
-use super::sources::collect_sources;
+use super::sources::load_project;
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::diag::Diagnostic;
 use crate::eval::model::EnvInstance;
 use crate::resolve::Project;
 use crate::store::{self, Store};
 
-/// `ehp charts fetch [PATH]`.
-pub(super) fn fetch(args: &ChartsFetchArgs, reporter: Reporter) -> Result<u8, UsageError> {
-    let files = collect_sources(&args.path, None)?;
-    let analysis = crate::analyze(&files);
+/// `ehp charts fetch [PATH]`: `ehp.lock` is written at the project's root.
+pub(super) fn fetch(args: &ChartsFetchArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
+    let loaded = load_project(args.project.given(), None)?;
+    let analysis = crate::analyze(&loaded.files);
     if analysis.has_errors() {
         reporter.report(&analysis.db, &analysis.diagnostics);
         return Ok(EXIT_FAILED);
     }
     let required = crate::charts::required(&analysis.envs);
-    let store = Store::for_project(&args.path);
+    let store = Store::for_project(loaded.root());
     let outcome = store::fetch(&store, &required)?;
     let mut diagnostics = analysis.diagnostics;
     diagnostics.extend(outcome.diagnostics);

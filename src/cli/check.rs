@@ -1,98 +1,110 @@
 //! `ehp check`: everything `build` does except writing, and chart values checked against the
-//! fetched charts; with `--against REV`, also the range gate over every commit since REV (see
-//! `promote::history`).
-
-use std::path::Path;
+//! fetched charts; with `--against REV`, also that no protected release changed since REV
+//! except by promotion or hot-fix (the range gate over every commit since REV, see
+//! `promote::history`). Given a file or folder inside a project, it checks the whole
+//! project and reports that part's problems.
 
 use super::args::CheckArgs;
 use super::charts::check_charts;
 use super::history::run_gate;
-use super::report::Reporter;
-use super::sources::{collect_sources, source_label};
+use super::sources::{Loaded, load_project};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::diag::Diagnostic;
 use crate::emit::{self, DsfFormat, EmitOptions};
 
-/// `ehp check PATH [--against REV]`.
-pub(super) fn run(args: &CheckArgs, reporter: Reporter) -> Result<u8, UsageError> {
-    match &args.against {
-        Some(rev) => check_against(&args.path, rev, args.pull_request, reporter),
-        None => check(&args.path, reporter),
-    }
-}
-
-/// `ehp check PATH --against REV [--pull-request]`: the usual check, and the range gate: every
-/// change of a release since REV (in each commit, and in the working tree) is a publication,
-/// a promotion from the environment before (which ran it), a hot-fix or a rollback, made by
-/// someone the step's roles name; through a pull request, no privileged environment of the
-/// branch it merges into changes.
-fn check_against(
-    path: &Path,
-    rev: &str,
-    pull_request: bool,
-    reporter: Reporter,
-) -> Result<u8, UsageError> {
-    let files = collect_sources(path, None)?;
-    let analysis = crate::analyze(&files);
+/// `ehp check [PATH] [--against REV]`.
+pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
+    let loaded = load_project(args.project.given(), None)?;
+    let analysis = crate::analyze(&loaded.files);
     let mut diagnostics = analysis.diagnostics.clone();
     if !analysis.has_errors() {
-        diagnostics.extend(check_charts(path, &analysis.envs, &analysis.project)?);
+        diagnostics.extend(check_charts(
+            loaded.root(),
+            &analysis.envs,
+            &analysis.project,
+        )?);
     }
-    let promotion = match crate::promote::plan::require_chain(analysis.promotion.as_ref()) {
-        Ok(promotion) => promotion,
-        Err(missing) => {
-            diagnostics.push(*missing);
-            reporter.report(&analysis.db, &diagnostics);
-            return Ok(EXIT_FAILED);
-        }
-    };
-    let run = run_gate(path, rev, pull_request, &analysis, &files)?;
-    diagnostics.extend(
-        run.verdict
-            .findings
-            .iter()
-            .map(|finding| finding.diagnostic(promotion, &analysis.envs)),
-    );
-    if reporter.report(&analysis.db, &diagnostics) {
+    let mut summary_line = None;
+    if let Some(rev) = &args.against {
+        let promotion = match crate::promote::plan::require_chain(analysis.promotion.as_ref()) {
+            Ok(promotion) => promotion,
+            Err(missing) => {
+                diagnostics.push(*missing);
+                reporter.report(&analysis.db, &diagnostics);
+                return Ok(EXIT_FAILED);
+            }
+        };
+        let run = run_gate(
+            loaded.root(),
+            rev,
+            args.pull_request,
+            &analysis,
+            &loaded.files,
+        )?;
+        diagnostics.extend(
+            run.verdict
+                .findings
+                .iter()
+                .map(|finding| finding.diagnostic(promotion, &analysis.envs)),
+        );
+        summary_line = Some(format!(
+            "ok: {}; every change a publication, promotion, hot-fix or rollback by someone allowed to",
+            run.verdict.summary(&run.base, &run.base_short)
+        ));
+    } else if !diagnostics.iter().any(Diagnostic::is_error) {
+        // Everything `build` checks, so that a clean check means a build that succeeds.
+        let options = EmitOptions {
+            dsf_format: DsfFormat::Yaml,
+            source_label: loaded.label.clone(),
+        };
+        diagnostics.extend(emit::emit(&analysis.envs, &options).diagnostics);
+    }
+    let (shown, elsewhere): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
+        .into_iter()
+        .partition(|diagnostic| loaded.in_focus(&analysis.db, diagnostic));
+    if reporter.report(&analysis.db, &shown) {
         return Ok(EXIT_FAILED);
     }
     if !reporter.machine() {
-        errln!(
-            "ok: {}; every change a publication, promotion, hot-fix or rollback by someone allowed to",
-            run.verdict.summary(&run.base, &run.base_short)
-        );
+        report_elsewhere(&loaded, &elsewhere);
+        match summary_line {
+            Some(line) => errln!("{line}"),
+            None => errln!("ok: {}", summary(&loaded, analysis.envs.len())),
+        }
     }
     Ok(EXIT_OK)
 }
 
-/// `ehp check PATH`: everything `build` does except writing, so that a clean check means a
-/// build that succeeds.
-fn check(path: &Path, reporter: Reporter) -> Result<u8, UsageError> {
-    let files = collect_sources(path, None)?;
-    let analysis = crate::analyze(&files);
-    let mut diagnostics = analysis.diagnostics;
-    if !diagnostics.iter().any(Diagnostic::is_error) {
-        let options = EmitOptions {
-            dsf_format: DsfFormat::Yaml,
-            source_label: source_label(path),
-        };
-        diagnostics.extend(emit::emit(&analysis.envs, &options).diagnostics);
-        diagnostics.extend(check_charts(path, &analysis.envs, &analysis.project)?);
+/// The summary of a clean check: what was checked.
+fn summary(loaded: &Loaded, environments: usize) -> String {
+    let files = loaded
+        .files
+        .iter()
+        .filter(|(name, _)| name.ends_with(".ehp"))
+        .count();
+    let plural =
+        |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
+    let checked = format!(
+        "{}, {}",
+        plural(files, "file"),
+        plural(environments, "environment")
+    );
+    match &loaded.focus {
+        Some(focus) if focus.is_empty() => format!(". (in a project of {checked})"),
+        Some(focus) => format!("{focus} (in a project of {checked})"),
+        None => checked,
     }
-    if reporter.report(&analysis.db, &diagnostics) {
-        return Ok(EXIT_FAILED);
-    }
-    if !reporter.machine() {
-        let environments = if analysis.envs.len() == 1 {
-            "environment"
-        } else {
-            "environments"
-        };
+}
+
+/// Says, without listing them, that other parts of the project have problems.
+fn report_elsewhere(loaded: &Loaded, elsewhere: &[Diagnostic]) {
+    let errors = elsewhere.iter().filter(|found| found.is_error()).count();
+    if errors > 0 {
         errln!(
-            "ok: {} files, {} {environments}",
-            files.len(),
-            analysis.envs.len()
+            "note: other files of the project have {errors} error{}: `ehp check {}` shows them",
+            if errors == 1 { "" } else { "s" },
+            loaded.root().display()
         );
     }
-    Ok(EXIT_OK)
 }

@@ -9,28 +9,43 @@ use super::args::{DiffArgs, DiffFormatArg};
 use super::history::run_gate;
 use super::report::Reporter;
 use super::revisions;
-use super::sources::{collect_sources, source_label};
-use super::{EXIT_FAILED, EXIT_OK, UsageError};
+use super::sources::load_project;
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
 use crate::Analysis;
 use crate::emit::{self, DsfFormat, EmitOptions, OutputFile};
+use crate::eval::select::check_names;
 use crate::promote::history::Table;
 use crate::promote::plan::blocks_edit;
 use crate::review::diff::{GateVerdict, Report, Review, Side};
 
 /// `ehp diff [PATH] --base REV [--env E]... [--format unified|markdown] [--pull-request]`, or
-/// `ehp diff [PATH] --env A --env B`.
-pub(super) fn run(args: &DiffArgs, reporter: Reporter) -> Result<u8, UsageError> {
-    let path = &args.path;
-    let files = collect_sources(path, None)?;
-    let head = crate::analyze(&files);
+/// `ehp diff [PATH] --from A --to B`.
+pub(super) fn run(args: &DiffArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
+    let loaded = load_project(args.project.given(), None)?;
+    let path = loaded.root();
+    let files = &loaded.files;
+    let head = crate::analyze(files);
     // A release off the chain (E0603) still renders: the diff is how a reviewer sees it.
     if blocks_edit(&head.diagnostics) {
         reporter.report(&head.db, &head.diagnostics);
         return Ok(EXIT_FAILED);
     }
+    let named: Vec<String> = args
+        .envs
+        .envs
+        .iter()
+        .chain(args.from.iter())
+        .chain(args.to.iter())
+        .cloned()
+        .collect();
+    if let Err(diagnostic) = check_names(&head.project, &head.envs, &named) {
+        reporter.report(&head.db, &[*diagnostic]);
+        return Ok(EXIT_USAGE);
+    }
     let options = EmitOptions {
         dsf_format: DsfFormat::Yaml,
-        source_label: source_label(path),
+        source_label: loaded.label.clone(),
     };
     let (report, review) = match args.base.as_deref() {
         Some(rev) => {
@@ -38,7 +53,7 @@ pub(super) fn run(args: &DiffArgs, reporter: Reporter) -> Result<u8, UsageError>
                 return Ok(EXIT_FAILED);
             };
             let review = if args.format == DiffFormatArg::Markdown {
-                review(path, rev, args.pull_request, &head, &files)?
+                review(path, rev, args.pull_request, &head, files)?
             } else {
                 Review::default()
             };
@@ -47,11 +62,14 @@ pub(super) fn run(args: &DiffArgs, reporter: Reporter) -> Result<u8, UsageError>
             let old = side(&base, &base_files, rev);
             let new = side(&head, &head_files, "working tree");
             let first = order(&head, &review);
-            let report = crate::review::diff::between_revisions(old, new, &args.envs, &first)
+            let report = crate::review::diff::between_revisions(old, new, &args.envs.envs, &first)
                 .map_err(UsageError)?;
             (report, review)
         }
-        None => (between_branches(args, head, &options)?, Review::default()),
+        None => (
+            between_branches(args, path, head, &options)?,
+            Review::default(),
+        ),
     };
     let text = match args.format {
         DiffFormatArg::Unified => report.unified(),
@@ -160,19 +178,19 @@ fn review(
     })
 }
 
-/// `ehp diff --env A --env B`: each environment read from its branch.
+/// `ehp diff --from A --to B`: each environment read from its branch.
 fn between_branches(
     args: &DiffArgs,
+    path: &Path,
     head: Analysis,
     options: &EmitOptions,
 ) -> Result<Report, UsageError> {
-    let [left, right] = args.envs.as_slice() else {
+    let (Some(left), Some(right)) = (&args.from, &args.to) else {
         return Err(UsageError(
-            "name a git revision with --base REV, or exactly two environments with --env A --env B"
-                .into(),
+            "name a git revision with --base REV, or two environments with --from A --to B".into(),
         ));
     };
-    let view = revisions::read(&args.path, &args.revisions, head)?;
+    let view = revisions::read(path, &args.revisions, head)?;
     for note in &view.notes {
         errln!("note: {note}");
     }

@@ -10,7 +10,8 @@ use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::source::SourceDb;
 
 /// `ehp fmt [PATHS] [--check]`.
-pub(super) fn run(args: &FmtArgs, reporter: Reporter) -> Result<u8, UsageError> {
+pub(super) fn run(args: &FmtArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
     let (paths, check_only) = (&args.paths, args.check);
     if paths.len() == 1 && paths.first().is_some_and(|path| path.as_os_str() == "-") {
         return format_stdin(check_only, reporter);

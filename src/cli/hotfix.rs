@@ -5,11 +5,13 @@
 use super::UsageError;
 use super::args::HotfixArgs;
 use super::promote::{edit_releases, today};
-use super::report::Reporter;
+use super::sources::project_root;
 use crate::promote::acts::{HotfixRequest, plan_hotfix};
 
 /// `ehp hotfix APP --env E --tag T --reason R`.
-pub(super) fn run(args: &HotfixArgs, reporter: Reporter) -> Result<u8, UsageError> {
+pub(super) fn run(args: &HotfixArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
+    let root = project_root(args.project.given())?;
     let date = args.date.clone().unwrap_or_else(today);
     let request = HotfixRequest {
         app: &args.app,
@@ -20,7 +22,7 @@ pub(super) fn run(args: &HotfixArgs, reporter: Reporter) -> Result<u8, UsageErro
         actor: &args.actor,
         date: &date,
     };
-    edit_releases(&args.path, args.dry_run, reporter, |sources| {
+    edit_releases(&root, args.dry_run, reporter, |sources| {
         plan_hotfix(sources, &request)
     })
 }

@@ -4,21 +4,23 @@
 use super::args::{LogArgs, LogFormatArg};
 use super::history::Reader;
 use super::promote::load_for_promotion;
-use super::report::Reporter;
 use super::revisions::{branch_revs, explicit};
+use super::sources::project_root;
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::review::log::{self, Event};
 
 /// `ehp log [APP] [--env E]... [--format text|json]`.
-pub(super) fn run(args: &LogArgs, reporter: Reporter) -> Result<u8, UsageError> {
-    let (_, analysis) = match load_for_promotion(&args.path, reporter)? {
+pub(super) fn run(args: &LogArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
+    let root = project_root(args.project.given())?;
+    let (_, analysis) = match load_for_promotion(&root, reporter)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
     let Some(promotion) = &analysis.promotion else {
         return Ok(EXIT_FAILED);
     };
-    for env in &args.envs {
+    for env in &args.envs.envs {
         if !promotion.chain.contains(env) {
             return Err(UsageError(format!(
                 "`{env}` is not an environment of the promotion chain: {}",
@@ -26,7 +28,7 @@ pub(super) fn run(args: &LogArgs, reporter: Reporter) -> Result<u8, UsageError> 
             )));
         }
     }
-    let mut reader = Reader::open(&args.path, promotion)?;
+    let mut reader = Reader::open(&root, promotion)?;
     let explicit = explicit(&args.revisions)?;
     // Without branches, the whole chain is read from the history of the checkout.
     let mut sources: Vec<(Vec<String>, String)> = Vec::new();
@@ -54,7 +56,7 @@ pub(super) fn run(args: &LogArgs, reporter: Reporter) -> Result<u8, UsageError> 
         let nodes = reader.nodes(&commits, false)?;
         let wanted = |env: &str| {
             envs.iter().any(|name| name == env)
-                && (args.envs.is_empty() || args.envs.iter().any(|name| name == env))
+                && (args.envs.envs.is_empty() || args.envs.envs.iter().any(|name| name == env))
         };
         for event in log::events(&nodes, wanted) {
             if args.app.as_ref().is_none_or(|app| app == &event.app) && !found.contains(&event) {

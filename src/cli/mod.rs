@@ -28,6 +28,7 @@ mod explain;
 mod fmt;
 mod history;
 mod hotfix;
+mod init;
 mod log;
 mod output;
 mod promote;
@@ -46,8 +47,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, DenyArg};
-use report::Reporter;
+use args::{Cli, Command};
 
 pub use output::MANIFEST;
 
@@ -86,37 +86,27 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
             });
         }
     };
-    let reporter = Reporter {
-        format: cli.message_format,
-        color: cli.color,
-        deny_warnings: cli.deny.contains(&DenyArg::Warnings),
-        // The denied codes live as long as the run: leaking the short list keeps `Reporter`
-        // a plain copyable value.
-        denied: Vec::leak(
-            cli.deny
-                .iter()
-                .filter_map(|deny| match deny {
-                    DenyArg::Code(code) => Some(*code),
-                    DenyArg::Warnings => None,
-                })
-                .collect(),
-        ),
-    };
     let result = match cli.command {
-        Command::Check(args) => check::run(&args, reporter),
-        Command::Promote(args) => promote::run(&args, reporter),
-        Command::Hotfix(args) => hotfix::run(&args, reporter),
-        Command::Rollback(args) => rollback::run(&args, reporter),
-        Command::Publish(args) => publish::run(&args, reporter),
-        Command::Log(args) => log::run(&args, reporter),
-        Command::Build(args) => build::run(&args, reporter),
+        Command::Check(args) => check::run(&args),
+        Command::Build(args) => build::run(&args),
+        Command::Why(args) => why::run(&args),
+        Command::Diff(args) => diff::run(&args),
+        Command::Status(args) => status::run(&args),
+        Command::Promote(args) => promote::run(&args),
+        Command::Hotfix(args) => hotfix::run(&args),
+        Command::Init(args) => init::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+        Command::Rollback(args) => rollback::run(&args),
+        Command::Publish(args) => publish::run(&args),
+        Command::Log(args) => log::run(&args),
         Command::Lsp => crate::lsp::run().map(|()| EXIT_OK).map_err(UsageError),
         Command::Explain { code } => explain::run(&code),
-        Command::Why(args) => why::run(&args, reporter),
-        Command::Diff(args) => diff::run(&args, reporter),
-        Command::Status(args) => status::run(&args, reporter),
-        Command::Fmt(args) => fmt::run(&args, reporter),
-        Command::Charts(args::ChartsCommand::Fetch(args)) => charts::fetch(&args, reporter),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "ehp", &mut std::io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Charts(args::ChartsCommand::Fetch(args)) => charts::fetch(&args),
     };
     if let Some(failure) = stdio::stdout_failure() {
         errln!("error: {failure}");

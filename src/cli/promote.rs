@@ -7,7 +7,7 @@ use std::path::Path;
 use super::args::PromoteArgs;
 use super::report::Reporter;
 use super::rewrite::replace_source;
-use super::sources::collect_sources;
+use super::sources::load_project;
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::Analysis;
 use crate::diag::Diagnostic;
@@ -19,7 +19,8 @@ use crate::promote::plan::{
 use crate::source::SourceDb;
 
 /// `ehp promote APP... --from A --to B`.
-pub(super) fn run(args: &PromoteArgs, reporter: Reporter) -> Result<u8, UsageError> {
+pub(super) fn run(args: &PromoteArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
     let date = args.date.clone().unwrap_or_else(today);
     let request = PromoteRequest {
         apps: &args.apps,
@@ -30,7 +31,7 @@ pub(super) fn run(args: &PromoteArgs, reporter: Reporter) -> Result<u8, UsageErr
         reason: args.reason.as_deref(),
         date: &date,
     };
-    edit_releases(&args.path, args.dry_run, reporter, |sources| {
+    edit_releases(args.project.given(), args.dry_run, reporter, |sources| {
         let planned = plan::plan_promotion(sources, &request)?;
         for settled in &planned.settled {
             errln!("{}", settled.message());
@@ -143,7 +144,7 @@ pub(super) fn load_for_promotion(
     path: &Path,
     reporter: Reporter,
 ) -> Result<Result<(Vec<(String, String)>, Analysis), u8>, UsageError> {
-    let files = collect_sources(path, None)?;
+    let files = load_project(path, None)?.files;
     let analysis = crate::analyze(&files);
     if blocks_edit(&analysis.diagnostics) {
         reporter.report(&analysis.db, &analysis.diagnostics);

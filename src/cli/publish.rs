@@ -4,11 +4,13 @@
 use super::UsageError;
 use super::args::PublishArgs;
 use super::promote::{edit_releases, today};
-use super::report::Reporter;
+use super::sources::project_root;
 use crate::promote::acts::{PublishRequest, plan_publish};
 
 /// `ehp publish APP --tag T --actor WHO`.
-pub(super) fn run(args: &PublishArgs, reporter: Reporter) -> Result<u8, UsageError> {
+pub(super) fn run(args: &PublishArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
+    let root = project_root(args.project.given())?;
     let date = args.date.clone().unwrap_or_else(today);
     let request = PublishRequest {
         app: &args.app,
@@ -18,7 +20,7 @@ pub(super) fn run(args: &PublishArgs, reporter: Reporter) -> Result<u8, UsageErr
         actor: &args.actor,
         date: &date,
     };
-    edit_releases(&args.path, args.dry_run, reporter, |sources| {
+    edit_releases(&root, args.dry_run, reporter, |sources| {
         plan_publish(sources, &request)
     })
 }

@@ -74,6 +74,32 @@ pub(super) fn replace_source(path: &Path, original: &str, edited: &str) -> Resul
     result
 }
 
+/// Creates the new source file `path` (and its folder): never over a file or a link that
+/// exists, written and synced (`ehp init`).
+pub(super) fn create_source(path: &Path, text: &str) -> Result<(), UsageError> {
+    let fail =
+        |error: std::io::Error| UsageError(format!("cannot create `{}`: {error}", path.display()));
+    if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let fd = rfs::open(
+        path,
+        OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o666),
+    )
+    .map_err(|error| fail(error.into()))?;
+    let mut rest = text.as_bytes();
+    while !rest.is_empty() {
+        match rustix::io::write(&fd, rest) {
+            Ok(0) => return Err(fail(std::io::ErrorKind::WriteZero.into())),
+            Ok(count) => rest = rest.get(count..).unwrap_or_default(),
+            Err(rustix::io::Errno::INTR) => {}
+            Err(error) => return Err(fail(error.into())),
+        }
+    }
+    rfs::fsync(&fd).map_err(|error| fail(error.into()))
+}
+
 /// The error for a file that changed since the command read it.
 fn changed(shown: &str) -> UsageError {
     UsageError(format!(

@@ -5,20 +5,22 @@ use super::UsageError;
 use super::args::RollbackArgs;
 use super::history::releases_ran;
 use super::promote::{edit_releases, today};
-use super::report::Reporter;
+use super::sources::project_root;
 use crate::promote::acts::{RollbackRequest, plan_rollback};
 use crate::promote::plan::Refusal;
 
 /// `ehp rollback APP --env E [--to TAG] --reason WHY --actor WHO`.
-pub(super) fn run(args: &RollbackArgs, reporter: Reporter) -> Result<u8, UsageError> {
+pub(super) fn run(args: &RollbackArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
+    let root = project_root(args.project.given())?;
     let date = args.date.clone().unwrap_or_else(today);
-    edit_releases(&args.path, args.dry_run, reporter, |sources| {
-        let history = releases_ran(&args.path, sources.promotion, &args.env, &args.app)
+    edit_releases(&root, args.dry_run, reporter, |sources| {
+        let history = releases_ran(&root, sources.promotion, &args.env, &args.app)
             .map_err(|UsageError(message)| Refusal::Usage(message))?;
         let request = RollbackRequest {
             app: &args.app,
             env: &args.env,
-            to: args.to.as_deref(),
+            to: args.tag.as_deref(),
             reason: &args.reason,
             actor: &args.actor,
             date: &date,

@@ -1,15 +1,146 @@
-//! Finding and reading a project's files: every `*.ehp` file under a directory, named as
+//! Finding and reading a project's files: the project a path belongs to (see
+//! `project::locate`), every `*.ehp` file under its root and its `ehp.toml`, named as
 //! diagnostics show them, and the label generated files carry.
 
 use std::fs;
 use std::path::Path;
 
 use super::UsageError;
+use crate::diag::Diagnostic;
+use crate::manifest;
 pub(super) use crate::project::ehp_files;
+use crate::project::{Located, locate, tidy_relative};
+use crate::source::SourceDb;
 
-/// The label the header of generated files names: the path as given, or the directory's name
-/// for `.`.
-pub(super) fn source_label(path: &Path) -> String {
+/// A project read from disk.
+#[derive(Debug)]
+pub(super) struct Loaded {
+    /// Its files as `(name, text)`, sorted by name: `ehp.toml` when there is one, and every
+    /// `.ehp` file.
+    pub files: Vec<(String, String)>,
+    /// Where it is.
+    pub located: Located,
+    /// The label the header of generated files names.
+    pub label: String,
+    /// The source name (a file) or name prefix (a folder, ending in `/`; empty for the current
+    /// folder) of the part of the project the user named, when it is narrower than the project.
+    pub focus: Option<String>,
+}
+
+impl Loaded {
+    /// The project's root folder (for a single-file project, the file).
+    pub fn root(&self) -> &Path {
+        &self.located.root
+    }
+
+    /// Whether a diagnostic is about the part of the project the user named: its primary
+    /// label is in a file of that part (diagnostics without a place always are).
+    pub fn in_focus(&self, db: &SourceDb, diagnostic: &Diagnostic) -> bool {
+        let Some(focus) = &self.focus else {
+            return true;
+        };
+        let Some(label) = &diagnostic.primary else {
+            return true;
+        };
+        let name = db.name(label.span.file);
+        if focus.is_empty() {
+            // The current folder, inside a project rooted above it.
+            !name.starts_with("../") && !name.starts_with('/')
+        } else if focus.ends_with('/') {
+            name.starts_with(focus.as_str())
+        } else {
+            name == focus
+        }
+    }
+}
+
+/// The root of the project `given` belongs to (for a single-file project, the file), for the
+/// commands that read the project from git.
+pub(super) fn project_root(given: &Path) -> Result<std::path::PathBuf, UsageError> {
+    Ok(locate(given).map_err(UsageError)?.root)
+}
+
+/// Reads the project `given` belongs to (see `project::locate`), leaving out `out` (the
+/// output folder). A project with no `.ehp` file is an error: the path is not a project.
+pub(super) fn load_project(given: &Path, out: Option<&Path>) -> Result<Loaded, UsageError> {
+    let located = locate(given).map_err(UsageError)?;
+    let files = read_files(&located, out)?;
+    if !files.iter().any(|(name, _)| name.ends_with(".ehp")) {
+        return Err(UsageError(format!(
+            "no .ehp file in `{}`: name a project folder (one holding ehp.toml or .ehp files) or a .ehp file in one",
+            located.root.display()
+        )));
+    }
+    let label = match files
+        .iter()
+        .find(|(name, _)| manifest::is_manifest(name))
+        .and_then(|(_, text)| toml::from_str::<manifest::Manifest>(text).ok())
+    {
+        Some(settings) => settings.name,
+        None => source_label(&located.root),
+    };
+    let focus = located.focus.as_ref().map(|focus| {
+        let name = slashed(&tidy_relative(&located.root.join(focus)));
+        match name.as_str() {
+            "." if located.focus_is_dir => String::new(),
+            _ if located.focus_is_dir => format!("{}/", name.trim_end_matches('/')),
+            _ => name,
+        }
+    });
+    Ok(Loaded {
+        files,
+        located,
+        label,
+        focus,
+    })
+}
+
+/// The files of a located project, sorted by name.
+fn read_files(located: &Located, out: Option<&Path>) -> Result<Vec<(String, String)>, UsageError> {
+    let root = &located.root;
+    if located.is_single_file() || root.is_file() {
+        return Ok(vec![(slashed(root), read_text(root)?)]);
+    }
+    let (found, problems) = ehp_files(root, out);
+    if let Some(problem) = problems.into_iter().next() {
+        return Err(UsageError(problem));
+    }
+    let prefix = source_name_prefix(root);
+    // Above the current folder, each file is named by its shortest path from here.
+    let above = root.starts_with("..");
+    let mut files = Vec::new();
+    let project_file = root.join(manifest::FILE_NAME);
+    let listed = located
+        .has_manifest
+        .then_some(project_file)
+        .into_iter()
+        .chain(found);
+    for file in listed {
+        let relative = file.strip_prefix(root).unwrap_or(&file);
+        let relative: Vec<String> = relative
+            .components()
+            .map(|component| component.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let name = if above {
+            slashed(&tidy_relative(&file))
+        } else {
+            format!("{prefix}{}", relative.join("/"))
+        };
+        files.push((name, read_text(&file)?));
+    }
+    files.sort_by(|left, right| left.0.cmp(&right.0));
+    Ok(files)
+}
+
+/// A path with `/` separators, without a leading `./`.
+fn slashed(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").unwrap_or(&text).to_string()
+}
+
+/// The label the header of generated files names, for a project without `ehp.toml`: the path
+/// as given, or the directory's name for `.`.
+fn source_label(path: &Path) -> String {
     let given = path.to_string_lossy().replace('\\', "/");
     let trimmed = given.trim_end_matches('/');
     if trimmed.is_empty() || trimmed == "." {
@@ -22,40 +153,9 @@ pub(super) fn source_label(path: &Path) -> String {
     trimmed.to_owned()
 }
 
-/// Every `*.ehp` file under `path` (see [`ehp_files`]), sorted, as `(name, text)`; or the one
-/// file `path` names. Names are `path/relative` (or `relative` for `.`).
-pub(super) fn collect_sources(
-    path: &Path,
-    out: Option<&Path>,
-) -> Result<Vec<(String, String)>, UsageError> {
-    let metadata =
-        fs::metadata(path).map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
-    if metadata.is_file() {
-        let name = path.to_string_lossy().replace('\\', "/");
-        return Ok(vec![(name, read_text(path)?)]);
-    }
-    let (found, problems) = ehp_files(path, out);
-    if let Some(problem) = problems.into_iter().next() {
-        return Err(UsageError(problem));
-    }
-    let prefix = source_label_prefix(path);
-    let mut files = Vec::new();
-    for file in found {
-        let relative = file.strip_prefix(path).unwrap_or(&file);
-        let relative: Vec<String> = relative
-            .components()
-            .map(|component| component.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        let name = format!("{prefix}{}", relative.join("/"));
-        files.push((name, read_text(&file)?));
-    }
-    files.sort_by(|left, right| left.0.cmp(&right.0));
-    Ok(files)
-}
-
 /// The prefix of source names: `path/`, or nothing for `.`.
-fn source_label_prefix(path: &Path) -> String {
-    let given = path.to_string_lossy().replace('\\', "/");
+pub(super) fn source_name_prefix(path: &Path) -> String {
+    let given = slashed(path);
     let trimmed = given.trim_end_matches('/');
     match trimmed {
         "" | "." => String::new(),

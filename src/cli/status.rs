@@ -3,22 +3,24 @@
 
 use super::args::{StatusArgs, StatusFormatArg};
 use super::promote::{load_for_promotion, now_seconds};
-use super::report::Reporter;
 use super::revisions;
+use super::sources::project_root;
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::promote::date::civil_time;
 use crate::review::status::{Source, status};
 
 /// `ehp status [PATH] [--format text|markdown|html|json] [--rev BRANCH=REV]... [--worktree]`.
-pub(super) fn run(args: &StatusArgs, reporter: Reporter) -> Result<u8, UsageError> {
-    let (_, analysis) = match load_for_promotion(&args.path, reporter)? {
+pub(super) fn run(args: &StatusArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
+    let root = project_root(args.project.given())?;
+    let (_, analysis) = match load_for_promotion(&root, reporter)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
     let Some(promotion) = analysis.promotion.clone() else {
         return Ok(EXIT_FAILED);
     };
-    let view = revisions::read(&args.path, &args.revisions, analysis)?;
+    let view = revisions::read(&root, &args.revisions, analysis)?;
     for note in &view.notes {
         errln!("note: {note}");
     }

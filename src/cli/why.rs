@@ -1,38 +1,58 @@
-//! `ehp why`: where a field's value comes from, layer by layer, in the sources of the branch the
-//! environment is deployed from.
+//! `ehp why`: where a field's value comes from, layer by layer, in each environment, read from
+//! the sources of the branch the environment is deployed from.
 
 use super::args::WhyArgs;
-use super::report::Reporter;
 use super::revisions;
-use super::sources::collect_sources;
-use super::{EXIT_FAILED, EXIT_OK, UsageError};
+use super::sources::load_project;
+use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
+use crate::eval::select::check_names;
 use crate::eval::why::provenance;
 
-/// `ehp why ENV APP FIELD [--rev BRANCH=REV]... [--worktree]`.
-pub(super) fn run(args: &WhyArgs, reporter: Reporter) -> Result<u8, UsageError> {
-    let files = collect_sources(&args.path, None)?;
-    let worktree = crate::analyze(&files);
+/// `ehp why APP FIELD [--env E]... [--rev BRANCH=REV]... [--worktree]` (or the older
+/// `ehp why ENV APP FIELD`).
+pub(super) fn run(args: &WhyArgs) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
+    let (app, field, mut envs) = match args.targets.as_slice() {
+        [app, field] => (app, field, args.envs.envs.clone()),
+        [env, app, field] => {
+            let mut envs = args.envs.envs.clone();
+            envs.insert(0, env.clone());
+            (app, field, envs)
+        }
+        _ => {
+            return Err(UsageError(
+                "name an app and a field: ehp why APP FIELD".into(),
+            ));
+        }
+    };
+    let loaded = load_project(args.project.given(), None)?;
+    let worktree = crate::analyze(&loaded.files);
     if worktree.has_errors() {
         reporter.report(&worktree.db, &worktree.diagnostics);
         return Ok(EXIT_FAILED);
     }
-    let view = revisions::read(&args.path, &args.revisions, worktree)?;
-    let (analysis, revision) = view.analysis_of(&args.env);
-    if let Some(revision) = revision.filter(|revision| revision.commit.is_some()) {
-        errln!("read {}", revision.text());
+    if let Err(diagnostic) = check_names(&worktree.project, &worktree.envs, &envs) {
+        reporter.report(&worktree.db, &[*diagnostic]);
+        return Ok(EXIT_USAGE);
     }
-    let parts: Vec<&str> = args.field.split('.').collect();
-    let found = provenance(
-        &analysis.project,
-        &analysis.schemas,
-        &args.env,
-        &args.app,
-        &parts,
-    )
-    .map_err(UsageError)?;
-    out!(
-        "{}",
-        found.render(&analysis.db, &args.env, &args.app, &args.field)
-    );
+    if envs.is_empty() {
+        envs = worktree.envs.iter().map(|env| env.name.clone()).collect();
+    }
+    let view = revisions::read(loaded.root(), &args.revisions, worktree)?;
+    let parts: Vec<&str> = field.split('.').collect();
+    let mut out = String::new();
+    for env in &envs {
+        let (analysis, revision) = view.analysis_of(env);
+        if let Some(revision) = revision.filter(|revision| revision.commit.is_some()) {
+            errln!("read {}", revision.text());
+        }
+        let found = provenance(&analysis.project, &analysis.schemas, env, app, &parts)
+            .map_err(UsageError)?;
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&found.render(&analysis.db, env, app, field));
+    }
+    out!("{out}");
     Ok(EXIT_OK)
 }

@@ -38,6 +38,9 @@ codes! {
     TOO_DEEP = "E0104": "blocks, lists or types are nested too deeply";
     BAD_NUMBER = "E0105": "a number does not fit in a 64-bit integer";
     NOT_UTF8 = "E0106": "a source file is not UTF-8 text";
+    BAD_PROJECT_FILE = "E0110": "the project file `ehp.toml` cannot be read";
+    UNKNOWN_PROJECT_SETTING = "E0111": "the project file `ehp.toml` has an unknown setting";
+    MISPLACED_OVERRIDE = "E0112": "an override `in ENV { }` is written outside an app";
     DUPLICATE_DECLARATION = "E0201": "two declarations share a name";
     UNKNOWN_ENV = "E0202": "an environment name does not resolve";
     UNKNOWN_TEMPLATE = "E0203": "a template name does not resolve";
@@ -54,6 +57,7 @@ codes! {
     UNKNOWN_TYPE = "E0309": "a type name does not resolve";
     DUPLICATE_KEY = "E0310": "a block sets the same key twice";
     BAD_CALL = "E0311": "a function is unknown or called with the wrong arguments";
+    RESERVED_FIELD = "E0312": "a template declares a field named `env` or `app`, which references cannot reach";
     DUPLICATE_PORT = "E0401": "an app uses the same port number twice";
     DNS_CLASH = "E0402": "two apps bind the same DNS host in one environment";
     MUTABLE_TAG = "E0403": "an image tag can change under the same name";

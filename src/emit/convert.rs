@@ -17,19 +17,33 @@ use crate::source::Span;
 pub(crate) const MAX_EXACT_INT: i64 = 1 << 53;
 
 /// Converts chart values to a values-file map, diagnosing numbers Helm cannot read.
-pub(crate) fn values_map(values: &crate::eval::model::ValMap, problems: &mut Problems) -> OutValue {
+pub(crate) fn values_map(
+    values: &crate::eval::model::ValMap,
+    substituted: bool,
+    problems: &mut Problems,
+) -> OutValue {
+    let text = if substituted { Text::dsf } else { Text::plain };
+    map_of(values, text, problems)
+}
+
+/// Converts a map, its keys and values written by `text`.
+fn map_of(
+    entries: &crate::eval::model::ValMap,
+    text: fn(&str) -> Text,
+    problems: &mut Problems,
+) -> OutValue {
     OutValue::Map(
-        values
+        entries
             .iter()
-            .map(|(key, value)| (Text::plain(key), out_value(value, problems)))
+            .map(|(key, value)| (text(key), out_value(value, text, problems)))
             .collect(),
     )
 }
 
-/// Converts one evaluated value.
-fn out_value(value: &Val, problems: &mut Problems) -> OutValue {
+/// Converts one evaluated value; `text` writes its strings (`Text::dsf` doubles every `$`).
+fn out_value(value: &Val, text: fn(&str) -> Text, problems: &mut Problems) -> OutValue {
     match &value.kind {
-        ValKind::Str(text) | ValKind::Quantity(text) => OutValue::Str(Text::plain(text)),
+        ValKind::Str(string) | ValKind::Quantity(string) => OutValue::Str(text(string)),
         ValKind::Int(number) => {
             if number.unsigned_abs() > MAX_EXACT_INT.unsigned_abs() {
                 problems.push(
@@ -55,17 +69,20 @@ fn out_value(value: &Val, problems: &mut Problems) -> OutValue {
             OutValue::Float(*number)
         }
         ValKind::Bool(truth) => OutValue::Bool(*truth),
-        ValKind::List(items) => {
-            OutValue::List(items.iter().map(|item| out_value(item, problems)).collect())
-        }
-        ValKind::Map(entries) => values_map(entries, problems),
+        ValKind::List(items) => OutValue::List(
+            items
+                .iter()
+                .map(|item| out_value(item, text, problems))
+                .collect(),
+        ),
+        ValKind::Map(entries) => map_of(entries, text, problems),
         ValKind::Secret(SecretRef::Kubernetes { name, key }) => OutValue::Map(IndexMap::from([
-            (Text::plain("secretName"), OutValue::Str(Text::plain(name))),
-            (Text::plain("secretKey"), OutValue::Str(Text::plain(key))),
+            (Text::plain("secretName"), OutValue::Str(text(name))),
+            (Text::plain("secretKey"), OutValue::Str(text(key))),
         ])),
         ValKind::Secret(SecretRef::External { reference }) => OutValue::Map(IndexMap::from([(
             Text::plain("externalSecret"),
-            OutValue::Str(Text::plain(reference)),
+            OutValue::Str(text(reference)),
         )])),
     }
 }

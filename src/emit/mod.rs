@@ -76,6 +76,9 @@ impl Emitted {
     }
 }
 
+/// The environment setting saying that helmsman substitutes `$NAME` in values files too.
+const SUBST_ENV_VALUES: &str = "subst_env_values";
+
 /// The header comment of every generated file, ending with a newline.
 pub fn header(source_label: &str) -> String {
     let label = source_label.replace(['\n', '\r'], " ");
@@ -120,11 +123,28 @@ fn emit_env(
         body,
     );
 
-    let values_header = header(&options.source_label);
+    // Under helmsman's `--subst-env-values`, values files are substituted like DSFs.
+    let substituted = env
+        .settings
+        .get(SUBST_ENV_VALUES)
+        .and_then(crate::eval::model::Val::as_bool)
+        .unwrap_or(false);
+    let values_header = if substituted {
+        dsf_header.clone()
+    } else {
+        header(&options.source_label)
+    };
     for app in &env.apps {
-        let values = convert::values_map(&app.values, problems);
+        let values = convert::values_map(&app.values, substituted, problems);
         let path = format!("{}/values/{}.yaml", env.name, app.name);
-        push_file(files, problems, path, &values_header, to_yaml(&values));
+        let body = to_yaml(&values).map(|text| {
+            if substituted {
+                quoting::quote_dollar_keys(&text)
+            } else {
+                text
+            }
+        });
+        push_file(files, problems, path, &values_header, body);
     }
 }
 

@@ -6,7 +6,7 @@ use crate::syntax::ast::{AppDecl, Block, Entry, Ident};
 use crate::types::{Schema, Schemas};
 
 use super::frame::{Context, Frame};
-use super::model::{AppInstance, Val, ValKind, ValMap};
+use super::model::AppInstance;
 
 /// One layer of an app's fields in one environment: a template's default assignments, the
 /// app's own entries, or one of its overrides.
@@ -115,22 +115,10 @@ pub(super) fn evaluate_app(
     env_chain: &[usize],
     mut context: Context<'_>,
 ) -> AppInstance {
-    let (layers, first_override) =
-        app_layers(project, target.decl, target.template_chain, env_chain);
-    let layers: Vec<&[Entry]> = layers.into_iter().map(|layer| layer.entries).collect();
-    let values: Vec<&Block> = target
-        .template_chain
-        .iter()
-        .filter_map(|&link| project.templates.get(link))
-        .filter_map(|decl| decl.values.as_ref())
-        .collect();
-    let mut frame = Frame::new(target.schema, layers, first_override, values);
+    let (mut frame, _) = app_frame(project, target, env_chain);
     frame.compute_all(&mut context);
-    let mut values = frame.values(&mut context);
+    let values = frame.values(&mut context);
     let fields = frame.into_fields();
-    if let Some(extra) = fields.get("values").and_then(Val::as_map) {
-        merge_values(&mut values, extra);
-    }
     AppInstance {
         name: target.decl.name.name.clone(),
         template: target.decl.template.name.clone(),
@@ -140,20 +128,22 @@ pub(super) fn evaluate_app(
     }
 }
 
-/// Merges an app's own `values` over the template's: blocks key by key, anything else replaced.
-fn merge_values(into: &mut ValMap, extra: &ValMap) {
-    for (key, value) in extra {
-        match (into.get_mut(key), &value.kind) {
-            (
-                Some(Val {
-                    kind: ValKind::Map(inner),
-                    ..
-                }),
-                ValKind::Map(more),
-            ) => merge_values(inner, more),
-            _ => {
-                into.insert(key.clone(), value.clone());
-            }
-        }
-    }
+/// The frame of an app in the environment whose chain (root first) is `env_chain`, and its
+/// layers: what [`evaluate_app`] computes, and what `why` traces.
+pub(super) fn app_frame<'a>(
+    project: &'a Project,
+    target: &AppTarget<'a>,
+    env_chain: &[usize],
+) -> (Frame<'a>, Vec<Layer<'a>>) {
+    let (layers, first_override) =
+        app_layers(project, target.decl, target.template_chain, env_chain);
+    let entries: Vec<&[Entry]> = layers.iter().map(|layer| layer.entries).collect();
+    let values: Vec<&Block> = target
+        .template_chain
+        .iter()
+        .filter_map(|&link| project.templates.get(link))
+        .flat_map(|decl| decl.values.iter().map(|part| &part.block))
+        .collect();
+    let frame = Frame::new(target.schema, entries, first_override, values);
+    (frame, layers)
 }

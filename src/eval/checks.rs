@@ -29,12 +29,29 @@ fn walk<'v>(value: &'v Val, ty: &Ty, visit: &mut dyn FnMut(&'v Val, &Ty)) {
     }
 }
 
-/// Runs the checks of one environment.
+/// A chart whose repository an environment does not declare (E0404), found in one
+/// environment; [`undeclared_repos`] reports each chart once for every environment lacking it.
+#[derive(Debug, Clone)]
+pub struct MissingRepo {
+    /// The repository.
+    pub repo: String,
+    /// Where the chart is written.
+    pub at: Span,
+    /// The environment that lacks it.
+    pub env: String,
+    /// A close name among the repositories the environment declares.
+    pub close: Option<String>,
+    /// The app that inherits the chart from elsewhere, and where it is declared.
+    pub inherited_by: Option<(String, Span)>,
+}
+
+/// Runs the checks of one environment; charts with an undeclared repository go to `missing`.
 pub fn env_checks(
     env: &EnvInstance,
     schemas: &Schemas,
     project: &Project,
     diagnostics: &mut Vec<Diagnostic>,
+    missing: &mut Vec<MissingRepo>,
 ) {
     let mutable_allowed = env
         .settings
@@ -71,35 +88,62 @@ pub fn env_checks(
                     .for_each(|leaf| port(leaf, &app.name, &mut ports, diagnostics));
             }
             let before = diagnostics.len();
+            let missing_before = missing.len();
             walk(value, &field.ty, &mut |leaf, ty| match ty {
                 Ty::Host => host(leaf, &app.name, &mut hosts, diagnostics),
                 Ty::Tag if !mutable_allowed => tag(leaf, &env.name, diagnostics),
-                Ty::Chart => chart(leaf, &env.name, env.span, &repos, diagnostics),
+                Ty::Chart => chart(leaf, &env.name, &repos, missing),
                 _ => {}
             });
             // A value the app inherits (from a template or an environment) is reported where
             // it is written, and also at the app that uses it.
             if let Some(decl) = project.apps.get(index) {
-                let about_this_app = |code: crate::diag::Code| {
-                    code == codes::MUTABLE_TAG || code == codes::UNDECLARED_CHART_REPO
+                let inherited = Inherited {
+                    app: &app.name,
+                    field: name,
+                    decl,
                 };
-                for diagnostic in diagnostics
-                    .iter_mut()
-                    .skip(before)
-                    .filter(|diagnostic| about_this_app(diagnostic.code))
-                {
-                    let outside = diagnostic.primary.as_ref().is_some_and(|label| {
-                        label.span.file != decl.span.file
-                            || label.span.start < decl.span.start
-                            || label.span.end > decl.span.end
-                    });
-                    if outside {
-                        diagnostic.secondary.push(crate::diag::Label {
-                            span: decl.name.span,
-                            message: format!("`{}` inherits `{name}` from there", app.name),
-                        });
+                inherited.label(diagnostics.get_mut(before..).unwrap_or_default());
+                for found in missing.iter_mut().skip(missing_before) {
+                    if inherited.outside(found.at) {
+                        found.inherited_by = Some((app.name.clone(), decl.name.span));
                     }
                 }
+            }
+        }
+    }
+}
+
+/// An app's field, for the problems found in a value it inherits.
+struct Inherited<'a> {
+    app: &'a str,
+    field: &'a str,
+    decl: &'a crate::syntax::ast::AppDecl,
+}
+
+impl Inherited<'_> {
+    /// Whether `span` is outside the app's declaration.
+    fn outside(&self, span: Span) -> bool {
+        span.file != self.decl.span.file
+            || span.start < self.decl.span.start
+            || span.end > self.decl.span.end
+    }
+
+    /// Adds "inherits it from there" at the app to mutable-tag errors written elsewhere.
+    fn label(&self, diagnostics: &mut [Diagnostic]) {
+        for diagnostic in diagnostics
+            .iter_mut()
+            .filter(|diagnostic| diagnostic.code == codes::MUTABLE_TAG)
+        {
+            let outside = diagnostic
+                .primary
+                .as_ref()
+                .is_some_and(|label| self.outside(label.span));
+            if outside {
+                diagnostic.secondary.push(crate::diag::Label {
+                    span: self.decl.name.span,
+                    message: format!("`{}` inherits `{}` from there", self.app, self.field),
+                });
             }
         }
     }
@@ -166,37 +210,116 @@ fn tag(value: &Val, env: &str, diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-fn chart(
-    value: &Val,
-    env: &str,
-    env_span: Span,
-    repos: &[&str],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+fn chart(value: &Val, env: &str, repos: &[&str], missing: &mut Vec<MissingRepo>) {
     let Some(repo) = value.as_str().and_then(formats::chart_repo) else {
         return;
     };
     if repos.contains(&repo) {
         return;
     }
-    let help = match did_you_mean(repo, repos.iter().copied()) {
-        Some(close) => format!(
-            "did you mean `{close}`? or declare `{repo}` in `{env}`: helm_repos {{ {repo} = \"https://...\" }}"
-        ),
-        None => format!(
-            "declare it in environment `{env}` (or one it extends): helm_repos {{ {repo} = \"https://...\" }}"
-        ),
+    missing.push(MissingRepo {
+        repo: repo.to_string(),
+        at: value.origin,
+        env: env.to_string(),
+        close: did_you_mean(repo, repos.iter().copied()),
+        inherited_by: None,
+    });
+}
+
+/// One E0404 per chart: the environments that lack its repository, and where to declare it
+/// (the nearest environment all of them extend, `base` when none declares it).
+pub fn undeclared_repos(project: &Project, missing: Vec<MissingRepo>) -> Vec<Diagnostic> {
+    let mut grouped: IndexMap<(String, Span), Vec<MissingRepo>> = IndexMap::new();
+    for found in missing {
+        grouped
+            .entry((found.repo.clone(), found.at))
+            .or_default()
+            .push(found);
+    }
+    grouped
+        .into_values()
+        .filter_map(|group| undeclared_repo(project, &group))
+        .collect()
+}
+
+fn undeclared_repo(project: &Project, group: &[MissingRepo]) -> Option<Diagnostic> {
+    let first = group.first()?;
+    let repo = &first.repo;
+    let mut envs: Vec<&str> = group.iter().map(|found| found.env.as_str()).collect();
+    envs.sort_unstable();
+    envs.dedup();
+    let home = common_ancestor(project, &envs);
+    let concrete = project.envs.iter().filter(|env| !env.is_abstract).count();
+    let label = if envs.len() == 1 {
+        format!("`{repo}` is not in the helm_repos of `{}`", envs.join(""))
+    } else if envs.len() == concrete {
+        format!("`{repo}` is in the helm_repos of no environment")
+    } else {
+        format!("`{repo}` is not in the helm_repos of {}", quoted(&envs))
     };
-    diagnostics.push(
-        Diagnostic::error(
-            codes::UNDECLARED_CHART_REPO,
-            format!("chart repository `{repo}` is not declared"),
-        )
-        .at(
-            value.origin,
-            format!("`{repo}` is not in the helm_repos of `{env}`"),
-        )
-        .also(env_span, "environment declared here")
-        .help(help),
-    );
+    let declare = format!("helm_repos {{ {repo} = \"https://...\" }}");
+    let place = match &home {
+        Some((name, _)) if envs.len() == 1 => {
+            format!("declare it in environment `{name}` (or one it extends): {declare}")
+        }
+        Some((name, _)) => format!(
+            "declare it in environment `{name}`, which {} extend: {declare}",
+            quoted(&envs)
+        ),
+        None => format!("declare it in each of {}: {declare}", quoted(&envs)),
+    };
+    let help = match &first.close {
+        Some(close) => format!("did you mean `{close}`? or {place}"),
+        None => place,
+    };
+    let mut diagnostic = Diagnostic::error(
+        codes::UNDECLARED_CHART_REPO,
+        format!("chart repository `{repo}` is not declared"),
+    )
+    .at(first.at, label)
+    .help(help);
+    if let Some((name, span)) = &home {
+        let what = if envs.len() == 1 {
+            format!("environment `{name}` declared here")
+        } else {
+            format!("`{name}`, which every environment lacking `{repo}` extends")
+        };
+        diagnostic = diagnostic.also(*span, what);
+    }
+    if let Some((app, span)) = &first.inherited_by {
+        diagnostic = diagnostic.also(*span, format!("`{app}` inherits `chart` from there"));
+    }
+    let plural = if envs.len() == 1 { "" } else { "s" };
+    Some(diagnostic.note(format!("in environment{plural} {}", envs.join(", "))))
+}
+
+/// `a`, `b` and `c`, in backticks.
+fn quoted(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => quoted.concat(),
+    }
+}
+
+/// The nearest environment every one of `envs` is or extends, with where its name is
+/// declared; `None` when they share no ancestor.
+fn common_ancestor(project: &Project, envs: &[&str]) -> Option<(String, Span)> {
+    let chains: Vec<&Vec<usize>> = envs
+        .iter()
+        .filter_map(|name| project.env_index.get(*name))
+        .filter_map(|&index| project.env_chains.get(index))
+        .collect();
+    let shortest = chains.iter().map(|chain| chain.len()).min()?;
+    let mut shared = None;
+    for depth in 0..shortest {
+        let link = chains.first()?.get(depth)?;
+        if chains.iter().all(|chain| chain.get(depth) == Some(link)) {
+            shared = Some(*link);
+        } else {
+            break;
+        }
+    }
+    let decl = project.envs.get(shared?)?;
+    Some((decl.name.name.clone(), decl.name.span))
 }

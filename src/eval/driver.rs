@@ -42,7 +42,13 @@ pub fn evaluate_incremental(
             .iter()
             .map(|env| {
                 let mut result = evaluate_env(project, schemas, env, reuse);
-                checks::env_checks(&result.instance, schemas, project, &mut result.diagnostics);
+                checks::env_checks(
+                    &result.instance,
+                    schemas,
+                    project,
+                    &mut result.diagnostics,
+                    &mut result.missing_repos,
+                );
                 result
             })
             .collect::<Vec<_>>()
@@ -50,14 +56,19 @@ pub fn evaluate_incremental(
     let mut scoped = EnvScoped::default();
     let mut envs = Vec::new();
     let mut cache = EvalCache::default();
+    let mut missing_repos = Vec::new();
     for result in results.into_iter().flatten() {
         for diagnostic in result.diagnostics {
             scoped.push(&result.instance.name, diagnostic);
         }
+        missing_repos.extend(result.missing_repos);
         cache.extend(result.cached);
         envs.push(result.instance);
     }
     scoped.finish(problems);
+    for diagnostic in checks::undeclared_repos(project, missing_repos) {
+        problems.push(diagnostic);
+    }
     (envs, cache)
 }
 
@@ -100,6 +111,8 @@ fn concrete_envs(project: &Project) -> Vec<EnvWork<'_>> {
 struct EnvResult {
     instance: EnvInstance,
     diagnostics: Vec<Diagnostic>,
+    /// Charts whose repository the environment does not declare.
+    missing_repos: Vec<checks::MissingRepo>,
     cached: Vec<(CacheKey, CacheEntry)>,
 }
 
@@ -168,6 +181,7 @@ fn evaluate_env(
     EnvResult {
         instance,
         diagnostics,
+        missing_repos: Vec::new(),
         cached,
     }
 }

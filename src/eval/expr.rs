@@ -14,6 +14,18 @@ impl Frame<'_> {
     /// The value of an expression of type `ty`; `None` for `null` and for what failed (already
     /// reported).
     pub(super) fn eval(&mut self, expr: &Expr, ty: &Ty, context: &mut Context<'_>) -> Option<Val> {
+        // The blocks inside a value are part of the value, not steps of a traced merge.
+        if let Some(trace) = &mut self.trace {
+            trace.suspended += 1;
+        }
+        let value = self.eval_unrecorded(expr, ty, context);
+        if let Some(trace) = &mut self.trace {
+            trace.suspended = trace.suspended.saturating_sub(1);
+        }
+        value
+    }
+
+    fn eval_unrecorded(&mut self, expr: &Expr, ty: &Ty, context: &mut Context<'_>) -> Option<Val> {
         let kind = match &expr.kind {
             ExprKind::Str(parts) => ValKind::Str(self.string(parts, expr.span, ty, context)?),
             ExprKind::Int(number) => ValKind::Int(*number),

@@ -1,6 +1,7 @@
 //! Lazy fields: a [`Frame`] holds the layers of one record (an environment's settings or an
 //! app) and computes each field on first use, merging its layers, filling defaults and
-//! reporting cycles and missing fields (overrides that change nothing: `redundant`).
+//! reporting cycles and missing fields (overrides that change nothing: `redundant`). A frame
+//! with a [`Trace`] records the steps of one field's merge as it goes (provenance: `trace`).
 
 use crate::diag::{Diagnostic, codes};
 use crate::source::Span;
@@ -8,6 +9,7 @@ use crate::syntax::ast::{Block, Entry, Expr, ExprKind, Key};
 use crate::types::{FieldSchema, Schema, Ty};
 
 use super::model::{Val, ValKind, ValMap};
+use super::trace::{Action, Source, Trace};
 
 /// What an expression is evaluated for.
 pub(super) struct Context<'a> {
@@ -38,13 +40,15 @@ enum Slot {
 /// that fields may refer to each other in any order.
 pub(super) struct Frame<'a> {
     schema: &'a Schema,
-    /// Every layer's entries, lowest layer first, as (field index, rest of path, value).
-    entries: Vec<(usize, &'a [Key], &'a Expr)>,
+    /// Every layer's entries, lowest layer first, as (field index, rest of path, value, layer).
+    entries: Vec<(usize, &'a [Key], &'a Expr, usize)>,
     /// The position in `entries` where the overrides' entries begin.
     override_start: usize,
     values: Vec<&'a Block>,
     /// One slot per schema field, by index.
     slots: Vec<Slot>,
+    /// The recorder of one field's merge, when its provenance is asked for.
+    pub(super) trace: Option<Trace>,
     /// How many fields are being computed, each waiting for the next: bounded by
     /// [`MAX_FIELD_DEPTH`], so that a long chain of references cannot exhaust the stack.
     depth: usize,
@@ -52,6 +56,29 @@ pub(super) struct Frame<'a> {
 
 /// The longest chain of fields whose values wait for one another (`a = b`, `b = c`, ...).
 pub(super) const MAX_FIELD_DEPTH: usize = 128;
+
+/// One contribution to a field: the rest of its entry's path inside the field, the value, and
+/// where it comes from.
+pub(super) struct Contribution<'a> {
+    pub(super) rest: &'a [Key],
+    pub(super) expr: &'a Expr,
+    /// The layer it comes from, or `None` for the field's declared default.
+    pub(super) layer: Option<usize>,
+    /// The template that declares the field.
+    pub(super) owner: &'a str,
+}
+
+impl Contribution<'_> {
+    /// Where it comes from, for a trace (built only when one records).
+    fn source(&self) -> Source {
+        match self.layer {
+            Some(layer) => Source::Layer(layer),
+            None => Source::Declared {
+                owner: self.owner.to_string(),
+            },
+        }
+    }
+}
 
 impl<'a> Frame<'a> {
     /// A frame over `layers`, lowest first; layers from `first_override` on are per-environment
@@ -76,7 +103,8 @@ impl<'a> Frame<'a> {
                     .first()
                     .and_then(|key| schema.fields.get_index_of(&key.name))
                 {
-                    entries.push((index, entry.path.get(1..).unwrap_or(&[]), &entry.value));
+                    let rest = entry.path.get(1..).unwrap_or(&[]);
+                    entries.push((index, rest, &entry.value, position));
                 }
             }
         }
@@ -88,7 +116,20 @@ impl<'a> Frame<'a> {
             slots: std::iter::repeat_with(|| Slot::Pending)
                 .take(schema.fields.len())
                 .collect(),
+            trace: None,
             depth: 0,
+        }
+    }
+
+    /// Records the merge of `field` from now on (see [`Trace`]).
+    pub(super) fn trace_field(&mut self, field: &str) {
+        self.trace = self.schema.fields.get_index_of(field).map(Trace::new);
+    }
+
+    /// Records a step of the traced merge at the current path plus `key`, written as `expr`.
+    fn record(&mut self, key: Option<&str>, expr: &Expr, action: Action) {
+        if let Some(trace) = &mut self.trace {
+            trace.record(key, expr, action);
         }
     }
 
@@ -116,13 +157,114 @@ impl<'a> Frame<'a> {
     }
 
     /// The chart values: the templates' `values` blocks merged, root first.
+    ///
+    /// A template's block written `replace { }` drops the values of the templates above it.
+    /// Then the app's own `values` field is laid over them with the same rules, keeping the
+    /// place of every key it changes: blocks merge key by key, `null` removes a chart value,
+    /// `replace { }` drops what the templates map there.
     pub(super) fn values(&mut self, context: &mut Context<'_>) -> ValMap {
         let mut map = ValMap::default();
         let blocks = self.values.clone();
         for block in blocks {
+            if block.replace.is_some() {
+                map.clear();
+            }
             self.merge_block(&mut map, block, &Ty::Any, context);
         }
+        let schema = self.schema;
+        if let Some((index, _, field)) = schema.fields.get_full(VALUES_FIELD) {
+            let (contributions, _) = self.contributions(index, field);
+            for contribution in contributions {
+                self.overlay(&mut map, contribution.rest, contribution.expr, context);
+            }
+        }
         map
+    }
+
+    /// Every contribution to the field at `field_index`, lowest first: its declared default,
+    /// then each layer's entries; and the position of the first one from an override.
+    fn contributions(
+        &self,
+        field_index: usize,
+        field: &'a FieldSchema,
+    ) -> (Vec<Contribution<'a>>, Option<usize>) {
+        let mut contributions: Vec<Contribution<'a>> = Vec::new();
+        if let Some(default) = &field.default {
+            contributions.push(Contribution {
+                rest: &[],
+                expr: default,
+                layer: None,
+                owner: &field.owner,
+            });
+        }
+        let mut first_override = None;
+        for (position, &(index, rest, expr, layer)) in self.entries.iter().enumerate() {
+            if index == field_index {
+                if position >= self.override_start && first_override.is_none() {
+                    first_override = Some(contributions.len());
+                }
+                contributions.push(Contribution {
+                    rest,
+                    expr,
+                    layer: Some(layer),
+                    owner: &field.owner,
+                });
+            }
+        }
+        (contributions, first_override)
+    }
+
+    /// Lays `expr` (at `path` inside the app's `values`) over the chart values in place: a block
+    /// merges key by key, `replace { }` starts from nothing, `null` removes the key, any other
+    /// value replaces it; a key keeps its place.
+    fn overlay(&mut self, map: &mut ValMap, path: &[Key], expr: &Expr, context: &mut Context<'_>) {
+        let block = match &expr.kind {
+            ExprKind::Block(block) => Some(block),
+            _ => None,
+        };
+        let Some((key, rest)) = path.split_first() else {
+            match block {
+                Some(block) => {
+                    if block.replace.is_some() {
+                        map.clear();
+                    }
+                    for entry in &block.entries {
+                        self.overlay(map, &entry.path, &entry.value, context);
+                    }
+                }
+                None => {
+                    if let Some(ValKind::Map(inner)) =
+                        self.eval(expr, &Ty::Any, context).map(|value| value.kind)
+                    {
+                        *map = inner;
+                    }
+                }
+            }
+            return;
+        };
+        if rest.is_empty() && block.is_none() {
+            match self.eval(expr, &Ty::Any, context) {
+                Some(value) => {
+                    map.insert(key.name.clone(), value);
+                }
+                None => {
+                    map.shift_remove(&key.name);
+                }
+            }
+            return;
+        }
+        if !matches!(
+            map.get(&key.name).map(|value| &value.kind),
+            Some(ValKind::Map(_))
+        ) {
+            map.insert(
+                key.name.clone(),
+                Val::new(ValKind::Map(ValMap::default()), expr.span),
+            );
+        }
+        if let Some(ValKind::Map(child)) = map.get_mut(&key.name).map(|value| &mut value.kind) {
+            self.overlay(child, rest, expr, context);
+        }
     }
 
     fn was_set(&self, name: &str) -> bool {
@@ -170,10 +312,9 @@ impl<'a> Frame<'a> {
             Some(Slot::Pending) => {}
         }
         if self.depth >= MAX_FIELD_DEPTH {
-            let span = used_at.unwrap_or(field.span);
             context.diagnostics.push(
                 Diagnostic::error(codes::REFERENCES_TOO_DEEP, "fields refer to each other too deeply")
-                    .at(span, format!("computing `{name}` waits on {MAX_FIELD_DEPTH} other fields"))
+                    .at(used_at.unwrap_or(field.span), format!("computing `{name}` waits on {MAX_FIELD_DEPTH} other fields"))
                     .help("a chain of fields each taking its value from the next is limited; give a field along the chain its own value"),
             );
             if let Some(slot) = self.slots.get_mut(field_index) {
@@ -185,25 +326,7 @@ impl<'a> Frame<'a> {
             *slot = Slot::InProgress;
         }
         self.depth += 1;
-        self.compute(field_index, field, context);
-        self.depth -= 1;
-    }
-
-    /// Computes a field that is in progress: merges what every layer gives it.
-    fn compute(&mut self, field_index: usize, field: &'a FieldSchema, context: &mut Context<'_>) {
-        let mut contributions: Vec<(&'a [Key], &'a Expr)> = Vec::new();
-        if let Some(default) = &field.default {
-            contributions.push((&[], default));
-        }
-        let mut first_override = None;
-        for (position, &(index, rest, value)) in self.entries.iter().enumerate() {
-            if index == field_index {
-                if position >= self.override_start && first_override.is_none() {
-                    first_override = Some(contributions.len());
-                }
-                contributions.push((rest, value));
-            }
-        }
+        let (contributions, first_override) = self.contributions(field_index, field);
         if let Some(first_override) = first_override {
             self.redundant_overrides(
                 &field.name,
@@ -213,54 +336,79 @@ impl<'a> Frame<'a> {
                 context,
             );
         }
+        // Only the traced field records its merge; a field it refers to does not.
+        let outer = self.trace.as_mut().map(|trace| {
+            let outer = (
+                trace.active,
+                trace.source.take(),
+                std::mem::take(&mut trace.path),
+            );
+            trace.active = trace.field == field_index;
+            outer
+        });
         // An optional field nothing sets stays unset, even a record whose parts have defaults.
         let value = if contributions.is_empty() && field.optional {
             None
         } else {
             self.merge(&field.ty, &contributions, field.span, context)
         };
+        if let (Some(trace), Some((active, source, path))) = (&mut self.trace, outer) {
+            (trace.active, trace.source, trace.path) = (active, source, path);
+        }
         let was_set = !contributions.is_empty();
         if let Some(slot) = self.slots.get_mut(field_index) {
             *slot = Slot::Done(value, was_set);
         }
+        self.depth -= 1;
     }
 
     fn merge(
         &mut self,
         ty: &Ty,
-        contributions: &[(&[Key], &Expr)],
+        contributions: &[Contribution<'_>],
         declared: Span,
         context: &mut Context<'_>,
     ) -> Option<Val> {
         let block_like = ty.is_block()
             || (*ty == Ty::Any
-                && contributions.iter().any(|(rest, expr)| {
-                    !rest.is_empty() || matches!(expr.kind, ExprKind::Block(_))
+                && contributions.iter().any(|contribution| {
+                    !contribution.rest.is_empty()
+                        || matches!(contribution.expr.kind, ExprKind::Block(_))
                 }));
         if !block_like {
-            let (_, expr) = contributions
-                .iter()
-                .rev()
-                .find(|(rest, _)| rest.is_empty())?;
-            return self.eval(expr, ty, context);
+            return self.merge_scalar(ty, contributions, context);
         }
         let mut current: Option<ValMap> = None;
         let mut origin = declared;
-        for (rest, expr) in contributions {
+        for contribution in contributions {
+            let (rest, expr) = (contribution.rest, contribution.expr);
+            if let Some(trace) = &mut self.trace {
+                trace.source = Some(contribution.source());
+            }
             if rest.is_empty() {
                 match &expr.kind {
                     ExprKind::Block(block) => {
+                        if block.replace.is_some() {
+                            current = None;
+                            self.record(None, expr, Action::Replace);
+                        } else if block.entries.is_empty() {
+                            self.record(None, expr, Action::Empty);
+                        }
                         let map = current.get_or_insert_with(ValMap::default);
                         self.merge_block(map, block, ty, context);
                     }
-                    ExprKind::Null => current = None,
+                    ExprKind::Null => {
+                        current = None;
+                        self.record(None, expr, Action::Unset);
+                    }
                     _ => {
-                        current = self
-                            .eval(expr, ty, context)
-                            .and_then(|value| match value.kind {
-                                ValKind::Map(map) => Some(map),
-                                _ => None,
-                            });
+                        let value = self.eval(expr, ty, context);
+                        let action = value.clone().map_or(Action::Unset, Action::Set);
+                        self.record(None, expr, action);
+                        current = value.and_then(|value| match value.kind {
+                            ValKind::Map(map) => Some(map),
+                            _ => None,
+                        });
                     }
                 }
                 origin = expr.span;
@@ -274,8 +422,36 @@ impl<'a> Frame<'a> {
             (None, Ty::Record(_)) => ValMap::default(),
             (None, _) => return None,
         };
+        if let Some(trace) = &mut self.trace {
+            trace.path.clear();
+        }
         self.fill_defaults(&mut map, ty, origin, context);
         Some(Val::new(ValKind::Map(map), origin))
+    }
+
+    /// A scalar or list: the highest layer that sets it wins (`null` unsets it). When traced,
+    /// every layer's value is recorded, in order.
+    fn merge_scalar(
+        &mut self,
+        ty: &Ty,
+        contributions: &[Contribution<'_>],
+        context: &mut Context<'_>,
+    ) -> Option<Val> {
+        let mut whole = contributions
+            .iter()
+            .filter(|contribution| contribution.rest.is_empty());
+        if self.trace.as_ref().is_some_and(|trace| trace.active) {
+            for contribution in whole.clone() {
+                let value = self.eval(contribution.expr, ty, context);
+                if let Some(trace) = &mut self.trace {
+                    trace.source = Some(contribution.source());
+                    let action = value.map_or(Action::Unset, Action::Set);
+                    trace.record(None, contribution.expr, action);
+                }
+            }
+        }
+        let winner = whole.next_back()?;
+        self.eval(winner.expr, ty, context)
     }
 
     pub(super) fn merge_block(
@@ -303,35 +479,48 @@ impl<'a> Frame<'a> {
             return;
         };
         let child_ty = child_type(ty, &key.name);
-        if !rest.is_empty()
-            || matches!(expr.kind, ExprKind::Block(_))
-                && (child_ty.is_block() || *child_ty == Ty::Any)
-        {
-            let existing = map.swap_remove(&key.name);
-            let origin = existing.as_ref().map_or(expr.span, |value| value.origin);
-            let mut child = match existing.map(|value| value.kind) {
-                Some(ValKind::Map(inner)) => inner,
-                _ => ValMap::default(),
-            };
-            if rest.is_empty() {
-                if let ExprKind::Block(block) = &expr.kind {
-                    self.merge_block(&mut child, block, child_ty, context);
+        let block = match &expr.kind {
+            ExprKind::Block(block) if child_ty.is_block() || *child_ty == Ty::Any => Some(block),
+            _ => None,
+        };
+        if rest.is_empty() && block.is_none() {
+            let value = self.eval(expr, child_ty, context);
+            let action = value.clone().map_or(Action::Unset, Action::Set);
+            self.record(Some(&key.name), expr, action);
+            match value {
+                Some(value) => {
+                    map.insert(key.name.clone(), value);
                 }
-            } else {
-                self.set_path(&mut child, rest, expr, child_ty, context);
+                None => {
+                    map.shift_remove(&key.name);
+                }
             }
-            self.fill_defaults(&mut child, child_ty, expr.span, context);
-            map.insert(key.name.clone(), Val::new(ValKind::Map(child), origin));
             return;
         }
-        match self.eval(expr, child_ty, context) {
-            Some(value) => {
-                map.insert(key.name.clone(), value);
-            }
-            None => {
-                map.shift_remove(&key.name);
-            }
+        let replace = rest.is_empty() && block.is_some_and(|block| block.replace.is_some());
+        let existing = map.swap_remove(&key.name).filter(|_| !replace);
+        if replace {
+            self.record(Some(&key.name), expr, Action::Replace);
+        } else if rest.is_empty() && block.is_some_and(|block| block.entries.is_empty()) {
+            self.record(Some(&key.name), expr, Action::Empty);
         }
+        let origin = existing.as_ref().map_or(expr.span, |value| value.origin);
+        let mut child = match existing.map(|value| value.kind) {
+            Some(ValKind::Map(inner)) => inner,
+            _ => ValMap::default(),
+        };
+        if let Some(trace) = &mut self.trace {
+            trace.path.push(key.name.clone());
+        }
+        match block.filter(|_| rest.is_empty()) {
+            Some(block) => self.merge_block(&mut child, block, child_ty, context),
+            None => self.set_path(&mut child, rest, expr, child_ty, context),
+        }
+        self.fill_defaults(&mut child, child_ty, expr.span, context);
+        if let Some(trace) = &mut self.trace {
+            trace.path.pop();
+        }
+        map.insert(key.name.clone(), Val::new(ValKind::Map(child), origin));
     }
 
     pub(super) fn fill_defaults(
@@ -349,10 +538,22 @@ impl<'a> Frame<'a> {
                 continue;
             }
             let value = match &field.default {
-                Some(default) => self.eval(default, &field.ty, context),
+                Some(default) => {
+                    let value = self.eval(default, &field.ty, context);
+                    if let (Some(trace), Some(value)) = (&mut self.trace, &value) {
+                        trace.record_default(name, &field.owner, default, value);
+                    }
+                    value
+                }
                 None if matches!(field.ty, Ty::Record(_)) && !field.optional => {
                     let mut inner = ValMap::default();
+                    if let Some(trace) = &mut self.trace {
+                        trace.path.push(name.clone());
+                    }
                     self.fill_defaults(&mut inner, &field.ty, origin, context);
+                    if let Some(trace) = &mut self.trace {
+                        trace.path.pop();
+                    }
                     Some(Val::new(ValKind::Map(inner), origin))
                 }
                 None => None,
@@ -368,6 +569,9 @@ impl<'a> Frame<'a> {
         *map = ordered;
     }
 }
+
+/// The app field that holds an app's own chart values.
+const VALUES_FIELD: &str = "values";
 
 /// Values of any type, for chart values and unknown keys.
 const ANY: &Ty = &Ty::Any;

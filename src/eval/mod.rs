@@ -25,6 +25,7 @@ mod redundant;
 pub mod secrets;
 pub mod select;
 mod settings;
+pub mod trace;
 pub mod values_why;
 pub mod why;
 
@@ -40,8 +41,7 @@ pub use settings::promotion_settings;
 
 // What `why` builds its provenance with.
 use expr::navigate;
-use frame::{Context, Frame, child_type};
-use settings::env_settings;
+use frame::Context;
 
 /// Evaluates every concrete environment, sorted by name.
 pub fn evaluate(project: &Project, schemas: &Schemas, problems: &mut Problems) -> Vec<EnvInstance> {

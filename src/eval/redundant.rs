@@ -2,10 +2,10 @@
 //! layers below already give it in that environment.
 
 use crate::diag::{Diagnostic, Label, codes};
-use crate::syntax::ast::{Expr, ExprKind, Key};
+use crate::syntax::ast::ExprKind;
 use crate::types::Ty;
 
-use super::frame::{Context, Frame, child_type};
+use super::frame::{Context, Contribution, Frame, child_type};
 
 impl Frame<'_> {
     /// Warns about override entries that set a field (or a dotted part of it) to the value the
@@ -14,7 +14,7 @@ impl Frame<'_> {
         &mut self,
         name: &str,
         ty: &Ty,
-        contributions: &[(&[Key], &Expr)],
+        contributions: &[Contribution<'_>],
         first_override: usize,
         context: &mut Context<'_>,
     ) {
@@ -24,17 +24,23 @@ impl Frame<'_> {
         if matches!(ty, Ty::Tag | Ty::Semver) {
             return;
         }
-        for (position, (rest, expr)) in contributions.iter().enumerate().skip(first_override) {
+        for (position, contribution) in contributions.iter().enumerate().skip(first_override) {
+            let (rest, expr) = (contribution.rest, contribution.expr);
             if matches!(expr.kind, ExprKind::Block(_)) {
                 continue;
             }
-            let same_path = |(other, _): &&(&[Key], &Expr)| {
-                other.len() == rest.len()
-                    && other.iter().zip(rest.iter()).all(|(a, b)| a.name == b.name)
+            let same_path = |other: &&Contribution<'_>| {
+                other.rest.len() == rest.len()
+                    && other
+                        .rest
+                        .iter()
+                        .zip(rest.iter())
+                        .all(|(a, b)| a.name == b.name)
             };
-            let Some((_, below)) = contributions
+            let Some(below) = contributions
                 .get(..position)
                 .and_then(|lower| lower.iter().rev().find(same_path))
+                .map(|found| found.expr)
             else {
                 continue;
             };

@@ -1,5 +1,5 @@
-//! Choosing environments by name, as `ehp build --env` does: each name must be a concrete
-//! environment of the project (E0407).
+//! Choosing environments by name, as `--env`, `--from` and `--to` do in every command: each
+//! name must be a concrete environment of the project (E0407).
 
 use super::model::EnvInstance;
 use crate::diag::{Diagnostic, codes};
@@ -16,12 +16,22 @@ pub fn select(
     if wanted.is_empty() {
         return Ok(envs);
     }
-    let names: Vec<&str> = envs.iter().map(|env| env.name.as_str()).collect();
-    if let Some(missing) = wanted.iter().find(|name| !names.contains(&name.as_str())) {
-        return Err(Box::new(no_environment(project, &names, missing)));
-    }
+    check_names(project, &envs, wanted)?;
     envs.retain(|env| wanted.contains(&env.name));
     Ok(envs)
+}
+
+/// E0407 for the first name of `wanted` that is not one of the concrete environments `envs`.
+pub fn check_names(
+    project: &Project,
+    envs: &[EnvInstance],
+    wanted: &[String],
+) -> Result<(), Box<Diagnostic>> {
+    let names: Vec<&str> = envs.iter().map(|env| env.name.as_str()).collect();
+    match wanted.iter().find(|name| !names.contains(&name.as_str())) {
+        Some(missing) => Err(Box::new(no_environment(project, &names, missing))),
+        None => Ok(()),
+    }
 }
 
 /// E0407 for `wanted`, which is not one of the concrete environments `names`.

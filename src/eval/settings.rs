@@ -19,13 +19,7 @@ pub(super) fn env_settings(
     chain: &[usize],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> ValMap {
-    let layers: Vec<&[Entry]> = chain
-        .iter()
-        .filter_map(|&index| project.envs.get(index))
-        .map(|env| env.body.entries.as_slice())
-        .collect();
-    let first_override = layers.len();
-    let mut frame = Frame::new(&schemas.env, layers, first_override, Vec::new());
+    let mut frame = settings_frame(project, schemas, chain);
     let mut context = Context {
         env_name: name,
         env_span: decl_span,
@@ -35,6 +29,22 @@ pub(super) fn env_settings(
     };
     frame.compute_all(&mut context);
     frame.into_fields()
+}
+
+/// The frame of the settings of an environment whose chain (root first) is `chain`: one layer
+/// per environment of the chain, root first.
+pub(super) fn settings_frame<'a>(
+    project: &'a Project,
+    schemas: &'a Schemas,
+    chain: &[usize],
+) -> Frame<'a> {
+    let layers: Vec<&[Entry]> = chain
+        .iter()
+        .filter_map(|&index| project.envs.get(index))
+        .map(|env| env.body.entries.as_slice())
+        .collect();
+    let first_override = layers.len();
+    Frame::new(&schemas.env, layers, first_override, Vec::new())
 }
 
 /// The settings of the promotion chain declaration, with the schema's defaults.

@@ -39,8 +39,13 @@ pub fn chart_value_setter(
     let template_chain = project.template_chains.get(template)?;
     let mut best: Option<ValueSetter> = None;
     for &link in template_chain {
-        if let Some(block) = project.templates.get(link).and_then(|t| t.values.as_ref()) {
-            walk(&block.entries, path, 0, &mut best);
+        for part in project
+            .templates
+            .get(link)
+            .into_iter()
+            .flat_map(|template| &template.values)
+        {
+            walk(&part.block.entries, path, 0, &mut best);
         }
     }
     let mut prefixed = vec!["values"];

@@ -11,7 +11,7 @@ use crate::diag::{Diagnostic, Problems};
 use crate::source::FileId;
 use crate::syntax::ast::{
     AppDecl, Block, Entry, EnvDecl, Expr, ExprKind, FieldDecl, File, Item, Key, StrPart,
-    TemplateDecl, TypeExpr, TypeExprKind,
+    TemplateDecl, TypeExpr, TypeExprKind, ValuesPart,
 };
 use crate::syntax::trivia::{Comment, comments};
 use crate::syntax::{literal, parse_file};
@@ -283,7 +283,10 @@ impl Printer<'_> {
         match member {
             Member::Entry(entry) => self.entry(entry),
             Member::Field(field) => self.field(field),
-            Member::Values(block) => self.block_lines("values", block),
+            Member::Values(part) => match &part.entry {
+                Some(entry) => self.entry(entry),
+                None => self.block_lines("values", &part.block),
+            },
             Member::Override(envs, body, _) => {
                 let names: Vec<&str> = envs.iter().map(|env| env.name.as_str()).collect();
                 self.block_lines(&format!("in {}", names.join(", ")), body);
@@ -294,7 +297,9 @@ impl Printer<'_> {
     fn entry(&mut self, entry: &Entry) {
         self.docs(&entry.docs);
         let key = key_path(&entry.path);
-        if let ExprKind::Block(block) = &entry.value.kind {
+        if let ExprKind::Block(block) = &entry.value.kind
+            && block.replace.is_none()
+        {
             self.block_lines(&key, block);
             return;
         }
@@ -309,7 +314,11 @@ impl Printer<'_> {
         match &value.kind {
             ExprKind::Block(block) => {
                 let members: Vec<Member<'_>> = block.entries.iter().map(Member::Entry).collect();
-                self.members(prefix.trim_end(), &members, block.span.end as usize);
+                let head = match block.replace {
+                    Some(_) => format!("{prefix}replace"),
+                    None => prefix.trim_end().to_string(),
+                };
+                self.members(&head, &members, block.span.end as usize);
             }
             ExprKind::List(items) if !self.list_fits(value, items, column) => {
                 self.line(&format!("{prefix}["));
@@ -430,7 +439,12 @@ impl Printer<'_> {
                 format!("[{}]", inner.join(", "))
             }
             ExprKind::Block(block) => {
-                if block.entries.is_empty() {
+                let keyword = if block.replace.is_some() {
+                    "replace "
+                } else {
+                    ""
+                };
+                let body = if block.entries.is_empty() {
                     "{}".into()
                 } else {
                     let inner: Vec<String> = block
@@ -441,7 +455,8 @@ impl Printer<'_> {
                         })
                         .collect();
                     format!("{{ {} }}", inner.join(", "))
-                }
+                };
+                format!("{keyword}{body}")
             }
             ExprKind::Call { name, args } => {
                 let inner: Vec<String> = args
@@ -466,7 +481,7 @@ impl Printer<'_> {
 enum Member<'a> {
     Entry(&'a Entry),
     Field(&'a FieldDecl),
-    Values(&'a Block),
+    Values(&'a ValuesPart),
     Override(&'a [crate::syntax::ast::Ident], &'a Block, usize),
 }
 
@@ -475,7 +490,7 @@ impl Member<'_> {
         match self {
             Member::Entry(entry) => entry.span.start as usize,
             Member::Field(field) => field.span.start as usize,
-            Member::Values(block) => block.span.start as usize,
+            Member::Values(part) => part.start() as usize,
             Member::Override(_, _, start) => *start,
         }
     }

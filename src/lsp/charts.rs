@@ -80,8 +80,8 @@ fn chart_key(analysis: &Analysis, file: FileId, offset: usize) -> Option<ChartKe
         }
         let in_block = template
             .values
-            .as_ref()
-            .and_then(|block| key_in(&block.entries, &[], &here));
+            .iter()
+            .find_map(|part| key_in(&part.block.entries, &[], &here));
         let in_field = field_key(&template.defaults, &here);
         return in_block.or(in_field).map(|(span, path)| ChartKey {
             span,

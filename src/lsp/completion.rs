@@ -101,6 +101,7 @@ pub(super) fn completion(
         ["in", ..] if context.headers.len() == 1 && is_app(&context.headers) => {
             return envs(analysis, None);
         }
+        [key, "="] if !top_level => return replace_keyword(analysis, &context.headers, key),
         [] => {}
         _ => return Vec::new(),
     }
@@ -142,6 +143,28 @@ pub(super) fn completion(
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// After `key =` where `key` is a block or map: `replace { }`, to replace what lower layers set.
+fn replace_keyword(analysis: &Analysis, headers: &[String], key: &str) -> Vec<CompletionItem> {
+    let mut ty = block_type(analysis, headers);
+    for part in key.split('.') {
+        ty = descend(ty.as_ref(), part);
+    }
+    if !matches!(ty, Some(Ty::Record(_) | Ty::Map(_) | Ty::Any)) {
+        return Vec::new();
+    }
+    vec![CompletionItem {
+        label: "replace".to_string(),
+        kind: Some(CompletionItemKind::KEYWORD),
+        detail: Some("replace { ... }".to_string()),
+        insert_text: Some("replace {}".to_string()),
+        documentation: docs(&[
+            "Replaces what lower layers set for this key instead of merging with it; `replace {}` clears it."
+                .to_string(),
+        ]),
+        ..CompletionItem::default()
+    }]
 }
 
 fn is_app(headers: &[String]) -> bool {

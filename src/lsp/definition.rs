@@ -57,6 +57,7 @@ pub(super) fn definition(snapshot: &Snapshot, position: Position) -> Option<Vec<
                 set
             }
         }
+        FoundKind::Replace => return None,
     };
     let locations: Vec<Location> = spans
         .into_iter()

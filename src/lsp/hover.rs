@@ -1,15 +1,24 @@
-//! Hover: a field's type, doc comment and default; on an app's field, also its value in each
-//! environment; on a template, environment or app name, its doc comment; on a key of chart
-//! values, the chart's own description of it (`charts`).
+//! Hover: a field's type, doc comment and default; on an app's field or an environment setting,
+//! also its value in each environment and the layers it comes from (the provenance `ehp why`
+//! gives, see `eval::why`); on a template, environment or app name, its doc comment; on a key of
+//! chart values, the chart's own description of it (`charts`).
 
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 use super::locate::{FoundKind, ValuesOf, locate};
 use super::snapshot::Snapshot;
 use crate::Analysis;
-use crate::eval::model::Val;
 use crate::eval::print;
+use crate::eval::why::{Provenance, provenance, setting_provenance};
+use crate::source::SourceDb;
 use crate::types::FieldSchema;
+
+/// What hover says about `replace { ... }`.
+const REPLACE_HOVER: &str = "```ehp\nreplace { ... }\n```\n\
+`replace`: this block replaces what lower layers set for this key (the field's default, the \
+templates, the app's own entries, the overrides of parent environments) instead of merging with \
+it. `replace {}` clears a map; the parts of a record it leaves out get their declared defaults. \
+See docs/language.md, \"Merge rules\".";
 
 /// The longest value shown in a hover, in characters.
 const MAX_VALUE: usize = 80;
@@ -44,47 +53,9 @@ pub(super) fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
             text.push_str(&env_values(analysis, path));
             text
         }
-        FoundKind::Template(name) => {
-            let decl = analysis
-                .project
-                .template_index
-                .get(name)
-                .and_then(|&index| analysis.project.templates.get(index))?;
-            let parent = decl
-                .parent
-                .as_ref()
-                .map(|parent| format!(" extends {}", parent.name))
-                .unwrap_or_default();
-            with_docs(format!("```ehp\ntemplate {name}{parent}\n```"), &decl.docs)
-        }
-        FoundKind::Env(name) => {
-            let decl = analysis
-                .project
-                .env_index
-                .get(name)
-                .and_then(|&index| analysis.project.envs.get(index))?;
-            let kind = if decl.is_abstract {
-                "abstract env"
-            } else {
-                "env"
-            };
-            let parent = decl
-                .parent
-                .as_ref()
-                .map(|parent| format!(" extends {}", parent.name))
-                .unwrap_or_default();
-            with_docs(format!("```ehp\n{kind} {name}{parent}\n```"), &decl.docs)
-        }
-        FoundKind::App(name) => {
-            let decl = analysis
-                .project
-                .app_index
-                .get(name)
-                .and_then(|&index| analysis.project.apps.get(index))?;
-            with_docs(
-                format!("```ehp\napp {name}: {}\n```", decl.template.name),
-                &decl.docs,
-            )
+        FoundKind::Replace => REPLACE_HOVER.to_string(),
+        FoundKind::Template(name) | FoundKind::Env(name) | FoundKind::App(name) => {
+            declaration_text(analysis, &found.kind, name)?
         }
     };
     Some(Hover {
@@ -93,6 +64,48 @@ pub(super) fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
             value: text.trim_end().to_string(),
         }),
         range: Some(snapshot.index().range(found.span.range())),
+    })
+}
+
+/// The header and doc comment of a template, environment or app named `name`.
+fn declaration_text(analysis: &Analysis, kind: &FoundKind, name: &str) -> Option<String> {
+    let project = &analysis.project;
+    let extends = |parent: &Option<crate::syntax::ast::Ident>| {
+        parent
+            .as_ref()
+            .map(|parent| format!(" extends {}", parent.name))
+            .unwrap_or_default()
+    };
+    Some(match kind {
+        FoundKind::Template(_) => {
+            let decl = project
+                .template_index
+                .get(name)
+                .and_then(|&index| project.templates.get(index))?;
+            let parent = extends(&decl.parent);
+            with_docs(format!("```ehp\ntemplate {name}{parent}\n```"), &decl.docs)
+        }
+        FoundKind::Env(_) => {
+            let decl = project
+                .env_index
+                .get(name)
+                .and_then(|&index| project.envs.get(index))?;
+            let kind = if decl.is_abstract {
+                "abstract env"
+            } else {
+                "env"
+            };
+            let parent = extends(&decl.parent);
+            with_docs(format!("```ehp\n{kind} {name}{parent}\n```"), &decl.docs)
+        }
+        _ => {
+            let decl = project
+                .app_index
+                .get(name)
+                .and_then(|&index| project.apps.get(index))?;
+            let header = format!("```ehp\napp {name}: {}\n```", decl.template.name);
+            with_docs(header, &decl.docs)
+        }
     })
 }
 
@@ -132,49 +145,88 @@ fn field_text(analysis: &Analysis, field: &FieldSchema) -> String {
     text
 }
 
-/// A table of an app field's value in each environment.
+/// A table of an app field's value in each environment, with where it comes from.
 fn app_values(analysis: &Analysis, app: &str, path: &[String]) -> String {
-    let rows: Vec<(String, Option<&Val>)> = analysis
+    let parts: Vec<&str> = path.iter().map(String::as_str).collect();
+    let rows: Vec<(String, Option<Provenance>)> = analysis
         .envs
         .iter()
-        .filter_map(|env| {
-            let instance = env.apps.iter().find(|instance| instance.name == app)?;
-            Some((env.name.clone(), lookup(&instance.fields, path)))
+        .filter(|env| env.apps.iter().any(|instance| instance.name == app))
+        .map(|env| {
+            let found = provenance(&analysis.project, &analysis.schemas, &env.name, app, &parts);
+            (env.name.clone(), found.ok())
         })
         .collect();
-    table(&rows)
+    table(&analysis.db, &rows)
 }
 
-/// A table of an environment setting's value in each environment.
+/// A table of an environment setting's value in each environment, with where it comes from;
+/// `env.name` is each environment's own name.
 fn env_values(analysis: &Analysis, path: &[String]) -> String {
-    let rows: Vec<(String, Option<&Val>)> = analysis
+    if path.len() == 1 && path.first().is_some_and(|first| first == "name") {
+        let mut text = String::from(
+            "\nThe name of the environment being compiled.\n\n| environment | value |\n|---|---|\n",
+        );
+        for env in &analysis.envs {
+            text.push_str(&format!("| {} | `\"{}\"` |\n", env.name, env.name));
+        }
+        return text;
+    }
+    let parts: Vec<&str> = path.iter().map(String::as_str).collect();
+    let rows: Vec<(String, Option<Provenance>)> = analysis
         .envs
         .iter()
-        .map(|env| (env.name.clone(), lookup(&env.settings, path)))
+        .map(|env| {
+            let found = setting_provenance(&analysis.project, &analysis.schemas, &env.name, &parts);
+            (env.name.clone(), found.ok())
+        })
         .collect();
-    table(&rows)
+    table(&analysis.db, &rows)
 }
 
-fn lookup<'a>(map: &'a crate::eval::model::ValMap, path: &[String]) -> Option<&'a Val> {
-    let (first, rest) = path.split_first()?;
-    let mut value = map.get(first)?;
-    for key in rest {
-        value = value.as_map()?.get(key)?;
-    }
-    Some(value)
-}
-
-fn table(rows: &[(String, Option<&Val>)]) -> String {
+/// One row per environment: the value, and the layers whose values are in force.
+fn table(db: &SourceDb, rows: &[(String, Option<Provenance>)]) -> String {
     if rows.is_empty() {
         return String::new();
     }
-    let mut text = String::from("\n| environment | value |\n|---|---|\n");
-    for (env, value) in rows {
-        let shown = value.map_or_else(
-            || "unset".to_string(),
-            |value| format!("`{}`", print::source_within(value, MAX_VALUE)),
-        );
-        text.push_str(&format!("| {env} | {} |\n", shown.replace('|', "\\|")));
+    let mut text = String::from("\n| environment | value | from |\n|---|---|---|\n");
+    for (env, found) in rows {
+        let shown = found
+            .as_ref()
+            .and_then(|found| found.final_value.as_ref())
+            .map_or_else(
+                || "unset".to_string(),
+                |value| format!("`{}`", print::source_within(value, MAX_VALUE)),
+            );
+        let from = found
+            .as_ref()
+            .map_or_else(String::new, |found| sources(db, found));
+        text.push_str(&format!(
+            "| {env} | {} | {} |\n",
+            shown.replace('|', "\\|"),
+            from.replace('|', "\\|")
+        ));
+    }
+    text
+}
+
+/// The layers whose values are in force, with their lines: `override \`in prod\` (apps.ehp:12)`.
+fn sources(db: &SourceDb, found: &Provenance) -> String {
+    let mut named: Vec<String> = Vec::new();
+    for step in found.steps.iter().filter(|step| step.won) {
+        let (line, _) = db.line_col(step.span);
+        let file = db.name(step.span.file);
+        let file = file.rsplit('/').next().unwrap_or(file);
+        let text = format!("{} ({file}:{line})", step.layer);
+        if !named.contains(&text) {
+            named.push(text);
+        }
+    }
+    let more = named.len().saturating_sub(3);
+    named.truncate(3);
+    let mut text = named.join("; ");
+    if more > 0 {
+        text.push_str(&format!("; {more} more"));
     }
     text
 }

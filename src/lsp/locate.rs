@@ -38,6 +38,8 @@ pub(super) enum FoundKind {
         /// Where its evaluated values are.
         values: ValuesOf,
     },
+    /// The keyword of `replace { ... }`.
+    Replace,
     /// An `env.NAME` reference: the setting's path (without `env`), and its schema when known.
     EnvSetting {
         /// The setting names.
@@ -161,8 +163,8 @@ impl Walker<'_> {
         }
         template
             .values
-            .as_ref()
-            .and_then(|values| self.block(values, None, &[], &scope))
+            .iter()
+            .find_map(|part| self.block(&part.block, None, &[], &scope))
     }
 
     /// In an app: its name, its template, one of its entries, or an override (the environments
@@ -315,7 +317,13 @@ impl Walker<'_> {
             return None;
         }
         match &expr.kind {
-            ExprKind::Block(block) => self.block(block, ty, path, scope),
+            ExprKind::Block(block) => match block.replace {
+                Some(keyword) if contains(keyword, self.offset) => Some(Found {
+                    span: keyword,
+                    kind: FoundKind::Replace,
+                }),
+                _ => self.block(block, ty, path, scope),
+            },
             ExprKind::List(items) => {
                 let inner = match ty {
                     Some(Ty::List(inner)) => Some((**inner).clone()),

@@ -152,24 +152,34 @@ impl State {
         }
     }
 
-    /// The index of the project a file belongs to, loading it on first use: the innermost
-    /// workspace folder holding the file, with every `.ehp` file in it; outside every workspace
-    /// folder (or with none), the documents open in the file's folder and nothing read from
-    /// disk, so that opening `/scratch.ehp` never walks `/`.
+    /// The index of the project a file belongs to, loading it on first use: the folder above it
+    /// holding `ehp.toml`, as every command finds it; else the innermost workspace folder
+    /// holding the file, with every `.ehp` file in each; else the documents open in the file's
+    /// folder, with nothing read from disk, so that opening `/scratch.ehp` never walks `/`.
     fn project_for(&mut self, path: &Path) -> usize {
+        let manifest_root = self
+            .read_disk
+            .then(|| crate::project::locate(path).ok())
+            .flatten()
+            .filter(|located| located.has_manifest)
+            .map(|located| located.root);
         if let Some(index) = self
             .projects
             .iter()
-            .position(|project| path.starts_with(&project.root))
+            .position(|project| match &manifest_root {
+                Some(root) => project.root == *root,
+                None => path.starts_with(&project.root),
+            })
         {
             return index;
         }
-        let folder = self
-            .roots
-            .iter()
-            .filter(|root| path.starts_with(root))
-            .max_by_key(|root| root.components().count())
-            .cloned();
+        let folder = manifest_root.or_else(|| {
+            self.roots
+                .iter()
+                .filter(|root| path.starts_with(root))
+                .max_by_key(|root| root.components().count())
+                .cloned()
+        });
         let mut workspace = Workspace::new();
         if self.read_disk
             && let Some(folder) = &folder
@@ -376,12 +386,14 @@ fn spawn_analysis(job: impl FnOnce() -> Analysis + Send + 'static) -> Receiver<F
     receiver
 }
 
-/// Every `*.ehp` file under `root`, found as the command line finds them; unreadable folders and
-/// files are left out.
+/// Every `*.ehp` file under `root`, and its `ehp.toml`, found as the command line finds them;
+/// unreadable folders and files are left out.
 fn read_project(root: &Path) -> Vec<(PathBuf, String)> {
+    let manifest = root.join(crate::manifest::FILE_NAME);
     crate::project::ehp_files(root, None)
         .0
         .into_iter()
+        .chain(manifest.is_file().then_some(manifest))
         .filter_map(|path| {
             let bytes = std::fs::read(&path).ok()?;
             Some((path, String::from_utf8_lossy(&bytes).into_owned()))

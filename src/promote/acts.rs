@@ -137,7 +137,7 @@ fn no_hotfix(promotion: &Promotion, env: &str) -> Diagnostic {
         format!("the chain accepts hot-fixes in: {accepted}"),
     )
     .help(format!(
-        "promote the release along the chain instead, or add `{env}` to the chain's `hotfix`"
+        "promote the release along the chain instead, or add `{env}` to the chain's `hotfix_envs`"
     ))
 }
 

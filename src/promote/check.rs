@@ -147,7 +147,7 @@ fn came_through(
                 format!("`{}` is marked as a hot-fix in `{}`", app.name, step.to),
             )
             .help(format!(
-                "promote the release from `{}` instead, or add `{}` to the chain's `hotfix`",
+                "promote the release from `{}` instead, or add `{}` to the chain's `hotfix_envs`",
                 step.from, step.to
             )),
         );

@@ -72,7 +72,14 @@ pub fn model(project: &Project, settings: &ValMap, problems: &mut Problems) -> O
         })
         .collect();
     let mut hotfix = Vec::new();
-    for (name, span) in strings(settings.get("hotfix")) {
+    // `hotfix` is the deprecated name of `hotfix_envs` (W0004); both are read.
+    let listed = strings(settings.get("hotfix_envs"))
+        .into_iter()
+        .chain(strings(settings.get("hotfix")));
+    for (name, span) in listed {
+        if hotfix.contains(&name) {
+            continue;
+        }
         if chain.contains(&name) {
             hotfix.push(name);
         } else {

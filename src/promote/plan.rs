@@ -98,7 +98,7 @@ pub struct PromotionPlan {
 pub fn require_chain(promotion: Option<&Promotion>) -> Result<&Promotion, Box<Diagnostic>> {
     promotion.ok_or_else(|| {
         Box::new(Diagnostic::error(codes::NO_PROMOTION, "the project declares no promotion chain").help(
-            "declare it once, for example: promotion { chain = [\"inttest\", \"exttest\", \"preprod\", \"prod\"] hotfix = [\"prod\"] }",
+            "declare it once, for example: promotion { chain = [\"inttest\", \"exttest\", \"preprod\", \"prod\"] hotfix_envs = [\"prod\"] }",
         ))
     })
 }

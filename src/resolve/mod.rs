@@ -206,6 +206,7 @@ fn attach_private(project: &mut Project, problems: &mut Problems) {
                         span: entry.span,
                     }],
                     span: entry.span,
+                    replace: None,
                 },
                 _ => {
                     problems.push(
@@ -356,27 +357,44 @@ impl Lineage<'_> {
             .help(unknown_name_help(kind, &parent.name, suggestion, &known))
     }
 
-    /// `parent` leads back to the start of `chain`.
+    /// `parent` leads back to the start of `chain`. Every link of the cycle is labelled once;
+    /// the primary label is on the link declared last (in file order, then in the file), the
+    /// one most likely added by the edit that closed the cycle.
     fn cycle(&self, chain: &[usize], parent: &Ident) -> Diagnostic {
         let kind = self.kind;
-        let mut names: Vec<String> = chain
+        // Each member with the `extends` that leads to the next one.
+        let links: Vec<(usize, &Ident)> = chain
             .iter()
-            .filter_map(|&index| (self.name_of)(index).map(|ident| ident.name.clone()))
+            .filter_map(|&member| (self.parent_of)(member).map(|link| (member, link)))
             .collect();
-        names.push(parent.name.clone());
+        let Some(&(last, closing)) = links.iter().max_by_key(|(_, link)| link.span) else {
+            return Diagnostic::error(codes::CYCLIC_INHERITANCE, "cyclic inheritance")
+                .at(parent.span, "this closes a cycle");
+        };
+        let name = |index: usize| (self.name_of)(index).map_or("?", |ident| ident.name.as_str());
+        // The cycle read from the declaration whose `extends` closes it.
+        let from = chain.iter().position(|&member| member == last).unwrap_or(0);
+        let mut names: Vec<&str> = chain
+            .iter()
+            .cycle()
+            .skip(from)
+            .take(chain.len())
+            .map(|&member| name(member))
+            .collect();
+        names.push(name(last));
         let mut diagnostic = Diagnostic::error(
             codes::CYCLIC_INHERITANCE,
-            format!("{kind} `{}` inherits from itself", parent.name),
+            format!("{kind} `{}` inherits from itself", name(last)),
         )
         .at(
-            parent.span,
+            closing.span,
             format!("this closes the cycle {}", names.join(" -> ")),
         )
         .help(format!(
             "remove one `extends` so that the {kind}s form a tree"
         ));
-        for &index in chain.iter().skip(1) {
-            if let Some(link) = (self.parent_of)(index) {
+        for &(member, link) in &links {
+            if member != last {
                 diagnostic = diagnostic.also(link.span, "part of the cycle");
             }
         }

@@ -92,10 +92,31 @@ pub struct TemplateDecl {
     pub fields: Vec<FieldDecl>,
     /// Assignments that set defaults of inherited or own fields.
     pub defaults: Vec<Entry>,
-    /// The mapping onto chart values.
-    pub values: Option<Block>,
+    /// The mapping onto chart values, in the parts it is written in (`values { }`,
+    /// `values = { }`, `values.KEY = ...`), in source order.
+    pub values: Vec<ValuesPart>,
     /// The whole declaration.
     pub span: Span,
+}
+
+/// A part of a template's chart values. In a template, `values` always names the chart
+/// values: `values { ... }`, `values = { ... }` and `values.KEY = ...` set the same thing.
+#[derive(Debug, Clone)]
+pub struct ValuesPart {
+    /// The chart values it sets, as a block (`values.KEY = value` is `{ KEY = value }`).
+    pub block: Block,
+    /// The entry as written, for `values.KEY = ...`; `None` for `values { ... }` and
+    /// `values = { ... }` (the same block, written the other way).
+    pub entry: Option<Entry>,
+}
+
+impl ValuesPart {
+    /// Where the part starts in the source.
+    pub fn start(&self) -> u32 {
+        self.entry
+            .as_ref()
+            .map_or(self.block.span.start, |entry| entry.span.start)
+    }
 }
 
 /// An app declaration.
@@ -133,6 +154,9 @@ pub struct Block {
     pub entries: Vec<Entry>,
     /// From `{` to `}`.
     pub span: Span,
+    /// The `replace` keyword of `replace { ... }`: the block replaces what lower layers set
+    /// instead of merging with it.
+    pub replace: Option<Span>,
 }
 
 /// One key of an entry's path.

@@ -13,6 +13,63 @@ pub struct Chunk {
     pub max_depth: usize,
     /// Whether the chunk ended with its brackets still open.
     pub unclosed: bool,
+    /// When unclosed, the offset of the bracket most likely left open: the first one whose
+    /// closing bracket sits at another indentation than the line that opened it (a `}` meant for
+    /// an outer block), else the innermost bracket still open.
+    pub open: Option<usize>,
+}
+
+/// The brackets open in a chunk, and the first one closed at the wrong indentation.
+#[derive(Default)]
+struct Brackets {
+    /// Each open bracket's offset and the indentation of its line.
+    stack: Vec<(usize, usize)>,
+    /// The first bracket closed by a `}` at another indentation.
+    suspect: Option<usize>,
+}
+
+impl Brackets {
+    fn open(&mut self, text: &str, at: usize) {
+        self.stack.push((at, indentation(text, at)));
+    }
+
+    fn close(&mut self, text: &str, at: usize) {
+        let Some((opened, indent)) = self.stack.pop() else {
+            return;
+        };
+        let line_start = text
+            .get(..at)
+            .and_then(|before| before.rfind('\n'))
+            .map_or(0, |n| n + 1);
+        let alone = text
+            .get(line_start..at)
+            .is_some_and(|before| before.trim().is_empty());
+        if alone && indentation(text, at) != indent && self.suspect.is_none() {
+            self.suspect = Some(opened);
+        }
+    }
+
+    /// The bracket most likely left open, when some are.
+    fn left_open(&self) -> Option<usize> {
+        if self.stack.is_empty() {
+            return None;
+        }
+        self.suspect
+            .or_else(|| self.stack.last().map(|&(at, _)| at))
+    }
+}
+
+/// The indentation (spaces and tabs) of the line holding `at`.
+fn indentation(text: &str, at: usize) -> usize {
+    let line_start = text
+        .get(..at)
+        .and_then(|before| before.rfind('\n'))
+        .map_or(0, |n| n + 1);
+    text.get(line_start..)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .count()
 }
 
 /// Whether a line begins a top-level declaration: `env`, `abstract env`, `template` or `app`
@@ -43,11 +100,13 @@ fn starts_item(line: &str) -> bool {
     })
 }
 
+// Length: one pass over the bytes, its states (depth, the dotted path, the line start) in one place.
 /// Splits `text` into chunks. Every byte that is not whitespace or a comment belongs to one.
 pub fn split(text: &str) -> Vec<Chunk> {
     let bytes = text.as_bytes();
     let mut chunks = Vec::new();
     let mut current: Option<Chunk> = None;
+    let mut brackets = Brackets::default();
     let mut depth = 0usize;
     // The dots of the dotted path being read (`a.b.c`), which may have blanks around its dots.
     let mut path_dots = 0usize;
@@ -57,8 +116,10 @@ pub fn split(text: &str) -> Vec<Chunk> {
         if at_line_start && depth > 0 && starts_item(text.get(index..).unwrap_or("")) {
             if let Some(mut open) = current.take() {
                 open.unclosed = true;
+                open.open = brackets.left_open();
                 chunks.push(open);
             }
+            brackets = Brackets::default();
             depth = 0;
         }
         at_line_start = false;
@@ -81,6 +142,7 @@ pub fn split(text: &str) -> Vec<Chunk> {
             end: index,
             max_depth: 0,
             unclosed: false,
+            open: None,
         });
         if rest.starts_with(b"///") {
             index = skip_line(bytes, index);
@@ -100,10 +162,12 @@ pub fn split(text: &str) -> Vec<Chunk> {
             b'{' | b'[' | b'(' => {
                 depth += 1;
                 chunk.max_depth = chunk.max_depth.max(depth);
+                brackets.open(text, index);
                 index + 1
             }
             b'}' | b']' | b')' => {
                 depth = depth.saturating_sub(1);
+                brackets.close(text, index);
                 index + 1
             }
             _ => index + 1,
@@ -111,10 +175,12 @@ pub fn split(text: &str) -> Vec<Chunk> {
         chunk.end = index;
         if depth == 0 && byte == b'}' {
             chunks.extend(current.take());
+            brackets = Brackets::default();
         }
     }
     if let Some(mut open) = current.take() {
         open.unclosed = depth > 0;
+        open.open = brackets.left_open().filter(|_| open.unclosed);
         chunks.push(open);
     }
     chunks
@@ -178,5 +244,17 @@ mod tests {
         assert_eq!(chunks.len(), 2);
         assert!(chunks[0].unclosed);
         assert!(!chunks[1].unclosed);
+        assert_eq!(chunks[0].open, Some(6));
+    }
+
+    #[test]
+    fn the_bracket_left_open_is_the_one_closed_at_another_indentation() {
+        let source = "app a: t {\n    vars {\n        X = \"1\"\n}\n";
+        let chunks = split(source);
+        assert_eq!(chunks.len(), 1);
+        assert!(chunks[0].unclosed);
+        assert_eq!(chunks[0].open, source.find("vars {").map(|at| at + 5));
+        let aligned = "app a: t {\n    vars {\n        X = \"1\"\n    }\n";
+        assert_eq!(split(aligned)[0].open, Some(9));
     }
 }

@@ -785,10 +785,10 @@ pub fn check_project(
             }
         }
         checker.entries(&template.defaults, schema, scope);
-        if let Some(values) = &template.values {
+        for part in &template.values {
             let block = Expr {
-                kind: ExprKind::Block(values.clone()),
-                span: values.span,
+                kind: ExprKind::Block(part.block.clone()),
+                span: part.block.span,
             };
             checker.expr(&block, &Ty::Any, true, scope);
         }
@@ -808,29 +808,33 @@ pub fn check_project(
         for over in &app.overrides {
             for env in &over.envs {
                 if !project.env_index.contains_key(&env.name) {
-                    let help =
-                        match did_you_mean(&env.name, project.env_index.keys().map(String::as_str))
-                        {
-                            Some(close) => format!("did you mean `{close}`?"),
-                            None => {
-                                let known: Vec<&str> =
-                                    project.env_index.keys().map(String::as_str).collect();
-                                format!("known environments: {}", known.join(", "))
-                            }
-                        };
-                    checker.problems.push(
-                        Diagnostic::error(
-                            codes::UNKNOWN_ENV,
-                            format!("unknown environment `{}`", env.name),
-                        )
-                        .at(env.span, "no environment has this name")
-                        .help(help),
-                    );
+                    checker.problems.push(unknown_override_env(project, env));
                 }
             }
             checker.entries(&over.body.entries, schema, scope);
         }
     }
+}
+
+/// E0202 for an override naming an environment the project does not declare.
+fn unknown_override_env(project: &crate::resolve::Project, env: &Ident) -> Diagnostic {
+    let help = match did_you_mean(&env.name, project.env_index.keys().map(String::as_str)) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None if project.env_index.is_empty() => format!(
+            "the project declares no environment: declare `env {}` (a file checked alone is a project of its own; inside a project with an ehp.toml, check the project)",
+            env.name
+        ),
+        None => {
+            let known: Vec<&str> = project.env_index.keys().map(String::as_str).collect();
+            format!("known environments: {}", known.join(", "))
+        }
+    };
+    Diagnostic::error(
+        codes::UNKNOWN_ENV,
+        format!("unknown environment `{}`", env.name),
+    )
+    .at(env.span, "no environment has this name")
+    .help(help)
 }
 
 impl Checker<'_> {

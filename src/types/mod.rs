@@ -272,6 +272,7 @@ pub fn build_schemas(project: &Project, problems: &mut Problems) -> Schemas {
     for template in &project.templates {
         let mut schema = Schema::default();
         for field in &template.fields {
+            reserved_name(field, problems);
             add_field(&mut schema, field, &template.name.name, problems);
         }
         own.push(schema);
@@ -338,6 +339,37 @@ pub fn build_schemas(project: &Project, problems: &mut Problems) -> Schemas {
         env,
         promotion,
     }
+}
+
+/// E0312 for a field named `env` or `app`: references starting with those names always read
+/// the environment and the app, so the field could be set but never read. The field is still
+/// declared, so that what sets it is not reported as well.
+fn reserved_name(field: &FieldDecl, problems: &mut Problems) {
+    let name = field.name.name.as_str();
+    let (reads, example) = match name {
+        "env" => (
+            "`env.NAME` always reads the settings of the environment being compiled",
+            "target_env",
+        ),
+        "app" => (
+            "`app.name` and `app.template` always read the app itself",
+            "app_kind",
+        ),
+        _ => return,
+    };
+    problems.push(
+        Diagnostic::error(
+            codes::RESERVED_FIELD,
+            format!("a field cannot be called `{name}`"),
+        )
+        .at(
+            field.name.span,
+            format!("`{name}` is reserved: no reference can reach this field"),
+        )
+        .help(format!(
+            "{reads}; give the field another name, such as `{example}`"
+        )),
+    );
 }
 
 fn add_field(schema: &mut Schema, field: &FieldDecl, owner: &str, problems: &mut Problems) {

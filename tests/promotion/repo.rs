@@ -24,7 +24,7 @@ promotion {
             privileged = ["release-manager"]
         }
     }
-    hotfix = ["prod"]
+    hotfix_envs = ["prod"]
     roles {
         qa-lead = ["kari@ehealth.example"]
         release-manager = ["ola@ehealth.example"]

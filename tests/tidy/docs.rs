@@ -189,3 +189,42 @@ fn every_diagnostic_code_is_documented() {
         missing.join(", ")
     );
 }
+
+#[test]
+fn the_keyword_list_is_the_grammars() {
+    let grammar = std::fs::read_to_string(root().join("grammar/ehp.pest")).expect("grammar");
+    let mut from_grammar: Vec<String> = grammar
+        .lines()
+        .filter_map(|line| {
+            let (rule, body) = line.split_once("_kw")?;
+            let body = body.trim_start().strip_prefix("= @{ \"")?;
+            (!rule.contains(' ')).then(|| body.split('"').next().unwrap_or_default().to_string())
+        })
+        .collect();
+    from_grammar.sort();
+    let language = std::fs::read_to_string(root().join("docs/language.md")).expect("language.md");
+    let sentence = language
+        .split("Keywords are ")
+        .nth(1)
+        .and_then(|rest| rest.split('.').next())
+        .expect("docs/language.md has a sentence `Keywords are ...`");
+    let mut documented: Vec<String> = sentence
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    documented.sort();
+    assert_eq!(
+        documented, from_grammar,
+        "tidy rule `keywords`: the keyword list of docs/language.md is not the grammar's"
+    );
+    let textmate =
+        std::fs::read_to_string(root().join("editors/ehp.tmLanguage.json")).expect("grammar");
+    for keyword in &from_grammar {
+        assert!(
+            textmate.contains(keyword.as_str()),
+            "tidy rule `keywords`: editors/ehp.tmLanguage.json does not highlight `{keyword}`"
+        );
+    }
+}

@@ -17,10 +17,48 @@ impl Lowerer<'_> {
             match inner.as_rule() {
                 Rule::doc => docs.push(Self::doc(&inner)),
                 Rule::entry => entries.extend(self.entry(inner, std::mem::take(&mut docs))),
+                Rule::env_override => self.misplaced_override(
+                    &inner,
+                    "an override sets an app's fields for some environments: write it directly inside the app, `in ENV { field = value }`, not inside a block or an environment",
+                ),
                 _ => self.internal(&inner),
             }
         }
-        Some(Block { entries, span })
+        Some(Block {
+            entries,
+            span,
+            replace: None,
+        })
+    }
+
+    /// Reports an `in ENV { }` written where no override belongs (E0112), with `help`.
+    pub(super) fn misplaced_override(&mut self, pair: &Pair<'_, Rule>, help: &str) {
+        let span = self.span(pair);
+        let keyword = pair
+            .clone()
+            .into_inner()
+            .find(|inner| inner.as_rule() == Rule::in_kw)
+            .map_or(span, |keyword| self.span(&keyword));
+        let names: Vec<Pair<'_, Rule>> = pair
+            .clone()
+            .into_inner()
+            .filter(|inner| inner.as_rule() == Rule::name)
+            .collect();
+        let head = names
+            .last()
+            .map_or(span, |last| keyword.to(self.span(last)));
+        let names: Vec<&str> = names.iter().map(Pair::as_str).collect();
+        self.problems.push(
+            Diagnostic::error(
+                codes::MISPLACED_OVERRIDE,
+                format!(
+                    "`in {}` is only allowed directly inside an app",
+                    names.join(", ")
+                ),
+            )
+            .at(head, "an override outside an app")
+            .help(help),
+        );
     }
 
     pub(super) fn entry(&mut self, pair: Pair<'_, Rule>, docs: Vec<String>) -> Option<Entry> {

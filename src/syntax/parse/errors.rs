@@ -8,19 +8,6 @@ use crate::diag::{Diagnostic, codes};
 use crate::source::{FileId, Span};
 use crate::syntax::Rule;
 
-/// A diagnostic reduced to its primary label.
-pub(super) trait PrimaryOnly {
-    fn into_primary_only(self) -> Self;
-}
-
-impl PrimaryOnly for Diagnostic {
-    /// Drops the "in this declaration" label when it would only repeat the primary one.
-    fn into_primary_only(mut self) -> Diagnostic {
-        self.secondary.clear();
-        self
-    }
-}
-
 /// Words for rules, as a user would say them.
 fn rule_words(rule: Rule) -> Option<&'static str> {
     Some(match rule {
@@ -50,6 +37,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | Rule::reference
         | Rule::arg => "a value",
         Rule::block | Rule::template_body | Rule::app_body => "`{`",
+        Rule::replace_block => "`replace { ... }`",
         Rule::name => "a name",
         Rule::type_expr
         | Rule::type_atom
@@ -70,7 +58,10 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | Rule::app_kw
         | Rule::values_kw
         | Rule::in_kw
-        | Rule::promotion_kw => "a keyword",
+        | Rule::promotion_kw
+        | Rule::replace_kw => "a keyword",
+        Rule::eq => "`=`",
+        Rule::missing_comma => "`,`",
         Rule::extends_kw => "`extends`",
         Rule::doc
         | Rule::plain_text
@@ -80,7 +71,8 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | Rule::WHITESPACE
         | Rule::COMMENT
         | Rule::ident_char
-        | Rule::sep => return None,
+        | Rule::sep
+        | Rule::list_sep => return None,
     })
 }
 
@@ -121,7 +113,7 @@ pub(super) fn syntax_error(
     file: FileId,
     offset: usize,
     source: &str,
-    unclosed: bool,
+    open: Option<usize>,
 ) -> Diagnostic {
     let position = match error.location {
         InputLocation::Pos(position) => position,
@@ -161,18 +153,66 @@ pub(super) fn syntax_error(
         .and_then(|rest| rest.chars().next())
         .map_or(position, |c| position + c.len_utf8());
     let span = Span::new(file, offset + position, offset + span_end);
-    if unclosed && at_end {
-        return Diagnostic::error(codes::UNCLOSED_BLOCK, "unclosed block")
-            .at(
-                Span::new(file, offset + position, offset + position),
-                "the declaration ends here, with a block still open",
-            )
-            .help("add the missing `}` (or `]`) so the declaration ends before the next one");
+    if let Some(diagnostic) = value_missing(source, position, file, offset) {
+        return diagnostic;
+    }
+    if let Some(open) = open.filter(|_| at_end) {
+        return unclosed_block(source, file, offset, open, position);
     }
     let expected = join_alternatives(expected);
     Diagnostic::error(codes::SYNTAX, format!("expected {expected}, found {found}"))
         .at(span, format!("expected {expected} here"))
         .help(syntax_help(source, position, &found))
+}
+
+/// E0102: the bracket at `open` (an offset in the file) is never closed before the declaration
+/// ends at `end` (in the chunk).
+fn unclosed_block(
+    source: &str,
+    file: FileId,
+    offset: usize,
+    open: usize,
+    end: usize,
+) -> Diagnostic {
+    let bracket = source
+        .get(open.saturating_sub(offset)..)
+        .and_then(|rest| rest.chars().next())
+        .unwrap_or('{');
+    let closing = match bracket {
+        '[' => ']',
+        '(' => ')',
+        _ => '}',
+    };
+    Diagnostic::error(codes::UNCLOSED_BLOCK, format!("unclosed `{bracket}`"))
+        .at(
+            Span::new(file, open, open + 1),
+            format!("this `{bracket}` is never closed"),
+        )
+        .also(
+            Span::new(file, offset + end, offset + end),
+            format!("the declaration ends here, with `{bracket}` still open"),
+        )
+        .help(format!(
+            "add the missing `{closing}` where the block should end, so the declaration ends before the next one"
+        ))
+}
+
+/// A `=` with nothing after it on its line: the value is missing there (a value starts on the
+/// line of its `=`).
+fn value_missing(source: &str, position: usize, file: FileId, offset: usize) -> Option<Diagnostic> {
+    let rest = source.get(position..)?;
+    let after = rest.strip_prefix('=')?;
+    let line = after.split('\n').next().unwrap_or(after);
+    let blank = line.trim_start_matches([' ', '\t', '\r']);
+    if !(blank.is_empty() || blank.starts_with("//")) {
+        return None;
+    }
+    let span = Span::new(file, offset + position, offset + position + 1);
+    Some(
+        Diagnostic::error(codes::SYNTAX, "expected a value after `=`, found the end of the line")
+            .at(span, "no value after this `=` on its line")
+            .help("write the value on the same line as `=`: a string in double quotes, a number, `true`/`false`, a list `[...]` or a block `{...}`"),
+    )
 }
 
 fn syntax_help(source: &str, position: usize, found: &str) -> String {

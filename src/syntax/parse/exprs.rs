@@ -53,13 +53,31 @@ impl Lowerer<'_> {
             Rule::boolean => ExprKind::Bool(inner.as_str() == "true"),
             Rule::null => ExprKind::Null,
             Rule::list => {
-                let mut items = Vec::new();
+                let mut items: Vec<Expr> = Vec::new();
                 for element in inner.into_inner() {
+                    if element.as_rule() == Rule::missing_comma {
+                        self.missing_comma(items.last().map(|item| item.span));
+                        continue;
+                    }
                     items.extend(self.expr(element));
                 }
                 ExprKind::List(items)
             }
             Rule::block => ExprKind::Block(self.block(inner)?),
+            Rule::replace_block => {
+                let mut keyword = None;
+                let mut block = None;
+                for part in inner.into_inner() {
+                    match part.as_rule() {
+                        Rule::replace_kw => keyword = Some(self.span(&part)),
+                        Rule::block => block = self.block(part),
+                        _ => self.internal(&part),
+                    }
+                }
+                let mut block = block?;
+                block.replace = keyword;
+                ExprKind::Block(block)
+            }
             Rule::call => self.call(inner)?,
             Rule::reference => ExprKind::Ref(self.reference(inner)),
             _ => {
@@ -68,6 +86,19 @@ impl Lowerer<'_> {
             }
         };
         Some(Expr { kind, span })
+    }
+
+    /// Reports a `,` missing after the list item at `previous`.
+    fn missing_comma(&mut self, previous: Option<crate::source::Span>) {
+        let Some(previous) = previous else { return };
+        let end = previous.end as usize;
+        let at = crate::source::Span::new(previous.file, end, end);
+        self.problems.push(
+            Diagnostic::error(codes::SYNTAX, "expected `,` between list items")
+                .at(at, "a `,` is missing here")
+                .also(previous, "this item ends here")
+                .help("separate the items of a list with `,`"),
+        );
     }
 
     /// `name(arg, name = arg, ...)`.

@@ -4,10 +4,10 @@
 use pest::iterators::Pair;
 
 use super::Lowerer;
-use crate::diag::{Diagnostic, codes};
 use crate::syntax::Rule;
 use crate::syntax::ast::{
-    AppDecl, EnvDecl, Ident, Item, Override, PrivateOverride, PromotionDecl, TemplateDecl,
+    AppDecl, Block, Entry, EnvDecl, ExprKind, Ident, Item, Override, PrivateOverride,
+    PromotionDecl, TemplateDecl, ValuesPart,
 };
 
 impl Lowerer<'_> {
@@ -113,7 +113,7 @@ impl Lowerer<'_> {
             parent: None,
             fields: Vec::new(),
             defaults: Vec::new(),
-            values: None,
+            values: Vec::new(),
             span,
         };
         for inner in pair.into_inner() {
@@ -141,18 +141,8 @@ impl Lowerer<'_> {
                         .into_inner()
                         .find(|block| block.as_rule() == Rule::block)
                         .and_then(|block| self.block(block));
-                    if let (Some(previous), Some(block)) = (&decl.values, &block) {
-                        self.problems.push(
-                            Diagnostic::error(
-                                codes::DUPLICATE_KEY,
-                                "a template has two `values` blocks",
-                            )
-                            .at(block.span, "second `values` block")
-                            .also(previous.span, "first `values` block")
-                            .help("merge the two blocks into one"),
-                        );
-                    } else {
-                        decl.values = block;
+                    if let Some(block) = block {
+                        decl.values.push(ValuesPart { block, entry: None });
                     }
                 }
                 Rule::field_decl => {
@@ -162,9 +152,13 @@ impl Lowerer<'_> {
                 }
                 Rule::entry => {
                     if let Some(entry) = self.entry(inner, std::mem::take(&mut docs)) {
-                        decl.defaults.push(entry);
+                        add_entry(decl, entry);
                     }
                 }
+                Rule::env_override => self.misplaced_override(
+                    &inner,
+                    "a template's defaults are the same in every environment: compute them from the environment (`replicas = env.defaults.replicas`, `\"${env.name}\"`), set the environment's own settings in `env ENV { }`, or override the field in each app with `in ENV { }`",
+                ),
                 _ => self.internal(&inner),
             }
         }
@@ -226,5 +220,31 @@ impl Lowerer<'_> {
             body: body?,
             span,
         })
+    }
+}
+
+/// Adds a template's entry. In a template, `values` always names the chart values:
+/// `values = { ... }` and `values.KEY = ...` are the same as `values { ... }` and
+/// `values { KEY = ... }`; any other entry changes the default of a field.
+fn add_entry(decl: &mut TemplateDecl, entry: Entry) {
+    let is_values = entry.path.first().is_some_and(|key| key.name == "values");
+    if is_values && entry.path.len() > 1 {
+        let mut inner = entry.clone();
+        inner.path.remove(0);
+        let block = Block {
+            entries: vec![inner],
+            span: entry.span,
+            replace: None,
+        };
+        decl.values.push(ValuesPart {
+            block,
+            entry: Some(entry),
+        });
+        return;
+    }
+    match entry.value.kind {
+        // `values = { ... }` is `values { ... }`, written the other way.
+        ExprKind::Block(block) if is_values => decl.values.push(ValuesPart { block, entry: None }),
+        _ => decl.defaults.push(entry),
     }
 }

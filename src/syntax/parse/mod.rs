@@ -21,7 +21,7 @@ use super::split::split;
 use super::{EhpParser, Rule};
 use crate::diag::{Diagnostic, INTERNAL_ERROR, Problems, codes};
 use crate::source::{FileId, Span};
-use errors::{PrimaryOnly, syntax_error};
+use errors::syntax_error;
 
 /// Reports the first place where a file is not UTF-8. The front ends read files lossily: a byte
 /// sequence that is not UTF-8 becomes U+FFFD, which is never valid in a source (it would write
@@ -55,7 +55,6 @@ pub fn parse_file(file: FileId, text: &str, problems: &mut Problems) -> File {
     not_utf8(file, text, problems);
     let mut items = Vec::new();
     for chunk in split(text) {
-        let span = Span::new(file, chunk.start, chunk.end);
         if chunk.max_depth > MAX_NESTING {
             problems.push(
                 Diagnostic::error(codes::TOO_DEEP, "declaration nested too deeply")
@@ -87,12 +86,8 @@ pub fn parse_file(file: FileId, text: &str, problems: &mut Problems) -> File {
                     .err()
                     .unwrap_or(error);
                 pest::set_error_detail(false);
-                let diagnostic = syntax_error(&error, file, chunk.start, source, chunk.unclosed);
-                problems.push(
-                    diagnostic
-                        .also(span.to(span), "in this declaration")
-                        .into_primary_only(),
-                );
+                let open = chunk.open.filter(|_| chunk.unclosed);
+                problems.push(syntax_error(&error, file, chunk.start, source, open));
             }
         }
     }
@@ -126,6 +121,8 @@ impl Lowerer<'_> {
                 | Rule::values_kw
                 | Rule::in_kw
                 | Rule::promotion_kw
+                | Rule::replace_kw
+                | Rule::eq
         ) {
             return;
         }
