@@ -107,6 +107,7 @@ pub fn analyze_reusing(
         previous.map(|cache| (&db, cache)),
         &mut problems,
     );
+    eval::secrets::check(&envs, &db, &mut problems);
     let promotion = eval::promotion_settings(&project, &schemas, &mut problems)
         .and_then(|settings| promote::model(&project, &settings, &mut problems));
     if let Some(promotion) = &promotion {

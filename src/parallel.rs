@@ -4,6 +4,11 @@
 /// The environment variable that sets how many threads the parallel phases use.
 pub const THREADS_VARIABLE: &str = "EHP_THREADS";
 
+/// The stack of each thread: the phases' recursion is bounded by their limits (64 levels of
+/// nesting, 128 fields waiting on one another), and this leaves room to spare. It is only
+/// reserved address space until used.
+const STACK_SIZE: usize = 64 << 20;
+
 /// How many threads the parallel phases use: `EHP_THREADS`, or one per core.
 pub fn threads() -> usize {
     threads_from(std::env::var(THREADS_VARIABLE).ok().as_deref())
@@ -32,11 +37,20 @@ where
     std::thread::scope(|scope| {
         let handles: Vec<_> = items
             .chunks(per_thread)
-            .map(|chunk| scope.spawn(move || work(chunk)))
+            .map(|chunk| {
+                std::thread::Builder::new()
+                    .stack_size(STACK_SIZE)
+                    .spawn_scoped(scope, move || work(chunk))
+                    // A thread that cannot be started runs its chunk here instead.
+                    .map_err(|_| work(chunk))
+            })
             .collect();
         handles
             .into_iter()
-            .filter_map(|handle| handle.join().ok())
+            .filter_map(|handle| match handle {
+                Ok(handle) => handle.join().ok(),
+                Err(result) => Some(result),
+            })
             .collect()
     })
 }

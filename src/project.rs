@@ -138,8 +138,9 @@ fn relative_to(base: &Path, target: &Path) -> PathBuf {
 /// The `*.ehp` files under the directory `root`, in walk order (sorted by file name), as the
 /// command line, `ehp fmt` and the language server all find them: hidden entries, `target/`
 /// directories, `skip` (the output directory) and folders below the root that hold their own
-/// `ehp.toml` (other projects) are left out. Problems met on the way (an unreadable directory)
-/// come back beside the files found, as messages naming `root`.
+/// `ehp.toml` (other projects) are left out. A symbolic link named `*.ehp` is read when it leads
+/// to a file inside `root`, and is a problem when it leads outside. Problems met on the way (an
+/// unreadable directory) come back beside the files found, as messages naming `root`.
 pub fn ehp_files(root: &Path, skip: Option<&Path>) -> (Vec<PathBuf>, Vec<String>) {
     let skip = skip.and_then(|skip| fs::canonicalize(skip).ok());
     let walker = walkdir::WalkDir::new(root)
@@ -162,19 +163,49 @@ pub fn ehp_files(root: &Path, skip: Option<&Path>) -> (Vec<PathBuf>, Vec<String>
         });
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let real_root = fs::canonicalize(root).ok();
     for entry in walker {
         match entry {
-            Ok(entry)
-                if entry.file_type().is_file()
-                    && entry.path().extension().is_some_and(|ext| ext == "ehp") =>
-            {
-                files.push(entry.into_path());
+            Ok(entry) if entry.path().extension().is_some_and(|ext| ext == "ehp") => {
+                if entry.file_type().is_file() {
+                    files.push(entry.into_path());
+                } else if entry.path_is_symlink() {
+                    match linked_file(entry.path(), real_root.as_deref()) {
+                        Ok(true) => files.push(entry.into_path()),
+                        Ok(false) => {}
+                        Err(problem) => problems.push(problem),
+                    }
+                }
             }
             Ok(_) => {}
             Err(error) => problems.push(format!("cannot read `{}`: {error}", root.display())),
         }
     }
     (files, problems)
+}
+
+/// Whether a symbolic link named `*.ehp` is read as a source: yes when it leads to a file inside
+/// the project (`real_root`); a link that leads outside it, or nowhere, is a problem (a link
+/// committed into a project must not make ehp read, and quote in its diagnostics, a file such
+/// as a credentials file elsewhere on the machine). A link to a folder is not followed.
+fn linked_file(link: &Path, real_root: Option<&Path>) -> Result<bool, String> {
+    let target = fs::canonicalize(link).map_err(|error| {
+        format!(
+            "cannot read `{}`: it is a symbolic link that leads nowhere ({error})",
+            link.display()
+        )
+    })?;
+    if !fs::metadata(&target).is_ok_and(|metadata| metadata.is_file()) {
+        return Ok(false);
+    }
+    if real_root.is_some_and(|root| target.starts_with(root)) {
+        return Ok(true);
+    }
+    Err(format!(
+        "refusing to read `{}`: it is a symbolic link to `{}`, outside the project",
+        link.display(),
+        target.display()
+    ))
 }
 
 #[cfg(test)]

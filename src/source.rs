@@ -59,6 +59,27 @@ impl Span {
     }
 }
 
+/// `text` written with the line endings of `original`: when every line of `original` ends with
+/// `\r\n`, every bare `\n` of `text` becomes `\r\n`; otherwise `text` as it is. Edits and the
+/// formatter work in `\n`; a file written with `\r\n` keeps them.
+pub fn with_line_endings_of(original: &str, text: &str) -> String {
+    let newlines = original.matches('\n').count();
+    let crlf = original.matches("\r\n").count();
+    if newlines == 0 || crlf != newlines {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    let mut previous = '\0';
+    for character in text.chars() {
+        if character == '\n' && previous != '\r' {
+            out.push('\r');
+        }
+        out.push(character);
+        previous = character;
+    }
+    out
+}
+
 /// Where the lines of one text start and end, for turning byte offsets into lines and columns.
 /// A line's content ends before its `\n` or `\r\n`; the LSP's UTF-16 positions
 /// (`lsp::line_index`) build on it.
@@ -70,6 +91,9 @@ pub struct LineIndex {
     ends: Vec<usize>,
     /// The length of the text.
     len: usize,
+    /// Whether each line is ASCII, so that a column is its byte offset (a 10 MB line is then
+    /// not walked for every position asked for).
+    ascii: Vec<bool>,
 }
 
 impl LineIndex {
@@ -88,11 +112,22 @@ impl LineIndex {
                 if ends_in_cr { end - 1 } else { end }
             })
             .collect();
+        let ascii = starts
+            .iter()
+            .zip(&ends)
+            .map(|(&start, &end)| text.get(start..end).is_some_and(str::is_ascii))
+            .collect();
         LineIndex {
             starts,
             ends,
             len: text.len(),
+            ascii,
         }
+    }
+
+    /// Whether a 0-based line holds only ASCII characters.
+    pub fn is_ascii(&self, line: usize) -> bool {
+        self.ascii.get(line).copied().unwrap_or(false)
     }
 
     /// The 0-based line of a byte offset; an offset past the end is on the last line.
@@ -230,6 +265,21 @@ impl SourceDb {
 
 #[cfg(test)]
 mod tests {
+    use super::with_line_endings_of;
+
+    #[test]
+    fn edits_keep_the_line_endings_of_the_file() {
+        assert_eq!(
+            with_line_endings_of("a\r\nb\r\n", "a\nx\nb\n"),
+            "a\r\nx\r\nb\r\n"
+        );
+        assert_eq!(with_line_endings_of("a\r\nb\r\n", "a\r\nx\n"), "a\r\nx\r\n");
+        // Mixed or LF files are left as the edit writes them.
+        assert_eq!(with_line_endings_of("a\nb\r\n", "a\nx\n"), "a\nx\n");
+        assert_eq!(with_line_endings_of("a\nb\n", "a\nx\n"), "a\nx\n");
+        assert_eq!(with_line_endings_of("", "a\n"), "a\n");
+    }
+
     use super::*;
 
     #[test]

@@ -13,8 +13,9 @@ pub struct Workspace {
     db: SourceDb,
     parsed: Vec<File>,
     parse_problems: Vec<Vec<Diagnostic>>,
-    /// The apps of the last analysis, reused where their sources did not change.
-    cache: std::sync::Mutex<crate::eval::EvalCache>,
+    /// The apps of the last analysis, reused where their sources did not change (shared with an
+    /// analysis running on another thread).
+    cache: std::sync::Arc<std::sync::Mutex<crate::eval::EvalCache>>,
 }
 
 impl Default for Workspace {
@@ -30,7 +31,7 @@ impl Workspace {
             db: SourceDb::new(),
             parsed: Vec::new(),
             parse_problems: Vec::new(),
-            cache: std::sync::Mutex::default(),
+            cache: std::sync::Arc::default(),
         };
         for (name, text) in stdlib::FILES {
             workspace.set_file(name, text.to_string());
@@ -88,27 +89,32 @@ impl Workspace {
 
     /// Resolves, checks and evaluates the whole project from the cached parses.
     pub fn analyze(&self) -> Analysis {
+        self.analysis_job()()
+    }
+
+    /// The analysis of the project as it is now, as work that may run on another thread while
+    /// the workspace takes further changes.
+    pub fn analysis_job(&self) -> impl FnOnce() -> Analysis + Send + 'static {
         let mut problems = Problems::new();
         for found in &self.parse_problems {
             for diagnostic in found {
                 problems.push(diagnostic.clone());
             }
         }
-        let previous = self
-            .cache
-            .lock()
-            .map(|mut cache| std::mem::take(&mut *cache))
-            .unwrap_or_default();
-        let (analysis, cache) = crate::analyze_reusing(
-            self.db.clone(),
-            self.parsed.clone(),
-            problems,
-            Some(&previous),
-        );
-        if let Ok(mut slot) = self.cache.lock() {
-            *slot = cache;
+        let db = self.db.clone();
+        let parsed = self.parsed.clone();
+        let cache = std::sync::Arc::clone(&self.cache);
+        move || {
+            let previous = cache
+                .lock()
+                .map(|mut cache| std::mem::take(&mut *cache))
+                .unwrap_or_default();
+            let (analysis, next) = crate::analyze_reusing(db, parsed, problems, Some(&previous));
+            if let Ok(mut slot) = cache.lock() {
+                *slot = next;
+            }
+            analysis
         }
-        analysis
     }
 }
 

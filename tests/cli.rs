@@ -25,6 +25,122 @@ fn ehp(dir: &Path, args: &[&str]) -> Output {
         .expect("ehp runs")
 }
 
+/// Runs ehp with its standard output a pipe whose reader has already gone.
+fn ehp_into_closed_pipe(dir: &Path, args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_ehp"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(writer)
+        .output()
+        .expect("ehp runs")
+}
+
+#[test]
+fn every_command_survives_a_closed_pipe() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (args, expected) in [
+        (&["explain", "E0306"][..], 0),
+        (&["--help"], 0),
+        (
+            &[
+                "why",
+                "prod",
+                "patient-portal",
+                "replicas",
+                "--path",
+                "examples/ehealth",
+            ],
+            0,
+        ),
+        (
+            &["check", "examples/ehealth", "--message-format", "json"],
+            0,
+        ),
+        (&["status", "examples/ehealth"], 0),
+        (
+            &[
+                "diff",
+                "examples/ehealth",
+                "--from",
+                "inttest",
+                "--to",
+                "prod",
+            ],
+            0,
+        ),
+        (
+            &[
+                "build",
+                "examples/ehealth",
+                "--out",
+                "/nonexistent/out",
+                "--check",
+            ],
+            1,
+        ),
+        (&["fmt", "--check", "examples/ehealth"], 0),
+    ] {
+        let output = ehp_into_closed_pipe(root, args);
+        assert_eq!(code(&output), expected, "{args:?}: {}", stderr(&output));
+        assert!(
+            !stderr(&output).contains("panicked"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+/// A symbolic link named `*.ehp` is read by every command when it leads to a file inside the
+/// project (and `fmt` formats that file, leaving the link a link), and refused, named, when it
+/// leads outside: never silently skipped.
+#[test]
+fn symlinked_sources_are_read_inside_the_project_and_refused_outside() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("project");
+    fs::create_dir_all(project.join(".hidden")).expect("mkdir");
+    fs::write(project.join("envs.ehp"), support::projects::ENV).expect("write");
+    fs::write(
+        project.join(".hidden/app.ehp"),
+        "app a: web_service {\n  image = \"a/a\"\n    tag = \"1.0.0\"\n}\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink(".hidden/app.ehp", project.join("app.ehp")).expect("link");
+    let output = ehp(dir.path(), &["build", "project", "--out", "out"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(dir.path().join("out/test/values/a.yaml").is_file());
+    let output = ehp(dir.path(), &["fmt", "project"]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert!(
+        fs::symlink_metadata(project.join("app.ehp"))
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        fs::read_to_string(project.join(".hidden/app.ehp"))
+            .expect("read")
+            .contains("\n    image")
+    );
+    fs::write(dir.path().join("secret.ehp"), "app x: nope {}\n").expect("write");
+    std::os::unix::fs::symlink("../secret.ehp", project.join("leak.ehp")).expect("link");
+    for args in [
+        &["check", "project"][..],
+        &["build", "project", "--out", "out"],
+        &["fmt", "project"],
+    ] {
+        let output = ehp(dir.path(), args);
+        assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains("leak.ehp"), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("outside the project"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
 fn code(output: &Output) -> i32 {
     output.status.code().expect("exit code")
 }
@@ -123,15 +239,43 @@ fn check_succeeds_on_a_project() {
 }
 
 #[test]
-fn non_utf8_source_is_an_io_error_and_writes_nothing() {
+fn non_utf8_source_is_a_diagnostic_at_its_byte_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     project(dir.path());
-    fs::write(dir.path().join("project/apps/bad.ehp"), [0xff, 0xfe, 0x00]).expect("write");
+    fs::write(
+        dir.path().join("project/apps/bad.ehp"),
+        b"app x: worker {\n  \xff\xfe\n}\n",
+    )
+    .expect("write");
+    // Another file's error is still found.
+    fs::write(
+        dir.path().join("project/apps/other.ehp"),
+        "app y: web_service {\n    image = \"y/y\"\n    tag = \"1.0.0\"\n    replicsa = 2\n}\n",
+    )
+    .expect("write");
     let out = dir.path().join("out");
     previous_output(&out);
-    let output = ehp(dir.path(), &["build", "project", "--out", "out"]);
-    assert_eq!(code(&output), 2, "{}", stderr(&output));
-    assert!(stderr(&output).contains("not UTF-8"));
+    let output = ehp(
+        dir.path(),
+        &[
+            "build",
+            "project",
+            "--out",
+            "out",
+            "--message-format",
+            "short",
+        ],
+    );
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(
+        text.contains("project/apps/bad.ehp:2:3: error[E0106]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("project/apps/other.ehp:4:5: error[E0301]"),
+        "{text}"
+    );
     assert_eq!(
         fs::read_to_string(out.join("gone/values/app.yaml")).expect("kept"),
         GENERATED

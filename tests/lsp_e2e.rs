@@ -1,7 +1,7 @@
 //! `ehp lsp` end to end: a stdio smoke test speaking JSON-RPC directly, and the TextMate grammar
 //! editors use. A real editor (headless Neovim) is driven by `tests/external.rs`, which needs
 //! tools from outside the repository.
-#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
+#![allow(clippy::expect_used, clippy::indexing_slicing)] // A failed `expect` in a test is a failing test.
 #![allow(clippy::disallowed_methods)] // The tests write a temporary project.
 
 mod support;
@@ -71,33 +71,14 @@ fn stdio_initialize_open_diagnostics_shutdown_exit() {
     let dir = lsp_project();
     let root = format!("file://{}", dir.path().display());
     let file = format!("{root}/apps.ehp");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ehp"))
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start ehp lsp");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let messages = reader(child.stdout.take().expect("stdout"));
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-                "params": {"processId": null, "rootUri": root, "capabilities": {}}}),
+    let mut server = Server::start(Some(&root));
+    assert_eq!(server.initialized["result"]["serverInfo"]["name"], "ehp");
+    assert_eq!(
+        server.initialized["result"]["capabilities"]["hoverProvider"],
+        true
     );
-    let initialized = wait_for(&messages, |message| message["id"] == 1);
-    assert_eq!(initialized["result"]["serverInfo"]["name"], "ehp");
-    assert_eq!(initialized["result"]["capabilities"]["hoverProvider"], true);
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
-    );
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-            "uri": file, "languageId": "ehp", "version": 1, "text": LSP_BROKEN}}}),
-    );
-    let published = wait_for(&messages, |message| {
+    server.open(&file, LSP_BROKEN);
+    let published = wait_for(&server.messages, |message| {
         message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == file
     });
     let diagnostics = published["params"]["diagnostics"].as_array().expect("list");
@@ -107,19 +88,7 @@ fn stdio_initialize_open_diagnostics_shutdown_exit() {
         diagnostics[0]["range"]["start"],
         json!({"line": 10, "character": 4})
     );
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
-    );
-    let shutdown = wait_for(&messages, |message| message["id"] == 2);
-    assert_eq!(shutdown["result"], Value::Null);
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
-    );
-    drop(stdin);
-    let status = child.wait().expect("the server exits");
-    assert!(status.success(), "exit status {status:?}");
+    server.stop();
 }
 
 #[test]
@@ -140,6 +109,202 @@ fn the_textmate_grammar_is_json_with_the_keywords() {
     ] {
         assert!(text.contains(keyword), "the grammar mentions {keyword}");
     }
+}
+
+/// A running `ehp lsp`, initialized with `root` (or no workspace at all).
+struct Server {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    messages: mpsc::Receiver<Value>,
+    /// The answer to `initialize`.
+    initialized: Value,
+}
+
+impl Server {
+    fn start(root: Option<&str>) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ehp"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start ehp lsp");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let messages = reader(child.stdout.take().expect("stdout"));
+        send(
+            &mut stdin,
+            &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                    "params": {"processId": null, "rootUri": root, "capabilities": {}}}),
+        );
+        let initialized = wait_for(&messages, |message| message["id"] == 1);
+        send(
+            &mut stdin,
+            &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        );
+        Server {
+            child,
+            stdin,
+            messages,
+            initialized,
+        }
+    }
+
+    fn raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("write to the server");
+        self.stdin.flush().expect("flush");
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        send(
+            &mut self.stdin,
+            &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+                "uri": uri, "languageId": "ehp", "version": 1, "text": text}}}),
+        );
+    }
+
+    fn request(&mut self, id: i64, method: &str, params: Value) -> Value {
+        send(
+            &mut self.stdin,
+            &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+        );
+        wait_for(&self.messages, |message| message["id"] == id)
+    }
+
+    /// Peak memory of the server so far, in KiB.
+    fn peak_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    fn stop(mut self) {
+        let shutdown = self.request(999, "shutdown", Value::Null);
+        assert_eq!(shutdown["result"], Value::Null);
+        send(
+            &mut self.stdin,
+            &json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
+        );
+        let status = self.child.wait().expect("the server exits");
+        assert!(status.success(), "exit status {status:?}");
+    }
+}
+
+/// Malformed JSON-RPC, a header without `Content-Length`, a body that is not a message and a
+/// message larger than the cap are each answered with a JSON-RPC error, without the server
+/// holding the oversized body; the server then answers the next request.
+#[test]
+fn malformed_and_oversized_messages_are_answered_and_the_server_goes_on() {
+    let mut server = Server::start(None);
+    server.raw(b"Content-Length: 9\r\n\r\n{not json");
+    let parse_error = wait_for(&server.messages, |message| message.get("error").is_some());
+    assert_eq!(parse_error["error"]["code"], -32700);
+    assert_eq!(parse_error["id"], Value::Null);
+    server.raw(b"Content-Type: application/json\r\n\r\n");
+    let no_length = wait_for(&server.messages, |message| message.get("error").is_some());
+    assert_eq!(no_length["error"]["code"], -32700);
+    let body = br#"{"jsonrpc":"2.0","id":41,"params":{}}"#;
+    server.raw(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    server.raw(body);
+    let invalid = wait_for(&server.messages, |message| message.get("error").is_some());
+    assert_eq!(invalid["error"]["code"], -32600);
+    assert_eq!(invalid["id"], 41);
+    let oversized = (64 << 20) + 1;
+    server.raw(format!("Content-Length: {oversized}\r\n\r\n").as_bytes());
+    let chunk = vec![b' '; 1 << 20];
+    let mut left = oversized;
+    while left > 0 {
+        let now = left.min(chunk.len());
+        server.raw(&chunk[..now]);
+        left -= now;
+    }
+    let too_large = wait_for(&server.messages, |message| message.get("error").is_some());
+    assert_eq!(too_large["error"]["code"], -32600);
+    assert!(
+        server.peak_kib() < 60 * 1024,
+        "the server held the oversized body: {} KiB",
+        server.peak_kib()
+    );
+    let symbols = server.request(
+        7,
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": "file:///nowhere/x.ehp"}}),
+    );
+    assert_eq!(symbols["result"], json!([]));
+    server.stop();
+}
+
+/// Without a workspace, a document is analysed with the documents open beside it and nothing
+/// read from disk: a broken file next to it on disk is not reported, and `/` is never walked.
+#[test]
+fn a_document_without_a_workspace_is_analysed_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("broken.ehp"), "app x: nope {\n").expect("write");
+    let mut server = Server::start(None);
+    let uri = format!("file://{}/alone.ehp", dir.path().display());
+    server.open(&uri, LSP_BROKEN);
+    let published = wait_for(&server.messages, |message| {
+        message["method"] == "textDocument/publishDiagnostics"
+    });
+    assert_eq!(published["params"]["uri"], uri.as_str());
+    let codes: Vec<&str> = published["params"]["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|diagnostic| diagnostic["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"E0301"), "{codes:?}");
+    // The same at the root of the filesystem answers at once, without walking it.
+    server.open("file:///scratch-ehp-test.ehp", LSP_BROKEN);
+    let root = wait_for(&server.messages, |message| {
+        message["method"] == "textDocument/publishDiagnostics"
+            && message["params"]["uri"] == "file:///scratch-ehp-test.ehp"
+    });
+    assert!(root["params"]["diagnostics"].is_array());
+    server.stop();
+}
+
+/// A large document (a megabyte: thousands of apps in one file) is analysed, and every app is
+/// in its symbols. `cargo bench --bench lsp_large` times the same at 10 MB.
+#[test]
+fn a_large_document_is_answered() {
+    let dir = lsp_project();
+    let root = format!("file://{}", dir.path().display());
+    let mut text = String::new();
+    let mut n = 0;
+    while text.len() < 1_000_000 {
+        text.push_str(&format!(
+            "/// App {n}.\napp generated-{n}: web_service {{\n    image = \"team/app-{n}\"\n    tag = \"1.0.{n}\"\n    vars {{ LOG_LEVEL = \"info\", MODE = \"{}\" }}\n    config {{ {} }}\n}}\n\n",
+            "x".repeat(20),
+            (0..8).map(|i| format!("key{i} = \"value-{i}-{n}\"")).collect::<Vec<_>>().join(", ")
+        ));
+        n += 1;
+    }
+    let mut server = Server::start(Some(&root));
+    let uri = format!("{root}/big.ehp");
+    server.open(&uri, &text);
+    // The analysis may outrun its budget: the server answers from the last analysis (none
+    // yet) meanwhile, and from this one once it has ended.
+    let started = std::time::Instant::now();
+    let mut id = 100;
+    let found = loop {
+        id += 1;
+        let symbols = server.request(
+            id,
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        let found = symbols["result"].as_array().map_or(0, Vec::len);
+        if found > 0 || started.elapsed() > Duration::from_secs(300) {
+            break found;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert_eq!(found, n);
+    server.stop();
 }
 
 // Length: one language-server session step by step: start, open, diagnostics, hover, exit.

@@ -80,6 +80,125 @@ fn a_step_outside_the_chain_is_refused_and_changes_nothing() {
     assert_eq!(repo.snapshot(), before);
 }
 
+/// An edit saved while `promote` analyses is never overwritten: the command refuses, and the
+/// file keeps the user's text.
+#[test]
+fn promote_refuses_a_file_changed_since_it_was_read() {
+    let repo = Repo::new();
+    repo.release_journal("2.4.0", "2.5.0");
+    let child = repo
+        .command(
+            "test@example.com",
+            &[
+                "promote",
+                "journal",
+                "--from",
+                "inttest",
+                "--to",
+                "exttest",
+                "--actor",
+                "kari@ehealth.example",
+            ],
+        )
+        // The command pauses right before it replaces the file.
+        .env("EHP_TEST_FAULT", "pause:4000")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ehp runs");
+    std::thread::sleep(std::time::Duration::from_millis(2000));
+    let saved = format!(
+        "{}\n// saved by the user meanwhile\n",
+        repo.read("apps/journal.ehp")
+    );
+    repo.write("apps/journal.ehp", &saved);
+    let output = child.wait_with_output().expect("ehp ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("changed since ehp read it"), "{stderr}");
+    assert_eq!(repo.read("apps/journal.ehp"), saved);
+}
+
+/// A promotion keeps the comments of the record it replaces, the file's CRLF line endings and
+/// its mode, and edits a symbolic link's target, leaving the link a link.
+#[test]
+fn promote_keeps_comments_line_endings_mode_and_links() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = Repo::new();
+    repo.replace(
+        "apps/journal.ehp",
+        "            from = \"inttest\"\n",
+        "            // Approved in CAB-1234.\n            from = \"inttest\" // the QA run\n",
+    );
+    repo.release_journal("2.4.0", "2.5.0");
+    let crlf = repo.read("apps/journal.ehp").replace('\n', "\r\n");
+    // The file itself is in a hidden folder, which is not walked: only the link leads to it.
+    fs::create_dir_all(repo.path().join(".shared")).expect("mkdir");
+    repo.write(".shared/journal.ehp", &crlf);
+    fs::remove_file(repo.path().join("apps/journal.ehp")).expect("rm");
+    std::os::unix::fs::symlink(
+        "../.shared/journal.ehp",
+        repo.path().join("apps/journal.ehp"),
+    )
+    .expect("symlink");
+    let target = repo.path().join(".shared/journal.ehp");
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o600)).expect("chmod");
+    let run = promote(&repo, "journal", "inttest", "exttest");
+    assert_eq!(run.code, 0, "{run:?}");
+    let link = fs::symlink_metadata(repo.path().join("apps/journal.ehp")).expect("link");
+    assert!(link.file_type().is_symlink(), "the link stays a link");
+    let edited = fs::read_to_string(&target).expect("read");
+    assert!(edited.contains("2.5.0"), "{edited}");
+    assert!(edited.contains("// Approved in CAB-1234."), "{edited}");
+    assert!(edited.contains("// the QA run"), "{edited}");
+    assert_eq!(
+        edited.matches('\n').count(),
+        edited.matches("\r\n").count(),
+        "every line ends in CRLF"
+    );
+    let mode = fs::metadata(&target).expect("stat").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
+
+#[test]
+fn dry_runs_into_a_closed_pipe_do_not_panic() {
+    let repo = Repo::new();
+    repo.release_journal("2.4.0", "2.5.0");
+    let before = repo.snapshot();
+    for args in [
+        &[
+            "promote",
+            "journal",
+            "--from",
+            "inttest",
+            "--to",
+            "exttest",
+            "--actor",
+            "kari@ehealth.example",
+            "--dry-run",
+        ][..],
+        &[
+            "hotfix",
+            "journal",
+            "--env",
+            "prod",
+            "--tag",
+            "2.4.1",
+            "--reason",
+            "CVE",
+            "--actor",
+            "ola@ehealth.example",
+            "--dry-run",
+        ],
+        &["status"],
+        &["why", "prod", "journal", "tag"],
+    ] {
+        let (code, stderr) = repo.ehp_into_closed_pipe(args);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    assert_eq!(repo.snapshot(), before);
+}
+
 #[test]
 fn dry_run_prints_the_edit_and_changes_nothing() {
     let repo = Repo::new();

@@ -107,6 +107,16 @@ fn provenance_equals_the_evaluated_value_everywhere() {
     let mut failures = Vec::new();
     for (name, files) in projects() {
         let analysis = ehp::analyze(&files);
+        // Where a chain of fields passed the limit (E0408), evaluation stopped part-way and
+        // which fields it left unset depends on the order it met them in: nothing to compare.
+        let too_deep = ehp::diag::codes::REFERENCES_TOO_DEEP;
+        if analysis
+            .diagnostics
+            .iter()
+            .any(|found| found.code == too_deep)
+        {
+            continue;
+        }
         for env in &analysis.envs {
             for app in &env.apps {
                 let Some(&index) = analysis.project.app_index.get(&app.name) else {

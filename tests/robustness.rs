@@ -197,6 +197,37 @@ fn deep_nesting_everywhere_is_the_depth_limit() {
     }
 }
 
+/// A dotted key nests as the blocks it stands for: past 64 levels (the declaration's block
+/// counts) it is E0104 and nothing else, however deep, for analysis and the formatter alike;
+/// blanks around the dots and quoted keys count the same.
+#[test]
+fn deep_dotted_keys_are_the_depth_limit() {
+    let too_deep = ehp::diag::codes::TOO_DEEP.id;
+    for part in ["k", "\"k\"", "k "] {
+        let dotted = |dots: usize| {
+            let path = vec![part; dots + 1].join(".");
+            format!(
+                "env e {{\n    kube_context = \"k\"\n    domain = \"d.example\"\n    \
+                 helm_repos {{ ehealth = \"https://c.example\" }}\n}}\n\
+                 app a: web_service {{\n    image = \"a/a\"\n    tag = \"1.0.0\"\n    \
+                 values.{path} = 1\n}}\n"
+            )
+        };
+        for dots in [64, 3_100, 20_000] {
+            let text = dotted(dots);
+            assert_eq!(codes("deep.ehp", &text), [too_deep], "{part:?} x {dots}");
+            assert_eq!(format_codes(&text), [too_deep], "{part:?} x {dots}");
+        }
+        let at_limit = dotted(62);
+        assert_eq!(
+            codes("deep.ehp", &at_limit),
+            Vec::<&str>::new(),
+            "{part:?} x 62"
+        );
+        assert!(format_codes(&at_limit).is_empty());
+    }
+}
+
 /// An inheritance chain longer than 32 is E0205 and nothing else, however long; 32 is not.
 #[test]
 fn long_inheritance_chains_are_the_chain_limit() {

@@ -3,7 +3,7 @@
 
 use super::args::{BuildArgs, FormatArg};
 use super::charts::check_charts;
-use super::output::{Plan, previous_format};
+use super::output::{Outcome, Plan, previous_format};
 use super::sources::load_project;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
 use crate::emit::{self, DsfFormat, EmitOptions};
@@ -49,18 +49,22 @@ pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
         return Ok(EXIT_FAILED);
     }
     let scope = (!wanted.is_empty()).then_some(wanted.as_slice());
-    let plan = Plan::new(&args.out, emitted.files, scope)?;
+    let plan = Plan::new(&args.out, emitted.files, scope);
     if args.check {
         return plan.check(reporter.machine());
     }
-    plan.write()?;
+    let outcome = plan.write(loaded.root())?;
     let environments = if selected.len() == 1 {
         "environment"
     } else {
         "environments"
     };
-    eprintln!(
-        "wrote {} files for {} {environments} to {}",
+    let (what, place) = match outcome {
+        Outcome::Replaced => ("wrote", "to"),
+        Outcome::Unchanged => ("unchanged:", "in"),
+    };
+    errln!(
+        "{what} {} files for {} {environments} {place} {}",
         plan.files.len(),
         selected.len(),
         args.out.display()

@@ -33,7 +33,7 @@ pub(super) fn fetch(args: &ChartsFetchArgs) -> Result<u8, UsageError> {
     } else {
         format!("; {} is up to date", store.lock_path().display())
     };
-    eprintln!(
+    errln!(
         "charts: {} fetched, {} already in the cache {}{lock}",
         outcome.downloaded.len(),
         outcome.cached.len(),

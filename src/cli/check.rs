@@ -69,8 +69,8 @@ pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     if !reporter.machine() {
         report_elsewhere(&loaded, &elsewhere);
         match summary_line {
-            Some(line) => eprintln!("{line}"),
-            None => eprintln!("ok: {}", summary(&loaded, analysis.envs.len())),
+            Some(line) => errln!("{line}"),
+            None => errln!("ok: {}", summary(&loaded, analysis.envs.len())),
         }
     }
     Ok(EXIT_OK)
@@ -101,7 +101,7 @@ fn summary(loaded: &Loaded, environments: usize) -> String {
 fn report_elsewhere(loaded: &Loaded, elsewhere: &[Diagnostic]) {
     let errors = elsewhere.iter().filter(|found| found.is_error()).count();
     if errors > 0 {
-        eprintln!(
+        errln!(
             "note: other files of the project have {errors} error{}: `ehp check {}` shows them",
             if errors == 1 { "" } else { "s" },
             loaded.root().display()

@@ -3,7 +3,6 @@
 //! gate's verdict), or of two environments, each read from its branch, as a unified diff or
 //! Markdown.
 
-use std::io::Write;
 use std::path::Path;
 
 use super::args::{DiffArgs, DiffFormatArg};
@@ -76,9 +75,9 @@ pub(super) fn run(args: &DiffArgs) -> Result<u8, UsageError> {
         DiffFormatArg::Unified => report.unified(),
         DiffFormatArg::Markdown => report.markdown_with(&review),
     };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    super::stdio::out_bytes(text.as_bytes());
     if report.is_empty() && args.format == DiffFormatArg::Unified {
-        eprintln!("no change to the desired state");
+        errln!("no change to the desired state");
     }
     Ok(if args.exit_code && !report.is_empty() {
         EXIT_FAILED
@@ -106,7 +105,7 @@ fn base_analysis(
     let base = crate::analyze(&sources);
     if blocks_edit(&base.diagnostics) {
         reporter.report(&base.db, &base.diagnostics);
-        eprintln!(
+        errln!(
             "error: the project at {rev} has errors (shown above): it has no desired state to compare with"
         );
         return Ok(None);
@@ -193,14 +192,14 @@ fn between_branches(
     };
     let view = revisions::read(path, &args.revisions, head)?;
     for note in &view.notes {
-        eprintln!("note: {note}");
+        errln!("note: {note}");
     }
     let (left_analysis, left_rev) = view.analysis_of(left);
     let (right_analysis, right_rev) = view.analysis_of(right);
     let mut read: Vec<String> = Vec::new();
     for revision in [left_rev, right_rev].into_iter().flatten() {
         if revision.commit.is_some() && !read.contains(&revision.text()) {
-            eprintln!("read {}", revision.text());
+            errln!("read {}", revision.text());
             read.push(revision.text());
         }
     }

@@ -7,7 +7,7 @@ use crate::diag;
 pub(super) fn run(code: &str) -> Result<u8, UsageError> {
     match diag::codes::lookup(code) {
         Some(found) => {
-            print!("{}", diag::codes::explanation(found));
+            out!("{}", diag::codes::explanation(found));
             Ok(EXIT_OK)
         }
         None => Err(UsageError(format!("unknown diagnostic code `{code}`"))),

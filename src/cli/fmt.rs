@@ -1,11 +1,10 @@
 //! `ehp fmt`: format `.ehp` files in place, check them, or format stdin.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use super::args::FmtArgs;
-use super::output::write_atomic;
 use super::report::Reporter;
+use super::rewrite::replace_source;
 use super::sources::{ehp_files, read_text};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::source::SourceDb;
@@ -43,15 +42,17 @@ pub(super) fn run(args: &FmtArgs) -> Result<u8, UsageError> {
     let mut failed = false;
     for path in files {
         let text = read_text(&path)?;
-        match crate::fmt::format_source(&text) {
+        match crate::fmt::format_source(&text)
+            .map(|formatted| crate::source::with_line_endings_of(&text, &formatted))
+        {
             Ok(formatted) if formatted == text => {}
             Ok(_) if check_only => {
-                println!("would reformat: {}", path.display());
+                outln!("would reformat: {}", path.display());
                 failed = true;
             }
             Ok(formatted) => {
-                write_atomic(&path, &formatted)?;
-                eprintln!("formatted {}", path.display());
+                replace_source(&path, &text, &formatted)?;
+                errln!("formatted {}", path.display());
             }
             Err(diagnostics) => {
                 let mut db = SourceDb::new();
@@ -71,7 +72,7 @@ fn format_stdin(check_only: bool, reporter: Reporter) -> Result<u8, UsageError> 
         .map_err(|error| format!("cannot read stdin: {error}"))?;
     match crate::fmt::format_source(&text) {
         Ok(formatted) => {
-            let _ = std::io::stdout().lock().write_all(formatted.as_bytes());
+            super::stdio::out_bytes(formatted.as_bytes());
             Ok(if check_only && formatted != text {
                 EXIT_FAILED
             } else {

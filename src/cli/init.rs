@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::args::InitArgs;
-use super::output::write_atomic;
+use super::rewrite::create_source;
 use super::sources::{load_project, source_name_prefix};
 use super::{EXIT_OK, UsageError};
 
@@ -45,11 +45,11 @@ fn new_project(args: &InitArgs) -> Result<u8, UsageError> {
     };
     let files = crate::init::new_project(&name).map_err(UsageError)?;
     for (path, text) in &files {
-        write_atomic(&dir.join(path), text)?;
+        create_source(&dir.join(path), text)?;
     }
     fs::create_dir_all(dir.join("apps"))
         .map_err(|error| format!("cannot create `{}`: {error}", dir.join("apps").display()))?;
-    eprintln!(
+    errln!(
         "created project `{name}` in {}: {}; add an app with `ehp init --app NAME`",
         dir.display(),
         files
@@ -78,8 +78,8 @@ fn new_app(args: &InitArgs, app: &str) -> Result<u8, UsageError> {
     let prefix = source_name_prefix(loaded.root());
     let (path, text) =
         crate::init::new_app(&loaded.files, &prefix, app, &args.template).map_err(UsageError)?;
-    write_atomic(Path::new(&path), &text)?;
-    eprintln!(
+    create_source(Path::new(&path), &text)?;
+    errln!(
         "created {path}: app `{app}` ({}); it runs its first release in every environment of the promotion chain: change its `in ENV {{ }}` overrides, or promote it, to hold a release back",
         args.template
     );

@@ -1,8 +1,6 @@
 //! `ehp log`: every publication, promotion, hot-fix and rollback in the git history, each
 //! environment's taken from the history of its branch.
 
-use std::io::Write;
-
 use super::args::{LogArgs, LogFormatArg};
 use super::history::Reader;
 use super::promote::load_for_promotion;
@@ -71,6 +69,6 @@ pub(super) fn run(args: &LogArgs) -> Result<u8, UsageError> {
         LogFormatArg::Text => log::text(&found),
         LogFormatArg::Json => log::json(&found),
     };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    super::stdio::out_bytes(text.as_bytes());
     Ok(EXIT_OK)
 }

@@ -3,6 +3,22 @@
 //! read sources and write output here, and leave every rule to the library.
 #![allow(clippy::disallowed_methods)]
 
+/// `print!` for the commands, without the panic on a closed pipe (see [`stdio`]).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::cli::stdio::out(format_args!($($arg)*)) };
+}
+
+/// `println!` for the commands, without the panic on a closed pipe.
+macro_rules! outln {
+    () => { $crate::cli::stdio::out(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::cli::stdio::out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `eprintln!` for the commands, without the panic on a closed pipe.
+macro_rules! errln {
+    ($($arg:tt)*) => { $crate::cli::stdio::err(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod args;
 mod build;
 mod charts;
@@ -19,9 +35,11 @@ mod promote;
 mod publish;
 mod report;
 mod revisions;
+mod rewrite;
 mod rollback;
 pub(crate) mod sources;
 mod status;
+mod stdio;
 mod why;
 
 use std::ffi::OsString;
@@ -90,10 +108,14 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         }
         Command::Charts(args::ChartsCommand::Fetch(args)) => charts::fetch(&args),
     };
+    if let Some(failure) = stdio::stdout_failure() {
+        errln!("error: {failure}");
+        return ExitCode::from(EXIT_USAGE);
+    }
     match result {
         Ok(code) => ExitCode::from(code),
         Err(UsageError(message)) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             ExitCode::from(EXIT_USAGE)
         }
     }

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use super::args::PromoteArgs;
-use super::output::write_atomic;
 use super::report::Reporter;
+use super::rewrite::replace_source;
 use super::sources::load_project;
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::Analysis;
@@ -34,7 +34,7 @@ pub(super) fn run(args: &PromoteArgs) -> Result<u8, UsageError> {
     edit_releases(args.project.given(), args.dry_run, reporter, |sources| {
         let planned = plan::plan_promotion(sources, &request)?;
         for settled in &planned.settled {
-            eprintln!("{}", settled.message());
+            errln!("{}", settled.message());
         }
         Ok(planned.edits)
     })
@@ -123,15 +123,15 @@ fn apply_edits(
         let name = &change.name;
         if dry_run {
             let diff = similar::TextDiff::from_lines(change.before.as_str(), change.after.as_str());
-            print!(
+            out!(
                 "{}",
                 diff.unified_diff()
                     .context_radius(3)
                     .header(&format!("a/{name}"), &format!("b/{name}"))
             );
         } else {
-            write_atomic(Path::new(name), &change.after)?;
-            eprintln!("edited {name}");
+            replace_source(Path::new(name), &change.before, &change.after)?;
+            errln!("edited {name}");
         }
     }
     Ok(EXIT_OK)

@@ -68,7 +68,7 @@ impl Reporter {
             }
         };
         if self.machine() {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            super::stdio::out_bytes(text.as_bytes());
             return failed;
         }
         let mut lock = std::io::stderr().lock();

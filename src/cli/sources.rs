@@ -163,10 +163,14 @@ pub(super) fn source_name_prefix(path: &Path) -> String {
     }
 }
 
-/// Reads a UTF-8 source file.
+/// Reads a source file. A file that is not UTF-8 is read lossily (each bad byte sequence
+/// becomes U+FFFD), so that the parser reports where (E0106) and the other files are still
+/// checked.
 pub(super) fn read_text(path: &Path) -> Result<String, UsageError> {
     let bytes =
         fs::read(path).map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
-    String::from_utf8(bytes)
-        .map_err(|_| UsageError(format!("`{}` is not UTF-8 text", path.display())))
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
+    })
 }

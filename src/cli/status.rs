@@ -1,8 +1,6 @@
 //! `ehp status`: the release of every app along the promotion chain, each environment read from
 //! its branch.
 
-use std::io::Write;
-
 use super::args::{StatusArgs, StatusFormatArg};
 use super::promote::{load_for_promotion, now_seconds};
 use super::revisions;
@@ -24,7 +22,7 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, UsageError> {
     };
     let view = revisions::read(&root, &args.revisions, analysis)?;
     for note in &view.notes {
-        eprintln!("note: {note}");
+        errln!("note: {note}");
     }
     let envs = view.envs();
     let table = view.table(&promotion);
@@ -40,6 +38,6 @@ pub(super) fn run(args: &StatusArgs) -> Result<u8, UsageError> {
         StatusFormatArg::Html => found.html().map_err(UsageError)?,
         StatusFormatArg::Json => found.json(),
     };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    super::stdio::out_bytes(text.as_bytes());
     Ok(EXIT_OK)
 }

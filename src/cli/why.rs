@@ -44,7 +44,7 @@ pub(super) fn run(args: &WhyArgs) -> Result<u8, UsageError> {
     for env in &envs {
         let (analysis, revision) = view.analysis_of(env);
         if let Some(revision) = revision.filter(|revision| revision.commit.is_some()) {
-            eprintln!("read {}", revision.text());
+            errln!("read {}", revision.text());
         }
         let found = provenance(&analysis.project, &analysis.schemas, env, app, &parts)
             .map_err(UsageError)?;
@@ -53,6 +53,6 @@ pub(super) fn run(args: &WhyArgs) -> Result<u8, UsageError> {
         }
         out.push_str(&found.render(&analysis.db, env, app, field));
     }
-    print!("{out}");
+    out!("{out}");
     Ok(EXIT_OK)
 }

@@ -37,6 +37,7 @@ codes! {
     BAD_ESCAPE = "E0103": "a string contains an unknown escape sequence";
     TOO_DEEP = "E0104": "blocks, lists or types are nested too deeply";
     BAD_NUMBER = "E0105": "a number does not fit in a 64-bit integer";
+    NOT_UTF8 = "E0106": "a source file is not UTF-8 text";
     BAD_PROJECT_FILE = "E0110": "the project file `ehp.toml` cannot be read";
     UNKNOWN_PROJECT_SETTING = "E0111": "the project file `ehp.toml` has an unknown setting";
     MISPLACED_OVERRIDE = "E0112": "an override `in ENV { }` is written outside an app";
@@ -63,12 +64,15 @@ codes! {
     UNDECLARED_CHART_REPO = "E0404": "a chart's repository is not declared in the environment";
     CYCLIC_REFERENCE = "E0405": "field values refer to each other in a cycle";
     NO_ENVIRONMENT = "E0407": "a requested environment does not exist or is abstract";
+    REFERENCES_TOO_DEEP = "E0408": "field values wait on a chain of other fields longer than the limit";
     NUMBER_TOO_LARGE = "E0501": "an integer is too large for Helm to read exactly";
     NOT_FINITE = "E0502": "a decimal number is not finite (NaN or infinity)";
     BAD_CONTEXT = "E0503": "an environment's helmsman context is not a valid Kubernetes label value";
     BAD_TIMEOUT = "E0504": "a timeout is not a whole number of seconds";
     BAD_OUTPUT_NAME = "E0505": "an environment or app name cannot be used as a file name";
     EMIT_INVARIANT = "E0506": "the evaluated model lacks something the emitter needs";
+    BAD_RELEASE_NAME = "E0507": "an app name is not a Helm release name";
+    BAD_NAMESPACE = "E0508": "a namespace is not a Kubernetes namespace name";
     NOT_A_STEP = "E0601": "a promotion skips a step of the chain or goes backwards";
     NO_HOTFIX = "E0602": "an environment does not accept hot-fixes";
     UNPROMOTED_RELEASE = "E0603": "a release did not come through the environment before it";

@@ -62,6 +62,8 @@ fn label_json(db: &SourceDb, label: &Label, primary: bool) -> Value {
 /// One JSON object per line, one per diagnostic: code, severity, message, the primary place
 /// (file, 1-based line and column, byte range), every label, help and notes.
 pub fn render_json(db: &SourceDb, diagnostics: &[Diagnostic]) -> String {
+    let (db, diagnostics) = super::conceal::concealed(db, diagnostics);
+    let (db, diagnostics) = (&*db, &*diagnostics);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let mut object = json!({
@@ -121,6 +123,8 @@ fn sarif_location(db: &SourceDb, span: Span) -> Value {
 /// A SARIF 2.1.0 log with one run: every code as a rule, every diagnostic as a result. Columns
 /// count Unicode code points (`columnKind`).
 pub fn render_sarif(db: &SourceDb, diagnostics: &[Diagnostic]) -> String {
+    let (db, diagnostics) = super::conceal::concealed(db, diagnostics);
+    let (db, diagnostics) = (&*db, &*diagnostics);
     let rules: Vec<Value> = codes::ALL
         .iter()
         .map(|code| {
@@ -213,6 +217,8 @@ fn escape_property(text: &str) -> String {
 /// GitHub Actions workflow commands: `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::…`,
 /// which GitHub shows as annotations on the pull request.
 pub fn render_github(db: &SourceDb, diagnostics: &[Diagnostic]) -> String {
+    let (db, diagnostics) = super::conceal::concealed(db, diagnostics);
+    let (db, diagnostics) = (&*db, &*diagnostics);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let mut message = diagnostic.message.clone();

@@ -4,6 +4,7 @@
 //! [`Problems`] collector; nothing here knows about any phase.
 
 pub mod codes;
+mod conceal;
 mod format;
 mod render;
 
@@ -48,6 +49,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Further facts.
     pub notes: Vec<String>,
+    /// Source text never to be shown (a literal secret): every rendering of the run's
+    /// diagnostics masks it, in source excerpts and messages alike.
+    pub concealed: Vec<Span>,
 }
 
 /// The text shared by every internal-invariant failure.
@@ -75,6 +79,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             notes: Vec::new(),
+            concealed: Vec::new(),
         }
     }
 
@@ -105,6 +110,12 @@ impl Diagnostic {
     /// Adds a note.
     pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
+        self
+    }
+
+    /// Conceals the source text of `span` wherever the run's diagnostics are shown.
+    pub fn conceal(mut self, span: Span) -> Diagnostic {
+        self.concealed.push(span);
         self
     }
 

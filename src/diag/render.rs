@@ -152,6 +152,8 @@ pub fn render_human(
     width: usize,
     color: bool,
 ) -> String {
+    let (db, diagnostics) = super::conceal::concealed(db, diagnostics);
+    let (db, diagnostics) = (&*db, &*diagnostics);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let mut theme = if color {
@@ -188,6 +190,8 @@ pub fn render_human(
 
 /// Renders one line per diagnostic: `file:line:col: severity[code]: message`.
 pub fn render_short(db: &SourceDb, diagnostics: &[Diagnostic]) -> String {
+    let (db, diagnostics) = super::conceal::concealed(db, diagnostics);
+    let (db, diagnostics) = (&*db, &*diagnostics);
     let mut out = String::new();
     for diagnostic in diagnostics {
         let severity = match diagnostic.severity {

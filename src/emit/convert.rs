@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 
 use super::model::{App, Dsf, Namespace, OutValue, Settings, Text};
-use super::quoting::{is_label_value, is_path_component};
+use super::names::{check_app_name, check_namespace};
+use super::quoting::is_label_value;
 use crate::diag::{Diagnostic, INTERNAL_ERROR, Problems, codes};
 use crate::eval::model::{AppInstance, EnvInstance, SecretRef, Val, ValKind};
 use crate::source::Span;
@@ -126,12 +127,7 @@ pub(crate) fn dsf(env: &EnvInstance, problems: &mut Problems) -> Dsf {
         );
     }
 
-    let mut namespaces = BTreeMap::new();
-    if let Some(declared) = env.settings.get("namespaces").and_then(Val::as_map) {
-        for (name, body) in declared {
-            namespaces.insert(Text::dsf(name), namespace(body));
-        }
-    }
+    let mut namespaces = declared_namespaces(env, problems);
     let mut apps = BTreeMap::new();
     for app_instance in &env.apps {
         let app = app(app_instance, problems);
@@ -171,6 +167,24 @@ pub(crate) fn dsf(env: &EnvInstance, problems: &mut Problems) -> Dsf {
         helm_repos,
         apps,
     }
+}
+
+/// The namespaces an environment declares (checked, with its default namespace, as Kubernetes
+/// names).
+fn declared_namespaces(env: &EnvInstance, problems: &mut Problems) -> BTreeMap<Text, Namespace> {
+    if let Some(value) = env.settings.get("namespace")
+        && let Some(name) = value.as_str()
+    {
+        check_namespace(name, value.origin, problems);
+    }
+    let mut namespaces = BTreeMap::new();
+    if let Some(declared) = env.settings.get("namespaces").and_then(Val::as_map) {
+        for (name, body) in declared {
+            check_namespace(name, body.origin, problems);
+            namespaces.insert(Text::dsf(name), namespace(body));
+        }
+    }
+    namespaces
 }
 
 /// One declared namespace.
@@ -228,8 +242,9 @@ fn app(app: &AppInstance, problems: &mut Problems) -> App {
             })
         }
     };
-    if !is_path_component(&app.name) {
-        problems.push(bad_name(app.span, "app", &app.name));
+    check_app_name(&app.name, app.span, problems);
+    if let Some(value) = app.fields.get("namespace") {
+        check_namespace(&namespace, value.origin, problems);
     }
     App {
         description: app.str_field("description").map(Text::dsf),
@@ -271,16 +286,6 @@ fn bad_timeout(span: Span, text: &str) -> Diagnostic {
     )
     .at(span, format!("`{text}` cannot be written as seconds"))
     .help("helmsman takes the timeout in seconds: write it as `300s`, `5m` or `1h`")
-}
-
-/// A name that cannot become an output path.
-pub(crate) fn bad_name(span: Span, what: &str, name: &str) -> Diagnostic {
-    Diagnostic::error(
-        codes::BAD_OUTPUT_NAME,
-        format!("{what} name cannot be a file name"),
-    )
-    .at(span, format!("`{name}` names an output file"))
-    .help("use lowercase letters, digits, `-`, `_` and `.`, not starting with `.`")
 }
 
 #[cfg(test)]

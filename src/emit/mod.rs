@@ -6,6 +6,7 @@
 
 mod convert;
 mod model;
+mod names;
 mod quoting;
 
 use serde::Serialize;
@@ -105,9 +106,7 @@ fn emit_env(
     files: &mut Vec<OutputFile>,
     problems: &mut Problems,
 ) {
-    if !quoting::is_path_component(&env.name) {
-        problems.push(convert::bad_name(env.span, "environment", &env.name));
-    }
+    names::check_env_name(&env.name, env.span, problems);
     let dsf = convert::dsf(env, problems);
     // In DSFs helmsman substitutes `$NAME` on the raw text, comments included.
     let dsf_header = header(&options.source_label).replace('$', "$$");

@@ -51,17 +51,6 @@ pub(crate) fn is_label_value(text: &str) -> bool {
         && bytes.last().is_some_and(u8::is_ascii_alphanumeric)
 }
 
-/// Whether `name` is safe as one component of an output path: a DNS-label-like name of
-/// lowercase letters, digits, `-`, `_` and `.`, not starting with a dot.
-pub(crate) fn is_path_component(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 253
-        && !name.starts_with('.')
-        && name.bytes().all(|byte| {
-            byte.is_ascii_lowercase() || byte.is_ascii_digit() || matches!(byte, b'-' | b'_' | b'.')
-        })
-}
-
 /// Double-quotes every plain mapping key that contains a `$` in YAML written by serde-saphyr,
 /// which quotes keys by its own rules only. In a DSF every `$` is already doubled; quoting keeps
 /// helmsman's substitution from ever meeting a plain scalar.

@@ -49,7 +49,13 @@ pub(super) struct Frame<'a> {
     slots: Vec<Slot>,
     /// The recorder of one field's merge, when its provenance is asked for.
     pub(super) trace: Option<Trace>,
+    /// How many fields are being computed, each waiting for the next: bounded by
+    /// [`MAX_FIELD_DEPTH`], so that a long chain of references cannot exhaust the stack.
+    depth: usize,
 }
+
+/// The longest chain of fields whose values wait for one another (`a = b`, `b = c`, ...).
+pub(super) const MAX_FIELD_DEPTH: usize = 128;
 
 /// One contribution to a field: the rest of its entry's path inside the field, the value, and
 /// where it comes from.
@@ -111,6 +117,7 @@ impl<'a> Frame<'a> {
                 .take(schema.fields.len())
                 .collect(),
             trace: None,
+            depth: 0,
         }
     }
 
@@ -304,9 +311,21 @@ impl<'a> Frame<'a> {
             }
             Some(Slot::Pending) => {}
         }
+        if self.depth >= MAX_FIELD_DEPTH {
+            context.diagnostics.push(
+                Diagnostic::error(codes::REFERENCES_TOO_DEEP, "fields refer to each other too deeply")
+                    .at(used_at.unwrap_or(field.span), format!("computing `{name}` waits on {MAX_FIELD_DEPTH} other fields"))
+                    .help("a chain of fields each taking its value from the next is limited; give a field along the chain its own value"),
+            );
+            if let Some(slot) = self.slots.get_mut(field_index) {
+                *slot = Slot::Done(None, true);
+            }
+            return;
+        }
         if let Some(slot) = self.slots.get_mut(field_index) {
             *slot = Slot::InProgress;
         }
+        self.depth += 1;
         let (contributions, first_override) = self.contributions(field_index, field);
         if let Some(first_override) = first_override {
             self.redundant_overrides(
@@ -340,6 +359,7 @@ impl<'a> Frame<'a> {
         if let Some(slot) = self.slots.get_mut(field_index) {
             *slot = Slot::Done(value, was_set);
         }
+        self.depth -= 1;
     }
 
     fn merge(

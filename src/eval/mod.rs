@@ -22,6 +22,7 @@ mod frame;
 pub mod model;
 pub mod print;
 mod redundant;
+pub mod secrets;
 pub mod select;
 mod settings;
 pub mod trace;

@@ -44,6 +44,13 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.lines.line(offset);
         let (start, line_text) = self.line_text(line).unwrap_or((0, ""));
+        if self.lines.is_ascii(line) {
+            let column = offset.saturating_sub(start).min(line_text.len());
+            return Position::new(
+                u32::try_from(line).unwrap_or(u32::MAX),
+                u32::try_from(column).unwrap_or(u32::MAX),
+            );
+        }
         let mut column = 0usize;
         for (index, character) in line_text.char_indices() {
             if start + index + character.len_utf8() > offset {
@@ -65,6 +72,9 @@ impl<'a> LineIndex<'a> {
             return self.text.len();
         };
         let wanted = position.character as usize;
+        if self.lines.is_ascii(position.line as usize) {
+            return start + wanted.min(line_text.len());
+        }
         let mut column = 0usize;
         for (index, character) in line_text.char_indices() {
             if column + character.len_utf16() > wanted {

@@ -10,11 +10,13 @@ mod formatting;
 mod hover;
 pub mod line_index;
 mod locate;
+mod log;
 mod publish;
 mod server;
 mod snapshot;
 mod state;
 mod symbols;
+pub mod transport;
 
 use std::time::Instant;
 
@@ -22,10 +24,10 @@ use lsp_server::{Connection, Message, Response};
 
 pub use server::{Options, Server};
 
-/// Runs the language server on stdin/stdout until the client sends `exit`. Returns an error
-/// message when the connection fails.
+/// Runs the language server on stdin/stdout until the client sends `exit` or closes stdin, over
+/// the hardened transport of [`transport`]. Returns an error message when the connection fails.
 pub fn run() -> Result<(), String> {
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, writer) = transport::stdio();
     let (id, params) = connection
         .initialize_start()
         .map_err(|error| format!("initialize: {error}"))?;
@@ -36,9 +38,9 @@ pub fn run() -> Result<(), String> {
         .map_err(|error| format!("initialize: {error}"))?;
     main_loop(&connection, &mut server)?;
     drop(connection);
-    io_threads
+    writer
         .join()
-        .map_err(|error| format!("closing stdio: {error}"))
+        .map_err(|_| "closing stdout: the writer stopped".to_string())
 }
 
 /// Answers messages; runs a debounced re-check when the client has been quiet long enough.

@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::convert::path_of_uri;
+use super::log::{log, panic_message};
 use super::snapshot::Snapshot;
 use super::state::State;
 use super::{completion, definition, formatting, hover, symbols};
@@ -35,6 +36,9 @@ pub struct Options {
     /// Whether the `ehp/panic` request panics (for the tests that check a panicking request
     /// does not take the server down); off in the real server.
     pub test_panic: bool,
+    /// How long a request waits for an analysis; a slower one goes on in the background and
+    /// requests are answered from the last analysis meanwhile.
+    pub analysis_budget: Duration,
 }
 
 impl Default for Options {
@@ -44,6 +48,7 @@ impl Default for Options {
             stdlib_dir: None,
             debounce: Duration::from_millis(120),
             test_panic: false,
+            analysis_budget: Duration::from_secs(5),
         }
     }
 }
@@ -60,7 +65,11 @@ pub struct Server {
 impl Server {
     /// A server with no project yet.
     pub fn new(options: Options) -> Server {
-        let state = State::new(options.read_disk, options.stdlib_dir.clone());
+        let state = State::new(
+            options.read_disk,
+            options.stdlib_dir.clone(),
+            options.analysis_budget,
+        );
         Server {
             options,
             state,
@@ -94,9 +103,17 @@ impl Server {
         })
     }
 
-    /// When a debounced re-check is due, if one is pending.
+    /// When a debounced re-check is due, if one is pending; while an analysis runs in the
+    /// background, soon, to take up its result.
     pub fn deadline(&self) -> Option<Instant> {
-        self.deadline
+        let polling = self
+            .state
+            .has_pending()
+            .then(|| Instant::now() + Duration::from_millis(100));
+        match (self.deadline, polling) {
+            (Some(deadline), Some(poll)) => Some(deadline.min(poll)),
+            (deadline, poll) => deadline.or(poll),
+        }
     }
 
     /// The notifications for the client collected so far (published diagnostics).
@@ -110,10 +127,10 @@ impl Server {
             self.dispatch_notification(method, params);
         }));
         if let Err(payload) = outcome {
-            eprintln!(
+            log(&format!(
                 "ehp lsp: internal error in {method}: {}",
                 panic_message(&payload)
-            );
+            ));
         }
     }
 
@@ -169,7 +186,7 @@ impl Server {
                     panic_message(&payload),
                     crate::diag::INTERNAL_ERROR
                 );
-                eprintln!("{message}");
+                log(&message);
                 Err(ResponseError {
                     code: ErrorCode::InternalError as i32,
                     message,
@@ -295,14 +312,6 @@ fn parse<T: DeserializeOwned>(params: Value) -> Result<T, ResponseError> {
 /// A handler's answer as the JSON of a response.
 fn json<T: Serialize>(value: T) -> Result<Value, ResponseError> {
     Ok(serde_json::to_value(value).unwrap_or(Value::Null))
-}
-
-fn panic_message(payload: &Box<dyn std::any::Any + Send>) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(ToString::to_string)
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic".to_string())
 }
 
 #[cfg(test)]

@@ -39,10 +39,14 @@ pub struct Record {
 }
 
 impl Record {
-    /// The record as source lines, indented by `indent`.
-    pub(super) fn lines(&self, indent: &str) -> String {
+    /// The record as source lines, indented by `indent`, with `comments` (kept from the record
+    /// it replaces) first.
+    pub(super) fn lines(&self, indent: &str, comments: &[String]) -> String {
         let inner = format!("{indent}    ");
         let mut text = format!("{indent}{} {{\n", self.field);
+        for comment in comments {
+            text.push_str(&format!("{inner}{comment}\n"));
+        }
         for (key, literal) in &self.entries {
             text.push_str(&format!("{inner}{key} = {literal}\n"));
         }
@@ -161,8 +165,12 @@ pub fn set_release(
             None => inserted.push_str(&format!("{entry_indent}{field} = {literal}\n")),
         }
     }
+    let mut comments = Vec::new();
     for entry in over.body.entries.iter().filter(|entry| is_record(entry)) {
         let (start, end) = entry_lines(text, entry).ok_or("a record (`promoted`, `hotfix`, `rollback`) shares its line with other text: format the file with `ehp fmt` first")?;
+        comments.extend(comments_in(
+            text.get(entry.span.range()).unwrap_or_default(),
+        ));
         edits.push(Edit {
             file,
             start,
@@ -170,7 +178,7 @@ pub fn set_release(
             text: String::new(),
         });
     }
-    inserted.push_str(&record.lines(&entry_indent));
+    inserted.push_str(&record.lines(&entry_indent, &comments));
     edits.push(Edit {
         file,
         start: close_line,
@@ -178,6 +186,35 @@ pub fn set_release(
         text: inserted,
     });
     Ok(edits)
+}
+
+/// The comments of a text (a record being replaced), each from its `//` to the end of its line,
+/// so that the new record keeps them.
+fn comments_in(text: &str) -> Vec<String> {
+    let mut comments = Vec::new();
+    for line in text.lines() {
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut previous = ' ';
+        for (at, character) in line.char_indices() {
+            if in_string {
+                match character {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => in_string = false,
+                    _ => {}
+                }
+            } else if character == '"' {
+                in_string = true;
+            } else if character == '/' && previous == '/' {
+                let start = at.saturating_sub(1);
+                comments.push(line.get(start..).unwrap_or_default().trim_end().to_string());
+                break;
+            }
+            previous = character;
+        }
+    }
+    comments
 }
 
 /// Whether an entry is a record ([`RECORDS`]).
@@ -210,7 +247,7 @@ fn new_override(
     for (field, literal) in release {
         block.push_str(&format!("{inner}{field} = {literal}\n"));
     }
-    block.push_str(&record.lines(&inner));
+    block.push_str(&record.lines(&inner, &[]));
     block.push_str(&format!("{indent}}}\n"));
     Ok(Edit {
         file,
@@ -250,7 +287,7 @@ fn one_line_override(
     for (field, literal) in release {
         body.push_str(&format!("{inner}{field} = {literal}\n"));
     }
-    body.push_str(&record.lines(&inner));
+    body.push_str(&record.lines(&inner, &[]));
     body.push_str(indent);
     Edit {
         file,

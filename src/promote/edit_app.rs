@@ -108,7 +108,7 @@ pub fn set_app_release(
             text: String::new(),
         });
     }
-    inserted.push_str(&record.lines(&indent));
+    inserted.push_str(&record.lines(&indent, &[]));
     edits.push(Edit {
         file,
         start: at,

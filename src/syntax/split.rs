@@ -8,7 +8,8 @@ pub struct Chunk {
     pub start: usize,
     /// One past the last byte.
     pub end: usize,
-    /// The deepest `{`/`[`/`(` nesting seen.
+    /// The deepest nesting seen: `{`, `[` and `(`, and each `.` of a dotted key, which nests
+    /// as a block does (`a.b.c = 1` is `a { b { c = 1 } }`).
     pub max_depth: usize,
     /// Whether the chunk ended with its brackets still open.
     pub unclosed: bool,
@@ -99,6 +100,7 @@ fn starts_item(line: &str) -> bool {
     })
 }
 
+// Length: one pass over the bytes, its states (depth, the dotted path, the line start) in one place.
 /// Splits `text` into chunks. Every byte that is not whitespace or a comment belongs to one.
 pub fn split(text: &str) -> Vec<Chunk> {
     let bytes = text.as_bytes();
@@ -106,6 +108,8 @@ pub fn split(text: &str) -> Vec<Chunk> {
     let mut current: Option<Chunk> = None;
     let mut brackets = Brackets::default();
     let mut depth = 0usize;
+    // The dots of the dotted path being read (`a.b.c`), which may have blanks around its dots.
+    let mut path_dots = 0usize;
     let mut index = 0usize;
     let mut at_line_start = true;
     while let Some(&byte) = bytes.get(index) {
@@ -145,8 +149,16 @@ pub fn split(text: &str) -> Vec<Chunk> {
             chunk.end = index;
             continue;
         }
+        if !(byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.' | b'"')) {
+            path_dots = 0;
+        }
         index = match byte {
             b'"' => skip_string(bytes, index),
+            b'.' => {
+                path_dots += 1;
+                chunk.max_depth = chunk.max_depth.max(depth + path_dots);
+                index + 1
+            }
             b'{' | b'[' | b'(' => {
                 depth += 1;
                 chunk.max_depth = chunk.max_depth.max(depth);

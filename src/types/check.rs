@@ -24,7 +24,7 @@ pub struct Checker<'p> {
 }
 
 /// The builtin functions and what they return.
-pub const FUNCTIONS: &[&str] = &["secret", "external", "env_list", "seconds"];
+pub const FUNCTIONS: &[&str] = &["secret", "external", "env_list", "seconds", "not_secret"];
 
 impl Checker<'_> {
     /// Checks the entries of a block against a schema.
@@ -136,7 +136,6 @@ impl Checker<'_> {
                 None => self.unknown_field(next, schema),
             },
             Ty::Map(inner) => {
-                self.literal_secret_in_map(&next.name, value, inner);
                 // A map entry may be `null`, to remove an inherited entry.
                 self.path_value(after, value, inner, true, scope);
             }
@@ -275,8 +274,7 @@ impl Checker<'_> {
                 let mut seen = IndexMap::new();
                 for (index, entry) in entries.iter().enumerate() {
                     self.duplicate_key(entry, index, &mut seen);
-                    if let Some((first, rest)) = entry.path.split_first() {
-                        self.literal_secret_in_map(&first.name, &entry.value, inner);
+                    if let Some((_, rest)) = entry.path.split_first() {
                         self.path_value(rest, &entry.value, inner, true, scope);
                     }
                 }
@@ -297,19 +295,6 @@ impl Checker<'_> {
         }
     }
 
-    fn literal_secret_in_map(&mut self, key: &str, value: &Expr, inner: &Ty) {
-        if !matches!(inner, Ty::Var | Ty::String) || !formats::looks_secret(key) {
-            return;
-        }
-        if value.as_plain_str().is_some_and(|text| !text.is_empty()) {
-            self.problems.push(
-                Diagnostic::error(codes::LITERAL_SECRET, format!("`{key}` looks like a secret written in the source"))
-                    .at(value.span, "a literal secret value")
-                    .help(format!("store it in a Kubernetes secret and refer to it: {key} = secret(\"my-app\", \"{}\")", key.to_ascii_lowercase())),
-            );
-        }
-    }
-
     /// A string: what it interpolates, then the string against the type.
     fn string(&mut self, expr: &Expr, parts: &[StrPart], ty: &Ty, scope: Scope<'_>) {
         self.interpolations(parts, scope);
@@ -319,6 +304,7 @@ impl Checker<'_> {
                 self.problems.push(
                     Diagnostic::error(codes::LITERAL_SECRET, "a secret is written as a literal string")
                         .at(expr.span, "secrets are references, never values")
+                        .conceal(expr.span)
                         .help("name a Kubernetes secret and key: secret(\"journal-db\", \"password\"), or external(\"vault:kv/journal/db#password\")"),
                 );
             }
@@ -508,6 +494,7 @@ impl Checker<'_> {
                 &[("vars", Ty::Map(Box::new(Ty::Var)))],
                 Ty::List(Box::new(Ty::Any)),
             ),
+            "not_secret" => (&[("text", Ty::String), ("reason", Ty::String)], Ty::String),
             "seconds" => (
                 &[("duration", Ty::Duration)],
                 Ty::Int {
@@ -561,7 +548,26 @@ impl Checker<'_> {
             }
             self.expr(&arg.value, ty, false, scope);
         }
+        if name.name == "not_secret" {
+            self.not_secret_reason(name, args);
+        }
         Some(result)
+    }
+
+    /// `not_secret(text, reason)` allows a text the secret check would refuse: the reason must be
+    /// written out, as a plain string, for the reviewer to read.
+    fn not_secret_reason(&mut self, name: &Ident, args: &[crate::syntax::ast::Arg]) {
+        let reason = args.get(1).and_then(|arg| arg.value.as_plain_str());
+        if reason.is_none_or(|reason| reason.trim().is_empty()) {
+            self.problems.push(
+                Diagnostic::error(codes::BAD_CALL, "`not_secret` needs the reason written out")
+                    .at(name.span, "no reason is given as a plain string")
+                    .help(
+                        "say why the text is not a secret, for the reviewer: \
+                         not_secret(\"changeit\", \"the demo database's published default\")",
+                    ),
+            );
+        }
     }
 
     /// Resolves a reference path to its type, reporting what does not resolve.

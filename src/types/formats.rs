@@ -266,32 +266,6 @@ pub fn url(text: &str) -> Result<(), String> {
     }
 }
 
-/// Whether a key names a secret: its last word is `PASSWORD`, `PASSWD`, `PWD`, `SECRET`,
-/// `TOKEN`, `APIKEY` or `CREDENTIALS`, or it ends in `API_KEY`, `PRIVATE_KEY` or `ACCESS_KEY`
-/// (`DB_PASSWORD`, `client-secret`). Keys that only mention one (`PASSWORD_MIN_LENGTH`,
-/// `token_owner`) and file names (`token-cache.yaml`) do not.
-pub fn looks_secret(key: &str) -> bool {
-    if key.contains(['.', '/']) {
-        return false;
-    }
-    let upper = key.to_ascii_uppercase().replace('-', "_");
-    let last = upper.rsplit('_').next().unwrap_or("");
-    [
-        "PASSWORD",
-        "PASSWD",
-        "PWD",
-        "SECRET",
-        "TOKEN",
-        "APIKEY",
-        "CREDENTIAL",
-        "CREDENTIALS",
-    ]
-    .contains(&last)
-        || ["API_KEY", "PRIVATE_KEY", "ACCESS_KEY", "SECRET_KEY"]
-            .iter()
-            .any(|suffix| upper.ends_with(suffix))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,12 +290,5 @@ mod tests {
         assert!(cron("61 * * * *").is_err());
         assert_eq!(duration_seconds("5m"), Some(300));
         assert_eq!(duration_seconds("1500ms"), Some(2));
-        assert!(looks_secret("DB_PASSWORD"));
-        assert!(looks_secret("client-secret"));
-        assert!(looks_secret("STRIPE_API_KEY"));
-        assert!(!looks_secret("LOG_LEVEL"));
-        assert!(!looks_secret("PASSWORD_MIN_LENGTH"));
-        assert!(!looks_secret("token_owner"));
-        assert!(!looks_secret("token-cache.yaml"));
     }
 }

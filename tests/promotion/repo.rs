@@ -209,7 +209,15 @@ impl Repo {
     /// Runs ehp with `author` as git's author of a commit made now (whom the gate holds
     /// responsible for the working tree), and no git configuration of the machine's.
     pub fn ehp_as(&self, author: &str, args: &[&str]) -> Run {
-        let output = Command::new(env!("CARGO_BIN_EXE_ehp"))
+        let output = self.command(author, args).output().expect("ehp runs");
+        Run::from(output)
+    }
+
+    /// The command that runs ehp in the repository with `author` as git's author, and no git
+    /// configuration of the machine's.
+    pub fn command(&self, author: &str, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ehp"));
+        command
             .args(args)
             .current_dir(self.path())
             .env("NO_COLOR", "1")
@@ -218,10 +226,24 @@ impl Repo {
             .env("GIT_COMMITTER_NAME", "Someone")
             .env("GIT_COMMITTER_EMAIL", author)
             .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", self.path())
+            .env("HOME", self.path());
+        command
+    }
+
+    /// Runs ehp with its standard output a pipe whose reader has already gone; returns the
+    /// exit code and the standard error.
+    pub fn ehp_into_closed_pipe(&self, args: &[&str]) -> (Option<i32>, String) {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let output = self
+            .command("test@example.com", args)
+            .stdout(writer)
             .output()
             .expect("ehp runs");
-        Run::from(output)
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
     }
 
     /// Moves inttest to a new journal tag (a supplier's release), keeping the other

@@ -83,15 +83,31 @@ pub const INVARIANT_CHECKS: &[(&str, &[(&str, &str)])] = &[
         &[("tests/tidy.rs", "fn the_model_does_not_serialize")],
     ),
     (
-        "a failed build writes nothing",
-        &[(
-            "tests/cli.rs",
-            "fn type_error_exits_1_reports_it_and_leaves_output_alone",
-        )],
+        "the output folder is whole or untouched",
+        &[
+            (
+                "tests/cli.rs",
+                "fn type_error_exits_1_reports_it_and_leaves_output_alone",
+            ),
+            (
+                "tests/output.rs",
+                "fn a_build_stopped_at_any_step_leaves_the_old_or_the_new_tree",
+            ),
+            (
+                "tests/output.rs",
+                "fn symbolic_links_in_the_output_are_never_followed",
+            ),
+        ],
     ),
     (
         "secrets are references",
-        &[("tests/cases/types/literal_secret.ehp", "E0306")],
+        &[
+            ("tests/cases/types/literal_secret.ehp", "E0306"),
+            (
+                "tests/secrets.rs",
+                "fn no_named_secret_reaches_an_output_or_a_diagnostic",
+            ),
+        ],
     ),
 ];
 

@@ -23,11 +23,36 @@ use crate::diag::{Diagnostic, INTERNAL_ERROR, Problems, codes};
 use crate::source::{FileId, Span};
 use errors::syntax_error;
 
+/// Reports the first place where a file is not UTF-8. The front ends read files lossily: a byte
+/// sequence that is not UTF-8 becomes U+FFFD, which is never valid in a source (it would write
+/// the replacement character to the output instead of what the author meant), so the first one
+/// is the position of the first bad byte. The rest of the file is still parsed.
+fn not_utf8(file: FileId, text: &str, problems: &mut Problems) {
+    if let Some(at) = text.find('\u{FFFD}') {
+        let line = text
+            .get(..at)
+            .map_or(0, |before| before.matches('\n').count())
+            + 1;
+        problems.push(
+            Diagnostic::error(codes::NOT_UTF8, "the file is not UTF-8 text")
+                .at(
+                    Span::new(file, at, at + '\u{FFFD}'.len_utf8()),
+                    format!("byte {at} (line {line}) is not UTF-8"),
+                )
+                .help(
+                    "save the file as UTF-8; a character U+FFFD written on purpose must be \
+                     replaced too, as it is what an unreadable byte becomes",
+                ),
+        );
+    }
+}
+
 /// The deepest nesting of brackets a declaration may have.
 pub const MAX_NESTING: usize = 64;
 
 /// Parses one file: every item that parses, and a diagnostic for each that does not.
 pub fn parse_file(file: FileId, text: &str, problems: &mut Problems) -> File {
+    not_utf8(file, text, problems);
     let mut items = Vec::new();
     for chunk in split(text) {
         if chunk.max_depth > MAX_NESTING {

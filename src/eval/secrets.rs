@@ -1,0 +1,546 @@
+//! The one check that no literal secret reaches an output: every evaluated value that can be
+//! written (environment settings, app fields, chart values, raw `values`, config files), after
+//! interpolation, looked at by the name it is written under and by its shape. A finding is
+//! E0306, and its span is concealed in every rendering of the run's diagnostics.
+//!
+//! By name: a non-empty text under a name whose last word is a secret word (`PASSWORD`, `PASS`,
+//! `PWD`, `SECRET`, `TOKEN`, ... see [`is_secret_name`]), in any case, written with `_`, `-`,
+//! `.`, `/` or camelCase, as a key of its own (`DB_PASSWORD`), a dotted key
+//! (`"spring.datasource.password"`), a nested block (`spring { datasource { password } }`), a
+//! `{ name, value }` item of an environment list, or a `key = value` / `key: value` line of a
+//! multi-line text such as a config file. Placeholders the app fills in at run time (`${X}`,
+//! `{{ .x }}`, `$X`) are not secrets.
+//!
+//! By shape, under any name: private keys, well-known token prefixes, passwords in URLs, JSON
+//! web tokens and bearer tokens ([`secret_shape`]); and high-entropy text under a name that
+//! merely mentions a secret word (`signing_key`).
+//!
+//! A false positive is allowed in the source, where a reviewer sees it:
+//! `not_secret("the text", "why it is not a secret")`.
+
+use indexmap::IndexSet;
+
+use crate::diag::{Diagnostic, Problems, codes};
+use crate::source::{SourceDb, Span};
+
+use super::model::{EnvInstance, Val, ValKind};
+
+/// Names whose last word makes any text under them a secret.
+const SECRET_WORDS: &[&str] = &[
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PWD",
+    "PASSPHRASE",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "CREDENTIAL",
+    "CREDENTIALS",
+];
+
+/// Pairs of last words that make a secret name (`API_KEY`, `privateKey`).
+const SECRET_PAIRS: &[(&str, &str)] = &[
+    ("API", "KEY"),
+    ("PRIVATE", "KEY"),
+    ("ACCESS", "KEY"),
+    ("SECRET", "KEY"),
+    ("SIGNING", "KEY"),
+    ("ENCRYPTION", "KEY"),
+    ("MASTER", "KEY"),
+];
+
+/// Words that make a name secret-like: high-entropy text under it is a secret.
+const SECRET_LIKE_WORDS: &[&str] = &[
+    "KEY",
+    "SECRET",
+    "TOKEN",
+    "AUTH",
+    "CREDENTIAL",
+    "CREDENTIALS",
+    "PASSWORD",
+    "PASS",
+    "PWD",
+    "PRIVATE",
+    "SIGNATURE",
+    "SALT",
+    "HMAC",
+];
+
+/// Keys that only hold the value of their parent (`password { value = ... }`).
+const VALUE_KEYS: &[&str] = &["value", "data", "content", "text"];
+
+/// Checks every value the environments would write; reports each literal secret once.
+pub fn check(envs: &[EnvInstance], db: &SourceDb, problems: &mut Problems) {
+    // A string where a secret reference belongs is already E0306 (from the type checker).
+    let reported = problems
+        .as_slice()
+        .iter()
+        .filter(|diagnostic| diagnostic.code == codes::LITERAL_SECRET)
+        .filter_map(|diagnostic| diagnostic.primary.as_ref().map(|label| label.span))
+        .collect();
+    let mut walker = Walker {
+        db,
+        checked: IndexSet::default(),
+        reported,
+        problems,
+    };
+    for env in envs {
+        for (key, value) in &env.settings {
+            walker.value(Some(key), value);
+        }
+        for app in &env.apps {
+            for (key, value) in app.fields.iter().chain(&app.values) {
+                walker.value(Some(key), value);
+            }
+        }
+    }
+}
+
+/// The walk over values, remembering what it has looked at (apps are the same in many
+/// environments).
+struct Walker<'a> {
+    db: &'a SourceDb,
+    /// The values looked at, by origin and a hash of the name they were under (no copies of
+    /// names: this runs over every value of every environment).
+    checked: IndexSet<(Span, u64), rustc_hash::FxBuildHasher>,
+    reported: IndexSet<Span, rustc_hash::FxBuildHasher>,
+    problems: &'a mut Problems,
+}
+
+impl Walker<'_> {
+    fn value(&mut self, key: Option<&str>, value: &Val) {
+        match &value.kind {
+            ValKind::Str(text) => self.text(key, text, value.origin),
+            ValKind::List(items) => {
+                for item in items {
+                    if let Some((name, inner)) = name_value_item(item) {
+                        self.value(Some(name), inner);
+                    } else {
+                        self.value(key, item);
+                    }
+                }
+            }
+            ValKind::Map(map) => {
+                for (inner_key, inner) in map {
+                    let named = if VALUE_KEYS.contains(&inner_key.as_str()) {
+                        key.or(Some(inner_key))
+                    } else {
+                        Some(inner_key.as_str())
+                    };
+                    self.value(named, inner);
+                }
+            }
+            ValKind::Int(_)
+            | ValKind::Float(_)
+            | ValKind::Bool(_)
+            | ValKind::Quantity(_)
+            | ValKind::Secret(_) => {}
+        }
+    }
+
+    fn text(&mut self, key: Option<&str>, text: &str, origin: Span) {
+        if text.is_empty()
+            || self.reported.contains(&origin)
+            || !self.checked.insert((origin, name_hash(key)))
+            || is_allowed(self.db, origin)
+        {
+            return;
+        }
+        let finding = if let Some(shape) = secret_shape(text) {
+            Some(format!("{shape} is written in the source"))
+        } else if let Some(key) = key.filter(|key| is_secret_name(key))
+            && !is_placeholder(text)
+        {
+            Some(format!("`{key}` looks like a secret written in the source"))
+        } else if let Some(key) = key.filter(|key| is_secret_like_name(key))
+            && is_high_entropy(text)
+        {
+            Some(format!("`{key}` holds what looks like a secret"))
+        } else {
+            secret_line(text).map(|line_key| {
+                format!("`{line_key}` in this text looks like a secret written in the source")
+            })
+        };
+        if let Some(message) = finding {
+            self.reported.insert(origin);
+            let mut diagnostic = Diagnostic::error(codes::LITERAL_SECRET, message)
+                .at(
+                    origin,
+                    "a literal secret that would be written to the output",
+                )
+                .conceal(origin);
+            for span in interpolated_pieces(self.db, origin, text) {
+                diagnostic = diagnostic.conceal(span);
+            }
+            self.problems.push(diagnostic.help(
+                "store it in a Kubernetes secret and refer to it, such as \
+                         secret(\"my-app\", \"password\"); if it is not a secret, write \
+                         not_secret(\"...\", \"why it is not one\")",
+            ));
+        }
+    }
+}
+
+/// Where the interpolated pieces of a secret are written: for a text built by interpolation
+/// (`"pre-${field}"`), every place in the project's files that holds one of the pieces the
+/// interpolation brought in, so that the definition is concealed too.
+fn interpolated_pieces(db: &SourceDb, origin: Span, text: &str) -> Vec<Span> {
+    let Some(written) = db
+        .get(origin.file)
+        .and_then(|file| file.text.get(origin.range()))
+    else {
+        return Vec::new();
+    };
+    if !written.contains("${") {
+        return Vec::new();
+    }
+    let mut value = text.to_string();
+    let mut rest = written.trim_matches('"');
+    while !rest.is_empty() {
+        let (chunk, after) = match rest.find("${") {
+            Some(at) => (
+                rest.get(..at).unwrap_or_default(),
+                rest.get(at..)
+                    .and_then(|from| from.find('}').and_then(|end| from.get(end + 1..)))
+                    .unwrap_or_default(),
+            ),
+            None => (rest, ""),
+        };
+        if !chunk.is_empty() {
+            value = value.replace(chunk, "\0");
+        }
+        rest = after;
+    }
+    let mut spans = Vec::new();
+    for piece in value.split('\0').filter(|piece| piece.len() >= 4) {
+        for (id, file) in db.iter().filter(|(_, file)| !file.name.starts_with('<')) {
+            for (at, _) in file.text.match_indices(piece) {
+                spans.push(Span::new(id, at, at + piece.len()));
+            }
+        }
+    }
+    spans
+}
+
+/// A hash of the name a value is under.
+fn name_hash(key: Option<&str>) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(key)
+}
+
+/// An environment-list item `{ name = N, value = V }`: the name and the value.
+fn name_value_item(item: &Val) -> Option<(&str, &Val)> {
+    let map = item.as_map()?;
+    let name = map.get("name")?.as_str()?;
+    Some((name, map.get("value")?))
+}
+
+/// Whether the value was written as `not_secret(...)`.
+fn is_allowed(db: &SourceDb, origin: Span) -> bool {
+    db.get(origin.file)
+        .and_then(|file| file.text.get(origin.range()))
+        .and_then(|text| text.strip_prefix("not_secret"))
+        .is_some_and(|rest| rest.trim_start().starts_with('('))
+}
+
+/// The words of a name, upper-cased: split at `_`, `-`, `.`, `/`, spaces and camelCase.
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for character in name.chars() {
+        if !character.is_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            previous_lower = false;
+            continue;
+        }
+        if character.is_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = character.is_lowercase() || character.is_ascii_digit();
+        current.extend(character.to_uppercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Whether any text under `name` is a secret: its last word is a secret word, or ends with
+/// `PWD` or `PASSWORD` (`PGPWD`), or its last two words are a secret pair (`API_KEY`); names
+/// that refer to a secret rather than hold one (`existingSecret`, `externalSecret`) are not.
+pub fn is_secret_name(name: &str) -> bool {
+    let words = words(name);
+    let Some(last) = words.last().map(String::as_str) else {
+        return false;
+    };
+    if words
+        .first()
+        .is_some_and(|first| first == "EXISTING" || first == "EXTERNAL")
+    {
+        return false;
+    }
+    let pair = words
+        .len()
+        .checked_sub(2)
+        .and_then(|at| words.get(at))
+        .map(|before| (before.as_str(), last));
+    SECRET_WORDS.contains(&last)
+        || ["PWD", "PASSWORD", "PASSWD"]
+            .iter()
+            .any(|end| last.ends_with(end))
+        || pair.is_some_and(|pair| SECRET_PAIRS.contains(&pair))
+}
+
+/// Whether `name` mentions a secret word anywhere.
+fn is_secret_like_name(name: &str) -> bool {
+    words(name)
+        .iter()
+        .any(|word| SECRET_LIKE_WORDS.contains(&word.as_str()))
+}
+
+/// Whether a text is a placeholder an app fills in at run time, or says nothing.
+fn is_placeholder(text: &str) -> bool {
+    let text = text.trim().trim_matches(['"', '\'']);
+    text.is_empty()
+        || ["${", "{{", "$(", "%(", "#{", "<"]
+            .iter()
+            .any(|start| text.starts_with(start))
+        || (text.starts_with('$')
+            && text
+                .get(1..)
+                .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')))
+        || ["null", "none", "nil", "~"].contains(&text.to_ascii_lowercase().as_str())
+}
+
+/// Whether a text looks random enough to be a key or token: at least 16 characters without
+/// spaces, letters and digits mixed, and more than 3.5 bits of entropy per character.
+fn is_high_entropy(text: &str) -> bool {
+    if text.len() < 16 || text.chars().any(char::is_whitespace) || is_placeholder(text) {
+        return false;
+    }
+    let classes = [
+        text.chars().any(|c| c.is_ascii_lowercase()),
+        text.chars().any(|c| c.is_ascii_uppercase()),
+        text.chars().any(|c| c.is_ascii_digit()),
+    ];
+    if classes.iter().filter(|present| **present).count() < 2 {
+        return false;
+    }
+    let mut counts = [0u32; 256];
+    for byte in text.bytes() {
+        if let Some(count) = counts.get_mut(usize::from(byte)) {
+            *count += 1;
+        }
+    }
+    let length = text.len() as f64;
+    let entropy: f64 = counts
+        .iter()
+        .filter(|count| **count > 0)
+        .map(|count| {
+            let share = f64::from(*count) / length;
+            -share * share.log2()
+        })
+        .sum();
+    entropy > 3.5
+}
+
+/// The key of the first `key = value` or `key: value` line of a multi-line text (a config file)
+/// whose key is a secret name and whose value is not a placeholder.
+fn secret_line(text: &str) -> Option<&str> {
+    if !text.contains('\n') {
+        return None;
+    }
+    text.lines().find_map(|line| {
+        let line = line.trim_start().trim_start_matches("export ");
+        let at = line.find(['=', ':'])?;
+        let key = line.get(..at)?.trim().trim_matches(['"', '\'']);
+        let value = line.get(at + 1..)?.trim();
+        (!key.is_empty()
+            && !key.contains(char::is_whitespace)
+            && is_secret_name(key)
+            && !is_placeholder(value)
+            && !value.starts_with("//"))
+        .then_some(key)
+    })
+}
+
+/// What kind of secret a text holds, by its shape, under any name: a private key, a token with
+/// a well-known prefix, a password in a URL, a JSON web token or a bearer token.
+pub fn secret_shape(text: &str) -> Option<&'static str> {
+    if text.contains("-----BEGIN")
+        && (text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY BLOCK-----"))
+    {
+        return Some("a private key");
+    }
+    let token_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    for word in text.split(|c: char| !token_char(c)) {
+        if let Some(kind) = token_kind(word) {
+            return Some(kind);
+        }
+    }
+    for word in text.split(|c: char| !(token_char(c) || c == '.')) {
+        let parts: Vec<&str> = word.split('.').collect();
+        if parts.len() == 3
+            && word.starts_with("eyJ")
+            && parts.iter().take(2).all(|part| part.len() >= 8)
+        {
+            return Some("a JSON web token");
+        }
+    }
+    if let Some(at) = text.find("Bearer ")
+        && text
+            .get(at + "Bearer ".len()..)
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_some_and(|token| token.len() >= 16 && !is_placeholder(token))
+    {
+        return Some("a bearer token");
+    }
+    url_password(text).then_some("a password in a URL")
+}
+
+/// The kind of a token with a well-known prefix.
+fn token_kind(word: &str) -> Option<&'static str> {
+    let rest_is = |prefix: &str, min: usize| {
+        word.strip_prefix(prefix)
+            .is_some_and(|rest| rest.len() >= min)
+    };
+    let aws = word.len() == 20
+        && (word.starts_with("AKIA") || word.starts_with("ASIA"))
+        && word
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if aws {
+        Some("an AWS access key")
+    } else if ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
+        .iter()
+        .any(|prefix| rest_is(prefix, 30))
+        || rest_is("github_pat_", 20)
+    {
+        Some("a GitHub token")
+    } else if ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-"]
+        .iter()
+        .any(|prefix| rest_is(prefix, 10))
+    {
+        Some("a Slack token")
+    } else if rest_is("glpat-", 20) {
+        Some("a GitLab token")
+    } else if rest_is("sk_live_", 16) || rest_is("rk_live_", 16) {
+        Some("a Stripe key")
+    } else if word.len() == 39 && word.starts_with("AIza") {
+        Some("a Google API key")
+    } else if word.len() == 40 && word.starts_with("npm_") {
+        Some("an npm token")
+    } else {
+        None
+    }
+}
+
+/// Whether a text holds a URL with a password (`scheme://user:password@host`).
+fn url_password(text: &str) -> bool {
+    text.match_indices("://").any(|(at, _)| {
+        let rest = text.get(at + 3..).unwrap_or_default();
+        let authority = rest
+            .split(['/', '?', '#', ' ', '"', '\'', '\n'])
+            .next()
+            .unwrap_or_default();
+        authority
+            .rsplit_once('@')
+            .and_then(|(userinfo, _)| userinfo.split_once(':'))
+            .is_some_and(|(_, password)| !password.is_empty() && !is_placeholder(password))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_names_by_their_last_words() {
+        for name in [
+            "DB_PASSWORD",
+            "DB_PASS",
+            "PGPWD",
+            "PWD",
+            "client-secret",
+            "clientSecret",
+            "STRIPE_API_KEY",
+            "apiKey",
+            "spring.datasource.password",
+            "auth/token",
+            "PRIVATE_KEY",
+            "passphrase",
+        ] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in [
+            "LOG_LEVEL",
+            "PASSWORD_MIN_LENGTH",
+            "token_owner",
+            "token-cache.yaml",
+            "existingSecret",
+            "externalSecret",
+            "secretName",
+            "BYPASS",
+            "COMPASS_URL",
+            "keycloak_url",
+        ] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn secret_shapes_under_any_name() {
+        for (text, kind) in [
+            ("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n", "a private key"),
+            ("-----BEGIN OPENSSH PRIVATE KEY-----", "a private key"),
+            ("AKIAIOSFODNN7EXAMPLE", "an AWS access key"),
+            ("ghp_abcdefghijklmnopqrstuvwxyz0123456789", "a GitHub token"),
+            ("xoxb-1234567890-abcdef", "a Slack token"),
+            ("glpat-abcdefghij0123456789", "a GitLab token"),
+            (
+                "postgres://user:hunter2@db.example/journal",
+                "a password in a URL",
+            ),
+            (
+                "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl",
+                "a JSON web token",
+            ),
+            ("Bearer abcdefghijklmnopqrstuvwx", "a bearer token"),
+        ] {
+            assert_eq!(secret_shape(text), Some(kind), "{text}");
+        }
+        for text in [
+            "https://charts.example",
+            "postgres://user@db.example/journal",
+            "postgres://user:${DB_PASSWORD}@db/x",
+            "journal-api",
+            "1.10",
+            "-----BEGIN CERTIFICATE-----",
+        ] {
+            assert_eq!(secret_shape(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn entropy_placeholders_and_config_lines() {
+        assert!(is_high_entropy("q8Zr4TgW2pLx9vNc"));
+        assert!(!is_high_entropy("aaaaaaaaaaaaaaaaaaaa"));
+        assert!(!is_high_entropy("journal-api-service"));
+        assert!(is_placeholder("${DB_PASSWORD}"));
+        assert!(is_placeholder("{{ .Values.password }}"));
+        assert!(!is_placeholder("hunter2"));
+        assert_eq!(
+            secret_line("server.port=8080\nspring.datasource.password=hunter2\n"),
+            Some("spring.datasource.password")
+        );
+        assert_eq!(
+            secret_line("spring.datasource.password=${DB_PASSWORD}\n"),
+            None
+        );
+        assert_eq!(secret_line("db:\n  password: hunter2\n"), Some("password"));
+    }
+}
