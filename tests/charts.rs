@@ -556,3 +556,26 @@ fn the_example_checks_clean_against_its_real_charts_and_a_broken_value_is_caught
     // The value is written where its key is: one label.
     assert_eq!(found["labels"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn fetch_never_writes_through_a_link_planted_at_its_old_temporary_name() {
+    let (server, _) = repository(&[fixture("shop")]);
+    let sandbox = Sandbox::new(&shop_project(&server.url, ""));
+    let victim = sandbox.dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").expect("victim");
+    // The lock file and the cache were once written through `NAME.part`: a link planted there
+    // must not make the fetch overwrite what it points at.
+    std::os::unix::fs::symlink(&victim, sandbox.project().join("ehp.part")).expect("link");
+    std::fs::create_dir_all(sandbox.cache()).expect("cache");
+    let (code, _, stderr) = sandbox.ehp(&["charts", "fetch"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(sandbox.lock().contains("name = \"shop\""));
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    let leftovers: Vec<String> = std::fs::read_dir(sandbox.project())
+        .expect("project")
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".part") && name != "ehp.part")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -171,10 +171,18 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> 
     let parent = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(parent)
         .map_err(|error| format!("cannot create `{}`: {error}", parent.display()))?;
-    let temporary = path.with_extension("part");
-    fs::write(&temporary, bytes)
-        .and_then(|()| fs::rename(&temporary, path))
-        .map_err(|error| format!("cannot write `{}`: {error}", path.display()))
+    // An exclusively created temporary file with an unpredictable name, never a planted link.
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".ehp-")
+        .suffix(".part")
+        .tempfile_in(parent)
+        .map_err(|error| format!("cannot write in `{}`: {error}", parent.display()))?;
+    std::io::Write::write_all(&mut temporary, bytes)
+        .map_err(|error| format!("cannot write `{}`: {error}", path.display()))?;
+    temporary
+        .persist(path)
+        .map(|_| ())
+        .map_err(|error| format!("cannot write `{}`: {}", path.display(), error.error))
 }
 
 /// Reads the chart of a chart folder (`Chart.yaml`, `values.yaml`, `values.schema.json`,
