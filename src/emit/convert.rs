@@ -45,28 +45,15 @@ fn out_value(value: &Val, text: fn(&str) -> Text, problems: &mut Problems) -> Ou
     match &value.kind {
         ValKind::Str(string) | ValKind::Quantity(string) => OutValue::Str(text(string)),
         ValKind::Int(number) => {
-            if number.unsigned_abs() > MAX_EXACT_INT.unsigned_abs() {
-                problems.push(
-                    Diagnostic::error(codes::NUMBER_TOO_LARGE, "integer too large for Helm")
-                        .at(value.origin, format!("{number} is beyond ±2^53"))
-                        .help(
-                            "Helm reads every number as a 64-bit float, which is exact only up \
-                             to 9007199254740992; write the number as a string if it is an id",
-                        ),
-                );
-            }
+            check_number(value, problems);
             OutValue::Int(*number)
         }
         ValKind::Float(number) => {
-            if !number.is_finite() {
-                problems.push(
-                    Diagnostic::error(codes::NOT_FINITE, "number is not finite")
-                        .at(value.origin, "this evaluates to NaN or infinity")
-                        .help("YAML readers disagree on NaN and infinity; use a finite number"),
-                );
-                return OutValue::Float(0.0);
+            if check_number(value, problems) {
+                OutValue::Float(*number)
+            } else {
+                OutValue::Float(0.0)
             }
-            OutValue::Float(*number)
         }
         ValKind::Bool(truth) => OutValue::Bool(*truth),
         ValKind::List(items) => OutValue::List(
@@ -84,6 +71,52 @@ fn out_value(value: &Val, text: fn(&str) -> Text, problems: &mut Problems) -> Ou
             Text::plain("externalSecret"),
             OutValue::Str(text(reference)),
         )])),
+    }
+}
+
+/// The diagnostics [`values_map`] raises for chart values, without converting them.
+pub(crate) fn check_values(values: &crate::eval::model::ValMap, problems: &mut Problems) {
+    for value in values.values() {
+        check_value(value, problems);
+    }
+}
+
+/// The diagnostics [`out_value`] raises for one value and what it holds.
+fn check_value(value: &Val, problems: &mut Problems) {
+    match &value.kind {
+        ValKind::Int(_) | ValKind::Float(_) => {
+            check_number(value, problems);
+        }
+        ValKind::List(items) => items.iter().for_each(|item| check_value(item, problems)),
+        ValKind::Map(entries) => check_values(entries, problems),
+        ValKind::Str(_) | ValKind::Quantity(_) | ValKind::Bool(_) | ValKind::Secret(_) => {}
+    }
+}
+
+/// Diagnoses a number Helm cannot read exactly (beyond ±2^53) or at all (not finite); `false`
+/// for a number that is not finite.
+fn check_number(value: &Val, problems: &mut Problems) -> bool {
+    match value.kind {
+        ValKind::Int(number) if number.unsigned_abs() > MAX_EXACT_INT.unsigned_abs() => {
+            problems.push(
+                Diagnostic::error(codes::NUMBER_TOO_LARGE, "integer too large for Helm")
+                    .at(value.origin, format!("{number} is beyond ±2^53"))
+                    .help(
+                        "Helm reads every number as a 64-bit float, which is exact only up \
+                         to 9007199254740992; write the number as a string if it is an id",
+                    ),
+            );
+            true
+        }
+        ValKind::Float(number) if !number.is_finite() => {
+            problems.push(
+                Diagnostic::error(codes::NOT_FINITE, "number is not finite")
+                    .at(value.origin, "this evaluates to NaN or infinity")
+                    .help("YAML readers disagree on NaN and infinity; use a finite number"),
+            );
+            false
+        }
+        _ => true,
     }
 }
 
