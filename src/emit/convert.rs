@@ -6,17 +6,23 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 
-use super::model::{App, Dsf, Namespace, OutValue, Settings, Text};
+#[cfg(test)]
+use super::model::OutValue;
+use super::model::{App, Dsf, Namespace, Settings, Text};
 use super::names::{check_app_name, check_namespace};
 use super::quoting::is_label_value;
 use crate::diag::{Diagnostic, INTERNAL_ERROR, Problems, codes};
-use crate::eval::model::{AppInstance, EnvInstance, SecretRef, Val, ValKind};
+#[cfg(test)]
+use crate::eval::model::SecretRef;
+use crate::eval::model::{AppInstance, EnvInstance, Val, ValKind};
 use crate::source::Span;
 
 /// The largest integer magnitude a float64 holds exactly: Helm reads every number as float64.
 pub(crate) const MAX_EXACT_INT: i64 = 1 << 53;
 
-/// Converts chart values to a values-file map, diagnosing numbers Helm cannot read.
+/// Converts chart values to a values-file map, diagnosing numbers Helm cannot read: the
+/// reference for the values files written straight from the model (`view`).
+#[cfg(test)]
 pub(crate) fn values_map(
     values: &crate::eval::model::ValMap,
     substituted: bool,
@@ -27,6 +33,7 @@ pub(crate) fn values_map(
 }
 
 /// Converts a map, its keys and values written by `text`.
+#[cfg(test)]
 fn map_of(
     entries: &crate::eval::model::ValMap,
     text: fn(&str) -> Text,
@@ -41,6 +48,7 @@ fn map_of(
 }
 
 /// Converts one evaluated value; `text` writes its strings (`Text::dsf` doubles every `$`).
+#[cfg(test)]
 fn out_value(value: &Val, text: fn(&str) -> Text, problems: &mut Problems) -> OutValue {
     match &value.kind {
         ValKind::Str(string) | ValKind::Quantity(string) => OutValue::Str(text(string)),

@@ -8,6 +8,7 @@ mod convert;
 mod model;
 mod names;
 mod quoting;
+mod view;
 
 use serde::Serialize;
 
@@ -203,7 +204,11 @@ fn emit_values(
     } else {
         &headers.plain
     };
-    let values = convert::values_map(&app.values, substituted, problems);
+    convert::check_values(&app.values, problems);
+    let values = view::ValuesView {
+        values: &app.values,
+        substituted,
+    };
     let path = format!("{}/values/{}.yaml", env.name, app.name);
     let body = to_yaml(&values).map(|text| {
         if substituted {
