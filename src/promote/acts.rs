@@ -60,7 +60,7 @@ fn checked_release(
         None => {}
     }
     if let Some(version) = chart_version
-        && let Err(reason) = crate::types::formats::semver(version)
+        && let Err(reason) = crate::types::formats::chart_version(version)
     {
         return Err(format!("`{version}` is not a chart version: {reason}").into());
     }
