@@ -238,6 +238,7 @@ fn run(case: &Case) -> Result<(), String> {
         let options = ehp::emit::EmitOptions {
             dsf_format: ehp::emit::DsfFormat::Yaml,
             source_label: case.name.clone(),
+            project_root: None,
         };
         let emitted = ehp::emit::emit(&analysis.envs, &options);
         // Like `ehp build`, nothing is written when emission finds an error.

@@ -57,6 +57,7 @@ pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
         let options = EmitOptions {
             dsf_format: DsfFormat::Yaml,
             source_label: loaded.label.clone(),
+            project_root: None,
         };
         diagnostics.extend(emit::emit(&analysis.envs, &options).diagnostics);
     }

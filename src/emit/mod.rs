@@ -8,6 +8,7 @@ mod convert;
 mod model;
 mod names;
 mod quoting;
+mod release;
 
 use serde::Serialize;
 
@@ -48,6 +49,22 @@ pub struct EmitOptions {
     pub dsf_format: DsfFormat,
     /// Where the sources came from, for the header, e.g. `examples/ehealth`.
     pub source_label: String,
+    /// The project's root as a `/`-separated path relative to the output folder, or absolute:
+    /// the desired-state files name the project's values and secrets files through it. `None`
+    /// means `..`, an output folder directly inside the project's root (`ehp build --out out`).
+    pub project_root: Option<String>,
+}
+
+impl EmitOptions {
+    /// The project's root as seen from an environment's folder, where its desired-state file is.
+    fn root_from_dsf(&self) -> String {
+        match self.project_root.as_deref() {
+            Some(root) if root.starts_with('/') => root.trim_end_matches('/').to_string(),
+            Some("" | ".") => "..".to_string(),
+            Some(root) => format!("../{}", root.trim_end_matches('/')),
+            None => "../..".to_string(),
+        }
+    }
 }
 
 /// One generated file.
@@ -107,7 +124,7 @@ fn emit_env(
     problems: &mut Problems,
 ) {
     names::check_env_name(&env.name, env.span, problems);
-    let dsf = convert::dsf(env, problems);
+    let dsf = convert::dsf(env, &options.root_from_dsf(), problems);
     // In DSFs helmsman substitutes `$NAME` on the raw text, comments included.
     let dsf_header = header(&options.source_label).replace('$', "$$");
     let body = match options.dsf_format {

@@ -321,6 +321,7 @@ pub fn emit_options(format: DsfFormat) -> EmitOptions {
     EmitOptions {
         dsf_format: format,
         source_label: "tests/emit $HOME".to_owned(),
+        project_root: None,
     }
 }
 
@@ -360,6 +361,7 @@ pub fn toml_to_json(text: &str) -> Json {
 pub fn meant(value: &Val) -> Json {
     match &value.kind {
         ValKind::Str(text) | ValKind::Quantity(text) => Json::String(text.clone()),
+        ValKind::DeployVar(name) => Json::String(format!("${{{name}}}")),
         ValKind::Int(number) => Json::from(*number),
         ValKind::Float(number) => Json::from(*number),
         ValKind::Bool(truth) => Json::Bool(*truth),
