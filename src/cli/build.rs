@@ -80,6 +80,7 @@ pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
     };
     let emitted = emit::emit(&selected, &options);
     found.extend(emitted.diagnostics);
+    found.extend(loaded.check_project_files(&selected));
     found.extend(check_charts(loaded.root(), &selected, &project)?);
     if reporter.report(&db, &found) {
         return Ok(EXIT_FAILED);

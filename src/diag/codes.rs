@@ -79,6 +79,9 @@ codes! {
     DEPLOY_VAR_IN_VALUES = "E0531": "a deploy-time variable is in chart values that helmsman does not substitute";
     RESERVED_DSF_KEY = "E0532": "an escape hatch sets a key of the desired-state file that ehp writes itself";
     RESERVED_METADATA = "E0533": "an environment's metadata sets `generator` or `environment`, which ehp writes";
+    MISSING_FILE = "E0534": "a values or secrets file of the project does not exist";
+    BAD_VALUES_FILE = "E0535": "a values file of the project is not a YAML map";
+    BAD_FILE_PATH = "E0536": "a values or secrets file is not named by a relative `.yaml`, `.yml` or `.json` path";
     NOT_A_STEP = "E0601": "a promotion skips a step of the chain or goes backwards";
     NO_HOTFIX = "E0602": "an environment does not accept hot-fixes";
     UNPROMOTED_RELEASE = "E0603": "a release did not come through the environment before it";

@@ -139,6 +139,34 @@ pub(crate) fn duration_seconds(text: &str) -> Option<i64> {
 /// Builds the desired-state file of one environment. Values-file paths are
 /// `values/<app>.yaml`, relative to the DSF.
 pub(crate) fn dsf(env: &EnvInstance, root: &str, problems: &mut Problems) -> Dsf {
+    let metadata = metadata(env, problems);
+    let context = context(env, problems);
+    let mut namespaces = declared_namespaces(env, problems);
+    let mut apps = BTreeMap::new();
+    let mut releases = names::Releases::default();
+    for app_instance in &env.apps {
+        let app = app(app_instance, root, problems);
+        releases.add(app_instance, &app.namespace.0, problems);
+        namespaces.entry(app.namespace.clone()).or_default();
+        apps.insert(Text::dsf(&app_instance.name), app);
+    }
+    Dsf {
+        metadata,
+        context,
+        settings: Settings {
+            kube_context: env.settings.get("kube_context").and_then(dsf_text),
+            global: release::global_settings(env, root, problems),
+        },
+        namespaces,
+        helm_repos: text_map(env.settings.get("helm_repos")),
+        apps,
+        extra: release::top_extra(env, problems),
+    }
+}
+
+/// The DSF's `metadata`: `generator`, `environment`, then the environment's own entries
+/// (E0533 for one of the first two).
+fn metadata(env: &EnvInstance, problems: &mut Problems) -> IndexMap<Text, Text> {
     let mut metadata = IndexMap::new();
     metadata.insert(Text::dsf("generator"), Text::dsf("ehp"));
     metadata.insert(Text::dsf("environment"), Text::dsf(&env.name));
@@ -152,14 +180,20 @@ pub(crate) fn dsf(env: &EnvInstance, root: &str, problems: &mut Problems) -> Dsf
             }
         }
     }
+    metadata
+}
 
+/// The DSF's `context`: the environment's `context`, else its name, checked as a label value
+/// unless helmsman expands it at deploy time (E0503).
+fn context(env: &EnvInstance, problems: &mut Problems) -> Text {
     let context_setting = env.settings.get("context");
+    if let Some(value) = context_setting
+        && matches!(value.kind, ValKind::DeployVar(_))
+    {
+        return dsf_text(value).unwrap_or_else(|| Text::dsf(&env.name));
+    }
     let context = context_setting.and_then(Val::as_str).unwrap_or(&env.name);
-    let context_text = context_setting
-        .and_then(dsf_text)
-        .unwrap_or_else(|| Text::dsf(context));
-    let deferred = context_setting.is_some_and(|value| matches!(value.kind, ValKind::DeployVar(_)));
-    if !deferred && !is_label_value(context) {
+    if !is_label_value(context) {
         let span = context_setting.map_or(env.span, |value| value.origin);
         problems.push(
             Diagnostic::error(codes::BAD_CONTEXT, "context is not a valid label value")
@@ -173,54 +207,25 @@ pub(crate) fn dsf(env: &EnvInstance, root: &str, problems: &mut Problems) -> Dsf
                 ),
         );
     }
+    Text::dsf(context)
+}
 
-    let mut namespaces = declared_namespaces(env, problems);
-    let mut apps = BTreeMap::new();
-    let mut releases = names::Releases::default();
-    for app_instance in &env.apps {
-        let app = app(app_instance, root, problems);
-        releases.add(app_instance, &app.namespace.0, problems);
-        namespaces
-            .entry(app.namespace.clone())
-            .or_insert(Namespace {
-                protected: false,
-                labels: BTreeMap::new(),
-                annotations: BTreeMap::new(),
-                limits: Vec::new(),
-                quotas: IndexMap::new(),
-            });
-        apps.insert(Text::dsf(&app_instance.name), app);
-    }
-
-    let helm_repos = env
-        .settings
-        .get("helm_repos")
+/// A map of strings (helm repositories, labels, annotations), as DSF text, sorted.
+fn text_map(value: Option<&Val>) -> BTreeMap<Text, Text> {
+    value
         .and_then(Val::as_map)
-        .map(|repos| {
-            repos
+        .map(|entries| {
+            entries
                 .iter()
-                .map(|(name, url)| {
+                .map(|(key, value)| {
                     (
-                        Text::dsf(name),
-                        dsf_text(url).unwrap_or_else(|| Text::dsf("")),
+                        Text::dsf(key),
+                        dsf_text(value).unwrap_or_else(|| Text::dsf("")),
                     )
                 })
                 .collect()
         })
-        .unwrap_or_default();
-
-    Dsf {
-        metadata,
-        context: context_text,
-        settings: Settings {
-            kube_context: env.settings.get("kube_context").and_then(dsf_text),
-            global: release::global_settings(env, root, problems),
-        },
-        namespaces,
-        helm_repos,
-        apps,
-        extra: release::top_extra(env, problems),
-    }
+        .unwrap_or_default()
 }
 
 /// The namespaces an environment declares (checked, with its default namespace, as Kubernetes
@@ -245,22 +250,6 @@ fn declared_namespaces(env: &EnvInstance, problems: &mut Problems) -> BTreeMap<T
 fn namespace(body: &Val, problems: &mut Problems) -> Namespace {
     let fields = body.as_map();
     let field = |name: &str| fields.and_then(|fields| fields.get(name));
-    let text_map = |name: &str| -> BTreeMap<Text, Text> {
-        field(name)
-            .and_then(Val::as_map)
-            .map(|entries| {
-                entries
-                    .iter()
-                    .map(|(key, value)| {
-                        (
-                            Text::dsf(key),
-                            dsf_text(value).unwrap_or_else(|| Text::dsf("")),
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     let limits = match field("limits").map(|value| &value.kind) {
         Some(ValKind::List(items)) => items.iter().map(|item| dsf_value(item, problems)).collect(),
         _ => Vec::new(),
@@ -271,8 +260,8 @@ fn namespace(body: &Val, problems: &mut Problems) -> Namespace {
     };
     Namespace {
         protected: field("protected").and_then(Val::as_bool).unwrap_or(false),
-        labels: text_map("labels"),
-        annotations: text_map("annotations"),
+        labels: text_map(field("labels")),
+        annotations: text_map(field("annotations")),
         limits,
         quotas,
     }
@@ -316,6 +305,7 @@ fn app(app: &AppInstance, root: &str, problems: &mut Problems) -> App {
     }
     let text_field = |field: &str| app.fields.get(field).and_then(dsf_text);
     // The project's values files first, in order; ehp's own last, so that it wins.
+    super::files::check_paths(app.fields.get("values_files"), problems);
     let mut values_files = release::project_files(app.fields.get("values_files"), root);
     values_files.push(Text::dsf(&format!("values/{}.yaml", app.name)));
     App {

@@ -5,6 +5,7 @@
 //! Every file starts with [`header`], is UTF-8 without BOM, has no `---` and ends with a newline.
 
 mod convert;
+mod files;
 mod model;
 mod names;
 mod quoting;
@@ -95,6 +96,8 @@ impl Emitted {
 
 /// The environment setting saying that helmsman substitutes `$NAME` in values files too.
 const SUBST_ENV_VALUES: &str = "subst_env_values";
+
+pub use files::{ProjectFile, check_project_files, project_files};
 
 /// The header comment of every generated file, ending with a newline.
 pub fn header(source_label: &str) -> String {

@@ -119,7 +119,7 @@ pub(crate) struct Settings {
 }
 
 /// One entry of `namespaces`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct Namespace {
     /// Whether existing releases in it are protected.
     pub(crate) protected: bool,

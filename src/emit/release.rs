@@ -148,6 +148,7 @@ pub(crate) fn release_settings(
     problems: &mut Problems,
 ) -> ReleaseSettings {
     let fields = &app.fields;
+    super::files::check_paths(fields.get("secrets_files"), problems);
     ReleaseSettings {
         secrets_files: project_files(fields.get("secrets_files"), root),
         post_renderer: fields.get("post_renderer").and_then(dsf_text),
