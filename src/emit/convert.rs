@@ -71,6 +71,7 @@ fn out_value(value: &Val, text: fn(&str) -> Text, problems: &mut Problems) -> Ou
             OutValue::Float(*number)
         }
         ValKind::Bool(truth) => OutValue::Bool(*truth),
+        ValKind::Null => OutValue::Null,
         ValKind::List(items) => OutValue::List(
             items
                 .iter()
