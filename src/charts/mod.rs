@@ -45,7 +45,22 @@ pub struct ChartRef {
     pub version: String,
 }
 
+/// The `repository` of a chart folder of the project (whose `name` is its path from the
+/// project's root).
+pub const LOCAL_REPOSITORY: &str = "project";
+
 impl ChartRef {
+    /// Whether the chart is a folder of the project, read from there (never fetched or locked).
+    pub fn is_local(&self) -> bool {
+        self.repository == LOCAL_REPOSITORY
+    }
+
+    /// Whether the version is a constraint (`^1.4`): helm resolves it when it deploys, so there
+    /// is no one chart to fetch or check.
+    pub fn is_constraint(&self) -> bool {
+        !self.is_local() && !crate::types::formats::is_exact_version(&self.version)
+    }
+
     /// Whether the chart lives in an OCI registry.
     pub fn is_oci(&self) -> bool {
         self.repository.starts_with("oci://")
@@ -95,11 +110,25 @@ pub struct ChartUse {
 }
 
 /// The chart of an app in an environment: `repo/name` with `repo` from the environment's
-/// `helm_repos`, or `oci://host/path/name`, at the app's `chart_version`. `None` when the app
-/// has no chart, the repository is not declared (E0404) or the version is missing.
+/// `helm_repos`, or `oci://host/path/name`, at the app's `chart_version`, or a chart folder of
+/// the project (`./charts/journal`, see [`LOCAL_REPOSITORY`]). `None` when the app has no chart,
+/// the repository is not declared (E0404), the chart is a URL of a package, or the version is
+/// missing. A version constraint (`^1.4`) is kept: the chart is then named as not checked.
 pub fn chart_of(env: &EnvInstance, app: &AppInstance) -> Option<ChartRef> {
     let chart = app.str_field("chart")?;
     let version = app.str_field("chart_version")?.to_string();
+    if let Some(path) = crate::types::formats::local_chart(chart) {
+        // A chart folder of the project: its files are the chart, whatever the version says.
+        return Some(ChartRef {
+            repository: LOCAL_REPOSITORY.to_string(),
+            name: path.to_string(),
+            version,
+        });
+    }
+    if chart.contains("://") && !chart.starts_with("oci://") {
+        // A packaged chart at a URL: helmsman downloads it; ehp does not.
+        return None;
+    }
     if let Some(rest) = chart.strip_prefix("oci://") {
         let (path, name) = rest.rsplit_once('/')?;
         return Some(ChartRef {

@@ -63,6 +63,7 @@ fn judge(args: &CheckArgs, loaded: &Loaded, analysis: &crate::Analysis) -> Resul
         // Everything `build` checks, so that a clean check means a build that succeeds; the
         // files themselves are not serialised.
         diagnostics.extend(emit::check(&analysis.envs));
+        diagnostics.extend(loaded.check_project_files(&analysis.envs));
     }
     let (shown, elsewhere): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
         .into_iter()

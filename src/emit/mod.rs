@@ -5,9 +5,11 @@
 //! Every file starts with [`header`], is UTF-8 without BOM, has no `---` and ends with a newline.
 
 mod convert;
+mod files;
 mod model;
 mod names;
 mod quoting;
+mod release;
 mod view;
 
 use serde::Serialize;
@@ -49,6 +51,22 @@ pub struct EmitOptions {
     pub dsf_format: DsfFormat,
     /// Where the sources came from, for the header, e.g. `examples/ehealth`.
     pub source_label: String,
+    /// The project's root as a `/`-separated path relative to the output folder, or absolute:
+    /// the desired-state files name the project's values and secrets files through it. `None`
+    /// means `..`, an output folder directly inside the project's root (`ehp build --out out`).
+    pub project_root: Option<String>,
+}
+
+impl EmitOptions {
+    /// The project's root as seen from an environment's folder, where its desired-state file is.
+    fn root_from_dsf(&self) -> String {
+        match self.project_root.as_deref() {
+            Some(root) if root.starts_with('/') => root.trim_end_matches('/').to_string(),
+            Some("" | ".") => "..".to_string(),
+            Some(root) => format!("../{}", root.trim_end_matches('/')),
+            None => "../..".to_string(),
+        }
+    }
 }
 
 /// One generated file.
@@ -79,6 +97,8 @@ impl Emitted {
 
 /// The environment setting saying that helmsman substitutes `$NAME` in values files too.
 const SUBST_ENV_VALUES: &str = "subst_env_values";
+
+pub use files::{ProjectFile, check_project_files, project_files};
 
 /// The header comment of every generated file, ending with a newline.
 pub fn header(source_label: &str) -> String {
@@ -131,9 +151,10 @@ pub fn check(envs: &[EnvInstance]) -> Vec<Diagnostic> {
         let mut found = Problems::new();
         for env in chunk {
             names::check_env_name(&env.name, env.span, &mut found);
-            convert::dsf(env, &mut found);
+            convert::dsf(env, "../..", &mut found);
+            let substituted = substitutes_values(env);
             for app in &env.apps {
-                convert::check_values(&app.values, &mut found);
+                convert::check_values(&app.values, substituted, &mut found);
             }
         }
         found
@@ -170,7 +191,7 @@ fn emit_dsf(
     problems: &mut Problems,
 ) {
     names::check_env_name(&env.name, env.span, problems);
-    let dsf = convert::dsf(env, problems);
+    let dsf = convert::dsf(env, &options.root_from_dsf(), problems);
     let body = match options.dsf_format {
         DsfFormat::Yaml => to_yaml(&dsf).map(|text| quoting::quote_dollar_keys(&text)),
         DsfFormat::Toml => ::toml::to_string_pretty(&dsf).map_err(|error| error.to_string()),
@@ -185,6 +206,15 @@ fn emit_dsf(
     );
 }
 
+/// Whether helmsman substitutes `$NAME` in the environment's values files, as in its DSF
+/// (`--subst-env-values`).
+fn substitutes_values(env: &EnvInstance) -> bool {
+    env.settings
+        .get(SUBST_ENV_VALUES)
+        .and_then(crate::eval::model::Val::as_bool)
+        .unwrap_or(false)
+}
+
 /// Emits one app's values file in one environment.
 fn emit_values(
     env: &EnvInstance,
@@ -193,18 +223,13 @@ fn emit_values(
     files: &mut Vec<OutputFile>,
     problems: &mut Problems,
 ) {
-    // Under helmsman's `--subst-env-values`, values files are substituted like DSFs.
-    let substituted = env
-        .settings
-        .get(SUBST_ENV_VALUES)
-        .and_then(crate::eval::model::Val::as_bool)
-        .unwrap_or(false);
+    let substituted = substitutes_values(env);
     let values_header = if substituted {
         &headers.dsf
     } else {
         &headers.plain
     };
-    convert::check_values(&app.values, problems);
+    convert::check_values(&app.values, substituted, problems);
     let values = view::ValuesView {
         values: &app.values,
         substituted,

@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
-#[cfg(test)]
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
@@ -21,7 +20,6 @@ pub(crate) struct Text(pub(crate) String);
 
 impl Text {
     /// Text for a values file: written as it is.
-    #[cfg(test)]
     pub(crate) fn plain(text: &str) -> Text {
         Text(text.to_owned())
     }
@@ -51,7 +49,6 @@ pub(crate) fn serialize_text<S: Serializer>(text: &str, serializer: S) -> Result
 
 /// A value of a values file, as converted by `convert::values_map`: the reference that the
 /// values files, written straight from the evaluated model (`view`), are tested against.
-#[cfg(test)]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum OutValue {
     /// A string.
@@ -66,9 +63,10 @@ pub(crate) enum OutValue {
     List(Vec<OutValue>),
     /// A map, in source order.
     Map(IndexMap<Text, OutValue>),
+    /// YAML null: Helm deletes the key, chart default included.
+    Null,
 }
 
-#[cfg(test)]
 impl Serialize for OutValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -76,6 +74,7 @@ impl Serialize for OutValue {
             OutValue::Int(number) => serializer.serialize_i64(*number),
             OutValue::Float(number) => serializer.serialize_f64(*number),
             OutValue::Bool(truth) => serializer.serialize_bool(*truth),
+            OutValue::Null => serializer.serialize_unit(),
             OutValue::List(items) => {
                 let mut seq = serializer.serialize_seq(Some(items.len()))?;
                 for item in items {
@@ -112,6 +111,9 @@ pub(crate) struct Dsf {
     pub(crate) helm_repos: BTreeMap<Text, Text>,
     /// The releases, sorted by name.
     pub(crate) apps: BTreeMap<Text, App>,
+    /// `helmsman_extra`: top-level keys written verbatim.
+    #[serde(flatten)]
+    pub(crate) extra: IndexMap<Text, OutValue>,
 }
 
 /// helmsman's `settings` block.
@@ -121,22 +123,37 @@ pub(crate) struct Settings {
     /// The kube context helmsman deploys with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) kube_context: Option<Text>,
+    /// The other settings, each only when set.
+    #[serde(flatten)]
+    pub(crate) global: super::release::GlobalSettings,
 }
 
 /// One entry of `namespaces`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct Namespace {
     /// Whether existing releases in it are protected.
     pub(crate) protected: bool,
     /// Labels put on the namespace, sorted.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) labels: BTreeMap<Text, Text>,
+    /// Annotations put on the namespace, sorted.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) annotations: BTreeMap<Text, Text>,
+    /// Limit ranges, as written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) limits: Vec<OutValue>,
+    /// The resource quota, as written.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub(crate) quotas: IndexMap<Text, OutValue>,
 }
 
 /// One entry of `apps`: a helm release.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct App {
+    /// The helm release name, when it is not the app's key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) name: Option<Text>,
     /// Text for humans.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) description: Option<Text>,
@@ -161,4 +178,7 @@ pub(crate) struct App {
     pub(crate) timeout: i64,
     /// Whether the existing release is protected.
     pub(crate) protected: bool,
+    /// The other release settings, each only when set.
+    #[serde(flatten)]
+    pub(crate) more: super::release::ReleaseSettings,
 }

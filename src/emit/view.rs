@@ -77,6 +77,9 @@ impl Serialize for ValView<'_> {
             ValKind::Float(number) if number.is_finite() => serializer.serialize_f64(*number),
             ValKind::Float(_) => serializer.serialize_f64(0.0),
             ValKind::Bool(truth) => serializer.serialize_bool(*truth),
+            ValKind::Null => serializer.serialize_unit(),
+            // Written as helmsman expands it, `$` never doubled (`convert::out_value` does the same).
+            ValKind::DeployVar(name) => serialize_text(&format!("${{{name}}}"), serializer),
             ValKind::List(items) => {
                 let mut seq = serializer.serialize_seq(Some(items.len()))?;
                 for value in items {
@@ -198,6 +201,8 @@ mod tests {
             val(ValKind::Float(-0.0)),
             val(ValKind::Float(f64::NAN)),
             val(ValKind::Bool(false)),
+            val(ValKind::Null),
+            val(ValKind::DeployVar("HOME".to_owned())),
             val(ValKind::Quantity("512Mi".into())),
             val(ValKind::List(vec![])),
             val(ValKind::Map(ValMap::default())),

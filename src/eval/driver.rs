@@ -107,17 +107,13 @@ struct AppResult {
     cached: Option<(CacheKey, CacheEntry)>,
 }
 
-/// Evaluates every environment: the settings of each, then every app of every environment as
-/// one item of work on all cores (environments are independent, and so are apps once their
-/// environment's settings are known), then each environment's checks; in name order.
-fn evaluate_envs(
+/// The settings of each environment, with what evaluating them found.
+fn settings_of(
     project: &Project,
     schemas: &Schemas,
     work: &[EnvWork<'_>],
-    reuse: Option<Reuse<'_>>,
-) -> Vec<EnvResult> {
-    let settings: Vec<(ValMap, Vec<Diagnostic>)> = work
-        .iter()
+) -> Vec<(ValMap, Vec<Diagnostic>)> {
+    work.iter()
         .map(|env| {
             let mut diagnostics = Vec::new();
             let settings = env_settings(
@@ -130,7 +126,19 @@ fn evaluate_envs(
             );
             (settings, diagnostics)
         })
-        .collect();
+        .collect()
+}
+
+/// Evaluates every environment: the settings of each, then every app of every environment as
+/// one item of work on all cores (environments are independent, and so are apps once their
+/// environment's settings are known), then each environment's checks; in name order.
+fn evaluate_envs(
+    project: &Project,
+    schemas: &Schemas,
+    work: &[EnvWork<'_>],
+    reuse: Option<Reuse<'_>>,
+) -> Vec<EnvResult> {
+    let settings = settings_of(project, schemas, work);
     let order = apps_by_name(project);
     let items: Vec<(usize, usize)> = (0..work.len())
         .flat_map(|env| order.iter().map(move |&app| (env, app)))

@@ -160,7 +160,9 @@ fn any_text(
         | ValKind::Float(_)
         | ValKind::Bool(_)
         | ValKind::Quantity(_)
-        | ValKind::Secret(_) => false,
+        | ValKind::Secret(_)
+        | ValKind::DeployVar(_)
+        | ValKind::Null => false,
     }
 }
 

@@ -103,7 +103,19 @@ impl Store {
         let lock = self.read_lock()?;
         let mut set = ChartSet::new();
         for chart in required.keys() {
+            if chart.is_local() {
+                let status = match read_chart_folder(&self.project.join(&chart.name)) {
+                    Ok(read) => Status::Ready(std::sync::Arc::new(read)),
+                    Err(reason) => Status::Unreadable(reason),
+                };
+                set.insert(chart.clone(), status);
+                continue;
+            }
             let status = match &lock {
+                _ if chart.is_constraint() => Status::NotChecked(format!(
+                    "`{}` is a version constraint, which helm resolves when it deploys",
+                    chart.version
+                )),
                 None => Status::NotChecked(format!("the project has no {LOCK_FILE}")),
                 Some(lock) => match lock.get(chart) {
                     None => Status::NotChecked(format!("not in {LOCK_FILE}")),

@@ -14,6 +14,7 @@ pub fn check(ty: &Ty, text: &str) -> Result<(), String> {
         Ty::Tag => tag(text),
         Ty::Chart => chart(text),
         Ty::Semver => semver(text),
+        Ty::Version => chart_version(text),
         Ty::Cron => cron(text),
         _ => Ok(()),
     }
@@ -174,7 +175,9 @@ pub fn is_mutable_tag(text: &str) -> bool {
         .contains(&text.to_ascii_lowercase().as_str())
 }
 
-/// Checks a chart reference: `repo/chart` or `oci://host/path/chart`.
+/// Checks a chart reference: `repo/chart`, `oci://host/path/chart`, an `http(s)://` URL of a
+/// packaged chart, or a chart folder of the project (`.`, `./path`, `../path`, or a bare name:
+/// helmsman reads a chart without a declared repository as a path).
 pub fn chart(text: &str) -> Result<(), String> {
     if let Some(rest) = text.strip_prefix("oci://") {
         return if rest.contains('/') {
@@ -183,15 +186,49 @@ pub fn chart(text: &str) -> Result<(), String> {
             Err("an OCI chart is `oci://host/path/chart`".into())
         };
     }
+    if text.starts_with("https://") || text.starts_with("http://") {
+        return url(text);
+    }
+    if let Some(path) = local_chart(text) {
+        return if path
+            .split('/')
+            .all(|part| !part.is_empty() && !part.contains('\\'))
+        {
+            Ok(())
+        } else {
+            Err(
+                "a chart folder of the project is `./path/to/chart`, with `/` between folders"
+                    .into(),
+            )
+        };
+    }
     match text.split_once('/') {
         Some((repo, name)) if !repo.is_empty() && !name.is_empty() && !name.contains('/') => Ok(()),
-        _ => Err("a chart is `repo/chart`, with `repo` declared in the environment's `helm_repos`, or `oci://...`".into()),
+        _ => Err("a chart is `repo/chart`, with `repo` declared in the environment's `helm_repos`, `oci://...`, or a chart folder of the project such as `./charts/journal`".into()),
     }
 }
 
-/// The repository part of a `repo/chart` reference (none for OCI charts).
+/// The path of a chart folder of the project, relative to its root, when the chart is one: `.`,
+/// `./path`, `../path`, or a bare name without `/` (`journal` is `./journal`).
+pub fn local_chart(text: &str) -> Option<&str> {
+    if text == "." || text == ".." {
+        return Some(text);
+    }
+    if let Some(path) = text.strip_prefix("./") {
+        return Some(path.trim_end_matches('/'))
+            .filter(|path| !path.is_empty())
+            .or(Some("."));
+    }
+    if text.starts_with("../") {
+        return Some(text.trim_end_matches('/'));
+    }
+    (!text.is_empty() && !text.contains('/') && !text.contains(':')).then_some(text)
+}
+
+/// The repository part of a `repo/chart` reference (none for OCI and URL charts and for chart
+/// folders of the project).
 pub fn chart_repo(text: &str) -> Option<&str> {
-    if text.starts_with("oci://") {
+    if text.contains("://") || local_chart(text).is_some() {
         None
     } else {
         text.split_once('/').map(|(repo, _)| repo)
@@ -214,6 +251,54 @@ pub fn semver(text: &str) -> Result<(), String> {
             "`{text}` is not a semantic version; write MAJOR.MINOR.PATCH, such as \"1.4.0\""
         ))
     }
+}
+
+/// Checks a chart version as helmsman passes it to `helm --version`: an exact semantic version,
+/// with an optional `v` (`1.4.2`, `v1.4.2`), or a Masterminds constraint (`^1.2`, `~1.2.3`,
+/// `>=1.0 <2.0`, `1.2.x`, `1.2 - 1.4`, clauses joined by `||`).
+pub fn chart_version(text: &str) -> Result<(), String> {
+    if is_exact_version(text) {
+        return Ok(());
+    }
+    let clause_ok = |clause: &str| {
+        let words: Vec<&str> = clause
+            .split([' ', ','])
+            .filter(|word| !word.is_empty())
+            .collect();
+        match words.as_slice() {
+            [] => false,
+            [low, "-", high] => constraint_version(low) && constraint_version(high),
+            words => words.iter().all(|word| {
+                constraint_version(word.trim_start_matches(['=', '!', '>', '<', '~', '^']))
+            }),
+        }
+    };
+    if text.split("||").all(clause_ok) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{text}` is not a chart version; write a version such as \"1.4.0\" or \"v1.4.0\", or a constraint such as \"^1.4\" or \">=1.4 <2\""
+        ))
+    }
+}
+
+/// Whether a chart version is one exact version (`1.4.2`, `v1.4.2`, `1.4.2-rc.1`), not a
+/// constraint: only those are checked against the chart.
+pub fn is_exact_version(text: &str) -> bool {
+    semver(text.strip_prefix('v').unwrap_or(text)).is_ok()
+}
+
+/// One version inside a constraint: one to three dot-separated numbers or wildcards (`x`, `X`,
+/// `*`), with an optional `v` and a `-pre` or `+build` suffix.
+fn constraint_version(text: &str) -> bool {
+    let text = text.strip_prefix('v').unwrap_or(text);
+    let core = text.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    (1..=3).contains(&parts.len())
+        && parts.iter().all(|part| {
+            matches!(*part, "x" | "X" | "*")
+                || (!part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
+        })
 }
 
 /// Checks a five-field cron schedule.
@@ -284,8 +369,38 @@ mod tests {
         assert!(tag("1.10").is_ok());
         assert!(tag(".x").is_err());
         assert!(chart("ehealth/web-service").is_ok());
-        assert!(chart("web-service").is_err());
+        assert!(chart("web-service").is_ok());
+        for local in [".", "./charts/journal", "../shared/chart", "journal"] {
+            assert!(
+                chart(local).is_ok() && chart_repo(local).is_none(),
+                "{local}"
+            );
+        }
+        assert_eq!(local_chart("./charts/journal/"), Some("charts/journal"));
+        assert_eq!(local_chart("./"), Some("."));
+        assert!(chart("https://example.org/charts/journal-1.0.0.tgz").is_ok());
+        assert!(chart(".//x").is_err() && chart("a/b/c").is_err());
         assert_eq!(chart_repo("ehealth/web"), Some("ehealth"));
+        for good in [
+            "1.4.2",
+            "v1.4.2",
+            "1.4.2-rc.1",
+            "^1.2",
+            "~1.2.3",
+            ">=1 <2",
+            ">=1.0, <2.0",
+            "1.2.x",
+            "*",
+            "1.2 - 1.4",
+            "^1 || ^2",
+            "~>1.2",
+        ] {
+            assert!(chart_version(good).is_ok(), "{good}");
+        }
+        for bad in ["", "latest", "staging", "1.4.2.1", ">=", "^a", "1.2 -"] {
+            assert!(chart_version(bad).is_err(), "{bad}");
+        }
+        assert!(is_exact_version("v1.4.2") && !is_exact_version("^1.4"));
         assert!(cron("*/5 2 * * 1-5").is_ok());
         assert!(cron("61 * * * *").is_err());
         assert_eq!(duration_seconds("5m"), Some(300));

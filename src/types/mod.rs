@@ -59,12 +59,17 @@ pub enum Ty {
     Chart,
     /// A semantic version.
     Semver,
+    /// A chart version as helmsman takes it: an exact semantic version (with an optional `v`)
+    /// or a constraint (`^1.2`, `~1.2.3`, `>=1 <2`).
+    Version,
     /// A five-field cron schedule.
     Cron,
     /// A secret reference.
     Secret,
     /// An environment variable value: text or a secret reference.
     Var,
+    /// A variable helmsman expands when it deploys: `deploy_var("NAME")`, written `${NAME}`.
+    DeployVar,
     /// A list.
     List(Box<Ty>),
     /// A map from names.
@@ -88,6 +93,7 @@ impl Ty {
                 | Ty::Tag
                 | Ty::Chart
                 | Ty::Semver
+                | Ty::Version
                 | Ty::Cron
                 | Ty::Enum(_)
         )
@@ -108,6 +114,7 @@ impl Ty {
             ) => true,
             (Ty::Number, Ty::Cpu) => true,
             (Ty::Dns | Ty::Host, Ty::Dns | Ty::Host) => true,
+            (Ty::DeployVar, Ty::String | Ty::Version | Ty::Var) => true,
             (found, Ty::String) => found.is_stringish(),
             (found, Ty::Var) => found.is_stringish() || matches!(found, Ty::Secret | Ty::Var),
             (Ty::List(found), Ty::List(expected)) | (Ty::Map(found), Ty::Map(expected)) => {
@@ -138,9 +145,10 @@ impl Ty {
             Ty::Image => "\"journal/api\"".into(),
             Ty::Tag => "\"2.3.1\"".into(),
             Ty::Chart => "\"ehealth/web-service\"".into(),
-            Ty::Semver => "\"1.4.0\"".into(),
+            Ty::Semver | Ty::Version => "\"1.4.0\"".into(),
             Ty::Cron => "\"0 3 * * *\"".into(),
             Ty::Secret | Ty::Var => "secret(\"journal-db\", \"password\")".into(),
+            Ty::DeployVar => "deploy_var(\"KUBE_CONTEXT\")".into(),
             Ty::List(inner) => format!("[{}]", inner.example()),
             Ty::Map(inner) => format!("{{ name = {} }}", inner.example()),
             Ty::Record(_) => "{ ... }".into(),
@@ -183,9 +191,11 @@ impl fmt::Display for Ty {
             Ty::Tag => formatter.write_str("tag"),
             Ty::Chart => formatter.write_str("chart"),
             Ty::Semver => formatter.write_str("semver"),
+            Ty::Version => formatter.write_str("version"),
             Ty::Cron => formatter.write_str("cron"),
             Ty::Secret => formatter.write_str("secret"),
             Ty::Var => formatter.write_str("var"),
+            Ty::DeployVar => formatter.write_str("deploy-time variable"),
             Ty::List(inner) => write!(formatter, "[{inner}]"),
             Ty::Map(inner) => write!(formatter, "map({inner})"),
             Ty::Record(_) => formatter.write_str("block"),
@@ -203,7 +213,7 @@ impl fmt::Display for Ty {
 /// The names of the built-in types, for "did you mean".
 pub const TYPE_NAMES: &[&str] = &[
     "string", "int", "number", "bool", "memory", "cpu", "duration", "port", "dns", "host", "url",
-    "image", "tag", "chart", "semver", "cron", "secret", "var", "any",
+    "image", "tag", "chart", "semver", "version", "cron", "secret", "var", "any",
 ];
 
 /// One declared field.
@@ -500,6 +510,7 @@ fn named_type(name: &str) -> Option<Ty> {
         "tag" => Ty::Tag,
         "chart" => Ty::Chart,
         "semver" => Ty::Semver,
+        "version" => Ty::Version,
         "cron" => Ty::Cron,
         "secret" => Ty::Secret,
         "var" => Ty::Var,
