@@ -41,7 +41,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // The pipeline, in order: a phase uses only the phases before it.
     ("syntax", &["diag"]),
     ("resolve", &["syntax"]),
-    ("types", &["resolve"]),
+    ("types", &["resolve", "parallel"]),
     ("eval", &["types", "parallel"]),
     ("promote", &["eval"]),
     ("emit", &["eval"]),
