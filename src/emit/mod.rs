@@ -128,6 +128,9 @@ fn emit_env(
 ) {
     names::check_env_name(&env.name, env.span, problems);
     let dsf = convert::dsf(env, &options.root_from_dsf(), problems);
+    if options.dsf_format == DsfFormat::Toml {
+        release::toml_dropped_quotas(env, problems);
+    }
     // In DSFs helmsman substitutes `$NAME` on the raw text, comments included.
     let dsf_header = header(&options.source_label).replace('$', "$$");
     let body = match options.dsf_format {
