@@ -695,7 +695,7 @@ app shop: helm_chart {
 }
 "#;
     let sandbox = Sandbox::new(main);
-    let folder = local_shop(&sandbox);
+    local_shop(&sandbox);
     let config = sandbox.project().join("config");
     std::fs::create_dir_all(&config).expect("config");
     std::fs::write(
