@@ -433,3 +433,28 @@ app other: shop_app {
     drop(stdin);
     assert!(child.wait().expect("the server exits").success());
 }
+
+/// The editor reports a values file of `values_files` that is not in the project, as `check`
+/// does.
+#[test]
+fn a_missing_values_file_is_published() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("ehp.toml"), "name = \"p\"\n").expect("ehp.toml");
+    let text = "env test {\n    domain = \"test.example\"\n    helm_repos { ehealth = \"https://charts.example\" }\n}\n\napp journal: web_service {\n    image = \"journal/api\"\n    tag = \"1.0.0\"\n    values_files = [\"config/journal.yaml\"]\n}\n";
+    std::fs::write(dir.path().join("main.ehp"), text).expect("main.ehp");
+    let root = format!("file://{}", dir.path().display());
+    let mut server = Server::start(Some(&root));
+    let uri = format!("{root}/main.ehp");
+    server.open(&uri, text);
+    let published = wait_for(&server.messages, |message| {
+        message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri
+    });
+    let codes: Vec<&str> = published["params"]["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|diagnostic| diagnostic["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"E0534"), "{published}");
+    server.stop();
+}

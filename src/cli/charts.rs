@@ -54,19 +54,13 @@ pub(super) fn check_charts(
         return Ok(Vec::new());
     }
     let set = Store::for_project(path).load(&required)?;
-    // The project's values files, parsed; one that cannot be read is reported elsewhere (E0534,
-    // E0535) and left out here.
-    let mut files = crate::charts::ValuesFiles::new();
-    for file in crate::emit::project_files(envs) {
-        if !file.values || files.contains_key(&file.path) {
-            continue;
-        }
-        let parsed = std::fs::read_to_string(path.join(&file.path))
-            .ok()
-            .and_then(|text| crate::charts::yaml_to_json(&text, &file.path).ok());
-        if let Some(parsed) = parsed {
-            files.insert(file.path, parsed);
-        }
-    }
+    let named = crate::emit::project_files(envs);
+    let files = store::read_values_files(
+        path,
+        named
+            .iter()
+            .filter(|file| file.values)
+            .map(|file| file.path.as_str()),
+    );
     Ok(crate::charts::check_with_files(envs, project, &set, &files))
 }
