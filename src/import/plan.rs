@@ -1,0 +1,202 @@
+//! From the environments read to the project's source: what every environment shares goes
+//! into an abstract `base` (and into each app's own entries), what differs into the
+//! environment (and into the app's `in ENV { }` overrides).
+
+use indexmap::IndexMap;
+
+use super::dsf::{AppRead, EnvRead};
+use super::value::{Value, print_entries, print_entry};
+use crate::syntax::literal;
+
+/// The name of the abstract environment that holds what all environments share.
+pub const BASE: &str = "base";
+
+/// What every map of `maps` holds with equal values (blocks held by all split recursively),
+/// and what remains of each.
+pub(crate) fn split(
+    maps: &[&IndexMap<String, Value>],
+) -> (IndexMap<String, Value>, Vec<IndexMap<String, Value>>) {
+    let mut common = IndexMap::new();
+    let mut rest: Vec<IndexMap<String, Value>> = vec![IndexMap::new(); maps.len()];
+    let mut keys: Vec<&String> = Vec::new();
+    for map in maps {
+        for key in map.keys() {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    for key in keys {
+        let values: Vec<Option<&Value>> = maps.iter().map(|map| map.get(key)).collect();
+        let all: Option<Vec<&Value>> = values.iter().copied().collect();
+        match all {
+            Some(all) if all.windows(2).all(|pair| pair.first() == pair.get(1)) => {
+                if let Some(first) = all.first() {
+                    common.insert(key.clone(), (*first).clone());
+                }
+            }
+            Some(all) if all.iter().all(|value| matches!(value, Value::Map(_))) => {
+                let inner: Vec<&IndexMap<String, Value>> = all
+                    .iter()
+                    .filter_map(|value| match value {
+                        Value::Map(map) => Some(map),
+                        _ => None,
+                    })
+                    .collect();
+                let (shared, remains) = split(&inner);
+                common.insert(key.clone(), Value::Map(shared));
+                for (slot, remain) in rest.iter_mut().zip(remains) {
+                    if !remain.is_empty() {
+                        slot.insert(key.clone(), Value::Map(remain));
+                    }
+                }
+            }
+            _ => {
+                for (slot, value) in rest.iter_mut().zip(values) {
+                    if let Some(value) = value {
+                        slot.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+    }
+    (common, rest)
+}
+
+/// The `.ehp` name of an app key: the key when it is a name, else the key with every other
+/// character turned into `-` (its release name then keeps the key).
+pub(crate) fn app_name(key: &str) -> String {
+    if literal::is_name(key) {
+        return key.to_string();
+    }
+    let mut name: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        name.insert_str(0, "app-");
+    }
+    name
+}
+
+/// The environments' file: `abstract env base` with what all share, then one environment per
+/// input (a single input is written on its own, without a base).
+pub(crate) fn environments(envs: &[EnvRead]) -> String {
+    let mut out = String::from("// Imported from helmsman desired-state files by `ehp import`.\n");
+    let fields: Vec<&IndexMap<String, Value>> = envs.iter().map(|env| &env.fields).collect();
+    if let [only] = envs {
+        out.push_str(&format!("\nenv {} {{\n", only.name));
+        print_entries(&only.fields, 1, &mut out);
+        out.push_str("}\n");
+        return out;
+    }
+    let (common, rest) = split(&fields);
+    out.push_str("\n/// What every environment shares.\n");
+    out.push_str(&format!("abstract env {BASE} {{\n"));
+    print_entries(&common, 1, &mut out);
+    out.push_str("}\n");
+    for (env, own) in envs.iter().zip(rest) {
+        out.push_str(&format!("\nenv {} extends {BASE} {{\n", env.name));
+        print_entries(&own, 1, &mut out);
+        out.push_str("}\n");
+    }
+    out
+}
+
+/// An app's file: its shared fields, then an override per environment that differs.
+/// `per_env[i]` is the app in `envs[i]`, `None` where that file does not have it.
+pub(crate) fn app_source(key: &str, envs: &[EnvRead], per_env: &[Option<&AppRead>]) -> String {
+    let name = app_name(key);
+    let present: Vec<&IndexMap<String, Value>> =
+        per_env.iter().flatten().map(|app| &app.fields).collect();
+    let (mut common, rest) = split(&present);
+    if name != key && !common.contains_key("release_name") {
+        common.insert("release_name".into(), Value::text(key));
+    }
+    let mut out = format!("app {name}: helm_chart {{\n");
+    print_entries(&common, 1, &mut out);
+    let mut remains = rest.into_iter();
+    for (env, app) in envs.iter().zip(per_env) {
+        let own = match app {
+            Some(_) => remains.next().unwrap_or_default(),
+            None => {
+                let mut disabled = IndexMap::new();
+                disabled.insert("enabled".to_string(), Value::Bool(false));
+                disabled
+            }
+        };
+        if own.is_empty() || envs.len() < 2 {
+            continue;
+        }
+        out.push_str(&format!("\n    in {} {{\n", env.name));
+        for (field, value) in &own {
+            print_entry(field, value, 2, &mut out);
+        }
+        out.push_str("    }\n");
+    }
+    out.push_str("}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(entries: &[(&str, Value)]) -> IndexMap<String, Value> {
+        entries
+            .iter()
+            .map(|(key, value)| ((*key).to_string(), value.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn split_keeps_what_all_share() {
+        let a = map(&[
+            ("x", Value::Int(1)),
+            (
+                "m",
+                Value::Map(map(&[("p", Value::Int(1)), ("q", Value::Int(2))])),
+            ),
+        ]);
+        let b = map(&[
+            ("x", Value::Int(1)),
+            (
+                "m",
+                Value::Map(map(&[("p", Value::Int(1)), ("q", Value::Int(3))])),
+            ),
+            ("y", Value::Bool(true)),
+        ]);
+        let (common, rest) = split(&[&a, &b]);
+        assert_eq!(
+            common,
+            map(&[
+                ("x", Value::Int(1)),
+                ("m", Value::Map(map(&[("p", Value::Int(1))])))
+            ])
+        );
+        assert_eq!(
+            rest[0],
+            map(&[("m", Value::Map(map(&[("q", Value::Int(2))])))])
+        );
+        assert_eq!(
+            rest[1],
+            map(&[
+                ("m", Value::Map(map(&[("q", Value::Int(3))]))),
+                ("y", Value::Bool(true))
+            ])
+        );
+    }
+
+    #[test]
+    fn app_names() {
+        assert_eq!(app_name("journal"), "journal");
+        assert_eq!(app_name("datafruits.fm"), "datafruits-fm");
+        assert_eq!(app_name("1app"), "app-1app");
+    }
+}
