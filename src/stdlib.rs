@@ -21,4 +21,12 @@ pub const FILES: &[(&str, &str)] = &[
         "<stdlib>/scheduled_job.ehp",
         include_str!("../stdlib/scheduled_job.ehp"),
     ),
+    (
+        "<stdlib>/release.ehp",
+        include_str!("../stdlib/release.ehp"),
+    ),
+    (
+        "<stdlib>/helm_chart.ehp",
+        include_str!("../stdlib/helm_chart.ehp"),
+    ),
 ];

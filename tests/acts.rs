@@ -143,3 +143,111 @@ fn hotfix_with_a_chart_then_rollback_marks_the_fix_bad() {
     hotfix_with_a_chart(&repo);
     roll_prod_back(&repo);
 }
+
+/// A third-party chart (`helm_chart`) has no image tag: its release is its chart version, which
+/// `publish`, `promote`, `status`, `hotfix` and `rollback` carry and record.
+#[test]
+fn a_helm_chart_travels_by_its_chart_version() {
+    let repo = Repo::new();
+    let init = repo.ehp(&["init", "--app", "ingress", "--template", "helm_chart"]);
+    assert_eq!(init.code, 0, "{init:?}");
+    let ingress = repo.read("apps/ingress.ehp");
+    assert!(
+        !ingress.contains("tag") && !ingress.contains("image"),
+        "{ingress}"
+    );
+    let check = repo.ehp(&["check", "."]);
+    assert_eq!(check.code, 0, "{check:?}");
+    repo.commit("ingress");
+    let tagged = repo.ehp(&[
+        "publish",
+        "ingress",
+        "--tag",
+        "1.0.0",
+        "--actor",
+        "anna@supplier-a.example",
+    ]);
+    assert_eq!(tagged.code, 2, "{tagged:?}");
+    assert!(tagged.stderr.contains("has no image tag"), "{tagged:?}");
+    let run = repo.ehp(&[
+        "publish",
+        "ingress",
+        "--chart-version",
+        "1.4.1",
+        "--actor",
+        "anna@supplier-a.example",
+        "--date",
+        "2026-03-01",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let ingress = repo.read("apps/ingress.ehp");
+    assert!(ingress.contains("chart_version = \"1.4.1\""), "{ingress}");
+    assert!(!ingress.contains("tag"), "{ingress}");
+    repo.commit("publish ingress 1.4.1");
+    let run = repo.ehp(&[
+        "promote",
+        "ingress",
+        "--from",
+        "inttest",
+        "--to",
+        "exttest",
+        "--actor",
+        "kari@ehealth.example",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let ingress = repo.read("apps/ingress.ehp");
+    let (start, end) = block(&ingress, "exttest");
+    assert!(
+        ingress[start..end].contains("chart_version = \"1.4.1\""),
+        "{ingress}"
+    );
+    repo.commit("promote ingress");
+    let status = repo.ehp(&["status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert!(status.stdout.contains("chart 1.4.1"), "{status:?}");
+    let run = repo.ehp(&[
+        "hotfix",
+        "ingress",
+        "--env",
+        "prod",
+        "--chart-version",
+        "1.4.2",
+        "--reason",
+        "CVE",
+        "--actor",
+        "ola@ehealth.example",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let ingress = repo.read("apps/ingress.ehp");
+    let (start, end) = block(&ingress, "prod");
+    let prod = &ingress[start..end];
+    assert!(
+        prod.contains("chart_version = \"1.4.2\"")
+            && prod.contains("hotfix {")
+            && !prod.contains("tag"),
+        "{prod}"
+    );
+    repo.commit("hot-fix ingress");
+    let run = repo.ehp(&[
+        "rollback",
+        "ingress",
+        "--env",
+        "prod",
+        "--reason",
+        "broke routes",
+        "--actor",
+        "ola@ehealth.example",
+    ]);
+    // prod goes back to the chart version it ran before, and the fix is marked bad by it.
+    assert_eq!(run.code, 0, "{run:?}");
+    let ingress = repo.read("apps/ingress.ehp");
+    let (start, end) = block(&ingress, "prod");
+    assert!(
+        ingress[start..end].contains("chart_version = \"1.4.0\""),
+        "{ingress}"
+    );
+    assert!(
+        ingress.contains("    bad {\n        \"1.4.2\" = \"broke routes"),
+        "{ingress}"
+    );
+}

@@ -150,6 +150,81 @@ fn helm_reads_dollars_as_meant_in_both_substitution_modes() -> Result<Outcome, S
     Ok(Outcome::Passed)
 }
 
+/// helmsman reads the desired-state file (YAML and TOML) and Helm every values file of each
+/// clean case (`tests/cases/ok/`, one file or a folder) as ehp meant them: the release settings
+/// of helmsman's format that the language covers (`release_name`, `helm_chart`, the settings
+/// and namespace fields, hooks, `set`, values files...) all have a case there.
+fn helmsman_reads_every_clean_case_as_meant() -> Result<Outcome, String> {
+    let Some(tool) = helm_read() else {
+        return Ok(missing_helm_read());
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root.join("tests/cases/ok"))
+        .expect("the clean cases")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.is_dir() || path.extension().is_some_and(|ext| ext == "ehp"))
+        .collect();
+    cases.sort();
+    for case in &cases {
+        let sources = case_sources(case);
+        let analysis = ehp::analyze(&sources);
+        assert!(
+            !analysis.has_errors(),
+            "{}: {:?}",
+            case.display(),
+            analysis.diagnostics
+        );
+        for format in [DsfFormat::Yaml, DsfFormat::Toml] {
+            let emitted = emit_clean(&analysis.envs, format);
+            let dir = tempfile::tempdir().expect("tempdir");
+            let paths = write_all(dir.path(), &emitted);
+            for (file, path) in emitted.files.iter().zip(&paths) {
+                let is_dsf = !file.path.contains("/values/");
+                let meant = match format {
+                    DsfFormat::Toml if is_dsf => toml_to_json(&file.contents),
+                    _ => yaml_to_json(&file.contents),
+                };
+                let mode = if is_dsf { "dsf" } else { "values" };
+                let seen = run_helm_read(&tool, mode, std::slice::from_ref(path));
+                let read = seen.get(path.to_str().expect("utf-8")).expect("read");
+                let same = if is_dsf {
+                    json_eq_zero_fill(&unescape_dollars(read), &unescape_dollars(&meant))
+                } else {
+                    json_eq(read, &meant)
+                };
+                assert!(
+                    same,
+                    "{} {}: helm-read sees\n{read:#}\nehp meant\n{meant:#}",
+                    case.display(),
+                    file.path
+                );
+            }
+        }
+    }
+    Ok(Outcome::Passed)
+}
+
+/// The `.ehp` files of a case (a file, or a folder of files), as `(path, text)`.
+fn case_sources(case: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<PathBuf> = if case.is_dir() {
+        std::fs::read_dir(case)
+            .expect("case folder")
+            .map(|entry| entry.expect("entry").path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "ehp"))
+            .collect()
+    } else {
+        vec![case.to_path_buf()]
+    };
+    files.sort();
+    files
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).expect("case text");
+            (path.display().to_string(), text)
+        })
+        .collect()
+}
+
 /// Helm and helmsman read every file built from `examples/ehealth` without error, and Helm sees
 /// in each values file what a YAML 1.2 reader sees.
 fn helm_reads_the_examples_as_meant() -> Result<Outcome, String> {
@@ -320,6 +395,7 @@ fn main() -> ExitCode {
         helmsman_reads_dsf_as_meant,
         helm_reads_the_examples_as_meant,
         helm_reads_dollars_as_meant_in_both_substitution_modes,
+        helmsman_reads_every_clean_case_as_meant,
         sarif_logs_pass_the_published_schema,
         neovim_sees_diagnostics_hover_and_definition,
     ])

@@ -335,7 +335,7 @@ fn e0602_a_hotfix_goes_only_where_the_chain_accepts_one() {
     let request = |env| HotfixRequest {
         app: "journal",
         env,
-        tag: "2.4.1",
+        tag: Some("2.4.1"),
         chart_version: None,
         reason: "CVE-2026-1234",
         actor: "ola@ehealth.example",

@@ -96,10 +96,14 @@ pub struct ChartUse {
 
 /// The chart of an app in an environment: `repo/name` with `repo` from the environment's
 /// `helm_repos`, or `oci://host/path/name`, at the app's `chart_version`. `None` when the app
-/// has no chart, the repository is not declared (E0404) or the version is missing.
+/// has no chart, the repository is not declared (E0404), or the version is missing or a
+/// constraint (`^1.4`: helm resolves it at deploy time, so there is no one chart to check).
 pub fn chart_of(env: &EnvInstance, app: &AppInstance) -> Option<ChartRef> {
     let chart = app.str_field("chart")?;
     let version = app.str_field("chart_version")?.to_string();
+    if !crate::types::formats::is_exact_version(&version) {
+        return None;
+    }
     if let Some(rest) = chart.strip_prefix("oci://") {
         let (path, name) = rest.rsplit_once('/')?;
         return Some(ChartRef {

@@ -462,9 +462,9 @@ pub(super) struct HotfixArgs {
     /// The environment the fix goes into (one listed in the chain's `hotfix_envs`).
     #[arg(long, value_name = "ENV")]
     pub(super) env: String,
-    /// The image tag of the fix.
-    #[arg(long)]
-    pub(super) tag: String,
+    /// The image tag of the fix (none for a `helm_chart`, whose release is its chart version).
+    #[arg(long, required_unless_present = "chart_version")]
+    pub(super) tag: Option<String>,
     /// The chart version of the fix, when it changes too.
     #[arg(long, value_name = "VERSION")]
     pub(super) chart_version: Option<String>,
@@ -523,9 +523,10 @@ pub(super) struct RollbackArgs {
 pub(super) struct PublishArgs {
     /// The app.
     pub(super) app: String,
-    /// The image tag pushed to the registry.
-    #[arg(long)]
-    pub(super) tag: String,
+    /// The image tag pushed to the registry (none for a `helm_chart`, whose release is its
+    /// chart version).
+    #[arg(long, required_unless_present = "chart_version")]
+    pub(super) tag: Option<String>,
     /// The chart version, when it changes too.
     #[arg(long, value_name = "VERSION")]
     pub(super) chart_version: Option<String>,

@@ -16,7 +16,7 @@ pub(super) fn run(args: &HotfixArgs) -> Result<u8, UsageError> {
     let request = HotfixRequest {
         app: &args.app,
         env: &args.env,
-        tag: &args.tag,
+        tag: args.tag.as_deref(),
         chart_version: args.chart_version.as_deref(),
         reason: &args.reason,
         actor: &args.actor,

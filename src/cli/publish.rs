@@ -14,7 +14,7 @@ pub(super) fn run(args: &PublishArgs) -> Result<u8, UsageError> {
     let date = args.date.clone().unwrap_or_else(today);
     let request = PublishRequest {
         app: &args.app,
-        tag: &args.tag,
+        tag: args.tag.as_deref(),
         chart_version: args.chart_version.as_deref(),
         reason: args.reason.as_deref(),
         actor: &args.actor,

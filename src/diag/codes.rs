@@ -73,6 +73,7 @@ codes! {
     EMIT_INVARIANT = "E0506": "the evaluated model lacks something the emitter needs";
     BAD_RELEASE_NAME = "E0507": "an app name is not a Helm release name";
     BAD_NAMESPACE = "E0508": "a namespace is not a Kubernetes namespace name";
+    DUPLICATE_RELEASE = "E0530": "two apps of an environment install the same release name in one namespace";
     NOT_A_STEP = "E0601": "a promotion skips a step of the chain or goes backwards";
     NO_HOTFIX = "E0602": "an environment does not accept hot-fixes";
     UNPROMOTED_RELEASE = "E0603": "a release did not come through the environment before it";

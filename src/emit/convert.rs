@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 
 use super::model::{App, Dsf, Namespace, OutValue, Settings, Text};
-use super::names::{check_app_name, check_namespace};
+use super::names::{self, check_app_name, check_namespace};
 use super::quoting::is_label_value;
 use crate::diag::{Diagnostic, INTERNAL_ERROR, Problems, codes};
 use crate::eval::model::{AppInstance, EnvInstance, SecretRef, Val, ValKind};
@@ -129,8 +129,10 @@ pub(crate) fn dsf(env: &EnvInstance, problems: &mut Problems) -> Dsf {
 
     let mut namespaces = declared_namespaces(env, problems);
     let mut apps = BTreeMap::new();
+    let mut releases = names::Releases::default();
     for app_instance in &env.apps {
         let app = app(app_instance, problems);
+        releases.add(app_instance, &app.namespace.0, problems);
         namespaces
             .entry(app.namespace.clone())
             .or_insert(Namespace {
@@ -242,11 +244,12 @@ fn app(app: &AppInstance, problems: &mut Problems) -> App {
             })
         }
     };
-    check_app_name(&app.name, app.span, problems);
+    check_app_name(app, problems);
     if let Some(value) = app.fields.get("namespace") {
         check_namespace(&namespace, value.origin, problems);
     }
     App {
+        name: app.str_field("release_name").map(Text::dsf),
         description: app.str_field("description").map(Text::dsf),
         namespace: Text::dsf(&namespace),
         group: app.str_field("group").map(Text::dsf),

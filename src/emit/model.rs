@@ -126,6 +126,9 @@ pub(crate) struct Namespace {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct App {
+    /// The helm release name, when it is not the app's key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) name: Option<Text>,
     /// Text for humans.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) description: Option<Text>,

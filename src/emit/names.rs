@@ -3,7 +3,10 @@
 //! on (E0505), app names as Helm release names (E0507), namespaces as Kubernetes namespace names
 //! (E0508). `ehp check` runs these checks too, so a clean check means a build that writes.
 
+use std::collections::BTreeMap;
+
 use crate::diag::{Diagnostic, Problems, codes};
+use crate::eval::model::AppInstance;
 use crate::source::Span;
 
 /// The longest file name most filesystems take, in bytes (ext4, XFS, APFS, NTFS in UTF-16
@@ -83,26 +86,75 @@ pub(crate) fn check_env_name(name: &str, span: Span, problems: &mut Problems) {
     }
 }
 
-/// Checks an app's name as a file name (`APP.yaml`) and as a Helm release name.
-pub(crate) fn check_app_name(name: &str, span: Span, problems: &mut Problems) {
+/// Checks an app's name as a file name (`APP.yaml`), and its release name (its `release_name`,
+/// else its name) as a Helm release name.
+pub(crate) fn check_app_name(app: &AppInstance, problems: &mut Problems) {
+    let (name, span) = (app.name.as_str(), app.span);
     if let Some(reason) = path_component_problem(name, &format!("{name}.yaml")) {
         problems.push(bad_file_name(span, "app", name, &reason));
-    } else if !is_release_name(name) {
+        return;
+    }
+    let (release, span, (what, source)) = match app.fields.get(RELEASE_NAME) {
+        Some(value) => (
+            value.as_str().unwrap_or_default(),
+            value.origin,
+            ("release name", "`release_name`"),
+        ),
+        None => (name, span, ("app name", "name")),
+    };
+    if !is_release_name(release) {
         problems.push(
             Diagnostic::error(
                 codes::BAD_RELEASE_NAME,
-                "app name is not a Helm release name",
+                format!("{what} is not a Helm release name"),
             )
             .at(
                 span,
-                format!("helm cannot install a release named `{name}`"),
+                format!("helm cannot install a release named `{release}`"),
             )
             .help(format!(
-                "an app is installed as a Helm release of its name: use at most \
+                "an app is installed as a Helm release of its {source}: use at most \
                  {MAX_RELEASE_NAME} lower-case letters, digits and `-` (dots between parts), \
                  starting and ending with a letter or digit"
             )),
         );
+    }
+}
+
+/// The field naming an app's helm release when it is not the app's name.
+const RELEASE_NAME: &str = "release_name";
+
+/// The helm releases of one environment, by (release name, namespace): helmsman keys a
+/// release's state by both, so two apps with the same pair would fight over one release.
+#[derive(Default)]
+pub(crate) struct Releases {
+    seen: BTreeMap<(String, String), (String, Span)>,
+}
+
+impl Releases {
+    /// Adds an app's release in `namespace`, reporting E0530 when another app has it.
+    pub(crate) fn add(&mut self, app: &AppInstance, namespace: &str, problems: &mut Problems) {
+        let (release, span) = match app.fields.get(RELEASE_NAME) {
+            Some(value) => (value.as_str().unwrap_or_default(), value.origin),
+            None => (app.name.as_str(), app.span),
+        };
+        let key = (release.to_string(), namespace.to_string());
+        if let Some((first_app, first_span)) = self.seen.get(&key) {
+            problems.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_RELEASE,
+                    format!("two apps install the release `{release}` in namespace `{namespace}`"),
+                )
+                .at(span, format!("`{}` installs `{release}` again", app.name))
+                .also(*first_span, format!("`{first_app}` installs it first"))
+                .help(
+                    "helmsman knows a release by its name and namespace: give one app another \
+                     `release_name` or another `namespace`",
+                ),
+            );
+        } else {
+            self.seen.insert(key, (app.name.clone(), span));
+        }
     }
 }
 

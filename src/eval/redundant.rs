@@ -21,7 +21,7 @@ impl Frame<'_> {
         // Releases (tags, chart versions) are pinned per environment on purpose: after a
         // promotion an environment runs what the one before it runs, and its own override is
         // what keeps it there when the one before moves on.
-        if matches!(ty, Ty::Tag | Ty::Semver) {
+        if matches!(ty, Ty::Tag | Ty::Semver | Ty::Version) {
             return;
         }
         for (position, contribution) in contributions.iter().enumerate().skip(first_override) {

@@ -7,7 +7,7 @@
 use super::edit::{self, Edit, Record};
 use super::edit_app;
 use super::plan::{Refusal, Sources, bad_reason, check_actor};
-use super::{Promotion, Release, pinned_in, release_short};
+use super::{Promotion, Release, pinned_in, release_key, release_short};
 use crate::diag::{Diagnostic, codes};
 use crate::eval::model::{AppInstance, app_in};
 use crate::eval::print;
@@ -20,8 +20,8 @@ pub struct HotfixRequest<'a> {
     pub app: &'a str,
     /// The environment.
     pub env: &'a str,
-    /// The image tag of the fix.
-    pub tag: &'a str,
+    /// The image tag of the fix; none for an app without one (a `helm_chart`).
+    pub tag: Option<&'a str>,
     /// The chart version of the fix, when it changes too.
     pub chart_version: Option<&'a str>,
     /// Why the fix cannot wait for the chain.
@@ -32,13 +32,35 @@ pub struct HotfixRequest<'a> {
     pub date: &'a str,
 }
 
-/// The image tag and chart version of a request, checked.
-fn checked_release(tag: &str, chart_version: Option<&str>) -> Result<(), Refusal> {
-    if let Err(reason) = crate::types::formats::tag(tag) {
-        return Err(format!("`{tag}` is not an image tag: {reason}").into());
+/// The image tag and chart version of a request, checked: at least one of them, and a tag only
+/// for an app that has one.
+fn checked_release(
+    app: &AppInstance,
+    tag: Option<&str>,
+    chart_version: Option<&str>,
+) -> Result<(), Refusal> {
+    match tag {
+        Some(_) if !app.fields.contains_key("tag") => {
+            return Err(format!(
+                "`{}` has no image tag (its release is its chart version): give `--chart-version` without `--tag`",
+                app.name
+            )
+            .into());
+        }
+        Some(tag) => {
+            if let Err(reason) = crate::types::formats::tag(tag) {
+                return Err(format!("`{tag}` is not an image tag: {reason}").into());
+            }
+        }
+        None if chart_version.is_none() => {
+            return Err("give the release: `--tag`, `--chart-version` or both"
+                .to_string()
+                .into());
+        }
+        None => {}
     }
     if let Some(version) = chart_version
-        && let Err(reason) = crate::types::formats::semver(version)
+        && let Err(reason) = crate::types::formats::chart_version(version)
     {
         return Err(format!("`{version}` is not a chart version: {reason}").into());
     }
@@ -58,10 +80,13 @@ type Literals = Vec<(String, String)>;
 fn new_release(
     promotion: &Promotion,
     app: &AppInstance,
-    tag: &str,
+    tag: Option<&str>,
     chart_version: Option<&str>,
 ) -> (Literals, Literals) {
-    let mut release = vec![("tag".to_string(), quote(tag))];
+    let mut release: Literals = tag
+        .map(|tag| ("tag".to_string(), quote(tag)))
+        .into_iter()
+        .collect();
     for field in promotion.release.iter().filter(|field| *field != "tag") {
         match (field.as_str(), chart_version) {
             ("chart_version", Some(version)) => release.push((field.clone(), quote(version))),
@@ -75,7 +100,8 @@ fn new_release(
     let changed = release
         .iter()
         .filter(|(field, _)| {
-            field == "tag" || (field == "chart_version" && chart_version.is_some())
+            (field == "tag" && tag.is_some())
+                || (field == "chart_version" && chart_version.is_some())
         })
         .cloned()
         .collect();
@@ -97,8 +123,8 @@ pub fn plan_hotfix(
         ))));
     }
     check_actor(promotion, request.env, request.actor).map_err(Refusal::Diagnostic)?;
-    checked_release(request.tag, request.chart_version)?;
     let current = app_here(sources, request.app, request.env)?;
+    checked_release(current, request.tag, request.chart_version)?;
     let (release, changed) = new_release(promotion, current, request.tag, request.chart_version);
     let entries = vec![
         ("reason".to_string(), quote(request.reason)),
@@ -204,7 +230,7 @@ pub fn plan_rollback(
         &literals(target),
         &record,
     )?;
-    if let Some(tag) = current.get("tag") {
+    if let Some(tag) = release_key(&current) {
         let why = format!(
             "{} (rolled back in {} by {} on {})",
             request.reason, request.env, request.actor, request.date
@@ -234,7 +260,7 @@ fn rollback_target<'a>(
             *release != current
                 && request
                     .to
-                    .is_none_or(|tag| release.get("tag").map(String::as_str) == Some(tag))
+                    .is_none_or(|tag| release_key(release).map(String::as_str) == Some(tag))
         })
         .ok_or_else(|| match request.to {
             Some(tag) => format!(
@@ -263,8 +289,8 @@ fn rollback_target<'a>(
 pub struct PublishRequest<'a> {
     /// The app.
     pub app: &'a str,
-    /// The image tag, as pushed to the registry.
-    pub tag: &'a str,
+    /// The image tag, as pushed to the registry; none for an app without one (a `helm_chart`).
+    pub tag: Option<&'a str>,
     /// The chart version, when it changes too.
     pub chart_version: Option<&'a str>,
     /// What the release brings, when given.
@@ -287,13 +313,17 @@ pub fn plan_publish(
         .chain
         .first()
         .ok_or("the promotion chain is empty".to_string())?;
-    checked_release(request.tag, request.chart_version)?;
     let current = app_here(sources, request.app, first)?;
+    checked_release(current, request.tag, request.chart_version)?;
     let (release, changed) = new_release(promotion, current, request.tag, request.chart_version);
-    let tag_only: Release = [("tag".to_string(), request.tag.to_string())]
-        .into_iter()
-        .collect();
-    if let Some(reason) = bad_reason(current, &tag_only) {
+    let published: Release = [
+        ("tag", request.tag),
+        ("chart_version", request.chart_version),
+    ]
+    .into_iter()
+    .filter_map(|(field, value)| Some((field.to_string(), value?.to_string())))
+    .collect();
+    if let Some(reason) = bad_reason(current, &published) {
         let span = current
             .fields
             .get("bad")
@@ -301,7 +331,11 @@ pub fn plan_publish(
         return Err(Refusal::Diagnostic(Box::new(
             Diagnostic::error(
                 codes::BAD_RELEASE,
-                format!("`{}` {} is marked bad", request.app, request.tag),
+                format!(
+                    "`{}` {} is marked bad",
+                    request.app,
+                    release_key(&published).map_or("", String::as_str)
+                ),
             )
             .at(span, format!("marked bad: {reason}"))
             .help("publish a fixed image under a new tag"),

@@ -196,6 +196,12 @@ pub fn later(newer: &str, older: &str) -> Option<bool> {
     Some(parse(newer)? > parse(older)?)
 }
 
+/// What names a release in `bad` marks and `--tag` arguments: its image tag, or the chart
+/// version of an app without one (a `helm_chart`).
+pub fn release_key(release: &Release) -> Option<&String> {
+    release.get("tag").or_else(|| release.get("chart_version"))
+}
+
 /// A release with its field names, for diagnostics: `tag 2.4.1, chart_version 2.4.0`.
 pub fn release_text(release: &Release) -> String {
     let parts: Vec<String> = release

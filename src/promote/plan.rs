@@ -268,7 +268,7 @@ fn source_is_legitimate(sources: Sources<'_>, from: &str, app: &str) -> Result<(
 
 /// The reason a release is marked bad in `app` (its `bad` entry for the release's tag).
 pub fn bad_reason(app: &AppInstance, release: &Release) -> Option<String> {
-    let tag = release.get("tag")?;
+    let tag = crate::promote::release_key(release)?;
     app.fields
         .get("bad")
         .and_then(Val::as_map)
@@ -290,7 +290,7 @@ fn refuse_bad(
         .fields
         .get("bad")
         .and_then(Val::as_map)
-        .and_then(|bad| release.get("tag").and_then(|tag| bad.get(tag)))
+        .and_then(|bad| crate::promote::release_key(release).and_then(|tag| bad.get(tag)))
         .map_or(promotion.span, |value| value.origin);
     Err(Refusal::Diagnostic(Box::new(
         Diagnostic::error(

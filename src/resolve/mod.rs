@@ -14,6 +14,8 @@ pub const MAX_CHAIN: usize = 32;
 
 /// The template every other template extends when it names no parent.
 pub const ROOT_TEMPLATE: &str = "app";
+/// The root of every release template: `app` and `helm_chart` extend it, and it extends nothing.
+pub const RELEASE_TEMPLATE: &str = "release";
 /// The template that is the schema of environment settings.
 pub const ENV_TEMPLATE: &str = "environment";
 /// The template that is the schema of the promotion chain.
@@ -251,17 +253,33 @@ fn env_chain(project: &Project, index: usize, problems: &mut Problems) -> Vec<us
 }
 
 fn template_chain(project: &Project, index: usize, problems: &mut Problems) -> Vec<usize> {
-    let root = project.template_index.get(ROOT_TEMPLATE).copied();
-    let implicit_root = |at: usize| {
-        let decl = project.templates.get(at)?;
-        let is_special =
-            [ROOT_TEMPLATE, ENV_TEMPLATE, PROMOTION_TEMPLATE].contains(&decl.name.name.as_str());
-        (decl.parent.is_none() && !is_special)
-            .then_some(root)
-            .flatten()
-    };
+    let mut chain_found = template_lineage(project, index, problems);
+    // A chain that ends at a template without a parent continues at `app` (and at `app`'s own
+    // parents: `release`). The root's own problems are reported with the root's chain.
+    if let Some(&first) = chain_found.first()
+        && let Some(decl) = project.templates.get(first)
+        && decl.parent.is_none()
+        && !SPECIAL_TEMPLATES.contains(&decl.name.name.as_str())
+        && let Some(&root) = project.template_index.get(ROOT_TEMPLATE)
+    {
+        let root_chain = template_lineage(project, root, &mut Problems::new());
+        chain_found.splice(0..0, root_chain);
+    }
+    chain_found
+}
+
+/// The templates that extend nothing when they name no parent.
+const SPECIAL_TEMPLATES: &[&str] = &[
+    ROOT_TEMPLATE,
+    RELEASE_TEMPLATE,
+    ENV_TEMPLATE,
+    PROMOTION_TEMPLATE,
+];
+
+/// The chain of explicit parents of a template, root first.
+fn template_lineage(project: &Project, index: usize, problems: &mut Problems) -> Vec<usize> {
     let known: Vec<&str> = project.template_index.keys().map(String::as_str).collect();
-    let mut chain_found = Lineage {
+    Lineage {
         kind: "template",
         parent_of: &|at| {
             project
@@ -273,14 +291,7 @@ fn template_chain(project: &Project, index: usize, problems: &mut Problems) -> V
         lookup: &|name| project.template_index.get(name).copied(),
         known: &known,
     }
-    .chain(index, problems);
-    // A chain that ends at a template without a parent continues at `app`.
-    if let Some(&first) = chain_found.first()
-        && let Some(root) = implicit_root(first)
-    {
-        chain_found.insert(0, root);
-    }
-    chain_found
+    .chain(index, problems)
 }
 
 /// How to follow the parents of one kind of declaration (environments or templates), by index.

@@ -234,7 +234,7 @@ fn bad_marks(promotion: &Promotion, envs: &[EnvInstance], app: &str) -> Vec<(Str
 
 /// Why `release` is marked bad, when its tag is.
 fn bad_reason(bad: &[(String, String)], release: &Release) -> Option<String> {
-    let tag = release.get("tag")?;
+    let tag = crate::promote::release_key(release)?;
     bad.iter()
         .find(|(marked, _)| marked == tag)
         .map(|(_, why)| why.clone())

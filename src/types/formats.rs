@@ -14,6 +14,7 @@ pub fn check(ty: &Ty, text: &str) -> Result<(), String> {
         Ty::Tag => tag(text),
         Ty::Chart => chart(text),
         Ty::Semver => semver(text),
+        Ty::Version => chart_version(text),
         Ty::Cron => cron(text),
         _ => Ok(()),
     }
@@ -216,6 +217,54 @@ pub fn semver(text: &str) -> Result<(), String> {
     }
 }
 
+/// Checks a chart version as helmsman passes it to `helm --version`: an exact semantic version,
+/// with an optional `v` (`1.4.2`, `v1.4.2`), or a Masterminds constraint (`^1.2`, `~1.2.3`,
+/// `>=1.0 <2.0`, `1.2.x`, `1.2 - 1.4`, clauses joined by `||`).
+pub fn chart_version(text: &str) -> Result<(), String> {
+    if is_exact_version(text) {
+        return Ok(());
+    }
+    let clause_ok = |clause: &str| {
+        let words: Vec<&str> = clause
+            .split([' ', ','])
+            .filter(|word| !word.is_empty())
+            .collect();
+        match words.as_slice() {
+            [] => false,
+            [low, "-", high] => constraint_version(low) && constraint_version(high),
+            words => words.iter().all(|word| {
+                constraint_version(word.trim_start_matches(['=', '!', '>', '<', '~', '^']))
+            }),
+        }
+    };
+    if text.split("||").all(clause_ok) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{text}` is not a chart version; write a version such as \"1.4.0\" or \"v1.4.0\", or a constraint such as \"^1.4\" or \">=1.4 <2\""
+        ))
+    }
+}
+
+/// Whether a chart version is one exact version (`1.4.2`, `v1.4.2`, `1.4.2-rc.1`), not a
+/// constraint: only those are checked against the chart.
+pub fn is_exact_version(text: &str) -> bool {
+    semver(text.strip_prefix('v').unwrap_or(text)).is_ok()
+}
+
+/// One version inside a constraint: one to three dot-separated numbers or wildcards (`x`, `X`,
+/// `*`), with an optional `v` and a `-pre` or `+build` suffix.
+fn constraint_version(text: &str) -> bool {
+    let text = text.strip_prefix('v').unwrap_or(text);
+    let core = text.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    (1..=3).contains(&parts.len())
+        && parts.iter().all(|part| {
+            matches!(*part, "x" | "X" | "*")
+                || (!part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
+        })
+}
+
 /// Checks a five-field cron schedule.
 pub fn cron(text: &str) -> Result<(), String> {
     let fields: Vec<&str> = text.split_whitespace().collect();
@@ -286,6 +335,26 @@ mod tests {
         assert!(chart("ehealth/web-service").is_ok());
         assert!(chart("web-service").is_err());
         assert_eq!(chart_repo("ehealth/web"), Some("ehealth"));
+        for good in [
+            "1.4.2",
+            "v1.4.2",
+            "1.4.2-rc.1",
+            "^1.2",
+            "~1.2.3",
+            ">=1 <2",
+            ">=1.0, <2.0",
+            "1.2.x",
+            "*",
+            "1.2 - 1.4",
+            "^1 || ^2",
+            "~>1.2",
+        ] {
+            assert!(chart_version(good).is_ok(), "{good}");
+        }
+        for bad in ["", "latest", "staging", "1.4.2.1", ">=", "^a", "1.2 -"] {
+            assert!(chart_version(bad).is_err(), "{bad}");
+        }
+        assert!(is_exact_version("v1.4.2") && !is_exact_version("^1.4"));
         assert!(cron("*/5 2 * * 1-5").is_ok());
         assert!(cron("61 * * * *").is_err());
         assert_eq!(duration_seconds("5m"), Some(300));

@@ -59,6 +59,9 @@ pub enum Ty {
     Chart,
     /// A semantic version.
     Semver,
+    /// A chart version as helmsman takes it: an exact semantic version (with an optional `v`)
+    /// or a constraint (`^1.2`, `~1.2.3`, `>=1 <2`).
+    Version,
     /// A five-field cron schedule.
     Cron,
     /// A secret reference.
@@ -88,6 +91,7 @@ impl Ty {
                 | Ty::Tag
                 | Ty::Chart
                 | Ty::Semver
+                | Ty::Version
                 | Ty::Cron
                 | Ty::Enum(_)
         )
@@ -138,7 +142,7 @@ impl Ty {
             Ty::Image => "\"journal/api\"".into(),
             Ty::Tag => "\"2.3.1\"".into(),
             Ty::Chart => "\"ehealth/web-service\"".into(),
-            Ty::Semver => "\"1.4.0\"".into(),
+            Ty::Semver | Ty::Version => "\"1.4.0\"".into(),
             Ty::Cron => "\"0 3 * * *\"".into(),
             Ty::Secret | Ty::Var => "secret(\"journal-db\", \"password\")".into(),
             Ty::List(inner) => format!("[{}]", inner.example()),
@@ -183,6 +187,7 @@ impl fmt::Display for Ty {
             Ty::Tag => formatter.write_str("tag"),
             Ty::Chart => formatter.write_str("chart"),
             Ty::Semver => formatter.write_str("semver"),
+            Ty::Version => formatter.write_str("version"),
             Ty::Cron => formatter.write_str("cron"),
             Ty::Secret => formatter.write_str("secret"),
             Ty::Var => formatter.write_str("var"),
@@ -203,7 +208,7 @@ impl fmt::Display for Ty {
 /// The names of the built-in types, for "did you mean".
 pub const TYPE_NAMES: &[&str] = &[
     "string", "int", "number", "bool", "memory", "cpu", "duration", "port", "dns", "host", "url",
-    "image", "tag", "chart", "semver", "cron", "secret", "var", "any",
+    "image", "tag", "chart", "semver", "version", "cron", "secret", "var", "any",
 ];
 
 /// One declared field.
@@ -500,6 +505,7 @@ fn named_type(name: &str) -> Option<Ty> {
         "tag" => Ty::Tag,
         "chart" => Ty::Chart,
         "semver" => Ty::Semver,
+        "version" => Ty::Version,
         "cron" => Ty::Cron,
         "secret" => Ty::Secret,
         "var" => Ty::Var,
