@@ -13,43 +13,7 @@ use crate::import::{Input, read};
 pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
     let reporter = args.diagnostics.reporter();
     let out = absolute(&args.out);
-    let mut inputs: Vec<Input> = Vec::new();
-    for pair in &args.envs {
-        let (env, path) = pair.split_once('=').ok_or_else(|| {
-            UsageError(format!(
-                "`--env {pair}`: write NAME=DSF, e.g. `--env prod=helmsman/prod.yaml`"
-            ))
-        })?;
-        if !crate::syntax::literal::is_name(env) || env == crate::import::BASE {
-            return Err(UsageError(format!(
-                "`{env}` cannot name an environment: use letters, digits, `_` and `-`, starting with a letter (and not `{}`, which the import uses for what environments share)",
-                crate::import::BASE
-            )));
-        }
-        if inputs.iter().any(|input| input.env == env) {
-            return Err(UsageError(format!("environment `{env}` is given twice")));
-        }
-        let text = std::fs::read(path)
-            .map_err(|error| UsageError(format!("cannot read `{path}`: {error}")))?;
-        let text = String::from_utf8(text)
-            .map_err(|_| UsageError(format!("`{path}` is not UTF-8 text")))?;
-        let folder = Path::new(path)
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let folder = if folder.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            folder
-        };
-        let from_root = relative(&out, &absolute(&folder));
-        inputs.push(Input {
-            env: env.to_string(),
-            path: path.to_string(),
-            text,
-            folder,
-            from_root,
-        });
-    }
+    let inputs = inputs(args, &out)?;
     let reading = read(&inputs);
     let files: Vec<(PathBuf, Result<String, String>)> = reading
         .values_files()
@@ -106,6 +70,44 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
         args.out.display()
     );
     Ok(EXIT_OK)
+}
+
+/// The desired-state files of `--env NAME=DSF`, read.
+fn inputs(args: &ImportArgs, out: &Path) -> Result<Vec<Input>, UsageError> {
+    let mut inputs: Vec<Input> = Vec::new();
+    for pair in &args.envs {
+        let (env, path) = pair.split_once('=').ok_or_else(|| {
+            UsageError(format!(
+                "`--env {pair}`: write NAME=DSF, e.g. `--env prod=helmsman/prod.yaml`"
+            ))
+        })?;
+        if !crate::syntax::literal::is_name(env) || env == crate::import::BASE {
+            return Err(UsageError(format!(
+                "`{env}` cannot name an environment: use letters, digits, `_` and `-`, starting with a letter (and not `{}`, which the import uses for what environments share)",
+                crate::import::BASE
+            )));
+        }
+        if inputs.iter().any(|input| input.env == env) {
+            return Err(UsageError(format!("environment `{env}` is given twice")));
+        }
+        let text = std::fs::read(path)
+            .map_err(|error| UsageError(format!("cannot read `{path}`: {error}")))?;
+        let text = String::from_utf8(text)
+            .map_err(|_| UsageError(format!("`{path}` is not UTF-8 text")))?;
+        let folder = match Path::new(path).parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let from_root = relative(out, &absolute(&folder));
+        inputs.push(Input {
+            env: env.to_string(),
+            path: path.to_string(),
+            text,
+            folder,
+            from_root,
+        });
+    }
+    Ok(inputs)
 }
 
 /// `path` made absolute and free of `.` and `..`, links resolved as far as it exists.

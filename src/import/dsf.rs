@@ -234,6 +234,16 @@ impl Reader<'_> {
                         "ehp writes `metadata.generator` itself",
                     );
                 }
+                // ehp writes `metadata.environment` as the environment's name.
+                if let Some(written) = map.shift_remove("environment")
+                    && written.as_literal().as_deref() != Some(env.name.as_str())
+                {
+                    let why = format!(
+                        "ehp writes `metadata.environment` itself, as `{}`",
+                        env.name
+                    );
+                    self.not_carried(entry.key_span, "metadata.environment", &why);
+                }
                 env.fields.insert("metadata".into(), Value::Map(map));
             }
             "context" => {
@@ -424,7 +434,11 @@ impl Reader<'_> {
                 }
                 continue;
             };
-            if let Some(value) = self.shaped(&entry.value, name, *shape) {
+            let value = self.shaped(&entry.value, name, *shape);
+            // An empty list or map (or a null one) is the same as none.
+            let empty = matches!(&value, Some(Value::List(items)) if items.is_empty())
+                || matches!(&value, Some(Value::Map(map)) if map.is_empty());
+            if let Some(value) = value.filter(|_| !empty) {
                 match (app.fields.get_mut(*field), value) {
                     (Some(Value::List(existing)), Value::List(more)) => existing.extend(more),
                     (_, value) => {
@@ -601,6 +615,11 @@ impl Reader<'_> {
             Part::Var(name) if !is_var_name(name) => Some(name.clone()),
             _ => None,
         });
+        let mixed = parts.len() > 1 && parts.iter().any(|part| matches!(part, Part::Var(_)));
+        if mixed {
+            self.not_carried(node.span, what, "text around a deploy-time variable: the language writes a variable only as a whole value");
+            return None;
+        }
         if let Some(name) = bad_name {
             self.not_carried(
                 node.span,

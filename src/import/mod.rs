@@ -165,7 +165,14 @@ impl Reading {
             rebase_paths(env, input);
         }
         self.diagnostics.extend(loaded.problems);
-        let envs: Vec<dsf::EnvRead> = self.envs.into_iter().map(|(env, _)| env).collect();
+        let mut envs: Vec<dsf::EnvRead> = self.envs.into_iter().map(|(env, _)| env).collect();
+        for env in &mut envs {
+            // helmsman has no domain; the language requires one (apps that publish hosts read
+            // it). A reserved name that never resolves (RFC 2606).
+            env.fields
+                .entry("domain".into())
+                .or_insert_with(|| value::Value::text("example.invalid"));
+        }
         absent_apps(&envs, &mut self.diagnostics);
         let files = if self.diagnostics.iter().any(Diagnostic::is_error) || envs.is_empty() {
             Vec::new()

@@ -188,11 +188,14 @@ pub(crate) fn substitute(text: &str) -> (Vec<Part>, bool) {
     }
     literal.push_str(rest);
     flush(&mut literal, &mut parts);
+    if parts.is_empty() {
+        parts.push(Part::Lit(String::new()));
+    }
     (parts, eaten)
 }
 
 fn flush(literal: &mut String, parts: &mut Vec<Part>) {
-    if !literal.is_empty() || parts.is_empty() {
+    if !literal.is_empty() {
         parts.push(Part::Lit(std::mem::take(literal)));
     }
 }
@@ -216,6 +219,8 @@ mod tests {
             ]
         );
         assert_eq!(substitute("plain").0, vec![Part::Lit("plain".into())]);
+        assert_eq!(substitute("${V}").0, vec![Part::Var("V".into())]);
+        assert_eq!(substitute("").0, vec![Part::Lit(String::new())]);
     }
 
     #[test]

@@ -17,6 +17,8 @@ use crate::source::SourceDb;
 #[derive(Debug, Default)]
 pub(crate) struct Loaded {
     files: Vec<(PathBuf, Option<Node>)>,
+    /// The files that could not be read, with why.
+    unreadable: Vec<(PathBuf, String)>,
     /// What went wrong reading them.
     pub(crate) problems: Vec<Diagnostic>,
 }
@@ -66,11 +68,7 @@ impl Loaded {
                 }
             }
             Err(reason) => {
-                self.problems.push(
-                    Diagnostic::error(codes::IMPORT_VALUES_FILE, format!("values file `{shown}` cannot be read"))
-                        .note(reason.clone())
-                        .help("helmsman resolves a values file against the folder of the desired-state file that names it"),
-                );
+                self.unreadable.push((path.to_path_buf(), reason.clone()));
                 None
             }
         };
@@ -119,10 +117,19 @@ pub(crate) fn attach(
                 );
                 continue;
             }
+            let full = input.folder.join(path);
+            if let Some((_, reason)) = loaded.unreadable.iter().find(|(read, _)| *read == full) {
+                problems.push(
+                    Diagnostic::error(codes::IMPORT_VALUES_FILE, format!("values file `{path}` cannot be read"))
+                        .at(*span, format!("read as `{}`: {reason}", full.display()))
+                        .help("helmsman resolves a values file against the folder of the desired-state file that names it"),
+                );
+                continue;
+            }
             if let Some(Node {
                 kind: Kind::Map(map),
                 ..
-            }) = loaded.get(&input.folder.join(path))
+            }) = loaded.get(&full)
             {
                 for (key, entry) in map {
                     merge_into(&mut merged, key, data(&entry.value));

@@ -1,0 +1,516 @@
+//! `ehp import` on the fixtures of `tests/fixtures/import/`: helmsman's own examples
+//! (`helmsman/`, with their license) and hand-written sets (`sets/NAME/`, each with an
+//! `import.toml` naming its environments and the warnings it must raise). Every set imports,
+//! the project checks and is formatted, and `ehp build` gives back every input desired-state
+//! file and values file as data, read on both sides by Helm's and helmsman's own reader
+//! (`HELM_READ`; without it the round trip is skipped, and `EHP_REQUIRE_ALL_CHECKS=1` fails).
+//! The bad inputs of `bad/` get their codes, with a snapshot of what a person sees.
+
+// The tests write projects into temporary folders and index the JSON helm-read prints.
+#![allow(clippy::disallowed_methods, clippy::indexing_slicing)]
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Output};
+
+use serde_json::{Map, Value as Json};
+use support::harness::{self, Outcome, Trial};
+
+const FIXTURES: &str = "tests/fixtures/import";
+
+/// helmsman's examples that are whole desired-state files, each imported as one environment
+/// (the others are fragments merged by `--spec` or `-f`, a job manifest and a spec file).
+const HELMSMAN_EXAMPLES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "helmsman/minimal",
+        &[
+            ("test", "minimal-example.yaml"),
+            ("prod", "minimal-example.toml"),
+        ],
+    ),
+    ("helmsman/example-yaml", &[("test", "example.yaml")]),
+    ("helmsman/example-toml", &[("test", "example.toml")]),
+    (
+        "helmsman/appsTemplates",
+        &[("test", "appsTemplates/config/helmsman.yaml")],
+    ),
+];
+
+/// Sets that the language cannot take whole yet, each with what it waits for. Each must still
+/// fail: when it passes, remove it here.
+const WAITING: &[(&str, &str)] = &[
+    (
+        "helmsman/example-yaml",
+        "namespace limits and quotas, test, hooks, set, max_history, helm_flags",
+    ),
+    (
+        "helmsman/example-toml",
+        "namespace limits and quotas, test, hooks, set, max_history, helm_flags",
+    ),
+    ("helmsman/appsTemplates", "test, helmsman_settings"),
+    ("sets/env-vars", "deploy_var, set and set_string"),
+    ("sets/escape-hatches", "helmsman_settings"),
+    (
+        "sets/flags-and-settings",
+        "the release and environment settings of the issue's table",
+    ),
+    ("sets/hooks", "hooks and global_hooks"),
+    ("sets/local-charts", "local chart paths"),
+    (
+        "sets/oci-and-urls",
+        "chart URLs of .tgz packages and preconfigured_helm_repos",
+    ),
+    ("sets/toml-envs", "set and set_string"),
+];
+
+fn ehp() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ehp"))
+}
+
+fn run(command: &mut Command) -> Output {
+    command.output().expect("ehp runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A set: its name, its folder and its environments as (name, path inside the folder), and
+/// the warning codes it must raise, in order.
+struct Set {
+    name: String,
+    folder: PathBuf,
+    envs: Vec<(String, String)>,
+    expect: Vec<String>,
+}
+
+fn sets() -> Vec<Set> {
+    let mut sets: Vec<Set> = HELMSMAN_EXAMPLES
+        .iter()
+        .map(|(name, envs)| Set {
+            name: (*name).to_string(),
+            folder: Path::new(FIXTURES).join("helmsman"),
+            envs: envs
+                .iter()
+                .map(|(env, path)| ((*env).to_string(), (*path).to_string()))
+                .collect(),
+            expect: helmsman_expect(name),
+        })
+        .collect();
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(Path::new(FIXTURES).join("sets"))
+        .expect("sets")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let spec: toml::Table = std::fs::read_to_string(folder.join("import.toml"))
+            .expect("import.toml")
+            .parse()
+            .expect("import.toml is TOML");
+        let envs = spec["envs"]
+            .as_array()
+            .expect("envs")
+            .iter()
+            .map(|pair| {
+                let pair = pair.as_array().expect("[name, path]");
+                (
+                    pair[0].as_str().expect("name").to_string(),
+                    pair[1].as_str().expect("path").to_string(),
+                )
+            })
+            .collect();
+        let expect = spec
+            .get("expect")
+            .and_then(|codes| codes.as_array())
+            .map(|codes| {
+                codes
+                    .iter()
+                    .map(|code| code.as_str().expect("code").to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        sets.push(Set {
+            name: format!(
+                "sets/{}",
+                folder.file_name().expect("name").to_string_lossy()
+            ),
+            folder,
+            envs,
+            expect,
+        });
+    }
+    sets
+}
+
+/// The warnings helmsman's own examples raise: their certificates, credentials and mixed
+/// `$` text are carried over verbatim or reported.
+fn helmsman_expect(name: &str) -> Vec<String> {
+    let codes: &[&str] = match name {
+        "helmsman/example-toml" => &["W0036"],
+        _ => &[],
+    };
+    codes.iter().map(|code| (*code).to_string()).collect()
+}
+
+/// Runs `ehp import` of `set` into `out`.
+fn import(set: &Set, out: &Path) -> Output {
+    let mut command = ehp();
+    command.current_dir(&set.folder);
+    for (env, path) in &set.envs {
+        command.arg("--env").arg(format!("{env}={path}"));
+    }
+    command.args(["--message-format", "json", "--out"]).arg(out);
+    let mut full = ehp();
+    full.arg("import").args(command.get_args());
+    full.current_dir(&set.folder);
+    run(&mut full)
+}
+
+fn codes(stdout: &[u8]) -> Vec<String> {
+    text(stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Json>(line).ok())
+        .filter_map(|value| value["code"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Imports, checks, formats, builds and compares one set.
+fn trial(set: Set) -> Result<Outcome, String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let project = dir.path().join("project");
+    let imported = import(&set, &project);
+    if !imported.status.success() {
+        return Err(format!(
+            "import failed: {}{}",
+            text(&imported.stdout),
+            text(&imported.stderr)
+        ));
+    }
+    let found = codes(&imported.stdout);
+    if found != set.expect {
+        return Err(format!(
+            "import raised {found:?}, expected {:?}",
+            set.expect
+        ));
+    }
+    let checked = run(ehp()
+        .args(["check", "--message-format", "json"])
+        .arg(&project));
+    let errors: Vec<String> = codes(&checked.stdout)
+        .into_iter()
+        .filter(|code| code.starts_with('E'))
+        .collect();
+    if !checked.status.success() || !errors.is_empty() {
+        return Err(format!("ehp check: {errors:?} {}", text(&checked.stderr)));
+    }
+    let formatted = run(ehp().args(["fmt", "--check"]).arg(&project));
+    if !formatted.status.success() {
+        return Err(format!("ehp fmt --check: {}", text(&formatted.stdout)));
+    }
+    let built = dir.path().join("built");
+    let build = run(ehp().arg("build").arg(&project).arg("--out").arg(&built));
+    if !build.status.success() {
+        return Err(format!("ehp build: {}", text(&build.stderr)));
+    }
+    let Some(tool) = support::helm_read() else {
+        return Ok(Outcome::Skipped(
+            "HELM_READ is not set: no round trip".into(),
+        ));
+    };
+    for (env, path) in &set.envs {
+        let input = set.folder.join(path).canonicalize().expect("input");
+        let output = built.join(env).join("helmsman.yaml");
+        let want = as_helmsman_reads(&tool, &input, None);
+        let got = as_helmsman_reads(&tool, &output, Some(&want));
+        if want != got {
+            return Err(format!(
+                "{env}: the round trip changes the desired state\ninput:  {}\noutput: {}",
+                serde_json::to_string_pretty(&want).expect("json"),
+                serde_json::to_string_pretty(&got).expect("json")
+            ));
+        }
+    }
+    Ok(Outcome::Passed)
+}
+
+/// A desired-state file as helmsman reads it, with each app's values files merged as Helm
+/// merges `-f` files, normalised so that what ehp writes differently without changing what
+/// helmsman does compares equal: defaults written out (`false`, `0`, a 300 s timeout, the
+/// context `default`), `$NAME` as `${NAME}`, local paths absolute, apps keyed by release name
+/// and namespace, ehp's own metadata. `input` (for an output) drops what ehp adds around the
+/// input: apps disabled because the input lacks them, repositories and empty namespaces the
+/// input does not declare.
+fn as_helmsman_reads(tool: &str, file: &Path, input: Option<&Json>) -> Json {
+    let read = support::run_helm_read(tool, "dsf", &[file.to_path_buf()]);
+    let mut dsf = read[file.to_str().expect("utf-8")].clone();
+    let folder = file.parent().expect("folder");
+    let object = dsf.as_object_mut().expect("a DSF is an object");
+    if let Some(Json::Object(metadata)) = object.get_mut("metadata") {
+        if let Some(want) = input {
+            metadata.remove("generator");
+            if want["metadata"]["environment"].is_null() {
+                metadata.remove("environment");
+            }
+        }
+        if metadata.is_empty() {
+            object.remove("metadata");
+        }
+    }
+    if !object.contains_key("context") {
+        object.insert("context".into(), Json::String("default".into()));
+    }
+    object.remove("appsTemplates");
+    let repos: Vec<String> = object
+        .get("helmRepos")
+        .and_then(Json::as_object)
+        .map(|repos| repos.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut apps = Map::new();
+    if let Some(Json::Object(read_apps)) = object.remove("apps") {
+        for (key, mut app) in read_apps {
+            let app_object = app.as_object_mut().expect("an app is an object");
+            let values = merged_values(tool, folder, app_object);
+            app_object.insert("values".into(), values);
+            localise(folder, app_object, &repos);
+            let name = app_object
+                .remove("name")
+                .and_then(|name| name.as_str().map(str::to_string))
+                .unwrap_or(key);
+            let namespace = app_object["namespace"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            apps.insert(format!("{name}@{namespace}"), app);
+        }
+    }
+    if let Some(Json::Object(want)) = input.map(|input| &input["apps"]) {
+        apps.retain(|key, app| want.contains_key(key) || app["enabled"] == Json::Bool(true));
+    }
+    object.insert("apps".into(), Json::Object(apps));
+    if let Some(want) = input {
+        for field in ["helmRepos", "namespaces"] {
+            let keep = want[field].as_object().cloned().unwrap_or_default();
+            if let Some(Json::Object(map)) = object.get_mut(field) {
+                map.retain(|key, _| keep.contains_key(key));
+            }
+        }
+    }
+    normalise(&mut dsf);
+    dsf
+}
+
+/// The app's values files (`valuesFile`, `valuesFiles`) read by helm-read and merged in order.
+fn merged_values(tool: &str, folder: &Path, app: &mut Map<String, Json>) -> Json {
+    let mut files: Vec<String> = Vec::new();
+    if let Some(Json::String(file)) = app.remove("valuesFile") {
+        files.push(file);
+    }
+    if let Some(Json::Array(list)) = app.remove("valuesFiles") {
+        files.extend(
+            list.iter()
+                .filter_map(|file| file.as_str().map(str::to_string)),
+        );
+    }
+    let mut merged = Json::Object(Map::new());
+    for file in files.iter().filter(|file| !file.is_empty()) {
+        let path = folder.join(file);
+        let read = support::run_helm_read(tool, "values", std::slice::from_ref(&path));
+        let values = read[path.to_str().expect("utf-8")].clone();
+        // An empty values file is no values.
+        if !values.is_null() {
+            merge(&mut merged, values);
+        }
+    }
+    merged
+}
+
+/// Helm's merge of a later `-f` file.
+fn merge(into: &mut Json, more: Json) {
+    match (into, more) {
+        (Json::Object(base), Json::Object(more)) => {
+            for (key, value) in more {
+                match base.get_mut(&key) {
+                    Some(existing @ Json::Object(_)) if value.is_object() => merge(existing, value),
+                    _ => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (into, more) => *into = more,
+    }
+}
+
+/// Local chart and secrets-file paths as absolute paths (each side resolves against its own
+/// desired-state file's folder).
+fn localise(folder: &Path, app: &mut Map<String, Json>, repos: &[String]) {
+    if let Some(Json::String(chart)) = app.get_mut("chart") {
+        let first = chart.split('/').next().unwrap_or_default();
+        let remote = chart.contains("://")
+            || (chart.contains('/') && repos.iter().any(|repo| repo == first));
+        if !remote {
+            *chart = absolute(&folder.join(&*chart));
+        }
+    }
+    if let Some(Json::Array(files)) = app.get_mut("secretsFiles") {
+        for file in files.iter_mut() {
+            if let Json::String(path) = file {
+                *path = absolute(&folder.join(&*path));
+            }
+        }
+    }
+}
+
+fn absolute(path: &Path) -> String {
+    path.canonicalize()
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// Drops what equals helmsman's defaults (false, 0, empty, a 300 s timeout) and writes every
+/// `$NAME` as `${NAME}`.
+fn normalise(value: &mut Json) {
+    match value {
+        Json::Object(map) => {
+            for (_, inner) in map.iter_mut() {
+                normalise(inner);
+            }
+            map.retain(|key, inner| {
+                !(matches!(inner, Json::Bool(false) | Json::Null)
+                    || inner.as_i64() == Some(0)
+                    || (key == "timeout" && inner.as_i64() == Some(300))
+                    || inner.as_object().is_some_and(Map::is_empty) && key != "values"
+                    || inner.as_array().is_some_and(Vec::is_empty)
+                    || inner.as_str() == Some(""))
+            });
+        }
+        Json::Array(items) => items.iter_mut().for_each(normalise),
+        Json::String(text) => *text = braced(text),
+        _ => {}
+    }
+}
+
+/// `$NAME` as `${NAME}`; `$$` and `${...}` as they are.
+fn braced(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('$') => {
+                out.push_str("$$");
+                chars.next();
+            }
+            Some(next) if next.is_ascii_alphabetic() || *next == '_' => {
+                let mut name = String::new();
+                while let Some(next) = chars
+                    .peek()
+                    .filter(|next| next.is_ascii_alphanumeric() || **next == '_')
+                {
+                    name.push(*next);
+                    chars.next();
+                }
+                out.push_str(&format!("${{{name}}}"));
+            }
+            _ => out.push('$'),
+        }
+    }
+    out
+}
+
+/// A bad input of `bad/NAME/` (its one file, whose first line is `# expect = [...]`): the
+/// import fails with those codes, writes nothing, and says so as the snapshot shows.
+fn bad_trial(folder: PathBuf) -> Result<(), String> {
+    let file = std::fs::read_dir(&folder)
+        .expect("bad case")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .next()
+        .expect("a file");
+    let first = std::fs::read_to_string(folder.join(&file)).expect("text");
+    let expect: Vec<String> = first
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("# expect = "))
+        .and_then(|list| serde_json::from_str(list).ok())
+        .expect("first line: # expect = [\"CODE\"]");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("project");
+    let json = run(ehp()
+        .args(["import", "--message-format", "json", "--env"])
+        .arg(format!("test={file}"))
+        .arg("--out")
+        .arg(&out)
+        .current_dir(&folder));
+    let found = codes(&json.stdout);
+    if found != expect || json.status.code() != Some(1) || out.exists() {
+        return Err(format!(
+            "expected {expect:?} and exit 1 with nothing written, got {found:?}, {:?}: {}",
+            json.status.code(),
+            text(&json.stderr)
+        ));
+    }
+    let human = run(ehp()
+        .args(["import", "--color", "never", "--env"])
+        .arg(format!("test={file}"))
+        .arg("--out")
+        .arg(&out)
+        .current_dir(&folder));
+    let name = folder
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("fixtures/import/bad/snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.add_filter(r"/tmp/\.tmp\w+", "TMP");
+    settings.bind(|| {
+        insta::assert_snapshot!(
+            format!("bad__{name}"),
+            format!(
+                "=== {file}\n{first}\n=== ehp import --env test={file}\n{}",
+                text(&human.stderr)
+            )
+        );
+    });
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let mut trials: Vec<Trial> = Vec::new();
+    for set in sets() {
+        let name = format!("{FIXTURES}/{}", set.name);
+        let waiting = WAITING
+            .iter()
+            .find(|(waiting, _)| *waiting == set.name)
+            .map(|(_, why)| *why);
+        trials.push(Trial::check(name, move || match (trial(set), waiting) {
+            (Err(_), Some(_)) => Ok(Outcome::Passed),
+            (Ok(_), Some(why)) => Err(format!("passes now: remove it from WAITING ({why})")),
+            (result, None) => result,
+        }));
+    }
+    let mut bad: Vec<PathBuf> = std::fs::read_dir(Path::new(FIXTURES).join("bad"))
+        .expect("bad")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.is_dir() && !path.ends_with("snapshots"))
+        .collect();
+    bad.sort();
+    for folder in bad {
+        let name = folder.display().to_string();
+        trials.push(Trial::test(name, move || bad_trial(folder)));
+    }
+    harness::run(trials)
+}
