@@ -6,6 +6,7 @@ use std::path::{Component, Path, PathBuf};
 use super::args::ImportArgs;
 use super::output::{Outcome, Plan};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
+use crate::diag::{Diagnostic, codes};
 use crate::emit::OutputFile;
 use crate::import::{Input, read};
 
@@ -13,7 +14,11 @@ use crate::import::{Input, read};
 pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
     let reporter = args.diagnostics.reporter();
     let out = absolute(&args.out);
-    let inputs = inputs(args, &out)?;
+    let (inputs, unreadable) = inputs(args, &out)?;
+    if !unreadable.is_empty() {
+        reporter.report(&crate::source::SourceDb::new(), &unreadable);
+        return Ok(EXIT_FAILED);
+    }
     let reading = read(&inputs);
     let files: Vec<(PathBuf, Result<String, String>)> = reading
         .values_files()
@@ -63,8 +68,13 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
         Outcome::Unchanged => "unchanged:",
     };
     errln!(
-        "{what} {} environments into {} ({} files); run `ehp check {}`",
+        "{what} {} {} into {} ({} files); run `ehp check {}`",
         inputs.len(),
+        if inputs.len() == 1 {
+            "environment"
+        } else {
+            "environments"
+        },
         args.out.display(),
         plan.files.len(),
         args.out.display()
@@ -72,9 +82,10 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
     Ok(EXIT_OK)
 }
 
-/// The desired-state files of `--env NAME=DSF`, read.
-fn inputs(args: &ImportArgs, out: &Path) -> Result<Vec<Input>, UsageError> {
+/// The desired-state files of `--env NAME=DSF`, read, and an E0701 for each that cannot be.
+fn inputs(args: &ImportArgs, out: &Path) -> Result<(Vec<Input>, Vec<Diagnostic>), UsageError> {
     let mut inputs: Vec<Input> = Vec::new();
+    let mut unreadable = Vec::new();
     for pair in &args.envs {
         let (env, path) = pair.split_once('=').ok_or_else(|| {
             UsageError(format!(
@@ -91,9 +102,19 @@ fn inputs(args: &ImportArgs, out: &Path) -> Result<Vec<Input>, UsageError> {
             return Err(UsageError(format!("environment `{env}` is given twice")));
         }
         let text = std::fs::read(path)
-            .map_err(|error| UsageError(format!("cannot read `{path}`: {error}")))?;
-        let text = String::from_utf8(text)
-            .map_err(|_| UsageError(format!("`{path}` is not UTF-8 text")))?;
+            .map_err(|error| error.to_string())
+            .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".into()));
+        let text = match text {
+            Ok(text) => text,
+            Err(reason) => {
+                unreadable.push(
+                    Diagnostic::error(codes::IMPORT_UNREADABLE, format!("`{path}` cannot be read"))
+                        .note(reason)
+                        .help(format!("name the desired-state file of `{env}` by its path from the current folder, as helmsman's `-f` takes it")),
+                );
+                continue;
+            }
+        };
         let folder = match Path::new(path).parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
             _ => PathBuf::from("."),
@@ -107,7 +128,7 @@ fn inputs(args: &ImportArgs, out: &Path) -> Result<Vec<Input>, UsageError> {
             from_root,
         });
     }
-    Ok(inputs)
+    Ok((inputs, unreadable))
 }
 
 /// `path` made absolute and free of `.` and `..`, links resolved as far as it exists.
