@@ -194,7 +194,66 @@ pub(crate) fn read(name: &str, root: &Node, problems: &mut Vec<Diagnostic>) -> O
     if let Some(apps) = top.get("apps") {
         reader.apps(&mut env, &apps.value, namespaces, &repos);
     }
+    reorder(&mut env.fields, ENV_ORDER);
+    for app in env.apps.values_mut() {
+        reorder(&mut app.fields, APP_ORDER);
+    }
     Some(env)
+}
+
+/// The order environment fields are written in.
+const ENV_ORDER: &[&str] = &[
+    "kube_context",
+    "context",
+    "domain",
+    "storage_backend",
+    "reverse_delete",
+    "namespace_labels_authoritative",
+    "global_max_history",
+    "global_hooks",
+    "metadata",
+    "helm_repos",
+    "preconfigured_helm_repos",
+    "namespaces",
+    "helmsman_settings",
+    "helmsman_extra",
+];
+
+/// The order app fields are written in.
+const APP_ORDER: &[&str] = &[
+    "release_name",
+    "description",
+    "group",
+    "namespace",
+    "chart",
+    "chart_version",
+    "enabled",
+    "priority",
+    "protected",
+    "wait",
+    "timeout",
+    "test",
+    "no_hooks",
+    "max_history",
+    "hooks",
+    "helm_flags",
+    "helm_diff_flags",
+    "post_renderer",
+    "secrets_files",
+    "set",
+    "set_string",
+    "set_file",
+    "values",
+];
+
+/// Sorts `fields` by their place in `order` (fields it does not name last, as they were).
+fn reorder(fields: &mut IndexMap<String, Value>, order: &[&str]) {
+    fields.sort_by_cached_key(|key, _| {
+        order
+            .iter()
+            .position(|name| name == key)
+            .unwrap_or(order.len())
+    });
 }
 
 /// The repositories a chart `repo/name` may name: `helmRepos` and `preconfiguredHelmRepos`.

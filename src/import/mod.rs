@@ -169,9 +169,11 @@ impl Reading {
         for env in &mut envs {
             // helmsman has no domain; the language requires one (apps that publish hosts read
             // it). A reserved name that never resolves (RFC 2606).
-            env.fields
-                .entry("domain".into())
-                .or_insert_with(|| value::Value::text("example.invalid"));
+            if !env.fields.contains_key("domain") {
+                let at = env.fields.len().min(2);
+                env.fields
+                    .shift_insert(at, "domain".into(), value::Value::text("example.invalid"));
+            }
         }
         absent_apps(&envs, &mut self.diagnostics);
         let files = if self.diagnostics.iter().any(Diagnostic::is_error) || envs.is_empty() {

@@ -44,10 +44,33 @@ pub(crate) fn split(
                     })
                     .collect();
                 let (shared, remains) = split(&inner);
-                common.insert(key.clone(), Value::Map(shared));
+                // An empty block that every environment fills says nothing.
+                let all_fill = remains.iter().all(|remain| !remain.is_empty());
+                if !(shared.is_empty() && all_fill) {
+                    common.insert(key.clone(), Value::Map(shared));
+                }
                 for (slot, remain) in rest.iter_mut().zip(remains) {
                     if !remain.is_empty() {
                         slot.insert(key.clone(), Value::Map(remain));
+                    }
+                }
+            }
+            Some(all) if all.iter().all(|value| !matches!(value, Value::Map(_))) => {
+                // No block: the value most environments share goes into the common part when
+                // it is shared by more than any other, the others override it.
+                match plurality(&all) {
+                    Some(winner) => {
+                        common.insert(key.clone(), winner.clone());
+                        for (slot, value) in rest.iter_mut().zip(all) {
+                            if value != winner {
+                                slot.insert(key.clone(), value.clone());
+                            }
+                        }
+                    }
+                    None => {
+                        for (slot, value) in rest.iter_mut().zip(all) {
+                            slot.insert(key.clone(), value.clone());
+                        }
                     }
                 }
             }
@@ -61,6 +84,23 @@ pub(crate) fn split(
         }
     }
     (common, rest)
+}
+
+/// The value held by at least two of `values` and by more than any other value.
+fn plurality<'v>(values: &[&'v Value]) -> Option<&'v Value> {
+    let mut counts: Vec<(&Value, usize)> = Vec::new();
+    for value in values {
+        match counts.iter_mut().find(|(seen, _)| seen == value) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((value, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    match counts.as_slice() {
+        [(winner, count), (_, second), ..] if *count >= 2 && count > second => Some(winner),
+        [(winner, count)] if *count >= 2 => Some(winner),
+        _ => None,
+    }
 }
 
 /// The `.ehp` name of an app key: the key when it is a name, else the key with every other
