@@ -95,7 +95,7 @@ fn plurality<'v>(values: &[&'v Value]) -> Option<&'v Value> {
             None => counts.push((value, 1)),
         }
     }
-    counts.sort_by(|a, b| b.1.cmp(&a.1));
+    counts.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
     match counts.as_slice() {
         [(winner, count), (_, second), ..] if *count >= 2 && count > second => Some(winner),
         [(winner, count)] if *count >= 2 => Some(winner),
