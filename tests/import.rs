@@ -488,8 +488,79 @@ fn bad_trial(folder: PathBuf) -> Result<(), String> {
     Ok(())
 }
 
+/// The fenced blocks of a markdown text as (info string, body).
+fn fenced(text: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(info) = line.strip_prefix("```") else {
+            continue;
+        };
+        let mut body = String::new();
+        for inner in lines.by_ref() {
+            if inner.starts_with("```") {
+                break;
+            }
+            body.push_str(inner);
+            body.push('\n');
+        }
+        blocks.push((info.trim().to_string(), body));
+    }
+    blocks
+}
+
+/// The worked example of `docs/import.md`: its input files written, its `ehp import` command
+/// run, and every `.ehp` file it shows compared with what the import writes; then the project
+/// checks, is formatted and round-trips like every fixture.
+fn docs_worked_example() -> Result<Outcome, String> {
+    let doc = std::fs::read_to_string("docs/import.md").expect("docs/import.md");
+    let blocks = fenced(&doc);
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (info, body) in &blocks {
+        if let Some(path) = info.strip_prefix("yaml ") {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().expect("folder")).expect("folder");
+            std::fs::write(path, body).expect("write");
+        }
+    }
+    let command = blocks
+        .iter()
+        .filter(|(info, _)| info == "sh")
+        .flat_map(|(_, body)| body.lines().map(str::to_string).collect::<Vec<_>>())
+        .find(|line| line.contains("--name"))
+        .ok_or("docs/import.md shows no `ehp import ... --name` command")?;
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    let imported = run(ehp().args(&args).current_dir(dir.path()));
+    if !imported.status.success() {
+        return Err(format!("`{command}` failed: {}", text(&imported.stderr)));
+    }
+    for (info, body) in &blocks {
+        if let Some(path) = info.strip_prefix("ehp ") {
+            let written = std::fs::read_to_string(dir.path().join(path))
+                .map_err(|error| format!("`{path}` was not written: {error}"))?;
+            if written != *body {
+                return Err(format!(
+                    "docs/import.md shows `{path}` as\n{body}\nbut the import writes\n{written}"
+                ));
+            }
+        }
+    }
+    let envs: Vec<(String, String)> = args
+        .windows(2)
+        .filter(|pair| pair[0] == "--env")
+        .filter_map(|pair| pair[1].split_once('='))
+        .map(|(env, path)| (env.to_string(), path.to_string()))
+        .collect();
+    trial(Set {
+        name: "docs/import.md".into(),
+        folder: dir.path().to_path_buf(),
+        envs,
+        expect: Vec::new(),
+    })
+}
+
 fn main() -> ExitCode {
-    let mut trials: Vec<Trial> = Vec::new();
+    let mut trials: Vec<Trial> = vec![Trial::check("docs/import.md", docs_worked_example)];
     for set in sets() {
         let name = format!("{FIXTURES}/{}", set.name);
         let waiting = WAITING
