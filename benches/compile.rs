@@ -57,6 +57,7 @@ fn main() {
     let options = ehp::emit::EmitOptions {
         dsf_format: ehp::emit::DsfFormat::Yaml,
         source_label: "bench".into(),
+        project_root: None,
     };
     let emitted = ehp::emit::emit(&analysis.envs, &options);
     assert!(!emitted.has_errors(), "the generated platform must emit");

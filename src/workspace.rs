@@ -167,6 +167,7 @@ mod tests {
         let options = crate::emit::EmitOptions {
             dsf_format: crate::emit::DsfFormat::Yaml,
             source_label: "t".into(),
+            project_root: None,
         };
         let files = |analysis: &Analysis| -> Vec<(String, String)> {
             crate::emit::emit(&analysis.envs, &options)

@@ -202,6 +202,11 @@ fn a_helm_chart_travels_by_its_chart_version() {
         "{ingress}"
     );
     repo.commit("promote ingress");
+    hotfix_and_roll_back_a_chart(&repo);
+}
+
+/// A chart's hot-fix and rollback, by chart version.
+fn hotfix_and_roll_back_a_chart(repo: &Repo) {
     let status = repo.ehp(&["status"]);
     assert_eq!(status.code, 0, "{status:?}");
     assert!(status.stdout.contains("chart 1.4.1"), "{status:?}");

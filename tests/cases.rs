@@ -32,9 +32,33 @@ struct Case {
     expect: Vec<String>,
     /// For explanation examples: the code that must be among those produced.
     must_include: Option<String>,
+    /// The files the project's values and secrets files are read from: the case's folder (the
+    /// folder of a one-file case), or the files an explanation shows.
+    data: Data,
     /// Chart folders the values are checked against (`None`: no chart check, as before charts
     /// existed; an empty list: the check runs and finds no chart).
     charts: Option<Vec<String>>,
+}
+
+/// Where a case's values and secrets files are.
+enum Data {
+    /// Under this folder.
+    Folder(PathBuf),
+    /// These files, by path.
+    Shown(Vec<(String, String)>),
+}
+
+impl Data {
+    /// The text of the file at `path` (relative to the project's root), if there is one.
+    fn read(&self, path: &str) -> Option<String> {
+        match self {
+            Data::Folder(folder) => std::fs::read_to_string(folder.join(path)).ok(),
+            Data::Shown(files) => files
+                .iter()
+                .find(|(name, _)| name == path)
+                .map(|(_, text)| text.clone()),
+        }
+    }
 }
 
 fn header(text: &str) -> Result<(Vec<String>, Option<Vec<String>>), String> {
@@ -180,6 +204,7 @@ fn load_explanation(path: &Path) -> Result<Case, String> {
         files,
         expect: Vec::new(),
         must_include: Some(code),
+        data: Data::Shown(support::shown_files(&text)),
         charts: explanation_charts(&text),
     })
 }
@@ -226,6 +251,11 @@ fn load(path: &Path) -> Result<Case, String> {
         files,
         expect,
         must_include: None,
+        data: Data::Folder(if path.is_dir() {
+            path.to_path_buf()
+        } else {
+            path.parent().unwrap_or(path).to_path_buf()
+        }),
         charts,
     })
 }
@@ -238,6 +268,7 @@ fn run(case: &Case) -> Result<(), String> {
         let options = ehp::emit::EmitOptions {
             dsf_format: ehp::emit::DsfFormat::Yaml,
             source_label: case.name.clone(),
+            project_root: None,
         };
         let emitted = ehp::emit::emit(&analysis.envs, &options);
         // Like `ehp build`, nothing is written when emission finds an error.
@@ -245,6 +276,12 @@ fn run(case: &Case) -> Result<(), String> {
             files = emitted.files;
         }
         diagnostics.extend(emitted.diagnostics);
+        let named = ehp::emit::project_files(&analysis.envs);
+        let missing = ehp::emit::check_project_files(&named, &mut |path| case.data.read(path));
+        if !missing.is_empty() {
+            files.clear();
+        }
+        diagnostics.extend(missing);
         if let Some(charts) = &case.charts {
             diagnostics.extend(chart_diagnostics(&analysis, charts)?);
         }

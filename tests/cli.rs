@@ -786,3 +786,52 @@ fn missing_project_path_is_a_usage_error() {
         assert!(!dir.path().join("out").exists(), "{args:?} wrote output");
     }
 }
+
+/// Values files of the project are written relative to each environment's folder, wherever
+/// the output folder is, so helmsman finds them; a missing or malformed one stops the build
+/// before anything is written.
+#[test]
+fn values_files_are_found_from_the_output_and_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("platform");
+    fs::create_dir_all(root.join("config")).expect("mkdir");
+    fs::write(root.join("ehp.toml"), "name = \"platform\"\n").expect("write");
+    fs::write(root.join("config/journal.yaml"), "replicaCount: 2\n").expect("write");
+    fs::write(
+        root.join("main.ehp"),
+        "env prod {\n    domain = \"prod.example\"\n    helm_repos { ehealth = \"https://charts.example\" }\n}\n\napp journal: web_service {\n    image = \"journal/api\"\n    tag = \"2.3.1\"\n    values_files = [\"config/journal.yaml\"]\n}\n",
+    )
+    .expect("write");
+    for (out, from_dsf) in [
+        (root.join("out"), "../../config/journal.yaml"),
+        (
+            dir.path().join("elsewhere/deploy"),
+            "../../../platform/config/journal.yaml",
+        ),
+    ] {
+        let out_arg = out.to_str().expect("utf-8");
+        let run = ehp(&root, &["build", ".", "--out", out_arg]);
+        assert_eq!(code(&run), 0, "{}", stderr(&run));
+        let dsf = fs::read_to_string(out.join("prod/helmsman.yaml")).expect("dsf");
+        assert!(
+            dsf.contains(&format!(
+                "    valuesFiles:\n    - \"{from_dsf}\"\n    - values/journal.yaml\n"
+            )),
+            "{dsf}"
+        );
+        assert!(out.join("prod").join(from_dsf).is_file(), "{from_dsf}");
+    }
+    fs::write(root.join("config/journal.yaml"), "- not: a map\n").expect("write");
+    let run = ehp(&root, &["check", "."]);
+    assert_eq!(code(&run), 1);
+    assert!(stderr(&run).contains("E0535"), "{}", stderr(&run));
+    fs::remove_file(root.join("config/journal.yaml")).expect("remove");
+    let out = root.join("out2");
+    let run = ehp(
+        &root,
+        &["build", ".", "--out", out.to_str().expect("utf-8")],
+    );
+    assert_eq!(code(&run), 1);
+    assert!(stderr(&run).contains("E0534"), "{}", stderr(&run));
+    assert!(!out.exists(), "a failed build writes nothing");
+}

@@ -31,6 +31,7 @@ fn build(files: &[(String, String)], label: &str) -> Vec<ehp::emit::OutputFile> 
     let options = ehp::emit::EmitOptions {
         dsf_format: ehp::emit::DsfFormat::Yaml,
         source_label: label.to_string(),
+        project_root: None,
     };
     let emitted = ehp::emit::emit(&analysis.envs, &options);
     assert!(emitted.diagnostics.is_empty(), "{label} must emit cleanly");

@@ -96,26 +96,7 @@ fn named_files(found: &[(String, String)]) -> Vec<(String, String)> {
 
 /// The fenced blocks of `section` as (info string, body), and its prose without them.
 fn blocks(section: &str) -> (Vec<(String, String)>, String) {
-    let mut found = Vec::new();
-    let mut prose = String::new();
-    let mut lines = section.lines();
-    while let Some(line) = lines.next() {
-        let Some(info) = line.strip_prefix("```") else {
-            prose.push_str(line);
-            prose.push('\n');
-            continue;
-        };
-        let mut body = String::new();
-        for inner in lines.by_ref() {
-            if inner.starts_with("```") {
-                break;
-            }
-            body.push_str(inner);
-            body.push('\n');
-        }
-        found.push((info.trim().to_string(), body));
-    }
-    (found, prose)
+    support::fenced_blocks(section)
 }
 
 fn parts(text: &str) -> Parts {
@@ -358,6 +339,11 @@ impl Example {
             .expect("write example");
         if let Some(manifest) = manifest {
             std::fs::write(example.path().join("ehp.toml"), manifest).expect("write ehp.toml");
+        }
+        for (path, body) in support::shown_files(text) {
+            let file = example.path().join(path);
+            std::fs::create_dir_all(file.parent().expect("a folder")).expect("mkdir");
+            std::fs::write(file, body).expect("write a shown file");
         }
         example
     }

@@ -15,6 +15,7 @@ fuzz_target!(|data: &[u8]| {
         let options = ehp::emit::EmitOptions {
             dsf_format,
             source_label: "fuzz".into(),
+            project_root: None,
         };
         let first = ehp::emit::emit(&analysis.envs, &options);
         let second = ehp::emit::emit(&analysis.envs, &options);

@@ -8,6 +8,41 @@ use super::sources::load_project;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
 use crate::emit::{self, DsfFormat, EmitOptions};
 
+/// The project's root as a `/`-separated path relative to the output folder (`..` for `--out
+/// out`), or absolute when the two share no prefix: the desired-state files name the project's
+/// values files through it.
+fn root_from(out: &std::path::Path, root: &std::path::Path) -> Option<String> {
+    let (out, root) = (
+        std::path::absolute(out).ok()?,
+        std::path::absolute(root).ok()?,
+    );
+    let normal = |path: &std::path::Path| -> Vec<String> {
+        let mut parts: Vec<String> = Vec::new();
+        for part in path.components() {
+            match part {
+                std::path::Component::ParentDir => {
+                    parts.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+            }
+        }
+        parts
+    };
+    let (out, root) = (normal(&out), normal(&root));
+    let shared = out.iter().zip(&root).take_while(|(a, b)| a == b).count();
+    if shared == 0 {
+        return Some(root.join("/").replacen("//", "/", 1));
+    }
+    let mut path: Vec<&str> = vec![".."; out.len() - shared];
+    path.extend(root.iter().skip(shared).map(String::as_str));
+    Some(if path.is_empty() {
+        ".".to_string()
+    } else {
+        path.join("/")
+    })
+}
+
 /// `ehp build [PATH] --out DIR [--env E]... [--dsf-format F] [--check]`: always the whole
 /// project `PATH` belongs to.
 pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
@@ -41,9 +76,11 @@ pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
     let options = EmitOptions {
         dsf_format,
         source_label: loaded.label.clone(),
+        project_root: root_from(&args.out, loaded.root()),
     };
     let emitted = emit::emit(&selected, &options);
     found.extend(emitted.diagnostics);
+    found.extend(loaded.check_project_files(&selected));
     found.extend(check_charts(loaded.root(), &selected, &project)?);
     if reporter.report(&db, &found) {
         return Ok(EXIT_FAILED);

@@ -57,8 +57,10 @@ pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
         let options = EmitOptions {
             dsf_format: DsfFormat::Yaml,
             source_label: loaded.label.clone(),
+            project_root: None,
         };
         diagnostics.extend(emit::emit(&analysis.envs, &options).diagnostics);
+        diagnostics.extend(loaded.check_project_files(&analysis.envs));
     }
     let (shown, elsewhere): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
         .into_iter()

@@ -46,6 +46,7 @@ pub(super) fn run(args: &DiffArgs) -> Result<u8, UsageError> {
     let options = EmitOptions {
         dsf_format: DsfFormat::Yaml,
         source_label: loaded.label.clone(),
+        project_root: None,
     };
     let (report, review) = match args.base.as_deref() {
         Some(rev) => {

@@ -28,6 +28,16 @@ pub(super) struct Loaded {
 }
 
 impl Loaded {
+    /// The values and secrets files the environments name, checked with their text read from
+    /// the project's root (E0534, E0535).
+    pub fn check_project_files(&self, envs: &[crate::eval::model::EnvInstance]) -> Vec<Diagnostic> {
+        let files = crate::emit::project_files(envs);
+        let root = self.root();
+        crate::emit::check_project_files(&files, &mut |path| {
+            fs::read_to_string(root.join(path)).ok()
+        })
+    }
+
     /// The project's root folder (for a single-file project, the file).
     pub fn root(&self) -> &Path {
         &self.located.root

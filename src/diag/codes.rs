@@ -58,6 +58,7 @@ codes! {
     DUPLICATE_KEY = "E0310": "a block sets the same key twice";
     BAD_CALL = "E0311": "a function is unknown or called with the wrong arguments";
     RESERVED_FIELD = "E0312": "a template declares a field named `env` or `app`, which references cannot reach";
+    BAD_DEPLOY_VAR = "E0330": "a deploy-time variable's name is not one helmsman can expand";
     DUPLICATE_PORT = "E0401": "an app uses the same port number twice";
     DNS_CLASH = "E0402": "two apps bind the same DNS host in one environment";
     MUTABLE_TAG = "E0403": "an image tag can change under the same name";
@@ -65,6 +66,7 @@ codes! {
     CYCLIC_REFERENCE = "E0405": "field values refer to each other in a cycle";
     NO_ENVIRONMENT = "E0407": "a requested environment does not exist or is abstract";
     REFERENCES_TOO_DEEP = "E0408": "field values wait on a chain of other fields longer than the limit";
+    DEPLOY_VAR_INTERPOLATED = "E0430": "a deploy-time variable is interpolated into a string";
     NUMBER_TOO_LARGE = "E0501": "an integer is too large for Helm to read exactly";
     NOT_FINITE = "E0502": "a decimal number is not finite (NaN or infinity)";
     BAD_CONTEXT = "E0503": "an environment's helmsman context is not a valid Kubernetes label value";
@@ -74,6 +76,12 @@ codes! {
     BAD_RELEASE_NAME = "E0507": "an app name is not a Helm release name";
     BAD_NAMESPACE = "E0508": "a namespace is not a Kubernetes namespace name";
     DUPLICATE_RELEASE = "E0530": "two apps of an environment install the same release name in one namespace";
+    DEPLOY_VAR_IN_VALUES = "E0531": "a deploy-time variable is in chart values that helmsman does not substitute";
+    RESERVED_DSF_KEY = "E0532": "an escape hatch sets a key of the desired-state file that ehp writes itself";
+    RESERVED_METADATA = "E0533": "an environment's metadata sets `generator` or `environment`, which ehp writes";
+    MISSING_FILE = "E0534": "a values or secrets file of the project does not exist";
+    BAD_VALUES_FILE = "E0535": "a values file of the project is not a YAML map";
+    BAD_FILE_PATH = "E0536": "a values or secrets file is not named by a relative `.yaml`, `.yml` or `.json` path";
     NOT_A_STEP = "E0601": "a promotion skips a step of the chain or goes backwards";
     NO_HOTFIX = "E0602": "an environment does not accept hot-fixes";
     UNPROMOTED_RELEASE = "E0603": "a release did not come through the environment before it";

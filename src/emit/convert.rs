@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use super::model::{App, Dsf, Namespace, OutValue, Settings, Text};
 use super::names::{self, check_app_name, check_namespace};
 use super::quoting::is_label_value;
+use super::release;
 use crate::diag::{Diagnostic, INTERNAL_ERROR, Problems, codes};
 use crate::eval::model::{AppInstance, EnvInstance, SecretRef, Val, ValKind};
 use crate::source::Span;
@@ -84,7 +85,47 @@ fn out_value(value: &Val, text: fn(&str) -> Text, problems: &mut Problems) -> Ou
             Text::plain("externalSecret"),
             OutValue::Str(text(reference)),
         )])),
+        ValKind::DeployVar(name) => {
+            // Only a values file helmsman substitutes (where `text` doubles every `$`) expands it.
+            if text("$").0.len() == 1 {
+                problems.push(deploy_var_in_values(value.origin, name));
+            }
+            OutValue::Str(deploy_var(name))
+        }
     }
+}
+
+/// A value of a desired-state file (hooks, escape hatches): strings with every `$` doubled.
+pub(crate) fn dsf_value(value: &Val, problems: &mut Problems) -> OutValue {
+    out_value(value, Text::dsf, problems)
+}
+
+/// A deploy-time variable as helmsman expands it.
+fn deploy_var(name: &str) -> Text {
+    Text(format!("${{{name}}}"))
+}
+
+/// A string of a desired-state file: text with every `$` doubled, a deploy-time variable as
+/// `${NAME}` for helmsman to expand; `None` for a value that is not a scalar.
+pub(crate) fn dsf_text(value: &Val) -> Option<Text> {
+    match &value.kind {
+        ValKind::DeployVar(name) => Some(deploy_var(name)),
+        _ => value.to_text().map(|text| Text::dsf(&text)),
+    }
+}
+
+/// E0531: a deploy-time variable in chart values that helmsman does not substitute.
+fn deploy_var_in_values(span: Span, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::DEPLOY_VAR_IN_VALUES,
+        "a deploy-time variable in chart values is never expanded",
+    )
+    .at(span, format!("Helm would receive the text `${{{name}}}`"))
+    .help(
+        "helmsman expands variables in values files only under `--subst-env-values`: set \
+         `subst_env_values = true` in the environment, or pass the value with `set` (which is \
+         in the desired-state file)",
+    )
 }
 
 /// Parses a duration such as `300s`, `5m`, `1h` or `1h30m` into whole seconds.
@@ -97,20 +138,60 @@ pub(crate) fn duration_seconds(text: &str) -> Option<i64> {
 
 /// Builds the desired-state file of one environment. Values-file paths are
 /// `values/<app>.yaml`, relative to the DSF.
-pub(crate) fn dsf(env: &EnvInstance, problems: &mut Problems) -> Dsf {
+pub(crate) fn dsf(env: &EnvInstance, root: &str, problems: &mut Problems) -> Dsf {
+    let metadata = metadata(env, problems);
+    let context = context(env, problems);
+    let mut namespaces = declared_namespaces(env, problems);
+    let mut apps = BTreeMap::new();
+    let mut releases = names::Releases::default();
+    for app_instance in &env.apps {
+        let app = app(app_instance, root, problems);
+        releases.add(app_instance, &app.namespace.0, problems);
+        namespaces.entry(app.namespace.clone()).or_default();
+        apps.insert(Text::dsf(&app_instance.name), app);
+    }
+    Dsf {
+        metadata,
+        context,
+        settings: Settings {
+            kube_context: env.settings.get("kube_context").and_then(dsf_text),
+            global: release::global_settings(env, root, problems),
+        },
+        namespaces,
+        helm_repos: text_map(env.settings.get("helm_repos")),
+        apps,
+        extra: release::top_extra(env, problems),
+    }
+}
+
+/// The DSF's `metadata`: `generator`, `environment`, then the environment's own entries
+/// (E0533 for one of the first two).
+fn metadata(env: &EnvInstance, problems: &mut Problems) -> IndexMap<Text, Text> {
     let mut metadata = IndexMap::new();
     metadata.insert(Text::dsf("generator"), Text::dsf("ehp"));
     metadata.insert(Text::dsf("environment"), Text::dsf(&env.name));
     if let Some(entries) = env.settings.get("metadata").and_then(Val::as_map) {
         for (key, value) in entries {
-            if key != "generator" && key != "environment" {
-                let text = value.to_text().unwrap_or_default();
-                metadata.insert(Text::dsf(key), Text::dsf(&text));
+            if key == "generator" || key == "environment" {
+                problems.push(reserved_metadata(key, value.origin));
+            } else {
+                let text = dsf_text(value).unwrap_or_else(|| Text::dsf(""));
+                metadata.insert(Text::dsf(key), text);
             }
         }
     }
+    metadata
+}
 
+/// The DSF's `context`: the environment's `context`, else its name, checked as a label value
+/// unless helmsman expands it at deploy time (E0503).
+fn context(env: &EnvInstance, problems: &mut Problems) -> Text {
     let context_setting = env.settings.get("context");
+    if let Some(value) = context_setting
+        && matches!(value.kind, ValKind::DeployVar(_))
+    {
+        return dsf_text(value).unwrap_or_else(|| Text::dsf(&env.name));
+    }
     let context = context_setting.and_then(Val::as_str).unwrap_or(&env.name);
     if !is_label_value(context) {
         let span = context_setting.map_or(env.span, |value| value.origin);
@@ -126,49 +207,25 @@ pub(crate) fn dsf(env: &EnvInstance, problems: &mut Problems) -> Dsf {
                 ),
         );
     }
+    Text::dsf(context)
+}
 
-    let mut namespaces = declared_namespaces(env, problems);
-    let mut apps = BTreeMap::new();
-    let mut releases = names::Releases::default();
-    for app_instance in &env.apps {
-        let app = app(app_instance, problems);
-        releases.add(app_instance, &app.namespace.0, problems);
-        namespaces
-            .entry(app.namespace.clone())
-            .or_insert(Namespace {
-                protected: false,
-                labels: BTreeMap::new(),
-            });
-        apps.insert(Text::dsf(&app_instance.name), app);
-    }
-
-    let helm_repos = env
-        .settings
-        .get("helm_repos")
+/// A map of strings (helm repositories, labels, annotations), as DSF text, sorted.
+fn text_map(value: Option<&Val>) -> BTreeMap<Text, Text> {
+    value
         .and_then(Val::as_map)
-        .map(|repos| {
-            repos
+        .map(|entries| {
+            entries
                 .iter()
-                .map(|(name, url)| {
+                .map(|(key, value)| {
                     (
-                        Text::dsf(name),
-                        Text::dsf(&url.to_text().unwrap_or_default()),
+                        Text::dsf(key),
+                        dsf_text(value).unwrap_or_else(|| Text::dsf("")),
                     )
                 })
                 .collect()
         })
-        .unwrap_or_default();
-
-    Dsf {
-        metadata,
-        context: Text::dsf(context),
-        settings: Settings {
-            kube_context: env.str_setting("kube_context").map(Text::dsf),
-        },
-        namespaces,
-        helm_repos,
-        apps,
-    }
+        .unwrap_or_default()
 }
 
 /// The namespaces an environment declares (checked, with its default namespace, as Kubernetes
@@ -183,45 +240,41 @@ fn declared_namespaces(env: &EnvInstance, problems: &mut Problems) -> BTreeMap<T
     if let Some(declared) = env.settings.get("namespaces").and_then(Val::as_map) {
         for (name, body) in declared {
             check_namespace(name, body.origin, problems);
-            namespaces.insert(Text::dsf(name), namespace(body));
+            namespaces.insert(Text::dsf(name), namespace(body, problems));
         }
     }
     namespaces
 }
 
 /// One declared namespace.
-fn namespace(body: &Val) -> Namespace {
+fn namespace(body: &Val, problems: &mut Problems) -> Namespace {
     let fields = body.as_map();
-    let protected = fields
-        .and_then(|fields| fields.get("protected"))
-        .and_then(Val::as_bool)
-        .unwrap_or(false);
-    let labels = fields
-        .and_then(|fields| fields.get("labels"))
-        .and_then(Val::as_map)
-        .map(|labels| {
-            labels
-                .iter()
-                .map(|(key, value)| {
-                    (
-                        Text::dsf(key),
-                        Text::dsf(&value.to_text().unwrap_or_default()),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    Namespace { protected, labels }
+    let field = |name: &str| fields.and_then(|fields| fields.get(name));
+    let limits = match field("limits").map(|value| &value.kind) {
+        Some(ValKind::List(items)) => items.iter().map(|item| dsf_value(item, problems)).collect(),
+        _ => Vec::new(),
+    };
+    let quotas = match field("quotas").map(|value| dsf_value(value, problems)) {
+        Some(OutValue::Map(entries)) => entries,
+        _ => IndexMap::new(),
+    };
+    Namespace {
+        protected: field("protected").and_then(Val::as_bool).unwrap_or(false),
+        labels: text_map(field("labels")),
+        annotations: text_map(field("annotations")),
+        limits,
+        quotas,
+    }
 }
 
 /// One app's release entry.
-fn app(app: &AppInstance, problems: &mut Problems) -> App {
-    let mut required = |field: &str| -> String {
-        match app.fields.get(field).and_then(Val::to_text) {
+fn app(app: &AppInstance, root: &str, problems: &mut Problems) -> App {
+    let mut required = |field: &str| -> Text {
+        match app.fields.get(field).and_then(dsf_text) {
             Some(text) => text,
             None => {
                 problems.push(missing(app, field));
-                String::new()
+                Text::dsf("")
             }
         }
     };
@@ -245,18 +298,25 @@ fn app(app: &AppInstance, problems: &mut Problems) -> App {
         }
     };
     check_app_name(app, problems);
-    if let Some(value) = app.fields.get("namespace") {
-        check_namespace(&namespace, value.origin, problems);
+    if let Some(value) = app.fields.get("namespace")
+        && let Some(name) = value.as_str()
+    {
+        check_namespace(name, value.origin, problems);
     }
+    let text_field = |field: &str| app.fields.get(field).and_then(dsf_text);
+    // The project's values files first, in order; ehp's own last, so that it wins.
+    super::files::check_paths(app.fields.get("values_files"), problems);
+    let mut values_files = release::project_files(app.fields.get("values_files"), root);
+    values_files.push(Text::dsf(&format!("values/{}.yaml", app.name)));
     App {
-        name: app.str_field("release_name").map(Text::dsf),
-        description: app.str_field("description").map(Text::dsf),
-        namespace: Text::dsf(&namespace),
-        group: app.str_field("group").map(Text::dsf),
+        name: text_field("release_name"),
+        description: text_field("description"),
+        namespace,
+        group: text_field("group"),
         enabled: bool_field("enabled", true),
-        chart: Text::dsf(&chart),
-        version: Text::dsf(&version),
-        values_files: vec![Text::dsf(&format!("values/{}.yaml", app.name))],
+        chart,
+        version,
+        values_files,
         priority: app
             .fields
             .get("priority")
@@ -265,7 +325,21 @@ fn app(app: &AppInstance, problems: &mut Problems) -> App {
         wait: bool_field("wait", true),
         timeout,
         protected: bool_field("protected", false),
+        more: release::release_settings(app, root, problems),
     }
+}
+
+/// E0533: a metadata key ehp writes itself.
+fn reserved_metadata(key: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        codes::RESERVED_METADATA,
+        format!("`metadata.{key}` is written by ehp"),
+    )
+    .at(
+        span,
+        format!("ehp writes `{key}` into every desired-state file"),
+    )
+    .help("ehp marks its files with `generator` and `environment`; choose another key")
 }
 
 /// An app lacks a field the type checker guarantees.

@@ -5,9 +5,11 @@
 //! Every file starts with [`header`], is UTF-8 without BOM, has no `---` and ends with a newline.
 
 mod convert;
+mod files;
 mod model;
 mod names;
 mod quoting;
+mod release;
 
 use serde::Serialize;
 
@@ -48,6 +50,22 @@ pub struct EmitOptions {
     pub dsf_format: DsfFormat,
     /// Where the sources came from, for the header, e.g. `examples/ehealth`.
     pub source_label: String,
+    /// The project's root as a `/`-separated path relative to the output folder, or absolute:
+    /// the desired-state files name the project's values and secrets files through it. `None`
+    /// means `..`, an output folder directly inside the project's root (`ehp build --out out`).
+    pub project_root: Option<String>,
+}
+
+impl EmitOptions {
+    /// The project's root as seen from an environment's folder, where its desired-state file is.
+    fn root_from_dsf(&self) -> String {
+        match self.project_root.as_deref() {
+            Some(root) if root.starts_with('/') => root.trim_end_matches('/').to_string(),
+            Some("" | ".") => "..".to_string(),
+            Some(root) => format!("../{}", root.trim_end_matches('/')),
+            None => "../..".to_string(),
+        }
+    }
 }
 
 /// One generated file.
@@ -79,6 +97,8 @@ impl Emitted {
 /// The environment setting saying that helmsman substitutes `$NAME` in values files too.
 const SUBST_ENV_VALUES: &str = "subst_env_values";
 
+pub use files::{ProjectFile, check_project_files, project_files};
+
 /// The header comment of every generated file, ending with a newline.
 pub fn header(source_label: &str) -> String {
     let label = source_label.replace(['\n', '\r'], " ");
@@ -107,7 +127,7 @@ fn emit_env(
     problems: &mut Problems,
 ) {
     names::check_env_name(&env.name, env.span, problems);
-    let dsf = convert::dsf(env, problems);
+    let dsf = convert::dsf(env, &options.root_from_dsf(), problems);
     // In DSFs helmsman substitutes `$NAME` on the raw text, comments included.
     let dsf_header = header(&options.source_label).replace('$', "$$");
     let body = match options.dsf_format {

@@ -101,6 +101,9 @@ pub(crate) struct Dsf {
     pub(crate) helm_repos: BTreeMap<Text, Text>,
     /// The releases, sorted by name.
     pub(crate) apps: BTreeMap<Text, App>,
+    /// `helmsman_extra`: top-level keys written verbatim.
+    #[serde(flatten)]
+    pub(crate) extra: IndexMap<Text, OutValue>,
 }
 
 /// helmsman's `settings` block.
@@ -110,16 +113,28 @@ pub(crate) struct Settings {
     /// The kube context helmsman deploys with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) kube_context: Option<Text>,
+    /// The other settings, each only when set.
+    #[serde(flatten)]
+    pub(crate) global: super::release::GlobalSettings,
 }
 
 /// One entry of `namespaces`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub(crate) struct Namespace {
     /// Whether existing releases in it are protected.
     pub(crate) protected: bool,
     /// Labels put on the namespace, sorted.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) labels: BTreeMap<Text, Text>,
+    /// Annotations put on the namespace, sorted.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) annotations: BTreeMap<Text, Text>,
+    /// Limit ranges, as written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) limits: Vec<OutValue>,
+    /// The resource quota, as written.
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub(crate) quotas: IndexMap<Text, OutValue>,
 }
 
 /// One entry of `apps`: a helm release.
@@ -153,4 +168,7 @@ pub(crate) struct App {
     pub(crate) timeout: i64,
     /// Whether the existing release is protected.
     pub(crate) protected: bool,
+    /// The other release settings, each only when set.
+    #[serde(flatten)]
+    pub(crate) more: super::release::ReleaseSettings,
 }

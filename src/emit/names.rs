@@ -95,6 +95,8 @@ pub(crate) fn check_app_name(app: &AppInstance, problems: &mut Problems) {
         return;
     }
     let (release, span, (what, source)) = match app.fields.get(RELEASE_NAME) {
+        // helmsman expands it at deploy time; Helm checks it then.
+        Some(value) if value.as_str().is_none() => return,
         Some(value) => (
             value.as_str().unwrap_or_default(),
             value.origin,
@@ -135,7 +137,10 @@ impl Releases {
     /// Adds an app's release in `namespace`, reporting E0530 when another app has it.
     pub(crate) fn add(&mut self, app: &AppInstance, namespace: &str, problems: &mut Problems) {
         let (release, span) = match app.fields.get(RELEASE_NAME) {
-            Some(value) => (value.as_str().unwrap_or_default(), value.origin),
+            Some(value) => match value.as_str() {
+                Some(text) => (text, value.origin),
+                None => return,
+            },
             None => (app.name.as_str(), app.span),
         };
         let key = (release.to_string(), namespace.to_string());

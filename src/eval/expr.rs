@@ -75,9 +75,18 @@ impl Frame<'_> {
         for part in parts {
             match part {
                 StrPart::Text(piece) => text.push_str(piece),
-                StrPart::Interp(path, _) => {
+                StrPart::Interp(path, part_span) => {
                     interpolated = true;
-                    text.push_str(&self.reference(path, context)?.to_text()?);
+                    let value = self.reference(path, context)?;
+                    if let ValKind::DeployVar(name) = &value.kind {
+                        context.diagnostics.push(deploy_var_interpolated(
+                            *part_span,
+                            value.origin,
+                            name,
+                        ));
+                        return None;
+                    }
+                    text.push_str(&value.to_text()?);
                 }
             }
         }
@@ -108,6 +117,7 @@ impl Frame<'_> {
             "seconds" => ValKind::Int(formats::duration_seconds(&text(0)?)?),
             // The secret check sees the call's span and lets the text through.
             "not_secret" => ValKind::Str(text(0)?),
+            "deploy_var" => ValKind::DeployVar(text(0)?),
             "env_list" => env_list(values.first()?.as_map()?),
             _ => return None,
         })
@@ -142,6 +152,23 @@ impl Frame<'_> {
             }
         }
     }
+}
+
+/// E0430: a deploy-time variable interpolated into a string, which ehp would write as text.
+fn deploy_var_interpolated(at: Span, origin: Span, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        codes::DEPLOY_VAR_INTERPOLATED,
+        "a deploy-time variable cannot be part of a string",
+    )
+    .at(
+        at,
+        format!("this is `deploy_var(\"{name}\")`, known only when helmsman deploys"),
+    )
+    .also(origin, "set here")
+    .help(
+        "use the variable as the whole value; helmsman expands only values that are one \
+         `deploy_var(...)`, so write the combined text as one variable",
+    )
 }
 
 /// `env_list(map)`: a container's environment list, one `{ name, value }` per variable, a

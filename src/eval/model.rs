@@ -47,6 +47,8 @@ pub enum ValKind {
     Map(ValMap),
     /// A secret reference.
     Secret(SecretRef),
+    /// A variable helmsman expands at deploy time (`deploy_var("NAME")`), written `${NAME}`.
+    DeployVar(String),
 }
 
 /// An evaluated value and where it came from.
@@ -121,7 +123,9 @@ impl Val {
             ValKind::Int(number) => number.to_string(),
             ValKind::Float(number) => number.to_string(),
             ValKind::Bool(truth) => truth.to_string(),
-            ValKind::List(_) | ValKind::Map(_) | ValKind::Secret(_) => return None,
+            ValKind::List(_) | ValKind::Map(_) | ValKind::Secret(_) | ValKind::DeployVar(_) => {
+                return None;
+            }
         })
     }
 }

@@ -66,6 +66,9 @@ fn write(value: &Val, out: &mut String) {
         ValKind::Secret(SecretRef::External { reference }) => {
             out.push_str(&format!("external({})", literal::quote(reference)));
         }
+        ValKind::DeployVar(name) => {
+            out.push_str(&format!("deploy_var({})", literal::quote(name)));
+        }
     }
 }
 

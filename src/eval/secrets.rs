@@ -135,7 +135,8 @@ impl Walker<'_> {
             | ValKind::Float(_)
             | ValKind::Bool(_)
             | ValKind::Quantity(_)
-            | ValKind::Secret(_) => {}
+            | ValKind::Secret(_)
+            | ValKind::DeployVar(_) => {}
         }
     }
 

@@ -23,8 +23,22 @@ pub struct Checker<'p> {
     pub problems: &'p mut Problems,
 }
 
+/// Whether `name` is a variable name helmsman expands the same way everywhere:
+/// `[A-Za-z_][A-Za-z0-9_]*` (its check of unset variables also takes `-`, its expansion not).
+pub fn is_deploy_var_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// The builtin functions and what they return.
-pub const FUNCTIONS: &[&str] = &["secret", "external", "env_list", "seconds", "not_secret"];
+pub const FUNCTIONS: &[&str] = &[
+    "secret",
+    "external",
+    "env_list",
+    "seconds",
+    "not_secret",
+    "deploy_var",
+];
 
 impl Checker<'_> {
     /// Checks the entries of a block against a schema.
@@ -495,6 +509,7 @@ impl Checker<'_> {
                 Ty::List(Box::new(Ty::Any)),
             ),
             "not_secret" => (&[("text", Ty::String), ("reason", Ty::String)], Ty::String),
+            "deploy_var" => (&[("name", Ty::String)], Ty::DeployVar),
             "seconds" => (
                 &[("duration", Ty::Duration)],
                 Ty::Int {
@@ -551,7 +566,32 @@ impl Checker<'_> {
         if name.name == "not_secret" {
             self.not_secret_reason(name, args);
         }
+        if name.name == "deploy_var" {
+            self.deploy_var_name(args);
+        }
         Some(result)
+    }
+
+    /// `deploy_var(name)` names a variable helmsman can expand: written out as a plain string,
+    /// `[A-Za-z_][A-Za-z0-9_]*` (E0330).
+    fn deploy_var_name(&mut self, args: &[crate::syntax::ast::Arg]) {
+        let Some(arg) = args.first() else { return };
+        let name = arg.value.as_plain_str();
+        if name.as_deref().is_some_and(is_deploy_var_name) {
+            return;
+        }
+        let shown = name.map_or_else(|| "this".to_string(), |name| format!("`{name}`"));
+        self.problems.push(
+            Diagnostic::error(
+                codes::BAD_DEPLOY_VAR,
+                "not a name helmsman can expand at deploy time",
+            )
+            .at(arg.value.span, format!("{shown} is not a variable name"))
+            .help(
+                "write the variable's name as a plain string of letters, digits and `_`, not \
+                 starting with a digit: deploy_var(\"KUBE_CONTEXT\")",
+            ),
+        );
     }
 
     /// `not_secret(text, reason)` allows a text the secret check would refuse: the reason must be

@@ -68,6 +68,8 @@ pub enum Ty {
     Secret,
     /// An environment variable value: text or a secret reference.
     Var,
+    /// A variable helmsman expands when it deploys: `deploy_var("NAME")`, written `${NAME}`.
+    DeployVar,
     /// A list.
     List(Box<Ty>),
     /// A map from names.
@@ -112,6 +114,7 @@ impl Ty {
             ) => true,
             (Ty::Number, Ty::Cpu) => true,
             (Ty::Dns | Ty::Host, Ty::Dns | Ty::Host) => true,
+            (Ty::DeployVar, Ty::String | Ty::Version | Ty::Var) => true,
             (found, Ty::String) => found.is_stringish(),
             (found, Ty::Var) => found.is_stringish() || matches!(found, Ty::Secret | Ty::Var),
             (Ty::List(found), Ty::List(expected)) | (Ty::Map(found), Ty::Map(expected)) => {
@@ -145,6 +148,7 @@ impl Ty {
             Ty::Semver | Ty::Version => "\"1.4.0\"".into(),
             Ty::Cron => "\"0 3 * * *\"".into(),
             Ty::Secret | Ty::Var => "secret(\"journal-db\", \"password\")".into(),
+            Ty::DeployVar => "deploy_var(\"KUBE_CONTEXT\")".into(),
             Ty::List(inner) => format!("[{}]", inner.example()),
             Ty::Map(inner) => format!("{{ name = {} }}", inner.example()),
             Ty::Record(_) => "{ ... }".into(),
@@ -191,6 +195,7 @@ impl fmt::Display for Ty {
             Ty::Cron => formatter.write_str("cron"),
             Ty::Secret => formatter.write_str("secret"),
             Ty::Var => formatter.write_str("var"),
+            Ty::DeployVar => formatter.write_str("deploy-time variable"),
             Ty::List(inner) => write!(formatter, "[{inner}]"),
             Ty::Map(inner) => write!(formatter, "map({inner})"),
             Ty::Record(_) => formatter.write_str("block"),

@@ -321,6 +321,7 @@ pub fn emit_options(format: DsfFormat) -> EmitOptions {
     EmitOptions {
         dsf_format: format,
         source_label: "tests/emit $HOME".to_owned(),
+        project_root: None,
     }
 }
 
@@ -360,6 +361,7 @@ pub fn toml_to_json(text: &str) -> Json {
 pub fn meant(value: &Val) -> Json {
     match &value.kind {
         ValKind::Str(text) | ValKind::Quantity(text) => Json::String(text.clone()),
+        ValKind::DeployVar(name) => Json::String(format!("${{{name}}}")),
         ValKind::Int(number) => Json::from(*number),
         ValKind::Float(number) => Json::from(*number),
         ValKind::Bool(truth) => Json::Bool(*truth),
@@ -492,4 +494,43 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", dir);
     String::from_utf8_lossy(&succeed(&mut command, &format!("git {args:?}"))).into_owned()
+}
+
+/// The fenced blocks of a Markdown `section` as (info string, body), and its prose without them.
+pub fn fenced_blocks(section: &str) -> (Vec<(String, String)>, String) {
+    let mut found = Vec::new();
+    let mut prose = String::new();
+    let mut lines = section.lines();
+    while let Some(line) = lines.next() {
+        let Some(info) = line.strip_prefix("```") else {
+            prose.push_str(line);
+            prose.push('\n');
+            continue;
+        };
+        let mut body = String::new();
+        for inner in lines.by_ref() {
+            if inner.starts_with("```") {
+                break;
+            }
+            body.push_str(inner);
+            body.push('\n');
+        }
+        found.push((info.trim().to_string(), body));
+    }
+    (found, prose)
+}
+
+/// The files an explanation shows beside its example, each a fenced block whose info string is
+/// a language and the file's path (```` ```yaml config/values.yaml ````): `(path, text)`.
+pub fn shown_files(text: &str) -> Vec<(String, String)> {
+    fenced_blocks(text)
+        .0
+        .into_iter()
+        .filter_map(|(info, body)| {
+            let path = info
+                .strip_prefix("yaml ")
+                .or_else(|| info.strip_prefix("json "))?;
+            Some((path.trim().to_string(), body))
+        })
+        .collect()
 }
