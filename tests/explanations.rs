@@ -601,7 +601,9 @@ fn fix_claims(code: &str, parts: &Parts, text: &str, example: &str) -> Vec<Strin
             ));
         }
     }
-    if !parts.fix_files.is_empty() {
+    // Input files fixed without an `.ehp` fix (the examples of `ehp import`): the example's
+    // files, then the fix's, and the example's own command.
+    if parts.fix.is_none() && !parts.fix_files.is_empty() {
         let project = Example::new(text, example, parts.manifest.as_deref());
         project.write_files(&parts.files);
         project.write_files(&parts.fix_files);

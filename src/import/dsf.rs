@@ -632,10 +632,17 @@ impl Reader<'_> {
                 self.unknown(entry.key_span, key, &known);
                 continue;
             };
-            let value = if key == "deleteOnSuccess" {
-                self.boolean(&entry.value, key)
-            } else {
-                self.text(&entry.value, key)
+            let value = match key.as_str() {
+                "deleteOnSuccess" => self.boolean(&entry.value, key),
+                "successTimeout" => match entry.value.scalar_text().as_deref().and_then(go_seconds)
+                {
+                    Some(seconds) => Some(Value::Seconds(seconds)),
+                    None => {
+                        self.wrong_type(&entry.value, key, "a duration such as \"90s\"");
+                        None
+                    }
+                },
+                _ => self.text(&entry.value, key),
             };
             if let Some(value) = value {
                 out.insert((*field).to_string(), value);
@@ -830,6 +837,27 @@ fn put_extra(fields: &mut IndexMap<String, Value>, hatch: &str, key: &str, value
     {
         map.insert(key.to_string(), value);
     }
+}
+
+/// A Go duration of whole seconds (`90s`, `2m`, `1h30m`) in seconds.
+fn go_seconds(text: &str) -> Option<i64> {
+    let mut total: i64 = 0;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            'h' => 3600,
+            'm' => 60,
+            's' => 1,
+            _ => return None,
+        };
+        total = total.checked_add(number.parse::<i64>().ok()?.checked_mul(unit)?)?;
+        number.clear();
+    }
+    (number.is_empty() && !text.is_empty()).then_some(total)
 }
 
 /// Whether `name` is a variable name ehp writes: `[A-Za-z_][A-Za-z0-9_]*`.

@@ -165,6 +165,9 @@ impl Reading {
             rebase_paths(env, input);
         }
         self.diagnostics.extend(loaded.problems);
+        // Reported in the order of the files and of their text.
+        self.diagnostics
+            .sort_by_key(|diagnostic| diagnostic.primary.as_ref().map(|label| label.span));
         let mut envs: Vec<dsf::EnvRead> = self.envs.into_iter().map(|(env, _)| env).collect();
         for env in &mut envs {
             // helmsman has no domain; the language requires one (apps that publish hosts read
@@ -199,6 +202,9 @@ fn rebase_paths(env: &mut dsf::EnvRead, input: &Input) {
             _ => None,
         })
         .unwrap_or_default();
+    if let Some(value::Value::Map(hooks)) = env.fields.get_mut("global_hooks") {
+        rebase_hooks(hooks, input);
+    }
     for app in env.apps.values_mut() {
         if let Some(chart) = app.fields.get("chart").and_then(value::Value::as_literal) {
             let first = chart.split('/').next().unwrap_or_default();
@@ -211,6 +217,9 @@ fn rebase_paths(env: &mut dsf::EnvRead, input: &Input) {
                 );
             }
         }
+        if let Some(value::Value::Map(hooks)) = app.fields.get_mut("hooks") {
+            rebase_hooks(hooks, input);
+        }
         if let Some(value::Value::List(files)) = app.fields.get_mut("secrets_files") {
             for file in files.iter_mut() {
                 if let Some(path) = file.as_literal() {
@@ -218,6 +227,30 @@ fn rebase_paths(env: &mut dsf::EnvRead, input: &Input) {
                 }
             }
         }
+    }
+}
+
+/// Hooks that name a manifest or script of the DSF's folder (the first word ends in `.yaml`,
+/// `.yml`, `.json`, `.sh`, `.py` or `.rb`, as helmsman decides) rewritten relative to the
+/// project root; commands stay as they are.
+fn rebase_hooks(hooks: &mut indexmap::IndexMap<String, value::Value>, input: &Input) {
+    for hook in hooks.values_mut() {
+        let Some(text) = hook.as_literal() else {
+            continue;
+        };
+        let (first, rest) = text.split_once(' ').unwrap_or((text.as_str(), ""));
+        let file = [".yaml", ".yml", ".json", ".sh", ".py", ".rb"]
+            .iter()
+            .any(|extension| first.to_ascii_lowercase().ends_with(extension));
+        if !file || first.contains("://") {
+            continue;
+        }
+        let mut rebased = rooted(&input.from_root, first);
+        if !rest.is_empty() {
+            rebased.push(' ');
+            rebased.push_str(rest);
+        }
+        *hook = value::Value::text(rebased);
     }
 }
 
