@@ -579,3 +579,63 @@ fn fetch_never_writes_through_a_link_planted_at_its_old_temporary_name() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// A chart folder of the project (`./charts/shop`) is the chart: read where it is, never fetched
+/// or locked, and its schema's verdicts are reported at the `.ehp` span of the value, offline.
+#[test]
+fn a_local_chart_is_checked_from_its_folder() {
+    let main = r#"env test {
+    kube_context = "kind"
+    domain = "test.example"
+}
+
+app shop: helm_chart {
+    chart = "./charts/shop"
+    chart_version = "1.0.0"
+    values {
+        replicaCount = "two"
+        auth.user = "shop"
+    }
+}
+"#;
+    let sandbox = Sandbox::new(main);
+    let folder = sandbox.project().join("charts/shop");
+    std::fs::create_dir_all(&folder).expect("chart folder");
+    for file in ["Chart.yaml", "values.yaml", "values.schema.json"] {
+        std::fs::copy(fixture("shop").join(file), folder.join(file)).expect("copy");
+    }
+    let (code, _, stderr) = sandbox.ehp(&["charts", "fetch"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        sandbox.lock().lines().all(|line| !line.contains("shop")),
+        "{}",
+        sandbox.lock()
+    );
+    let (code, _, stderr) = sandbox.ehp(&["check", ".", "--message-format", "short"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        short_codes(&stderr),
+        [(10, "E0801".to_string())],
+        "{stderr}"
+    );
+    let (code, json, _) = sandbox.ehp(&["check", ".", "--message-format", "json"]);
+    assert_eq!(code, 1);
+    let first: serde_json::Value =
+        serde_json::from_str(json.lines().next().expect("a line")).expect("json");
+    let text = std::fs::read_to_string(sandbox.project().join("main.ehp")).expect("source");
+    let start = first["byte_start"].as_u64().expect("start") as usize;
+    let end = first["byte_end"].as_u64().expect("end") as usize;
+    assert_eq!(&text[start..end], "\"two\"");
+    // Fixed, the project builds; the chart is named from the desired-state file's folder.
+    sandbox.write(&main.replace("\"two\"", "2"));
+    let (code, _, stderr) = sandbox.ehp(&["build", ".", "--out", "out"]);
+    assert_eq!(code, 0, "{stderr}");
+    let dsf =
+        std::fs::read_to_string(sandbox.project().join("out/test/helmsman.yaml")).expect("dsf");
+    assert!(dsf.contains("    chart: \"../../charts/shop\"\n"), "{dsf}");
+    // A chart folder without its Chart.yaml cannot be read.
+    std::fs::remove_file(folder.join("Chart.yaml")).expect("remove");
+    let (code, _, stderr) = sandbox.ehp(&["check", ".", "--message-format", "short"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("E0806"), "{stderr}");
+}

@@ -45,7 +45,16 @@ pub struct ChartRef {
     pub version: String,
 }
 
+/// The `repository` of a chart folder of the project (whose `name` is its path from the
+/// project's root).
+pub const LOCAL_REPOSITORY: &str = "project";
+
 impl ChartRef {
+    /// Whether the chart is a folder of the project, read from there (never fetched or locked).
+    pub fn is_local(&self) -> bool {
+        self.repository == LOCAL_REPOSITORY
+    }
+
     /// Whether the chart lives in an OCI registry.
     pub fn is_oci(&self) -> bool {
         self.repository.starts_with("oci://")
@@ -95,12 +104,26 @@ pub struct ChartUse {
 }
 
 /// The chart of an app in an environment: `repo/name` with `repo` from the environment's
-/// `helm_repos`, or `oci://host/path/name`, at the app's `chart_version`. `None` when the app
-/// has no chart, the repository is not declared (E0404), or the version is missing or a
-/// constraint (`^1.4`: helm resolves it at deploy time, so there is no one chart to check).
+/// `helm_repos`, or `oci://host/path/name`, at the app's `chart_version`, or a chart folder of
+/// the project (`./charts/journal`, see [`LOCAL_REPOSITORY`]). `None` when the app has no chart,
+/// the repository is not declared (E0404), the chart is a URL of a package, or the version is
+/// missing or a constraint (`^1.4`: helm resolves it at deploy time, so there is no one chart to
+/// check).
 pub fn chart_of(env: &EnvInstance, app: &AppInstance) -> Option<ChartRef> {
     let chart = app.str_field("chart")?;
     let version = app.str_field("chart_version")?.to_string();
+    if let Some(path) = crate::types::formats::local_chart(chart) {
+        // A chart folder of the project: its files are the chart, whatever the version says.
+        return Some(ChartRef {
+            repository: LOCAL_REPOSITORY.to_string(),
+            name: path.to_string(),
+            version,
+        });
+    }
+    if chart.contains("://") && !chart.starts_with("oci://") {
+        // A packaged chart at a URL: helmsman downloads it; ehp does not.
+        return None;
+    }
     if !crate::types::formats::is_exact_version(&version) {
         return None;
     }

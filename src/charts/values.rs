@@ -21,6 +21,7 @@ fn val_to_json(value: &Val) -> Value {
     match &value.kind {
         ValKind::Str(text) | ValKind::Quantity(text) => Value::String(text.clone()),
         ValKind::DeployVar(name) => Value::String(format!("${{{name}}}")),
+        ValKind::Null => Value::Null,
         ValKind::Int(number) => Value::Number((*number).into()),
         ValKind::Float(number) => Number::from_f64(*number).map_or(Value::Null, Value::Number),
         ValKind::Bool(truth) => Value::Bool(*truth),

@@ -13,6 +13,7 @@ use super::release;
 use crate::diag::{Diagnostic, INTERNAL_ERROR, Problems, codes};
 use crate::eval::model::{AppInstance, EnvInstance, SecretRef, Val, ValKind};
 use crate::source::Span;
+use crate::types::formats;
 
 /// The largest integer magnitude a float64 holds exactly: Helm reads every number as float64.
 pub(crate) const MAX_EXACT_INT: i64 = 1 << 53;
@@ -70,6 +71,7 @@ fn out_value(value: &Val, text: fn(&str) -> Text, problems: &mut Problems) -> Ou
             OutValue::Float(*number)
         }
         ValKind::Bool(truth) => OutValue::Bool(*truth),
+        ValKind::Null => OutValue::Null,
         ValKind::List(items) => OutValue::List(
             items
                 .iter()
@@ -279,7 +281,12 @@ fn app(app: &AppInstance, root: &str, problems: &mut Problems) -> App {
         }
     };
     let namespace = required("namespace");
-    let chart = required("chart");
+    let chart = match app.str_field("chart").and_then(formats::local_chart) {
+        // A chart folder of the project, written from the DSF's folder as helmsman resolves it.
+        Some(".") => Text::dsf(root),
+        Some(path) => Text::dsf(&format!("{root}/{path}")),
+        None => required("chart"),
+    };
     let version = required("chart_version");
     let bool_field = |field: &str, default: bool| {
         app.fields

@@ -56,6 +56,8 @@ pub(crate) enum OutValue {
     List(Vec<OutValue>),
     /// A map, in source order.
     Map(IndexMap<Text, OutValue>),
+    /// YAML null: Helm deletes the key, chart default included.
+    Null,
 }
 
 impl Serialize for OutValue {
@@ -65,6 +67,7 @@ impl Serialize for OutValue {
             OutValue::Int(number) => serializer.serialize_i64(*number),
             OutValue::Float(number) => serializer.serialize_f64(*number),
             OutValue::Bool(truth) => serializer.serialize_bool(*truth),
+            OutValue::Null => serializer.serialize_unit(),
             OutValue::List(items) => {
                 let mut seq = serializer.serialize_seq(Some(items.len()))?;
                 for item in items {

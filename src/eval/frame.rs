@@ -243,7 +243,7 @@ impl<'a> Frame<'a> {
             return;
         };
         if rest.is_empty() && block.is_none() {
-            match self.eval(expr, &Ty::Any, context) {
+            match self.entry_value(expr, &Ty::Any, context) {
                 Some(value) => {
                     map.insert(key.name.clone(), value);
                 }
@@ -265,6 +265,16 @@ impl<'a> Frame<'a> {
         if let Some(ValKind::Map(child)) = map.get_mut(&key.name).map(|value| &mut value.kind) {
             self.overlay(child, rest, expr, context);
         }
+    }
+
+    /// The value of `expr` as an entry of a block whose entries have type `ty`: `null` among
+    /// chart values (`any`) is the YAML null Helm reads as "delete this key, chart default
+    /// included"; elsewhere `null` unsets (`None`).
+    fn entry_value(&mut self, expr: &Expr, ty: &Ty, context: &mut Context<'_>) -> Option<Val> {
+        if matches!(expr.kind, ExprKind::Null) && *ty == Ty::Any {
+            return Some(Val::new(ValKind::Null, expr.span));
+        }
+        self.eval(expr, ty, context)
     }
 
     fn was_set(&self, name: &str) -> bool {
@@ -484,7 +494,7 @@ impl<'a> Frame<'a> {
             _ => None,
         };
         if rest.is_empty() && block.is_none() {
-            let value = self.eval(expr, child_ty, context);
+            let value = self.entry_value(expr, child_ty, context);
             let action = value.clone().map_or(Action::Unset, Action::Set);
             self.record(Some(&key.name), expr, action);
             match value {

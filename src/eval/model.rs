@@ -49,6 +49,8 @@ pub enum ValKind {
     Secret(SecretRef),
     /// A variable helmsman expands at deploy time (`deploy_var("NAME")`), written `${NAME}`.
     DeployVar(String),
+    /// `null` among chart values: written as YAML null, which makes Helm delete the key.
+    Null,
 }
 
 /// An evaluated value and where it came from.
@@ -123,7 +125,11 @@ impl Val {
             ValKind::Int(number) => number.to_string(),
             ValKind::Float(number) => number.to_string(),
             ValKind::Bool(truth) => truth.to_string(),
-            ValKind::List(_) | ValKind::Map(_) | ValKind::Secret(_) | ValKind::DeployVar(_) => {
+            ValKind::List(_)
+            | ValKind::Map(_)
+            | ValKind::Secret(_)
+            | ValKind::DeployVar(_)
+            | ValKind::Null => {
                 return None;
             }
         })

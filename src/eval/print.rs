@@ -66,6 +66,7 @@ fn write(value: &Val, out: &mut String) {
         ValKind::Secret(SecretRef::External { reference }) => {
             out.push_str(&format!("external({})", literal::quote(reference)));
         }
+        ValKind::Null => out.push_str("null"),
         ValKind::DeployVar(name) => {
             out.push_str(&format!("deploy_var({})", literal::quote(name)));
         }

@@ -136,7 +136,8 @@ impl Walker<'_> {
             | ValKind::Bool(_)
             | ValKind::Quantity(_)
             | ValKind::Secret(_)
-            | ValKind::DeployVar(_) => {}
+            | ValKind::DeployVar(_)
+            | ValKind::Null => {}
         }
     }
 

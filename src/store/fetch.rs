@@ -42,6 +42,10 @@ pub fn fetch(
     let mut outcome = FetchOutcome::default();
     let mut client = Client::new();
     for (chart, uses) in required {
+        if chart.is_local() {
+            // A chart folder of the project is read where it is: nothing to fetch or lock.
+            continue;
+        }
         let locked = old.get(chart).map(|entry| entry.digest.clone());
         if let Some(locked) = &locked
             && let Ok(bytes) = std::fs::read(store.package_path(locked))

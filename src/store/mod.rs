@@ -103,6 +103,14 @@ impl Store {
         let lock = self.read_lock()?;
         let mut set = ChartSet::new();
         for chart in required.keys() {
+            if chart.is_local() {
+                let status = match read_chart_folder(&self.project.join(&chart.name)) {
+                    Ok(read) => Status::Ready(std::sync::Arc::new(read)),
+                    Err(reason) => Status::Unreadable(reason),
+                };
+                set.insert(chart.clone(), status);
+                continue;
+            }
             let status = match &lock {
                 None => Status::NotChecked(format!("the project has no {LOCK_FILE}")),
                 Some(lock) => match lock.get(chart) {

@@ -175,7 +175,9 @@ pub fn is_mutable_tag(text: &str) -> bool {
         .contains(&text.to_ascii_lowercase().as_str())
 }
 
-/// Checks a chart reference: `repo/chart` or `oci://host/path/chart`.
+/// Checks a chart reference: `repo/chart`, `oci://host/path/chart`, an `http(s)://` URL of a
+/// packaged chart, or a chart folder of the project (`.`, `./path`, `../path`, or a bare name:
+/// helmsman reads a chart without a declared repository as a path).
 pub fn chart(text: &str) -> Result<(), String> {
     if let Some(rest) = text.strip_prefix("oci://") {
         return if rest.contains('/') {
@@ -184,15 +186,49 @@ pub fn chart(text: &str) -> Result<(), String> {
             Err("an OCI chart is `oci://host/path/chart`".into())
         };
     }
+    if text.starts_with("https://") || text.starts_with("http://") {
+        return url(text);
+    }
+    if let Some(path) = local_chart(text) {
+        return if path
+            .split('/')
+            .all(|part| !part.is_empty() && !part.contains('\\'))
+        {
+            Ok(())
+        } else {
+            Err(
+                "a chart folder of the project is `./path/to/chart`, with `/` between folders"
+                    .into(),
+            )
+        };
+    }
     match text.split_once('/') {
         Some((repo, name)) if !repo.is_empty() && !name.is_empty() && !name.contains('/') => Ok(()),
-        _ => Err("a chart is `repo/chart`, with `repo` declared in the environment's `helm_repos`, or `oci://...`".into()),
+        _ => Err("a chart is `repo/chart`, with `repo` declared in the environment's `helm_repos`, `oci://...`, or a chart folder of the project such as `./charts/journal`".into()),
     }
 }
 
-/// The repository part of a `repo/chart` reference (none for OCI charts).
+/// The path of a chart folder of the project, relative to its root, when the chart is one: `.`,
+/// `./path`, `../path`, or a bare name without `/` (`journal` is `./journal`).
+pub fn local_chart(text: &str) -> Option<&str> {
+    if text == "." || text == ".." {
+        return Some(text);
+    }
+    if let Some(path) = text.strip_prefix("./") {
+        return Some(path.trim_end_matches('/'))
+            .filter(|path| !path.is_empty())
+            .or(Some("."));
+    }
+    if text.starts_with("../") {
+        return Some(text.trim_end_matches('/'));
+    }
+    (!text.is_empty() && !text.contains('/') && !text.contains(':')).then_some(text)
+}
+
+/// The repository part of a `repo/chart` reference (none for OCI and URL charts and for chart
+/// folders of the project).
 pub fn chart_repo(text: &str) -> Option<&str> {
-    if text.starts_with("oci://") {
+    if text.contains("://") || local_chart(text).is_some() {
         None
     } else {
         text.split_once('/').map(|(repo, _)| repo)
@@ -333,7 +369,17 @@ mod tests {
         assert!(tag("1.10").is_ok());
         assert!(tag(".x").is_err());
         assert!(chart("ehealth/web-service").is_ok());
-        assert!(chart("web-service").is_err());
+        assert!(chart("web-service").is_ok());
+        for local in [".", "./charts/journal", "../shared/chart", "journal"] {
+            assert!(
+                chart(local).is_ok() && chart_repo(local).is_none(),
+                "{local}"
+            );
+        }
+        assert_eq!(local_chart("./charts/journal/"), Some("charts/journal"));
+        assert_eq!(local_chart("./"), Some("."));
+        assert!(chart("https://example.org/charts/journal-1.0.0.tgz").is_ok());
+        assert!(chart(".//x").is_err() && chart("a/b/c").is_err());
         assert_eq!(chart_repo("ehealth/web"), Some("ehealth"));
         for good in [
             "1.4.2",

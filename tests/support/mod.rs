@@ -362,6 +362,7 @@ pub fn meant(value: &Val) -> Json {
     match &value.kind {
         ValKind::Str(text) | ValKind::Quantity(text) => Json::String(text.clone()),
         ValKind::DeployVar(name) => Json::String(format!("${{{name}}}")),
+        ValKind::Null => Json::Null,
         ValKind::Int(number) => Json::from(*number),
         ValKind::Float(number) => Json::from(*number),
         ValKind::Bool(truth) => Json::Bool(*truth),
