@@ -609,8 +609,66 @@ fn docs_worked_example() -> Result<Outcome, String> {
     })
 }
 
+/// Imports `text` as a desired-state file named `name` through the library, every values file
+/// missing: it may fail, never panic.
+fn import_text(name: &str, text: &str) -> usize {
+    let input = ehp::import::Input {
+        env: "test".into(),
+        path: name.into(),
+        text: text.into(),
+        folder: PathBuf::from("."),
+        from_root: ".".into(),
+    };
+    let reading = ehp::import::read(&[input]);
+    let files: Vec<(PathBuf, Result<String, String>)> = reading
+        .values_files()
+        .into_iter()
+        .map(|path| (path, Err("missing".to_string())))
+        .collect();
+    reading.finish("mangled", &files).diagnostics.len()
+}
+
+/// Every fixture's desired-state file cut short at many places and with bytes swapped, and
+/// nesting far deeper than the limit, in both formats: diagnostics, never a panic.
+fn mangled_inputs_never_panic() -> Result<(), String> {
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for set in sets() {
+        for (_, path) in &set.envs {
+            let text = std::fs::read_to_string(set.folder.join(path)).expect("fixture");
+            texts.push((path.clone(), text));
+        }
+    }
+    for (name, text) in &texts {
+        let step = (text.len() / 40).max(1);
+        for cut in (0..text.len()).step_by(step) {
+            if text.is_char_boundary(cut) {
+                import_text(name, &text[..cut]);
+            }
+        }
+        for (from, to) in [(':', ' '), ('-', ':'), ('"', '['), ('=', '{'), (' ', '&')] {
+            import_text(name, &text.replacen(from, &to.to_string(), 3));
+        }
+    }
+    let deep_yaml = format!("apps: {}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_toml = format!("apps = {}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\napps: [*f,*f,*f,*f,*f,*f,*f,*f,*f,*f]\n";
+    for (name, text) in [
+        ("deep.yaml", deep_yaml.as_str()),
+        ("deep.toml", deep_toml.as_str()),
+        ("bomb.yaml", bomb),
+    ] {
+        if import_text(name, text) == 0 {
+            return Err(format!("{name}: no diagnostic"));
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
-    let mut trials: Vec<Trial> = vec![Trial::check("docs/import.md", docs_worked_example)];
+    let mut trials: Vec<Trial> = vec![
+        Trial::check("docs/import.md", docs_worked_example),
+        Trial::test("mangled_inputs_never_panic", mangled_inputs_never_panic),
+    ];
     for set in sets() {
         let name = format!("{FIXTURES}/{}", set.name);
         let waiting = WAITING

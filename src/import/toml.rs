@@ -13,8 +13,14 @@ pub(crate) fn load(file: FileId, text: &str) -> Result<Node, ReadError> {
     match DeTable::parse(text) {
         Ok(table) => {
             let span = Span::new(file, 0, text.len());
+            let Some(map) = entries(file, table.get_ref(), 0) else {
+                return Err(ReadError {
+                    message: format!("nested deeper than {MAX_DEPTH} levels"),
+                    span,
+                });
+            };
             Ok(Node {
-                kind: Kind::Map(entries(file, table.get_ref())),
+                kind: Kind::Map(map),
                 span,
             })
         }
@@ -28,25 +34,39 @@ pub(crate) fn load(file: FileId, text: &str) -> Result<Node, ReadError> {
     }
 }
 
-fn entries(file: FileId, table: &DeTable<'_>) -> IndexMap<String, Entry> {
+/// The deepest nesting read; deeper input is an error rather than a stack overflow.
+const MAX_DEPTH: usize = 200;
+
+fn entries(file: FileId, table: &DeTable<'_>, depth: usize) -> Option<IndexMap<String, Entry>> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
     let mut pairs: Vec<_> = table.iter().collect();
     pairs.sort_by_key(|(key, _)| key.span().start);
     pairs
         .into_iter()
         .map(|(key, value)| {
             let key_range = key.span();
-            (
+            Some((
                 key.get_ref().to_string(),
                 Entry {
                     key_span: Span::new(file, key_range.start, key_range.end),
-                    value: node(file, value.get_ref(), value.span()),
+                    value: node(file, value.get_ref(), value.span(), depth + 1)?,
                 },
-            )
+            ))
         })
         .collect()
 }
 
-fn node(file: FileId, value: &DeValue<'_>, range: std::ops::Range<usize>) -> Node {
+fn node(
+    file: FileId,
+    value: &DeValue<'_>,
+    range: std::ops::Range<usize>,
+    depth: usize,
+) -> Option<Node> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
     let kind = match value {
         DeValue::String(text) => Kind::Str(text.to_string()),
         DeValue::Integer(integer) => {
@@ -64,15 +84,15 @@ fn node(file: FileId, value: &DeValue<'_>, range: std::ops::Range<usize>) -> Nod
         DeValue::Array(items) => Kind::Seq(
             items
                 .iter()
-                .map(|item| node(file, item.get_ref(), item.span()))
-                .collect(),
+                .map(|item| node(file, item.get_ref(), item.span(), depth + 1))
+                .collect::<Option<Vec<Node>>>()?,
         ),
-        DeValue::Table(table) => Kind::Map(entries(file, table)),
+        DeValue::Table(table) => Kind::Map(entries(file, table, depth + 1)?),
     };
-    Node {
+    Some(Node {
         kind,
         span: Span::new(file, range.start, range.end),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -88,5 +108,7 @@ mod tests {
         let a = &apps.as_map().unwrap()["a"].value;
         assert_eq!(a.as_map().unwrap()["y"].value.kind, Kind::Int(16));
         assert!(load(FileId(0), "a = [").is_err());
+        let deep = format!("a = {}{}", "[".repeat(300), "]".repeat(300));
+        assert!(load(FileId(0), &deep).is_err());
     }
 }
