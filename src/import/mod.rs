@@ -11,6 +11,7 @@
 mod dsf;
 mod node;
 mod plan;
+mod templates;
 mod toml;
 mod value;
 mod values;
@@ -323,13 +324,25 @@ fn project_files(project: &str, envs: &[dsf::EnvRead]) -> Vec<(String, String)> 
             }
         }
     }
-    for key in keys {
-        let per_env: Vec<Option<&dsf::AppRead>> =
-            envs.iter().map(|env| env.apps.get(key)).collect();
-        let text = plan::app_source(key, envs, &per_env);
+    let mut apps: Vec<plan::AppPlan> = keys
+        .into_iter()
+        .map(|key| {
+            let per_env: Vec<Option<&dsf::AppRead>> =
+                envs.iter().map(|env| env.apps.get(key)).collect();
+            plan::app_plan(key, envs, &per_env)
+        })
+        .collect();
+    let templates = templates::extract(&mut apps);
+    if !templates.is_empty() {
         files.push((
-            format!("apps/{}.ehp", plan::app_name(key)),
-            format_text(text),
+            "templates.ehp".into(),
+            format_text(templates::source(&templates)),
+        ));
+    }
+    for app in &apps {
+        files.push((
+            format!("apps/{}.ehp", app.name),
+            format_text(plan::app_source(app)),
         ));
     }
     files

@@ -149,18 +149,31 @@ pub(crate) fn environments(envs: &[EnvRead]) -> String {
     out
 }
 
-/// An app's file: its shared fields, then an override per environment that differs.
-/// `per_env[i]` is the app in `envs[i]`, `None` where that file does not have it.
-pub(crate) fn app_source(key: &str, envs: &[EnvRead], per_env: &[Option<&AppRead>]) -> String {
+/// An app laid out: its `.ehp` name, its template, the fields every environment shares and
+/// each environment's override.
+#[derive(Debug, Clone)]
+pub(crate) struct AppPlan {
+    /// The app's `.ehp` name.
+    pub(crate) name: String,
+    /// The template it instantiates.
+    pub(crate) kind: String,
+    /// Its own entries.
+    pub(crate) common: IndexMap<String, Value>,
+    /// `in ENV { }` overrides, by environment, in the environments' order.
+    pub(crate) overrides: Vec<(String, IndexMap<String, Value>)>,
+}
+
+/// Lays out the app `key`: `per_env[i]` is the app in `envs[i]`, `None` where that file does
+/// not have it (it is disabled there).
+pub(crate) fn app_plan(key: &str, envs: &[EnvRead], per_env: &[Option<&AppRead>]) -> AppPlan {
     let name = app_name(key);
     let present: Vec<&IndexMap<String, Value>> =
         per_env.iter().flatten().map(|app| &app.fields).collect();
     let (mut common, rest) = split(&present);
     if name != key && !common.contains_key("release_name") {
-        common.insert("release_name".into(), Value::text(key));
+        common.shift_insert(0, "release_name".into(), Value::text(key));
     }
-    let mut out = format!("app {name}: helm_chart {{\n");
-    print_entries(&common, 1, &mut out);
+    let mut overrides = Vec::new();
     let mut remains = rest.into_iter();
     for (env, app) in envs.iter().zip(per_env) {
         let own = match app {
@@ -171,11 +184,25 @@ pub(crate) fn app_source(key: &str, envs: &[EnvRead], per_env: &[Option<&AppRead
                 disabled
             }
         };
-        if own.is_empty() || envs.len() < 2 {
-            continue;
+        if !own.is_empty() && envs.len() > 1 {
+            overrides.push((env.name.clone(), own));
         }
-        out.push_str(&format!("\n    in {} {{\n", env.name));
-        for (field, value) in &own {
+    }
+    AppPlan {
+        name,
+        kind: "helm_chart".into(),
+        common,
+        overrides,
+    }
+}
+
+/// An app's file: its own entries, then its overrides.
+pub(crate) fn app_source(plan: &AppPlan) -> String {
+    let mut out = format!("app {}: {} {{\n", plan.name, plan.kind);
+    print_entries(&plan.common, 1, &mut out);
+    for (env, own) in &plan.overrides {
+        out.push_str(&format!("\n    in {env} {{\n"));
+        for (field, value) in own {
             print_entry(field, value, 2, &mut out);
         }
         out.push_str("    }\n");
