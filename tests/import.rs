@@ -32,6 +32,33 @@ const HELMSMAN_EXAMPLES: &[(&str, &[(&str, &str)])] = &[
     ),
     ("helmsman/example-yaml", &[("test", "example.yaml")]),
     ("helmsman/example-toml", &[("test", "example.toml")]),
+    // helmsman's overlay example, merged over the minimal example as a second `-f`.
+    (
+        "helmsman/overwrite",
+        &[
+            ("test", "minimal-example.yaml"),
+            ("test", "minimal-example-overwrite.yaml"),
+        ],
+    ),
+    // The composition example of `--spec`: four fragments of one environment.
+    (
+        "helmsman/composition",
+        &[
+            ("test", "composition/main.yaml"),
+            ("test", "composition/argo.yaml"),
+            ("test", "composition/artifactory.yaml"),
+            ("test", "composition/kyverno.yaml"),
+        ],
+    ),
+    // The spec example's three files, merged.
+    (
+        "helmsman/spec",
+        &[
+            ("test", "example.yaml"),
+            ("test", "minimal-example.yaml"),
+            ("test", "minimal-example.toml"),
+        ],
+    ),
     (
         "helmsman/appsTemplates",
         &[("test", "appsTemplates/config/helmsman.yaml")],
@@ -143,7 +170,7 @@ fn sets() -> Vec<Set> {
 /// `$` text are carried over verbatim or reported.
 fn helmsman_expect(name: &str) -> Vec<String> {
     let codes: &[&str] = match name {
-        "helmsman/example-yaml" => &["W0035"],
+        "helmsman/example-yaml" | "helmsman/spec" => &["W0035"],
         "helmsman/example-toml" => &["W0035", "W0036"],
         "helmsman/appsTemplates" => &["W0036"],
         _ => &[],
@@ -154,7 +181,9 @@ fn helmsman_expect(name: &str) -> Vec<String> {
 /// What helmsman's own examples lose: text around a deploy-time variable.
 fn helmsman_lost(name: &str) -> Vec<String> {
     match name {
-        "helmsman/example-yaml" | "helmsman/example-toml" => vec!["metadata/org".to_string()],
+        "helmsman/example-yaml" | "helmsman/example-toml" | "helmsman/spec" => {
+            vec!["metadata/org".to_string()]
+        }
         _ => Vec::new(),
     }
 }
@@ -224,10 +253,24 @@ fn trial(set: Set) -> Result<Outcome, String> {
             "HELM_READ is not set: no round trip".into(),
         ));
     };
-    for (env, path) in &set.envs {
-        let input = set.folder.join(path).canonicalize().expect("input");
+    round_trip(&tool, &set, &built)?;
+    Ok(Outcome::Passed)
+}
+
+/// Each environment's desired state, read from the set's files and from what `ehp build`
+/// wrote into `built`, compared.
+fn round_trip(tool: &str, set: &Set, built: &Path) -> Result<(), String> {
+    let mut names: Vec<&String> = set.envs.iter().map(|(env, _)| env).collect();
+    names.dedup();
+    for env in names {
+        let inputs: Vec<PathBuf> = set
+            .envs
+            .iter()
+            .filter(|(name, _)| name == env)
+            .map(|(_, path)| set.folder.join(path).canonicalize().expect("input"))
+            .collect();
         let output = built.join(env).join("helmsman.yaml");
-        let mut want = as_helmsman_reads(&tool, &input, None);
+        let mut want = as_helmsman_reads(tool, &inputs, None);
         for path in &set.lost {
             let (parent, key) = path.rsplit_once('/').unwrap_or(("", path));
             let pointer = if parent.is_empty() {
@@ -246,7 +289,7 @@ fn trial(set: Set) -> Result<Outcome, String> {
             }
         }
         normalise(&mut want);
-        let got = as_helmsman_reads(&tool, &output, Some(&want));
+        let got = as_helmsman_reads(tool, &[output], Some(&want));
         if want != got {
             return Err(format!(
                 "{env}: the round trip changes the desired state\ninput:  {}\noutput: {}",
@@ -255,7 +298,7 @@ fn trial(set: Set) -> Result<Outcome, String> {
             ));
         }
     }
-    Ok(Outcome::Passed)
+    Ok(())
 }
 
 /// A desired-state file as helmsman reads it, with each app's values files merged as Helm
@@ -265,10 +308,16 @@ fn trial(set: Set) -> Result<Outcome, String> {
 /// and namespace, ehp's own metadata. `input` (for an output) drops what ehp adds around the
 /// input: apps disabled because the input lacks them, repositories and empty namespaces the
 /// input does not declare.
-fn as_helmsman_reads(tool: &str, file: &Path, input: Option<&Json>) -> Json {
-    let read = support::run_helm_read(tool, "dsf", &[file.to_path_buf()]);
-    let mut dsf = read[file.to_str().expect("utf-8")].clone();
-    let folder = file.parent().expect("folder");
+fn as_helmsman_reads(tool: &str, files: &[PathBuf], input: Option<&Json>) -> Json {
+    let read = support::run_helm_read(tool, "dsf", files);
+    let mut dsf = Json::Null;
+    for file in files {
+        mergo(&mut dsf, read[file.to_str().expect("utf-8")].clone(), &[]);
+    }
+    let folder = files
+        .first()
+        .and_then(|file| file.parent())
+        .expect("folder");
     let object = dsf.as_object_mut().expect("a DSF is an object");
     if let Some(Json::Object(metadata)) = object.get_mut("metadata") {
         if let Some(want) = input {
@@ -328,6 +377,39 @@ fn as_helmsman_reads(tool: &str, file: &Path, input: Option<&Json>) -> Json {
     }
     normalise(&mut dsf);
     dsf
+}
+
+/// helmsman's merge of a later `-f` file (mergo, with override and appended slices): maps
+/// key by key, lists appended, a later value unless it is empty (`false`, `0`, `""`, null),
+/// but for an app's nullable booleans, where a `false` given wins.
+fn mergo(into: &mut Json, more: Json, path: &[&str]) {
+    match (into, more) {
+        (Json::Object(base), Json::Object(more)) => {
+            for (key, value) in more {
+                match base.get_mut(&key) {
+                    Some(existing) => {
+                        let mut inner = path.to_vec();
+                        inner.push(&key);
+                        mergo(existing, value, &inner);
+                    }
+                    None => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (Json::Array(base), Json::Array(more)) => base.extend(more),
+        (into, more) => {
+            let nullable = matches!(path, ["apps", _, field] if ["enabled", "test", "protected", "wait", "noHooks"].contains(field));
+            let empty = more.is_null()
+                || more == Json::Bool(false) && !nullable
+                || more.as_f64() == Some(0.0)
+                || more.as_str() == Some("");
+            if !empty || into.is_null() {
+                *into = more;
+            }
+        }
+    }
 }
 
 /// The app's values files (`valuesFile`, `valuesFiles`) read by helm-read and merged in order.

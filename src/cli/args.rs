@@ -602,7 +602,8 @@ pub(super) struct InitArgs {
 // `ehp import`.
 #[derive(Debug, Args)]
 pub(super) struct ImportArgs {
-    /// An environment and its desired-state file, as NAME=DSF (repeat for each environment).
+    /// An environment and its desired-state file, as NAME=DSF (repeat for each environment;
+    /// an environment named twice has its files merged in order, as helmsman merges `-f`).
     #[arg(long = "env", value_name = "NAME=DSF", required = true)]
     pub(super) envs: Vec<String>,
     /// The folder of the new project (written whole; files ehp did not write are kept).

@@ -63,14 +63,18 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
         .first()
         .map_or_else(|| PathBuf::from("."), |input| input.folder.clone());
     let outcome = plan.write(&sources)?;
+    let mut names: Vec<&str> = inputs.iter().map(|input| input.env.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let envs = names.len();
     let what = match outcome {
         Outcome::Replaced => "imported",
         Outcome::Unchanged => "unchanged:",
     };
     errln!(
         "{what} {} {} into {} ({} files); run `ehp check {}`",
-        inputs.len(),
-        if inputs.len() == 1 {
+        envs,
+        if envs == 1 {
             "environment"
         } else {
             "environments"
@@ -98,9 +102,7 @@ fn inputs(args: &ImportArgs, out: &Path) -> Result<(Vec<Input>, Vec<Diagnostic>)
                 crate::import::BASE
             )));
         }
-        if inputs.iter().any(|input| input.env == env) {
-            return Err(UsageError(format!("environment `{env}` is given twice")));
-        }
+
         let text = std::fs::read(path)
             .map_err(|error| error.to_string())
             .and_then(|bytes| String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".into()));
@@ -120,6 +122,16 @@ fn inputs(args: &ImportArgs, out: &Path) -> Result<(Vec<Input>, Vec<Diagnostic>)
             _ => PathBuf::from("."),
         };
         let from_root = relative(out, &absolute(&folder));
+        // Each file's relative paths are resolved against its own folder; the files of one
+        // environment are merged before that, so they share one.
+        if let Some(first) = inputs.iter().find(|input| input.env == env)
+            && first.from_root != from_root
+        {
+            return Err(UsageError(format!(
+                "the files of environment `{env}` are in different folders (`{}` and `{path}`): put them in one folder",
+                first.path
+            )));
+        }
         inputs.push(Input {
             env: env.to_string(),
             path: path.to_string(),

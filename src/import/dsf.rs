@@ -558,7 +558,7 @@ impl Reader<'_> {
                 span,
                 "helmsman requires `namespace`, `chart` and `version` of every app",
             )
-            .help("add the missing fields to the app in the desired-state file"),
+            .help("add the missing fields; an overlay for a second `-f` goes after its base file, under the same `--env` name"),
         );
         None
     }

@@ -9,6 +9,7 @@
 //! `base`, shared app fields into the app, differences into `in ENV { }` overrides.
 
 mod dsf;
+mod merge;
 mod node;
 mod plan;
 mod templates;
@@ -71,14 +72,25 @@ impl Imported {
 pub fn read(inputs: &[Input]) -> Reading {
     let mut sources = SourceDb::new();
     let mut diagnostics = Vec::new();
-    let mut envs = Vec::new();
+    // The files of one environment, merged in order as helmsman merges `-f` files.
+    let mut roots: Vec<(String, Option<node::Node>, usize)> = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
         let file = sources.add(input.path.clone(), input.text.clone());
-        let Some(root) = load(file, &input.path, &input.text, &mut diagnostics) else {
-            continue;
-        };
-        if let Some(env) = dsf::read(&input.env, &root, &mut diagnostics) {
-            envs.push((env, index));
+        let loaded = load(file, &input.path, &input.text, &mut diagnostics);
+        match roots.iter_mut().find(|(env, _, _)| *env == input.env) {
+            Some((_, merged, _)) => match (merged.as_mut(), loaded) {
+                (Some(base), Some(overlay)) => merge::overlay(base, overlay),
+                _ => *merged = None,
+            },
+            None => roots.push((input.env.clone(), loaded, index)),
+        }
+    }
+    let mut envs = Vec::new();
+    for (env, root, index) in roots {
+        if let Some(root) = root
+            && let Some(read) = dsf::read(&env, &root, &mut diagnostics)
+        {
+            envs.push((read, index));
         }
     }
     Reading {
