@@ -232,9 +232,10 @@ fn trial(set: Set) -> Result<Outcome, String> {
     let checked = run(ehp()
         .args(["check", "--message-format", "json"])
         .arg(&project));
+    // Clean: no error, and no warning but W0021 (the charts are not fetched in tests).
     let errors: Vec<String> = codes(&checked.stdout)
         .into_iter()
-        .filter(|code| code.starts_with('E'))
+        .filter(|code| code != "W0021")
         .collect();
     if !checked.status.success() || !errors.is_empty() {
         return Err(format!("ehp check: {errors:?} {}", text(&checked.stderr)));

@@ -136,7 +136,10 @@ pub(crate) fn environments(envs: &[EnvRead]) -> String {
         out.push_str("}\n");
         return out;
     }
-    let (common, rest) = split(&fields);
+    let (common, mut rest) = split(&fields);
+    for own in &mut rest {
+        drop_unprotected(&common, own);
+    }
     out.push_str("\n/// What every environment shares.\n");
     out.push_str(&format!("abstract env {BASE} {{\n"));
     print_entries(&common, 1, &mut out);
@@ -174,6 +177,13 @@ pub(crate) fn app_plan(key: &str, envs: &[EnvRead], per_env: &[Option<&AppRead>]
         common.shift_insert(0, "release_name".into(), Value::text(key));
     }
     let mut overrides = Vec::new();
+    let rest: Vec<IndexMap<String, Value>> = rest
+        .into_iter()
+        .map(|mut own| {
+            drop_defaults(&common, &mut own);
+            own
+        })
+        .collect();
     let mut remains = rest.into_iter();
     for (env, app) in envs.iter().zip(per_env) {
         let own = match app {
@@ -193,6 +203,50 @@ pub(crate) fn app_plan(key: &str, envs: &[EnvRead], per_env: &[Option<&AppRead>]
         kind: "helm_chart".into(),
         common,
         overrides,
+    }
+}
+
+/// The defaults of `helm_chart` (from `release`) that do not depend on the environment.
+const APP_DEFAULTS: &[(&str, Value)] = &[
+    ("enabled", Value::Bool(true)),
+    ("wait", Value::Bool(true)),
+    ("timeout", Value::Seconds(300)),
+    ("priority", Value::Int(0)),
+    ("test", Value::Bool(false)),
+    ("no_hooks", Value::Bool(false)),
+];
+
+/// Removes from an override what the app would have without it: a field the app's own entries
+/// do not set, overridden with its default, changes nothing (and `ehp check` says so).
+fn drop_defaults(common: &IndexMap<String, Value>, own: &mut IndexMap<String, Value>) {
+    own.retain(|field, value| {
+        common.contains_key(field)
+            || !APP_DEFAULTS
+                .iter()
+                .any(|(name, default)| name == field && default == value)
+    });
+}
+
+/// Removes `protected = false` (the default) from an environment's namespaces where the base
+/// does not set `protected`: it changes nothing.
+fn drop_unprotected(common: &IndexMap<String, Value>, own: &mut IndexMap<String, Value>) {
+    let Some(Value::Map(namespaces)) = own.get_mut("namespaces") else {
+        return;
+    };
+    let shared = match common.get("namespaces") {
+        Some(Value::Map(shared)) => Some(shared),
+        _ => None,
+    };
+    for (name, body) in namespaces.iter_mut() {
+        let base_sets = shared.and_then(|shared| shared.get(name)).is_some_and(
+            |base| matches!(base, Value::Map(fields) if fields.contains_key("protected")),
+        );
+        if let Value::Map(fields) = body
+            && !base_sets
+            && fields.get("protected") == Some(&Value::Bool(false))
+        {
+            fields.shift_remove("protected");
+        }
     }
 }
 
