@@ -4,10 +4,13 @@
 
 use indexmap::IndexMap;
 
+use super::fields::{
+    APP_FIELDS, APP_ORDER, ENV_ORDER, HOOKS, REMOVED, SETTINGS, Shape, TOP, VERBATIM_SETTINGS,
+};
 use super::node::{Entry, Kind, Node};
 use super::value::{Part, Value, substitute};
 use crate::diag::{Diagnostic, codes};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// An environment read from its desired-state file.
 #[derive(Debug, Clone)]
@@ -31,135 +34,14 @@ pub(crate) struct AppRead {
     pub(crate) values_files: Vec<(String, Span)>,
 }
 
-/// Top-level keys helmsman reads, and what the import does with them.
-const TOP: &[&str] = &[
-    "metadata",
-    "certificates",
-    "context",
-    "settings",
-    "namespaces",
-    "helmRepos",
-    "preconfiguredHelmRepos",
-    "apps",
-    "appsTemplates",
-];
-
-/// Settings the language has, as (helmsman key, `.ehp` field).
-const SETTINGS: &[(&str, &str)] = &[
-    ("kubeContext", "kube_context"),
-    ("storageBackend", "storage_backend"),
-    ("reverseDelete", "reverse_delete"),
-    (
-        "namespaceLabelsAuthoritative",
-        "namespace_labels_authoritative",
-    ),
-    ("globalMaxHistory", "global_max_history"),
-    ("globalHooks", "global_hooks"),
-];
-
-/// Settings helmsman has and the language leaves to `helmsman_settings` (credentials,
-/// notifications, secret back ends): carried over verbatim.
-const VERBATIM_SETTINGS: &[&str] = &[
-    "username",
-    "password",
-    "clusterURI",
-    "bearerToken",
-    "bearerTokenPath",
-    "slackWebhook",
-    "msTeamsWebhook",
-    "skipIgnoredApps",
-    "skipPendingApps",
-    "eyamlEnabled",
-    "eyamlPrivateKeyPath",
-    "eyamlPublicKeyPath",
-    "eyamlGkms",
-    "eyamlGkmsProject",
-    "eyamlGkmsLocation",
-    "eyamlGkmsKeyring",
-    "eyamlGkmsCryptoKey",
-    "vaultEnabled",
-    "vaultDeliminator",
-    "vaultPath",
-    "vaultMountPoint",
-    "vaultTemplate",
-    "vaultKvVersion",
-    "vaultEnvironment",
-];
-
-/// Hook keys, as (helmsman key, `.ehp` field).
-const HOOKS: &[(&str, &str)] = &[
-    ("preInstall", "pre_install"),
-    ("postInstall", "post_install"),
-    ("preUpgrade", "pre_upgrade"),
-    ("postUpgrade", "post_upgrade"),
-    ("preDelete", "pre_delete"),
-    ("postDelete", "post_delete"),
-    ("successCondition", "success_condition"),
-    ("successTimeout", "success_timeout"),
-    ("deleteOnSuccess", "delete_on_success"),
-];
-
-/// How an app field is read: (helmsman key, `.ehp` field, shape).
-const APP_FIELDS: &[(&str, &str, Shape)] = &[
-    ("name", "release_name", Shape::Text),
-    ("description", "description", Shape::Text),
-    ("namespace", "namespace", Shape::Text),
-    ("enabled", "enabled", Shape::Bool),
-    ("chart", "chart", Shape::Text),
-    ("version", "chart_version", Shape::Text),
-    ("group", "group", Shape::Text),
-    ("secretsFile", "secrets_files", Shape::OneText),
-    ("secretsFiles", "secrets_files", Shape::TextList),
-    ("set", "set", Shape::TextMap),
-    ("setString", "set_string", Shape::TextMap),
-    ("setFile", "set_file", Shape::TextMap),
-    ("helmFlags", "helm_flags", Shape::TextList),
-    ("helmDiffFlags", "helm_diff_flags", Shape::TextList),
-    ("test", "test", Shape::Bool),
-    ("protected", "protected", Shape::Bool),
-    ("wait", "wait", Shape::Bool),
-    ("noHooks", "no_hooks", Shape::Bool),
-    ("timeout", "timeout", Shape::Seconds),
-    ("maxHistory", "max_history", Shape::Int),
-    ("priority", "priority", Shape::Int),
-    ("hooks", "hooks", Shape::Hooks),
-    ("postRenderer", "post_renderer", Shape::Text),
-];
-
-/// Fields of Helm 2 and Tiller that helmsman 3 and later ignore.
-const REMOVED: &[&str] = &[
-    "tillerNamespace",
-    "purge",
-    "installTiller",
-    "useTiller",
-    "tillerServiceAccount",
-    "tillerRole",
-    "tillerRoleTemplateFile",
-    "tillerMaxHistory",
-    "caCert",
-    "tillerCert",
-    "tillerKey",
-    "clientCert",
-    "clientKey",
-    "serviceAccount",
-    "tillerless",
-];
-
-/// What a field holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    Text,
-    OneText,
-    TextList,
-    TextMap,
-    Bool,
-    Int,
-    Seconds,
-    Hooks,
-}
-
 /// Reads a desired-state file's tree into an environment, reporting into `problems`.
-pub(crate) fn read(name: &str, root: &Node, problems: &mut Vec<Diagnostic>) -> Option<EnvRead> {
+/// `toml` lists the files read as TOML, whose reader does not turn numbers into text.
+pub(crate) fn read(
+    name: &str,
+    root: &Node,
+    toml: &[FileId],
+    problems: &mut Vec<Diagnostic>,
+) -> Option<EnvRead> {
     let Some(top) = root.as_map() else {
         problems.push(
             Diagnostic::error(codes::NOT_A_DSF, "not a desired-state file")
@@ -176,7 +58,7 @@ pub(crate) fn read(name: &str, root: &Node, problems: &mut Vec<Diagnostic>) -> O
         );
         return None;
     }
-    let mut reader = Reader { problems };
+    let mut reader = Reader { problems, toml };
     let mut env = EnvRead {
         name: name.to_string(),
         fields: IndexMap::new(),
@@ -200,51 +82,6 @@ pub(crate) fn read(name: &str, root: &Node, problems: &mut Vec<Diagnostic>) -> O
     }
     Some(env)
 }
-
-/// The order environment fields are written in.
-const ENV_ORDER: &[&str] = &[
-    "kube_context",
-    "context",
-    "domain",
-    "storage_backend",
-    "reverse_delete",
-    "namespace_labels_authoritative",
-    "global_max_history",
-    "global_hooks",
-    "metadata",
-    "helm_repos",
-    "preconfigured_helm_repos",
-    "namespaces",
-    "helmsman_settings",
-    "helmsman_extra",
-];
-
-/// The order app fields are written in.
-const APP_ORDER: &[&str] = &[
-    "release_name",
-    "description",
-    "group",
-    "namespace",
-    "chart",
-    "chart_version",
-    "enabled",
-    "priority",
-    "protected",
-    "wait",
-    "timeout",
-    "test",
-    "no_hooks",
-    "max_history",
-    "hooks",
-    "helm_flags",
-    "helm_diff_flags",
-    "post_renderer",
-    "secrets_files",
-    "set",
-    "set_string",
-    "set_file",
-    "values",
-];
 
 /// Sorts `fields` by their place in `order` (fields it does not name last, as they were).
 fn reorder(fields: &mut IndexMap<String, Value>, order: &[&str]) {
@@ -278,6 +115,7 @@ fn declared_repos(top: &IndexMap<String, Entry>) -> Vec<String> {
 
 struct Reader<'a> {
     problems: &'a mut Vec<Diagnostic>,
+    toml: &'a [FileId],
 }
 
 impl Reader<'_> {
@@ -506,7 +344,7 @@ impl Reader<'_> {
                 }
             }
         }
-        self.required(key, key_span, &app)?;
+        self.required(key, key_span, &app, body)?;
         self.check_namespace(&app, body, namespaces);
         self.check_chart(&app, body, repos);
         if app
@@ -529,7 +367,15 @@ impl Reader<'_> {
         Some(app)
     }
 
-    fn required(&mut self, key: &str, span: Span, app: &AppRead) -> Option<()> {
+    /// E0709 for each required field the body does not have (one written with a wrong type
+    /// was reported already: the app is then left out without another error).
+    fn required(
+        &mut self,
+        key: &str,
+        span: Span,
+        app: &AppRead,
+        body: &IndexMap<String, Entry>,
+    ) -> Option<()> {
         let missing: Vec<&str> = [
             ("namespace", "namespace"),
             ("chart", "chart"),
@@ -541,6 +387,9 @@ impl Reader<'_> {
         .collect();
         if missing.is_empty() {
             return Some(());
+        }
+        if missing.iter().all(|helmsman| body.contains_key(*helmsman)) {
+            return None;
         }
         self.problems.push(
             Diagnostic::error(
@@ -663,6 +512,21 @@ impl Reader<'_> {
     }
 
     fn text(&mut self, node: &Node, what: &str) -> Option<Value> {
+        let strict = self.toml.contains(&node.span.file);
+        if strict && !matches!(node.kind, Kind::Str(_) | Kind::Null) {
+            self.problems.push(
+                Diagnostic::error(
+                    codes::IMPORT_TYPE,
+                    format!("`{what}` is {}, not text", node.kind_name()),
+                )
+                .at(
+                    node.span,
+                    "helmsman's TOML reader refuses anything but text here",
+                )
+                .help(format!("write `{what}` in quotes, as text")),
+            );
+            return None;
+        }
         let Some(text) = node.scalar_text() else {
             if !matches!(node.kind, Kind::Null) {
                 self.wrong_type(node, what, "text");
@@ -726,7 +590,8 @@ impl Reader<'_> {
         match &node.kind {
             Kind::Bool(value) => Some(Value::Bool(*value)),
             Kind::Null => Some(Value::Bool(false)),
-            Kind::Str(text) => match text.as_str() {
+            // YAML: a quoted "true" fails helmsman's decoding; TOML: Go's ParseBool reads it.
+            Kind::Str(text) if self.toml.contains(&node.span.file) => match text.as_str() {
                 "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(Value::Bool(true)),
                 "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(Value::Bool(false)),
                 _ => {

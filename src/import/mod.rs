@@ -9,6 +9,7 @@
 //! `base`, shared app fields into the app, differences into `in ENV { }` overrides.
 
 mod dsf;
+mod fields;
 mod merge;
 mod node;
 mod plan;
@@ -74,8 +75,13 @@ pub fn read(inputs: &[Input]) -> Reading {
     let mut diagnostics = Vec::new();
     // The files of one environment, merged in order as helmsman merges `-f` files.
     let mut roots: Vec<(String, Option<node::Node>, usize)> = Vec::new();
+    let mut toml_files = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
         let file = sources.add(input.path.clone(), input.text.clone());
+        let lower = input.path.to_ascii_lowercase();
+        if lower.ends_with(".toml") || lower.ends_with(".tml") {
+            toml_files.push(file);
+        }
         let loaded = load(file, &input.path, &input.text, &mut diagnostics);
         match roots.iter_mut().find(|(env, _, _)| *env == input.env) {
             Some((_, merged, _)) => match (merged.as_mut(), loaded) {
@@ -88,7 +94,7 @@ pub fn read(inputs: &[Input]) -> Reading {
     let mut envs = Vec::new();
     for (env, root, index) in roots {
         if let Some(root) = root
-            && let Some(read) = dsf::read(&env, &root, &mut diagnostics)
+            && let Some(read) = dsf::read(&env, &root, &toml_files, &mut diagnostics)
         {
             envs.push((read, index));
         }
