@@ -140,32 +140,40 @@ fn read_manifest(db: &SourceDb, problems: &mut diag::Problems) -> Option<manifes
 
 /// Parses every file of the database, on all cores; the files come back in database order.
 fn parse_all(db: &SourceDb, problems: &mut diag::Problems) -> Vec<syntax::ast::File> {
-    let files: Vec<(source::FileId, &str)> = db
-        .iter()
-        // The project file is TOML: it parses as an empty `.ehp` file.
-        .map(|(id, file)| {
-            let text = if manifest::is_manifest(&file.name) {
-                ""
-            } else {
-                file.text.as_str()
-            };
-            (id, text)
-        })
-        .collect();
-    let results = parallel::map_chunks(&files, |chunk| {
+    // Every top-level item of every file is one unit of work, so that a project of one large
+    // file is parsed on all cores too.
+    let mut pieces: Vec<(usize, source::FileId, &str, syntax::Chunk)> = Vec::new();
+    let mut count = 0;
+    for (index, (id, file)) in db.iter().enumerate() {
+        count = index + 1;
+        if manifest::is_manifest(&file.name) {
+            continue;
+        }
+        let text = file.text.as_str();
+        for chunk in syntax::split_file(id, text, problems) {
+            pieces.push((index, id, text, chunk));
+        }
+    }
+    let results = parallel::map_chunks(&pieces, |chunk| {
         let mut found = diag::Problems::new();
-        let parsed: Vec<syntax::ast::File> = chunk
+        let parsed: Vec<(usize, Option<syntax::ast::Item>)> = chunk
             .iter()
-            .map(|(id, text)| syntax::parse_file(*id, text, &mut found))
+            .map(|(index, id, text, piece)| {
+                (*index, syntax::parse_chunk(*id, text, piece, &mut found))
+            })
             .collect();
         (parsed, found)
     });
-    let mut parsed = Vec::with_capacity(files.len());
+    let mut parsed: Vec<syntax::ast::File> = (0..count)
+        .map(|_| syntax::ast::File { items: Vec::new() })
+        .collect();
     for (chunk, found) in results {
-        parsed.extend(chunk);
-        for diagnostic in found.into_sorted() {
-            problems.push(diagnostic);
+        for (index, item) in chunk {
+            if let (Some(item), Some(file)) = (item, parsed.get_mut(index)) {
+                file.items.push(item);
+            }
         }
+        problems.extend(found);
     }
     parsed
 }

@@ -639,3 +639,32 @@ app shop: helm_chart {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("E0806"), "{stderr}");
 }
+
+/// A version constraint is resolved by helm when it deploys: there is no one chart to fetch,
+/// lock or check, and `check` says so once.
+#[test]
+fn a_version_constraint_is_named_as_not_checked() {
+    let sandbox = Sandbox::new(
+        r#"env test {
+    kube_context = "kind"
+    domain = "test.example"
+    helm_repos { fixtures = "https://127.0.0.1:9/charts" }
+}
+
+app shop: helm_chart {
+    chart = "fixtures/shop"
+    chart_version = "^1.0"
+}
+"#,
+    );
+    let (code, _, stderr) = sandbox.ehp(&["charts", "fetch"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!sandbox.lock().contains("shop"), "{}", sandbox.lock());
+    let (code, json, stderr) = sandbox.ehp(&["check", ".", "--message-format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(json.contains("\"W0021\""), "{json}");
+    assert!(
+        json.contains("`^1.0` is a version constraint, which helm resolves when it deploys"),
+        "{json}"
+    );
+}

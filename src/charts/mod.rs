@@ -55,6 +55,12 @@ impl ChartRef {
         self.repository == LOCAL_REPOSITORY
     }
 
+    /// Whether the version is a constraint (`^1.4`): helm resolves it when it deploys, so there
+    /// is no one chart to fetch or check.
+    pub fn is_constraint(&self) -> bool {
+        !self.is_local() && !crate::types::formats::is_exact_version(&self.version)
+    }
+
     /// Whether the chart lives in an OCI registry.
     pub fn is_oci(&self) -> bool {
         self.repository.starts_with("oci://")
@@ -107,8 +113,7 @@ pub struct ChartUse {
 /// `helm_repos`, or `oci://host/path/name`, at the app's `chart_version`, or a chart folder of
 /// the project (`./charts/journal`, see [`LOCAL_REPOSITORY`]). `None` when the app has no chart,
 /// the repository is not declared (E0404), the chart is a URL of a package, or the version is
-/// missing or a constraint (`^1.4`: helm resolves it at deploy time, so there is no one chart to
-/// check).
+/// missing. A version constraint (`^1.4`) is kept: the chart is then named as not checked.
 pub fn chart_of(env: &EnvInstance, app: &AppInstance) -> Option<ChartRef> {
     let chart = app.str_field("chart")?;
     let version = app.str_field("chart_version")?.to_string();
@@ -122,9 +127,6 @@ pub fn chart_of(env: &EnvInstance, app: &AppInstance) -> Option<ChartRef> {
     }
     if chart.contains("://") && !chart.starts_with("oci://") {
         // A packaged chart at a URL: helmsman downloads it; ehp does not.
-        return None;
-    }
-    if !crate::types::formats::is_exact_version(&version) {
         return None;
     }
     if let Some(rest) = chart.strip_prefix("oci://") {

@@ -4,7 +4,7 @@
 use super::args::{BuildArgs, FormatArg};
 use super::charts::check_charts;
 use super::output::{Outcome, Plan, previous_format};
-use super::sources::load_project;
+use super::sources::{Loaded, load_project};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
 use crate::emit::{self, DsfFormat, EmitOptions};
 
@@ -82,16 +82,32 @@ pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
     found.extend(emitted.diagnostics);
     found.extend(loaded.check_project_files(&selected));
     found.extend(check_charts(loaded.root(), &selected, &project)?);
-    if reporter.report(&db, &found) {
+    let failed = reporter.report(&db, &found);
+    let environments = selected.len();
+    super::drop_at_exit((db, found, project, selected));
+    if failed {
         return Ok(EXIT_FAILED);
     }
     let scope = (!wanted.is_empty()).then_some(wanted.as_slice());
     let plan = Plan::new(&args.out, emitted.files, scope);
+    let result = write(args, &plan, &loaded, environments);
+    super::drop_at_exit((plan, loaded));
+    result
+}
+
+/// Writes the plan into the output folder (or, with `--check`, compares them) and says what
+/// was done.
+fn write(
+    args: &BuildArgs,
+    plan: &Plan,
+    loaded: &Loaded,
+    environments: usize,
+) -> Result<u8, UsageError> {
     if args.check {
-        return plan.check(reporter.machine());
+        return plan.check(args.diagnostics.reporter().machine());
     }
     let outcome = plan.write(loaded.root())?;
-    let environments = if selected.len() == 1 {
+    let plural = if environments == 1 {
         "environment"
     } else {
         "environments"
@@ -101,9 +117,8 @@ pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
         Outcome::Unchanged => ("unchanged:", "in"),
     };
     errln!(
-        "{what} {} files for {} {environments} {place} {}",
+        "{what} {} files for {environments} {plural} {place} {}",
         plan.files.len(),
-        selected.len(),
         args.out.display()
     );
     Ok(EXIT_OK)

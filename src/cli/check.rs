@@ -10,13 +10,20 @@ use super::history::run_gate;
 use super::sources::{Loaded, load_project};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::diag::Diagnostic;
-use crate::emit::{self, DsfFormat, EmitOptions};
+use crate::emit;
 
 /// `ehp check [PATH] [--against REV]`.
 pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
-    let reporter = args.diagnostics.reporter();
     let loaded = load_project(args.project.given(), None)?;
     let analysis = crate::analyze(&loaded.files);
+    let result = judge(args, &loaded, &analysis);
+    super::drop_at_exit((analysis, loaded));
+    result
+}
+
+/// Checks an analysed project and reports what is wrong.
+fn judge(args: &CheckArgs, loaded: &Loaded, analysis: &crate::Analysis) -> Result<u8, UsageError> {
+    let reporter = args.diagnostics.reporter();
     let mut diagnostics = analysis.diagnostics.clone();
     if !analysis.has_errors() {
         diagnostics.extend(check_charts(
@@ -39,7 +46,7 @@ pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
             loaded.root(),
             rev,
             args.pull_request,
-            &analysis,
+            analysis,
             &loaded.files,
         )?;
         diagnostics.extend(
@@ -53,13 +60,9 @@ pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
             run.verdict.summary(&run.base, &run.base_short)
         ));
     } else if !diagnostics.iter().any(Diagnostic::is_error) {
-        // Everything `build` checks, so that a clean check means a build that succeeds.
-        let options = EmitOptions {
-            dsf_format: DsfFormat::Yaml,
-            source_label: loaded.label.clone(),
-            project_root: None,
-        };
-        diagnostics.extend(emit::emit(&analysis.envs, &options).diagnostics);
+        // Everything `build` checks, so that a clean check means a build that succeeds; the
+        // files themselves are not serialised.
+        diagnostics.extend(emit::check(&analysis.envs));
         diagnostics.extend(loaded.check_project_files(&analysis.envs));
     }
     let (shown, elsewhere): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
@@ -69,10 +72,10 @@ pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
         return Ok(EXIT_FAILED);
     }
     if !reporter.machine() {
-        report_elsewhere(&loaded, &elsewhere);
+        report_elsewhere(loaded, &elsewhere);
         match summary_line {
             Some(line) => errln!("{line}"),
-            None => errln!("ok: {}", summary(&loaded, analysis.envs.len())),
+            None => errln!("ok: {}", summary(loaded, analysis.envs.len())),
         }
     }
     Ok(EXIT_OK)

@@ -150,6 +150,11 @@ impl Problems {
         self.diagnostics.push(diagnostic);
     }
 
+    /// Records every diagnostic of `other` (a part of the run done on another thread).
+    pub fn extend(&mut self, other: Problems) {
+        self.diagnostics.extend(other.diagnostics);
+    }
+
     /// Whether any error was recorded.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)

@@ -6,19 +6,23 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 
-use super::model::{App, Dsf, Namespace, OutValue, Settings, Text};
+use super::model::OutValue;
+use super::model::{App, Dsf, Namespace, Settings, Text};
 use super::names::{self, check_app_name, check_namespace};
 use super::quoting::is_label_value;
 use super::release;
 use crate::diag::{Diagnostic, INTERNAL_ERROR, Problems, codes};
-use crate::eval::model::{AppInstance, EnvInstance, SecretRef, Val, ValKind};
+use crate::eval::model::SecretRef;
+use crate::eval::model::{AppInstance, EnvInstance, Val, ValKind};
 use crate::source::Span;
 use crate::types::formats;
 
 /// The largest integer magnitude a float64 holds exactly: Helm reads every number as float64.
 pub(crate) const MAX_EXACT_INT: i64 = 1 << 53;
 
-/// Converts chart values to a values-file map, diagnosing numbers Helm cannot read.
+/// Converts chart values to a values-file map, diagnosing numbers Helm cannot read: the
+/// reference for the values files written straight from the model (`view`).
+#[cfg(test)]
 pub(crate) fn values_map(
     values: &crate::eval::model::ValMap,
     substituted: bool,
@@ -47,28 +51,15 @@ fn out_value(value: &Val, text: fn(&str) -> Text, problems: &mut Problems) -> Ou
     match &value.kind {
         ValKind::Str(string) | ValKind::Quantity(string) => OutValue::Str(text(string)),
         ValKind::Int(number) => {
-            if number.unsigned_abs() > MAX_EXACT_INT.unsigned_abs() {
-                problems.push(
-                    Diagnostic::error(codes::NUMBER_TOO_LARGE, "integer too large for Helm")
-                        .at(value.origin, format!("{number} is beyond ±2^53"))
-                        .help(
-                            "Helm reads every number as a 64-bit float, which is exact only up \
-                             to 9007199254740992; write the number as a string if it is an id",
-                        ),
-                );
-            }
+            check_number(value, problems);
             OutValue::Int(*number)
         }
         ValKind::Float(number) => {
-            if !number.is_finite() {
-                problems.push(
-                    Diagnostic::error(codes::NOT_FINITE, "number is not finite")
-                        .at(value.origin, "this evaluates to NaN or infinity")
-                        .help("YAML readers disagree on NaN and infinity; use a finite number"),
-                );
-                return OutValue::Float(0.0);
+            if check_number(value, problems) {
+                OutValue::Float(*number)
+            } else {
+                OutValue::Float(0.0)
             }
-            OutValue::Float(*number)
         }
         ValKind::Bool(truth) => OutValue::Bool(*truth),
         ValKind::Null => OutValue::Null,
@@ -128,6 +119,67 @@ fn deploy_var_in_values(span: Span, name: &str) -> Diagnostic {
          `subst_env_values = true` in the environment, or pass the value with `set` (which is \
          in the desired-state file)",
     )
+}
+
+/// The diagnostics [`values_map`] raises for chart values, without converting them.
+/// `substituted`: whether helmsman substitutes `$NAME` in this values file.
+pub(crate) fn check_values(
+    values: &crate::eval::model::ValMap,
+    substituted: bool,
+    problems: &mut Problems,
+) {
+    for value in values.values() {
+        check_value(value, substituted, problems);
+    }
+}
+
+/// The diagnostics [`out_value`] raises for one value and what it holds.
+fn check_value(value: &Val, substituted: bool, problems: &mut Problems) {
+    match &value.kind {
+        ValKind::Int(_) | ValKind::Float(_) => {
+            check_number(value, problems);
+        }
+        ValKind::List(items) => items
+            .iter()
+            .for_each(|item| check_value(item, substituted, problems)),
+        ValKind::Map(entries) => check_values(entries, substituted, problems),
+        ValKind::DeployVar(name) if !substituted => {
+            problems.push(deploy_var_in_values(value.origin, name));
+        }
+        ValKind::Str(_)
+        | ValKind::Quantity(_)
+        | ValKind::Bool(_)
+        | ValKind::Secret(_)
+        | ValKind::Null
+        | ValKind::DeployVar(_) => {}
+    }
+}
+
+/// Diagnoses a number Helm cannot read exactly (beyond ±2^53) or at all (not finite); `false`
+/// for a number that is not finite.
+fn check_number(value: &Val, problems: &mut Problems) -> bool {
+    match value.kind {
+        ValKind::Int(number) if number.unsigned_abs() > MAX_EXACT_INT.unsigned_abs() => {
+            problems.push(
+                Diagnostic::error(codes::NUMBER_TOO_LARGE, "integer too large for Helm")
+                    .at(value.origin, format!("{number} is beyond ±2^53"))
+                    .help(
+                        "Helm reads every number as a 64-bit float, which is exact only up \
+                         to 9007199254740992; write the number as a string if it is an id",
+                    ),
+            );
+            true
+        }
+        ValKind::Float(number) if !number.is_finite() => {
+            problems.push(
+                Diagnostic::error(codes::NOT_FINITE, "number is not finite")
+                    .at(value.origin, "this evaluates to NaN or infinity")
+                    .help("YAML readers disagree on NaN and infinity; use a finite number"),
+            );
+            false
+        }
+        _ => true,
+    }
 }
 
 /// Parses a duration such as `300s`, `5m`, `1h` or `1h30m` into whole seconds.

@@ -10,11 +10,12 @@ mod model;
 mod names;
 mod quoting;
 mod release;
+mod view;
 
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, INTERNAL_ERROR, Problems, codes};
-use crate::eval::model::EnvInstance;
+use crate::eval::model::{AppInstance, EnvInstance};
 
 /// The start of the header of every generated file; the command-line front end uses it to tell
 /// generated files from hand-written ones.
@@ -106,11 +107,35 @@ pub fn header(source_label: &str) -> String {
 }
 
 /// Emits every environment: `E/helmsman.yaml` (or `.toml`) and `E/values/<app>.yaml` per app.
+/// The files are converted and serialised on all cores (`parallel::map_chunks`), the
+/// desired-state files one environment per item and the values files one app per item.
 pub fn emit(envs: &[EnvInstance], options: &EmitOptions) -> Emitted {
     let mut problems = Problems::new();
     let mut files = Vec::new();
-    for env in envs {
-        emit_env(env, options, &mut files, &mut problems);
+    let headers = Headers::new(&options.source_label);
+    let dsfs = crate::parallel::map_chunks(envs, |chunk| {
+        let mut found = Problems::new();
+        let mut written = Vec::with_capacity(chunk.len());
+        for env in chunk {
+            emit_dsf(env, options, &headers, &mut written, &mut found);
+        }
+        (written, found)
+    });
+    let values: Vec<(&EnvInstance, &AppInstance)> = envs
+        .iter()
+        .flat_map(|env| env.apps.iter().map(move |app| (env, app.as_ref())))
+        .collect();
+    let values_files = crate::parallel::map_chunks(&values, |chunk| {
+        let mut found = Problems::new();
+        let mut written = Vec::with_capacity(chunk.len());
+        for (env, app) in chunk {
+            emit_values(env, app, &headers, &mut written, &mut found);
+        }
+        (written, found)
+    });
+    for (written, found) in dsfs.into_iter().chain(values_files) {
+        files.extend(written);
+        problems.extend(found);
     }
     files.sort_by(|left, right| left.path.cmp(&right.path));
     Emitted {
@@ -119,17 +144,54 @@ pub fn emit(envs: &[EnvInstance], options: &EmitOptions) -> Emitted {
     }
 }
 
-/// Emits one environment's files.
-fn emit_env(
+/// The diagnostics [`emit`] raises, without serialising anything: what `ehp check` runs, so
+/// that a clean check means a build that writes.
+pub fn check(envs: &[EnvInstance]) -> Vec<Diagnostic> {
+    let found = crate::parallel::map_chunks(envs, |chunk| {
+        let mut found = Problems::new();
+        for env in chunk {
+            names::check_env_name(&env.name, env.span, &mut found);
+            convert::dsf(env, "../..", &mut found);
+            let substituted = substitutes_values(env);
+            for app in &env.apps {
+                convert::check_values(&app.values, substituted, &mut found);
+            }
+        }
+        found
+    });
+    let mut problems = Problems::new();
+    for part in found {
+        problems.extend(part);
+    }
+    problems.into_sorted()
+}
+
+/// The two headers of an environment's files: plain, and with every `$` doubled (for the
+/// files helmsman substitutes `$NAME` in).
+struct Headers {
+    plain: String,
+    dsf: String,
+}
+
+impl Headers {
+    fn new(source_label: &str) -> Headers {
+        let plain = header(source_label);
+        // In DSFs helmsman substitutes `$NAME` on the raw text, comments included.
+        let dsf = plain.replace('$', "$$");
+        Headers { plain, dsf }
+    }
+}
+
+/// Emits one environment's desired-state file.
+fn emit_dsf(
     env: &EnvInstance,
     options: &EmitOptions,
+    headers: &Headers,
     files: &mut Vec<OutputFile>,
     problems: &mut Problems,
 ) {
     names::check_env_name(&env.name, env.span, problems);
     let dsf = convert::dsf(env, &options.root_from_dsf(), problems);
-    // In DSFs helmsman substitutes `$NAME` on the raw text, comments included.
-    let dsf_header = header(&options.source_label).replace('$', "$$");
     let body = match options.dsf_format {
         DsfFormat::Yaml => to_yaml(&dsf).map(|text| quoting::quote_dollar_keys(&text)),
         DsfFormat::Toml => ::toml::to_string_pretty(&dsf).map_err(|error| error.to_string()),
@@ -139,33 +201,48 @@ fn emit_env(
         files,
         problems,
         format!("{}/{DSF_STEM}.{extension}", env.name),
-        &dsf_header,
+        &headers.dsf,
         body,
     );
+}
 
-    // Under helmsman's `--subst-env-values`, values files are substituted like DSFs.
-    let substituted = env
-        .settings
+/// Whether helmsman substitutes `$NAME` in the environment's values files, as in its DSF
+/// (`--subst-env-values`).
+fn substitutes_values(env: &EnvInstance) -> bool {
+    env.settings
         .get(SUBST_ENV_VALUES)
         .and_then(crate::eval::model::Val::as_bool)
-        .unwrap_or(false);
+        .unwrap_or(false)
+}
+
+/// Emits one app's values file in one environment.
+fn emit_values(
+    env: &EnvInstance,
+    app: &AppInstance,
+    headers: &Headers,
+    files: &mut Vec<OutputFile>,
+    problems: &mut Problems,
+) {
+    let substituted = substitutes_values(env);
     let values_header = if substituted {
-        dsf_header.clone()
+        &headers.dsf
     } else {
-        header(&options.source_label)
+        &headers.plain
     };
-    for app in &env.apps {
-        let values = convert::values_map(&app.values, substituted, problems);
-        let path = format!("{}/values/{}.yaml", env.name, app.name);
-        let body = to_yaml(&values).map(|text| {
-            if substituted {
-                quoting::quote_dollar_keys(&text)
-            } else {
-                text
-            }
-        });
-        push_file(files, problems, path, &values_header, body);
-    }
+    convert::check_values(&app.values, substituted, problems);
+    let values = view::ValuesView {
+        values: &app.values,
+        substituted,
+    };
+    let path = format!("{}/values/{}.yaml", env.name, app.name);
+    let body = to_yaml(&values).map(|text| {
+        if substituted {
+            quoting::quote_dollar_keys(&text)
+        } else {
+            text
+        }
+    });
+    push_file(files, problems, path, values_header, body);
 }
 
 /// Adds a file, or an internal-error diagnostic when serialisation failed.

@@ -33,15 +33,22 @@ impl Text {
 
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.0.contains('$') || yaml11_would_retype(&self.0) {
-            serde_saphyr::DoubleQuoted(self.0.as_str()).serialize(serializer)
-        } else {
-            serializer.serialize_str(&self.0)
-        }
+        serialize_text(&self.0, serializer)
     }
 }
 
-/// A value of a values file.
+/// Writes a string of an output file: double-quoted when a YAML 1.1 reader could read it as
+/// anything else or when it holds a `$`, else as the serializer writes strings.
+pub(crate) fn serialize_text<S: Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
+    if text.contains('$') || yaml11_would_retype(text) {
+        serde_saphyr::DoubleQuoted(text).serialize(serializer)
+    } else {
+        serializer.serialize_str(text)
+    }
+}
+
+/// A value of a values file, as converted by `convert::values_map`: the reference that the
+/// values files, written straight from the evaluated model (`view`), are tested against.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum OutValue {
     /// A string.

@@ -6,24 +6,12 @@
 /// or a different string by YAML 1.1 or go-yaml v2. Conservative: quoting a string that did not
 /// need it changes nothing for any reader.
 pub(crate) fn yaml11_would_retype(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    if matches!(
-        lower.as_str(),
-        "" | "~"
-            | "null"
-            | "y"
-            | "n"
-            | "yes"
-            | "no"
-            | "on"
-            | "off"
-            | "true"
-            | "false"
-            | "<<"
-            | "="
-            | "nan"
-            | "inf"
-    ) {
+    const RETYPED: &[&str] = &[
+        "", "~", "null", "y", "n", "yes", "no", "on", "off", "true", "false", "<<", "=", "nan",
+        "inf",
+    ];
+    // The longest word above has five letters: longer texts are not compared (nor lower-cased).
+    if text.len() <= 5 && RETYPED.iter().any(|word| word.eq_ignore_ascii_case(text)) {
         return true;
     }
     // Numbers (`010`, `0x1F`, `1_000`, `+1`, `.5`, `1e3`, `.inf`, `-.nan`), sexagesimals

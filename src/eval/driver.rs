@@ -15,7 +15,7 @@ use super::app::{AppTarget, evaluate_app};
 use super::cache::{CacheEntry, CacheKey, ChainPrints, EvalCache, Reuse};
 use super::checks;
 use super::frame::Context;
-use super::model::EnvInstance;
+use super::model::{AppInstance, EnvInstance, ValMap};
 use super::settings::env_settings;
 
 /// Like [`evaluate`](super::evaluate), reusing the apps of `reuse` (sources and an earlier
@@ -36,28 +36,12 @@ pub fn evaluate_incremental(
             previous,
             chains,
         });
-    // Environments are independent: evaluate them on all cores, then merge in name order.
-    let results = crate::parallel::map_chunks(&work, |chunk| {
-        chunk
-            .iter()
-            .map(|env| {
-                let mut result = evaluate_env(project, schemas, env, reuse);
-                checks::env_checks(
-                    &result.instance,
-                    schemas,
-                    project,
-                    &mut result.diagnostics,
-                    &mut result.missing_repos,
-                );
-                result
-            })
-            .collect::<Vec<_>>()
-    });
+    let results = evaluate_envs(project, schemas, &work, reuse);
     let mut scoped = EnvScoped::default();
     let mut envs = Vec::new();
     let mut cache = EvalCache::default();
     let mut missing_repos = Vec::new();
-    for result in results.into_iter().flatten() {
+    for result in results {
         for diagnostic in result.diagnostics {
             scoped.push(&result.instance.name, diagnostic);
         }
@@ -116,74 +100,152 @@ struct EnvResult {
     cached: Vec<(CacheKey, CacheEntry)>,
 }
 
-/// Evaluates one environment: its settings, then every app in name order, reusing the apps
-/// whose sources did not change since the cached run.
-fn evaluate_env(
+/// One evaluated app in one environment, its diagnostics and its cache entry.
+struct AppResult {
+    app: Arc<AppInstance>,
+    diagnostics: Vec<Diagnostic>,
+    cached: Option<(CacheKey, CacheEntry)>,
+}
+
+/// The settings of each environment, with what evaluating them found.
+fn settings_of(
+    project: &Project,
+    schemas: &Schemas,
+    work: &[EnvWork<'_>],
+) -> Vec<(ValMap, Vec<Diagnostic>)> {
+    work.iter()
+        .map(|env| {
+            let mut diagnostics = Vec::new();
+            let settings = env_settings(
+                project,
+                schemas,
+                env.name,
+                env.span,
+                env.chain,
+                &mut diagnostics,
+            );
+            (settings, diagnostics)
+        })
+        .collect()
+}
+
+/// Evaluates every environment: the settings of each, then every app of every environment as
+/// one item of work on all cores (environments are independent, and so are apps once their
+/// environment's settings are known), then each environment's checks; in name order.
+fn evaluate_envs(
+    project: &Project,
+    schemas: &Schemas,
+    work: &[EnvWork<'_>],
+    reuse: Option<Reuse<'_>>,
+) -> Vec<EnvResult> {
+    let settings = settings_of(project, schemas, work);
+    let order = apps_by_name(project);
+    let items: Vec<(usize, usize)> = (0..work.len())
+        .flat_map(|env| order.iter().map(move |&app| (env, app)))
+        .collect();
+    let evaluated = crate::parallel::map_chunks(&items, |chunk| {
+        chunk
+            .iter()
+            .map(|&(position, app)| {
+                let (env, (settings, _)) = work.get(position).zip(settings.get(position))?;
+                let result = evaluate_one(project, schemas, env, settings, app, reuse)?;
+                Some((position, result))
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut results: Vec<EnvResult> = work
+        .iter()
+        .zip(settings)
+        .map(|(env, (settings, diagnostics))| EnvResult {
+            instance: EnvInstance {
+                name: env.name.to_string(),
+                settings,
+                apps: Vec::new(),
+                span: env.span,
+            },
+            diagnostics,
+            missing_repos: Vec::new(),
+            cached: Vec::new(),
+        })
+        .collect();
+    // The items come back in order: environment by environment, apps by name.
+    for (position, app) in evaluated.into_iter().flatten().flatten() {
+        if let Some(result) = results.get_mut(position) {
+            result.diagnostics.extend(app.diagnostics);
+            result.cached.extend(app.cached);
+            result.instance.apps.push(app.app);
+        }
+    }
+    let checked = crate::parallel::map_chunks(&results, |chunk| {
+        chunk
+            .iter()
+            .map(|result| {
+                let mut diagnostics = Vec::new();
+                let mut missing = Vec::new();
+                checks::env_checks(
+                    &result.instance,
+                    schemas,
+                    project,
+                    &mut diagnostics,
+                    &mut missing,
+                );
+                (diagnostics, missing)
+            })
+            .collect::<Vec<_>>()
+    });
+    for (result, (diagnostics, missing)) in results.iter_mut().zip(checked.into_iter().flatten()) {
+        result.diagnostics.extend(diagnostics);
+        result.missing_repos.extend(missing);
+    }
+    results
+}
+
+/// Evaluates the app at `index` in one environment, or reuses it from the cache when its
+/// sources did not change; `None` when its template is broken (already reported).
+fn evaluate_one(
     project: &Project,
     schemas: &Schemas,
     env: &EnvWork<'_>,
+    settings: &ValMap,
+    index: usize,
     reuse: Option<Reuse<'_>>,
-) -> EnvResult {
-    let mut diagnostics = Vec::new();
-    let mut cached = Vec::new();
-    let settings = env_settings(
-        project,
-        schemas,
-        env.name,
-        env.span,
-        env.chain,
-        &mut diagnostics,
-    );
-    let mut apps = Vec::new();
-    for index in apps_by_name(project) {
-        let Some(target) = AppTarget::of(project, schemas, index) else {
-            continue;
-        };
-        let app_name = target.decl.name.name.as_str();
-        let key = (env.name.to_string(), app_name.to_string());
-        let fingerprint =
-            reuse.map(|reuse| reuse.fingerprint(target.decl, target.template, env.index));
-        let unchanged = reuse
-            .zip(fingerprint)
-            .and_then(|(reuse, fingerprint)| reuse.unchanged(&key, fingerprint));
-        if let Some(entry) = unchanged {
-            diagnostics.extend(entry.diagnostics.iter().cloned());
-            apps.push(Arc::clone(&entry.app));
-            cached.push((key, entry.clone()));
-            continue;
-        }
-        let mut found = Vec::new();
-        let context = Context {
-            env_name: env.name,
-            env_span: env.span,
-            env: Some(&settings),
-            app: Some((app_name, &target.decl.template.name, target.decl.name.span)),
-            diagnostics: &mut found,
-        };
-        let instance = Arc::new(evaluate_app(project, &target, env.chain, context));
-        if let Some(fingerprint) = fingerprint {
-            let entry = CacheEntry {
-                fingerprint,
-                app: Arc::clone(&instance),
-                diagnostics: found.clone(),
-            };
-            cached.push((key, entry));
-        }
-        diagnostics.extend(found);
-        apps.push(instance);
+) -> Option<AppResult> {
+    let target = AppTarget::of(project, schemas, index)?;
+    let app_name = target.decl.name.name.as_str();
+    let key = (env.name.to_string(), app_name.to_string());
+    let fingerprint = reuse.map(|reuse| reuse.fingerprint(target.decl, target.template, env.index));
+    let unchanged = reuse
+        .zip(fingerprint)
+        .and_then(|(reuse, fingerprint)| reuse.unchanged(&key, fingerprint));
+    if let Some(entry) = unchanged {
+        return Some(AppResult {
+            app: Arc::clone(&entry.app),
+            diagnostics: entry.diagnostics.clone(),
+            cached: Some((key, entry.clone())),
+        });
     }
-    let instance = EnvInstance {
-        name: env.name.to_string(),
-        settings,
-        apps,
-        span: env.span,
+    let mut found = Vec::new();
+    let context = Context {
+        env_name: env.name,
+        env_span: env.span,
+        env: Some(settings),
+        app: Some((app_name, &target.decl.template.name, target.decl.name.span)),
+        diagnostics: &mut found,
     };
-    EnvResult {
-        instance,
-        diagnostics,
-        missing_repos: Vec::new(),
+    let instance = Arc::new(evaluate_app(project, &target, env.chain, context));
+    let cached = fingerprint.map(|fingerprint| {
+        let entry = CacheEntry {
+            fingerprint,
+            app: Arc::clone(&instance),
+            diagnostics: found.clone(),
+        };
+        (key, entry)
+    });
+    Some(AppResult {
+        app: instance,
+        diagnostics: found,
         cached,
-    }
+    })
 }
 
 /// The indices of the project's apps, sorted by app name.

@@ -133,6 +133,15 @@ impl<'a> Frame<'a> {
         }
     }
 
+    /// Records that `expr` set the value at the current path plus `key` (or unset it): the value
+    /// is copied only when a trace records.
+    fn record_value(&mut self, key: Option<&str>, expr: &Expr, value: Option<&Val>) {
+        if let Some(trace) = &mut self.trace {
+            let action = value.cloned().map_or(Action::Unset, Action::Set);
+            trace.record(key, expr, action);
+        }
+    }
+
     /// Computes every field, reporting required fields left unset.
     pub(super) fn compute_all(&mut self, context: &mut Context<'_>) {
         let schema = self.schema;
@@ -413,8 +422,7 @@ impl<'a> Frame<'a> {
                     }
                     _ => {
                         let value = self.eval(expr, ty, context);
-                        let action = value.clone().map_or(Action::Unset, Action::Set);
-                        self.record(None, expr, action);
+                        self.record_value(None, expr, value.as_ref());
                         current = value.and_then(|value| match value.kind {
                             ValKind::Map(map) => Some(map),
                             _ => None,
@@ -495,8 +503,7 @@ impl<'a> Frame<'a> {
         };
         if rest.is_empty() && block.is_none() {
             let value = self.entry_value(expr, child_ty, context);
-            let action = value.clone().map_or(Action::Unset, Action::Set);
-            self.record(Some(&key.name), expr, action);
+            self.record_value(Some(&key.name), expr, value.as_ref());
             match value {
                 Some(value) => {
                     map.insert(key.name.clone(), value);

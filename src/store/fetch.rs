@@ -42,8 +42,9 @@ pub fn fetch(
     let mut outcome = FetchOutcome::default();
     let mut client = Client::new();
     for (chart, uses) in required {
-        if chart.is_local() {
-            // A chart folder of the project is read where it is: nothing to fetch or lock.
+        if chart.is_local() || chart.is_constraint() {
+            // A chart folder of the project is read where it is, and a version constraint is
+            // resolved by helm when it deploys: nothing to fetch or lock.
             continue;
         }
         let locked = old.get(chart).map(|entry| entry.digest.clone());

@@ -112,6 +112,10 @@ impl Store {
                 continue;
             }
             let status = match &lock {
+                _ if chart.is_constraint() => Status::NotChecked(format!(
+                    "`{}` is a version constraint, which helm resolves when it deploys",
+                    chart.version
+                )),
                 None => Status::NotChecked(format!("the project has no {LOCK_FILE}")),
                 Some(lock) => match lock.get(chart) {
                     None => Status::NotChecked(format!("not in {LOCK_FILE}")),

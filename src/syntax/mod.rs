@@ -6,7 +6,8 @@ mod parse;
 mod split;
 pub mod trivia;
 
-pub use parse::parse_file;
+pub use parse::{parse_chunk, parse_file, split_file};
+pub use split::Chunk;
 
 /// The pest parser generated from `grammar/ehp.pest`.
 #[allow(missing_docs)]

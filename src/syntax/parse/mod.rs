@@ -16,8 +16,8 @@ mod types;
 use pest::Parser;
 use pest::iterators::Pair;
 
-use super::ast::{File, Ident};
-use super::split::split;
+use super::ast::{File, Ident, Item};
+use super::split::{Chunk, split};
 use super::{EhpParser, Rule};
 use crate::diag::{Diagnostic, INTERNAL_ERROR, Problems, codes};
 use crate::source::{FileId, Span};
@@ -50,48 +50,77 @@ fn not_utf8(file: FileId, text: &str, problems: &mut Problems) {
 /// The deepest nesting of brackets a declaration may have.
 pub const MAX_NESTING: usize = 64;
 
+/// Held while pest's global error-detail switch is on.
+static ERROR_DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Parses one file: every item that parses, and a diagnostic for each that does not.
 pub fn parse_file(file: FileId, text: &str, problems: &mut Problems) -> File {
+    let items = split_file(file, text, problems)
+        .iter()
+        .filter_map(|chunk| parse_chunk(file, text, chunk, problems))
+        .collect();
+    File { items }
+}
+
+/// Cuts a file into its top-level items (see `split`), reporting a file that is not UTF-8:
+/// the first half of [`parse_file`], so that the items of one large file can be parsed on
+/// several threads with [`parse_chunk`].
+pub fn split_file(file: FileId, text: &str, problems: &mut Problems) -> Vec<Chunk> {
     not_utf8(file, text, problems);
-    let mut items = Vec::new();
-    for chunk in split(text) {
-        if chunk.max_depth > MAX_NESTING {
-            problems.push(
-                Diagnostic::error(codes::TOO_DEEP, "declaration nested too deeply")
-                    .at(Span::new(file, chunk.start, chunk.start), "this declaration nests more than 64 levels")
-                    .help("flatten the structure; deeper nesting is refused to keep ehp fast and safe"),
-            );
-            continue;
+    split(text)
+}
+
+/// Parses one top-level item of a file cut by [`split_file`]: the item, or `None` and a
+/// diagnostic.
+pub fn parse_chunk(
+    file: FileId,
+    text: &str,
+    chunk: &Chunk,
+    problems: &mut Problems,
+) -> Option<Item> {
+    if chunk.max_depth > MAX_NESTING {
+        problems.push(
+            Diagnostic::error(codes::TOO_DEEP, "declaration nested too deeply")
+                .at(
+                    Span::new(file, chunk.start, chunk.start),
+                    "this declaration nests more than 64 levels",
+                )
+                .help("flatten the structure; deeper nesting is refused to keep ehp fast and safe"),
+        );
+        return None;
+    }
+    let source = text.get(chunk.start..chunk.end)?;
+    let lowerer = Lowerer {
+        file,
+        offset: chunk.start,
+        problems: &mut *problems,
+    };
+    match EhpParser::parse(Rule::item_only, source) {
+        Ok(mut pairs) => {
+            let item = pairs.next().and_then(|pair| pair.into_inner().next());
+            item.and_then(|pair| lowerer.item(pair))
         }
-        let Some(source) = text.get(chunk.start..chunk.end) else {
-            continue;
-        };
-        let lowerer = Lowerer {
-            file,
-            offset: chunk.start,
-            problems: &mut *problems,
-        };
-        match EhpParser::parse(Rule::item_only, source) {
-            Ok(mut pairs) => {
-                let item = pairs.next().and_then(|pair| pair.into_inner().next());
-                if let Some(item) = item.and_then(|pair| lowerer.item(pair)) {
-                    items.push(item);
-                }
-            }
-            Err(error) => {
-                // Parse the broken chunk again with pest's token tracking on, to name the
-                // tokens it expected; the fast path above runs without it.
+        Err(error) => {
+            // Parse the broken chunk again with pest's token tracking on, to name the
+            // tokens it expected; the fast path above runs without it. The switch is global to
+            // pest: one thread at a time turns it on, parses, and turns it off (another thread's
+            // fast path may meanwhile track tokens too, which only slows it).
+            let error = {
+                let _one_at_a_time = ERROR_DETAIL
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 pest::set_error_detail(true);
                 let error = EhpParser::parse(Rule::item_only, source)
                     .err()
                     .unwrap_or(error);
                 pest::set_error_detail(false);
-                let open = chunk.open.filter(|_| chunk.unclosed);
-                problems.push(syntax_error(&error, file, chunk.start, source, open));
-            }
+                error
+            };
+            let open = chunk.open.filter(|_| chunk.unclosed);
+            problems.push(syntax_error(&error, file, chunk.start, source, open));
+            None
         }
     }
-    File { items }
 }
 
 /// Turns pairs of one chunk into AST nodes.
