@@ -747,10 +747,65 @@ fn mangled_inputs_never_panic() -> Result<(), String> {
     Ok(())
 }
 
+/// What the command line refuses, and re-importing: an `--env` without `=`, a name the
+/// import cannot use, a folder holding another project or the input itself as `--out` (exit 2,
+/// nothing written); the same import twice leaves the output as it is.
+fn command_line_refusals_and_reimport() -> Result<(), String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dsf = dir.path().join("helmsman.yaml");
+    std::fs::write(
+        &dsf,
+        "namespaces:\n  apps:\napps:\n  web:\n    namespace: apps\n    enabled: true\n    chart: oci://r.example/web\n    version: 1.0.0\n",
+    )
+    .expect("write");
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).expect("mkdir");
+    std::fs::write(other.join("mine.ehp"), "// a project of its own\n").expect("write");
+    let out = dir.path().join("out");
+    let refused: [(&[&str], &Path); 4] = [
+        (&["--env", "helmsman.yaml"], &out),
+        (&["--env", "base=helmsman.yaml"], &out),
+        (&["--env", "test=helmsman.yaml"], &other),
+        (&["--env", "test=helmsman.yaml"], dir.path()),
+    ];
+    for (args, target) in refused {
+        let ran = run(ehp()
+            .arg("import")
+            .args(args)
+            .arg("--out")
+            .arg(target)
+            .current_dir(dir.path()));
+        if ran.status.code() != Some(2) {
+            return Err(format!(
+                "{args:?} --out {}: exit {:?}, {}",
+                target.display(),
+                ran.status.code(),
+                text(&ran.stderr)
+            ));
+        }
+    }
+    if out.exists() || std::fs::read_dir(&other).expect("other").count() != 1 {
+        return Err("a refused import wrote something".into());
+    }
+    for expected in ["imported 1 environment", "unchanged: 1 environment"] {
+        let ran = run(ehp()
+            .args(["import", "--env", "test=helmsman.yaml", "--out", "out"])
+            .current_dir(dir.path()));
+        if !ran.status.success() || !text(&ran.stderr).contains(expected) {
+            return Err(format!("expected `{expected}`: {}", text(&ran.stderr)));
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let mut trials: Vec<Trial> = vec![
         Trial::check("docs/import.md", docs_worked_example),
         Trial::test("mangled_inputs_never_panic", mangled_inputs_never_panic),
+        Trial::test(
+            "command_line_refusals_and_reimport",
+            command_line_refusals_and_reimport,
+        ),
     ];
     for set in sets() {
         let name = format!("{FIXTURES}/{}", set.name);

@@ -14,6 +14,7 @@ use crate::import::{Input, read};
 pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
     let reporter = args.diagnostics.reporter();
     let out = absolute(&args.out);
+    refuse_other_project(&args.out)?;
     let (inputs, unreadable) = inputs(args, &out)?;
     if !unreadable.is_empty() {
         reporter.report(&crate::source::SourceDb::new(), &unreadable);
@@ -84,6 +85,24 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
         args.out.display()
     );
     Ok(EXIT_OK)
+}
+
+/// Refuses an output folder that holds `.ehp` files ehp import did not write (a project of
+/// its own): they would become part of the imported project. A folder an import wrote before
+/// (it has the output manifest) is replaced as `ehp build` replaces its output.
+fn refuse_other_project(out: &Path) -> Result<(), UsageError> {
+    if out.join(super::output::MANIFEST).exists() {
+        return Ok(());
+    }
+    let (existing, _) = crate::project::ehp_files(out, None);
+    match existing.first() {
+        Some(file) => Err(UsageError(format!(
+            "`{}` already holds .ehp files (`{}`): import into a new folder",
+            out.display(),
+            file.display()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The desired-state files of `--env NAME=DSF`, read, and an E0701 for each that cannot be.
