@@ -342,14 +342,22 @@ fn project_files(project: &str, envs: &[dsf::EnvRead]) -> Vec<(String, String)> 
             }
         }
     }
-    let mut apps: Vec<plan::AppPlan> = keys
-        .into_iter()
-        .map(|key| {
-            let per_env: Vec<Option<&dsf::AppRead>> =
-                envs.iter().map(|env| env.apps.get(key)).collect();
-            plan::app_plan(key, envs, &per_env)
-        })
-        .collect();
+    let mut names: Vec<String> = Vec::new();
+    let mut apps: Vec<plan::AppPlan> = Vec::new();
+    for key in keys {
+        // Two keys may give one name (`a.b`, `a-b`): the later gets a number.
+        let base = plan::app_name(key);
+        let mut name = base.clone();
+        let mut counter = 2;
+        while names.contains(&name) {
+            name = format!("{base}-{counter}");
+            counter += 1;
+        }
+        names.push(name.clone());
+        let per_env: Vec<Option<&dsf::AppRead>> =
+            envs.iter().map(|env| env.apps.get(key)).collect();
+        apps.push(plan::app_plan(key, name, envs, &per_env));
+    }
     let templates = templates::extract(&mut apps);
     if !templates.is_empty() {
         files.push((

@@ -168,8 +168,13 @@ pub(crate) struct AppPlan {
 
 /// Lays out the app `key`: `per_env[i]` is the app in `envs[i]`, `None` where that file does
 /// not have it (it is disabled there).
-pub(crate) fn app_plan(key: &str, envs: &[EnvRead], per_env: &[Option<&AppRead>]) -> AppPlan {
-    let name = app_name(key);
+/// `name` is its `.ehp` name (see [`app_name`], made unique).
+pub(crate) fn app_plan(
+    key: &str,
+    name: String,
+    envs: &[EnvRead],
+    per_env: &[Option<&AppRead>],
+) -> AppPlan {
     let present: Vec<&IndexMap<String, Value>> =
         per_env.iter().flatten().map(|app| &app.fields).collect();
     let (mut common, rest) = split(&present);
