@@ -44,8 +44,13 @@ impl Checker<'_> {
     /// Checks the entries of a block against a schema.
     pub fn entries(&mut self, entries: &[Entry], schema: &Schema, scope: Scope<'_>) {
         let mut seen: IndexMap<String, (Span, usize)> = IndexMap::new();
+        // Entries whose first keys all differ set different paths: nothing can be set twice,
+        // and the paths need not be spelt out.
+        let may_repeat = !first_keys_differ(entries);
         for (index, entry) in entries.iter().enumerate() {
-            self.duplicate_key(entry, index, &mut seen);
+            if may_repeat {
+                self.duplicate_key(entry, index, &mut seen);
+            }
             let Some(first) = entry.path.first() else {
                 continue;
             };
@@ -761,6 +766,19 @@ impl Checker<'_> {
         );
         None
     }
+}
+
+/// Whether every entry has a first key and no two entries share it.
+fn first_keys_differ(entries: &[Entry]) -> bool {
+    let mut firsts: Vec<&str> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let Some(first) = entry.path.first() else {
+            return false;
+        };
+        firsts.push(first.name.as_str());
+    }
+    firsts.sort_unstable();
+    firsts.windows(2).all(|pair| pair.first() != pair.last())
 }
 
 /// The dotted paths of the values an entry sets, descending into block values.
