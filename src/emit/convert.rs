@@ -229,6 +229,7 @@ pub(crate) fn dsf(env: &EnvInstance, root: &str, problems: &mut Problems) -> Dsf
         },
         namespaces,
         helm_repos: text_map(env.settings.get("helm_repos")),
+        preconfigured_helm_repos: release::texts(env.settings.get("preconfigured_helm_repos")),
         apps,
         extra: release::top_extra(env, problems),
     }
