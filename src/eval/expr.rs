@@ -117,7 +117,8 @@ impl Frame<'_> {
             "seconds" => ValKind::Int(formats::duration_seconds(&text(0)?)?),
             // The secret check sees the call's span and lets the text through.
             "not_secret" => ValKind::Str(text(0)?),
-            "deploy_var" => ValKind::DeployVar(text(0)?),
+            "deploy_var" => ValKind::DeployVar(format!("${{{}}}", text(0)?)),
+            "deploy_text" => ValKind::DeployVar(formats::deploy_text(&text(0)?).ok()?),
             "env_list" => env_list(values.first()?.as_map()?),
             _ => return None,
         })
@@ -162,12 +163,12 @@ fn deploy_var_interpolated(at: Span, origin: Span, name: &str) -> Diagnostic {
     )
     .at(
         at,
-        format!("this is `deploy_var(\"{name}\")`, known only when helmsman deploys"),
+        format!("this is `{name}`, known only when helmsman deploys"),
     )
     .also(origin, "set here")
     .help(
-        "use the variable as the whole value; helmsman expands only values that are one \
-         `deploy_var(...)`, so write the combined text as one variable",
+        "write the whole text with `deploy_text`, whose `$NAME` helmsman expands: \
+         deploy_text(\"prod-$CLUSTER\")",
     )
 }
 
