@@ -11,6 +11,7 @@ pub mod emit;
 pub mod eval;
 pub mod fmt;
 pub mod git;
+pub mod import;
 pub mod init;
 pub mod lsp;
 pub mod manifest;

@@ -75,6 +75,23 @@ struct Parts {
     fix_commands: Vec<Vec<String>>,
     /// `<!-- fix-unchecked: REASON -->`: the fix cannot be checked on the example alone.
     fix_unchecked: bool,
+    /// Input files of the example (```yaml NAME or ```toml NAME blocks, for `ehp import`),
+    /// and the fix's versions of them.
+    files: Vec<(String, String)>,
+    fix_files: Vec<(String, String)>,
+}
+
+/// The ```yaml NAME and ```toml NAME blocks (but the project file) as (NAME, body).
+fn named_files(found: &[(String, String)]) -> Vec<(String, String)> {
+    found
+        .iter()
+        .filter_map(|(info, body)| {
+            let name = info
+                .strip_prefix("yaml ")
+                .or_else(|| info.strip_prefix("toml "))?;
+            (name != "ehp.toml").then(|| (name.to_string(), body.clone()))
+        })
+        .collect()
 }
 
 /// The fenced blocks of `section` as (info string, body), and its prose without them.
@@ -120,9 +137,13 @@ fn parts(text: &str) -> Parts {
                 .collect::<Vec<Vec<String>>>()
         })
         .collect();
+    let files = named_files(&example_blocks);
+    let example = first(&example_blocks, "ehp").or_else(|| (!files.is_empty()).then(String::new));
     Parts {
         title,
-        example: first(&example_blocks, "ehp"),
+        example,
+        files,
+        fix_files: named_files(&fix_blocks),
         manifest: first(&example_blocks, "toml ehp.toml"),
         command,
         prose,
@@ -341,6 +362,17 @@ impl Example {
         self.dir.path()
     }
 
+    /// Writes the example's input files (for `ehp import`), creating their folders.
+    fn write_files(&self, files: &[(String, String)]) {
+        for (name, body) in files {
+            let path = self.path().join(name);
+            if let Some(folder) = path.parent() {
+                std::fs::create_dir_all(folder).expect("create folder");
+            }
+            std::fs::write(path, body).expect("write input file");
+        }
+    }
+
     /// Fetches the charts before `command`, when the explanation serves some.
     fn prepare(&self, text: &str, command: &[String]) {
         if self.server.is_some() {
@@ -508,6 +540,7 @@ fn claims_of(code: &str, parts: &Parts, text: &str) -> Vec<String> {
         return untrue;
     };
     let project = Example::new(text, example, parts.manifest.as_deref());
+    project.write_files(&parts.files);
     if let Some(changed) = git_change(text, example) {
         commit_then_change(project.path(), &project.serve(&changed));
     }
@@ -568,8 +601,24 @@ fn fix_claims(code: &str, parts: &Parts, text: &str, example: &str) -> Vec<Strin
             ));
         }
     }
+    // Input files fixed without an `.ehp` fix (the examples of `ehp import`): the example's
+    // files, then the fix's, and the example's own command.
+    if parts.fix.is_none() && !parts.fix_files.is_empty() {
+        let project = Example::new(text, example, parts.manifest.as_deref());
+        project.write_files(&parts.files);
+        project.write_files(&parts.fix_files);
+        let ran = project.run(&parts.command);
+        let codes = ran.codes();
+        if codes.iter().any(|found| found == code) || ran.status != Some(0) {
+            untrue.push(format!(
+                "its fixed files still give {codes:?}:\n{}",
+                ran.human
+            ));
+        }
+    }
     for command in &parts.fix_commands {
         let project = Example::new(text, example, parts.manifest.as_deref());
+        project.write_files(&parts.files);
         support::git(project.path(), &["init", "-q"]);
         project.prepare(text, command);
         let ran = project.run(command);
@@ -582,6 +631,7 @@ fn fix_claims(code: &str, parts: &Parts, text: &str, example: &str) -> Vec<Strin
         }
     }
     if parts.fix.is_none()
+        && parts.fix_files.is_empty()
         && parts.fix_manifest.is_none()
         && parts.fix_commands.is_empty()
         && !parts.fix_unchecked
@@ -624,13 +674,24 @@ fn command_examples_have_reviewed_snapshots() {
             continue;
         }
         let project = Example::new(&text, example, parts.manifest.as_deref());
+        project.write_files(&parts.files);
         if let Some(changed) = git_change(&text, example) {
             commit_then_change(project.path(), &project.serve(&changed));
         }
         project.prepare(&text, &parts.command);
         let ran = project.run(&parts.command);
+        let inputs: String = parts
+            .files
+            .iter()
+            .map(|(name, body)| format!("=== {name}\n{body}\n"))
+            .collect();
+        let shown = if parts.files.is_empty() {
+            format!("=== main.ehp\n{example}\n")
+        } else {
+            inputs
+        };
         let snapshot = format!(
-            "=== main.ehp\n{example}\n=== ehp {}\n{}=== ehp {} --message-format json\n{}",
+            "{shown}=== ehp {}\n{}=== ehp {} --message-format json\n{}",
             parts.command.join(" "),
             ran.human,
             parts.command.join(" "),

@@ -56,6 +56,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("review", &["root", "emit"]),
     // What `ehp init` writes: a new project or app, checked and formatted.
     ("init", &["root", "fmt"]),
+    // `ehp import`: helmsman's files read as text and written as formatted `.ehp` text.
+    ("import", &["fmt"]),
     ("git", &["manifest"]),
     // A project's files on disk, listed the same way by both front ends.
     ("project", &["manifest"]),
@@ -67,7 +69,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "lsp",
         &["workspace", "review", "fmt", "git", "project", "store"],
     ),
-    ("cli", &["lsp", "init"]),
+    ("cli", &["lsp", "init", "import"]),
     ("main", &["cli"]),
 ];
 

@@ -242,6 +242,12 @@ pub(super) enum Command {
     /// formatted.
     #[command(after_help = AFTER_HELP)]
     Init(InitArgs),
+    /// Import a platform from helmsman: one desired-state file per environment (YAML or
+    /// TOML) and the values files it names become an .ehp project in --out, with what the
+    /// environments share in an abstract `base` and in each app, and what differs in overrides.
+    /// What cannot be carried over is reported where it is written (see docs/import.md).
+    #[command(after_help = AFTER_HELP)]
+    Import(ImportArgs),
     /// Format .ehp files in place (one canonical layout, comments kept). `-` formats stdin to
     /// stdout. A file with a syntax error is left untouched and reported.
     #[command(after_help = FMT_AFTER_HELP)]
@@ -591,6 +597,23 @@ pub(super) struct InitArgs {
     /// The template of the new app.
     #[arg(long, default_value = "web_service", requires = "app")]
     pub(super) template: String,
+}
+
+// `ehp import`.
+#[derive(Debug, Args)]
+pub(super) struct ImportArgs {
+    /// An environment and its desired-state file, as NAME=DSF (repeat for each environment;
+    /// an environment named twice has its files merged in order, as helmsman merges `-f`).
+    #[arg(long = "env", value_name = "NAME=DSF", required = true)]
+    pub(super) envs: Vec<String>,
+    /// The folder of the new project (written whole; files ehp did not write are kept).
+    #[arg(long, value_name = "DIR")]
+    pub(super) out: PathBuf,
+    /// The project's name (default: the name of the --out folder).
+    #[arg(long)]
+    pub(super) name: Option<String>,
+    #[command(flatten)]
+    pub(super) diagnostics: DiagnosticArgs,
 }
 
 // `ehp fmt`.

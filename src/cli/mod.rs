@@ -28,6 +28,7 @@ mod explain;
 mod fmt;
 mod history;
 mod hotfix;
+mod import;
 mod init;
 mod log;
 mod output;
@@ -111,6 +112,7 @@ pub fn run<I: IntoIterator<Item = OsString>>(args: I) -> ExitCode {
         Command::Promote(args) => promote::run(&args),
         Command::Hotfix(args) => hotfix::run(&args),
         Command::Init(args) => init::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Rollback(args) => rollback::run(&args),
         Command::Publish(args) => publish::run(&args),

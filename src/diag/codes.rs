@@ -98,6 +98,15 @@ codes! {
     THROUGH_PULL_REQUEST = "E0613": "a privileged environment changed through a pull request";
     BAD_RELEASE = "E0614": "a release marked bad would be promoted";
     PRIVATE_OVERRIDE = "E0615": "a private override is outside the private file or reaches beyond a developer's own environment";
+    IMPORT_UNREADABLE = "E0701": "an input file of `ehp import` cannot be read";
+    IMPORT_SYNTAX = "E0702": "an input file of `ehp import` is not valid YAML or TOML";
+    NOT_A_DSF = "E0703": "an input file of `ehp import` is not a helmsman desired-state file";
+    IMPORT_TYPE = "E0704": "a desired-state file's field has a type helmsman cannot read";
+    IMPORT_UNDECLARED_NAMESPACE = "E0705": "an app of a desired-state file uses a namespace the file does not declare";
+    IMPORT_UNDECLARED_REPO = "E0706": "an app's chart names a repository the desired-state file does not declare";
+    IMPORT_NULL_APP = "E0707": "an app of a desired-state file has no body";
+    IMPORT_VALUES_FILE = "E0708": "a values file of a desired-state file cannot be read as YAML values";
+    IMPORT_MISSING_FIELD = "E0709": "an app of a desired-state file lacks a field helmsman requires";
     CHART_VALUE_TYPE = "E0801": "a chart value has a type the chart's schema does not allow";
     CHART_VALUE_INVALID = "E0802": "a chart value is not one the chart's schema allows";
     CHART_VALUE_REQUIRED = "E0803": "the chart's schema requires a value that is not set";
@@ -113,6 +122,10 @@ codes! {
     UNKNOWN_CHART_KEY = "W0020": "a chart value's key is known to neither the chart's schema nor its values.yaml";
     CHARTS_NOT_CHECKED = "W0021": "some charts were not fetched, so their values were not checked";
     TOML_DROPPED_QUOTA = "W0030": "a namespace quota is one helmsman's TOML reader drops";
+    NOT_CARRIED_OVER = "W0035": "a field of a desired-state file is not carried over into the imported project";
+    CARRIED_VERBATIM = "W0036": "a field of a desired-state file is carried over verbatim, unchecked";
+    APP_NOT_IN_ENV = "W0037": "an app is missing from some environments' desired-state files and is disabled there";
+    SUBSTITUTION_EATS = "W0038": "helmsman's substitution drops a `$` of a desired-state file";
 }
 
 /// The code with this id, if there is one.

@@ -1,0 +1,175 @@
+//! Values files: read as Helm reads them, merged in the order of `valuesFiles` as Helm merges
+//! `-f` files (mappings key by key, anything else replaced), and attached to their app as its
+//! `values { }`.
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+
+use super::dsf::EnvRead;
+use super::node::{Kind, Node};
+use super::value::Value;
+use super::{Input, yaml};
+use crate::diag::{Diagnostic, codes};
+use crate::source::SourceDb;
+
+/// The values files read, by the path they were read from.
+#[derive(Debug, Default)]
+pub(crate) struct Loaded {
+    files: Vec<(PathBuf, Option<Node>)>,
+    /// The files that could not be read, with why.
+    unreadable: Vec<(PathBuf, String)>,
+    /// What went wrong reading them.
+    pub(crate) problems: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Reads one file's text (or records why it could not be read).
+    pub(crate) fn add(
+        &mut self,
+        sources: &mut SourceDb,
+        path: &Path,
+        text: &Result<String, String>,
+    ) {
+        let shown = path.display().to_string();
+        let node = match text {
+            Ok(text) => {
+                let file = sources.add(shown.clone(), text.clone());
+                match yaml::load(file, text) {
+                    Ok(node) if matches!(node.kind, Kind::Map(_) | Kind::Null) => Some(node),
+                    Ok(node) => {
+                        self.problems.push(
+                            Diagnostic::error(
+                                codes::IMPORT_VALUES_FILE,
+                                format!("values file `{shown}` is not a mapping"),
+                            )
+                            .at(
+                                node.span,
+                                format!(
+                                    "{} where Helm needs a mapping of values",
+                                    node.kind_name()
+                                ),
+                            )
+                            .help("a values file maps keys to values; Helm refuses anything else"),
+                        );
+                        None
+                    }
+                    Err(error) => {
+                        self.problems.push(
+                            Diagnostic::error(
+                                codes::IMPORT_VALUES_FILE,
+                                format!("values file `{shown}` is not valid YAML"),
+                            )
+                            .at(error.span, error.message)
+                            .help("Helm cannot read it either: fix the file, then import"),
+                        );
+                        None
+                    }
+                }
+            }
+            Err(reason) => {
+                self.unreadable.push((path.to_path_buf(), reason.clone()));
+                None
+            }
+        };
+        self.files.push((path.to_path_buf(), node));
+    }
+
+    fn get(&self, path: &Path) -> Option<&Node> {
+        self.files
+            .iter()
+            .find(|(read, _)| read == path)
+            .and_then(|(_, node)| node.as_ref())
+    }
+}
+
+/// Sets each app's `values` to its values files merged; reports names that are not values
+/// files (an extension Helm does not read).
+pub(crate) fn attach(
+    env: &mut EnvRead,
+    input: &Input,
+    loaded: &Loaded,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for app in env.apps.values_mut() {
+        let mut merged: IndexMap<String, Value> = IndexMap::new();
+        for (path, span) in &app.values_files {
+            let lower = path.to_ascii_lowercase();
+            if !(lower.ends_with(".yaml") || lower.ends_with(".yml") || lower.ends_with(".json")) {
+                problems.push(
+                    Diagnostic::error(
+                        codes::IMPORT_VALUES_FILE,
+                        format!("`{path}` is not a values file"),
+                    )
+                    .at(
+                        *span,
+                        "helmsman accepts values files ending in .yaml, .yml or .json",
+                    )
+                    .help("rename the file, or name the right one"),
+                );
+                continue;
+            }
+            if path.contains("://") {
+                problems.push(
+                    Diagnostic::warning(codes::NOT_CARRIED_OVER, format!("remote values file `{path}` is not carried over"))
+                        .at(*span, "the import reads local files only")
+                        .help("download the file next to the desired-state file and name it there, then import again"),
+                );
+                continue;
+            }
+            let full = input.folder.join(path);
+            if let Some((_, reason)) = loaded.unreadable.iter().find(|(read, _)| *read == full) {
+                problems.push(
+                    Diagnostic::error(codes::IMPORT_VALUES_FILE, format!("values file `{path}` cannot be read"))
+                        .at(*span, format!("read as `{}`: {reason}", full.display()))
+                        .help("helmsman resolves a values file against the folder of the desired-state file that names it"),
+                );
+                continue;
+            }
+            if let Some(Node {
+                kind: Kind::Map(map),
+                ..
+            }) = loaded.get(&full)
+            {
+                for (key, entry) in map {
+                    merge_into(&mut merged, key, data(&entry.value));
+                }
+            }
+        }
+        if !merged.is_empty() {
+            app.fields.insert("values".into(), Value::Map(merged));
+        }
+    }
+}
+
+/// Helm's merge of a later `-f` file: mappings merge key by key, anything else replaces.
+fn merge_into(map: &mut IndexMap<String, Value>, key: &str, value: Value) {
+    match (map.get_mut(key), value) {
+        (Some(Value::Map(existing)), Value::Map(more)) => {
+            for (inner, value) in more {
+                merge_into(existing, &inner, value);
+            }
+        }
+        (_, value) => {
+            map.insert(key.to_string(), value);
+        }
+    }
+}
+
+/// Values data as Helm reads it: no substitution (helmsman substitutes values files only with
+/// `--subst-env-values`).
+fn data(node: &Node) -> Value {
+    match &node.kind {
+        Kind::Null => Value::Null,
+        Kind::Bool(value) => Value::Bool(*value),
+        Kind::Int(value) => Value::Int(*value),
+        Kind::Float(value) => Value::Float(*value),
+        Kind::Str(text) => Value::text(text.clone()),
+        Kind::Seq(items) => Value::List(items.iter().map(data).collect()),
+        Kind::Map(map) => Value::Map(
+            map.iter()
+                .map(|(key, entry)| (key.clone(), data(&entry.value)))
+                .collect(),
+        ),
+    }
+}
