@@ -545,11 +545,6 @@ impl Reader<'_> {
             Part::Var(name) if !is_var_name(name) => Some(name.clone()),
             _ => None,
         });
-        let mixed = parts.len() > 1 && parts.iter().any(|part| matches!(part, Part::Var(_)));
-        if mixed {
-            self.not_carried(node.span, what, "text around a deploy-time variable: the language writes a variable only as a whole value");
-            return None;
-        }
         if let Some(name) = bad_name {
             self.not_carried(
                 node.span,

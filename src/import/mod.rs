@@ -213,7 +213,7 @@ impl Reading {
 
 /// Paths the project keeps (local charts, secrets files) made relative to its root.
 fn rebase_paths(env: &mut dsf::EnvRead, input: &Input) {
-    let repos: Vec<String> = env
+    let mut repos: Vec<String> = env
         .fields
         .get("helm_repos")
         .and_then(|repos| match repos {
@@ -221,6 +221,10 @@ fn rebase_paths(env: &mut dsf::EnvRead, input: &Input) {
             _ => None,
         })
         .unwrap_or_default();
+    // Repositories added outside helmsman name charts as declared ones do.
+    if let Some(value::Value::List(preconfigured)) = env.fields.get("preconfigured_helm_repos") {
+        repos.extend(preconfigured.iter().filter_map(value::Value::as_literal));
+    }
     if let Some(value::Value::Map(hooks)) = env.fields.get_mut("global_hooks") {
         rebase_hooks(hooks, input);
     }

@@ -38,6 +38,7 @@ pub const FUNCTIONS: &[&str] = &[
     "seconds",
     "not_secret",
     "deploy_var",
+    "deploy_text",
 ];
 
 impl Checker<'_> {
@@ -515,6 +516,7 @@ impl Checker<'_> {
             ),
             "not_secret" => (&[("text", Ty::String), ("reason", Ty::String)], Ty::String),
             "deploy_var" => (&[("name", Ty::String)], Ty::DeployVar),
+            "deploy_text" => (&[("text", Ty::String)], Ty::DeployVar),
             "seconds" => (
                 &[("duration", Ty::Duration)],
                 Ty::Int {
@@ -574,7 +576,34 @@ impl Checker<'_> {
         if name.name == "deploy_var" {
             self.deploy_var_name(args);
         }
+        if name.name == "deploy_text" {
+            self.deploy_text(args);
+        }
         Some(result)
+    }
+
+    /// `deploy_text(text)` is a plain string in which every `$` starts a variable helmsman
+    /// expands (`$NAME`, `${NAME}`) or is doubled (E0330).
+    fn deploy_text(&mut self, args: &[crate::syntax::ast::Arg]) {
+        let Some(arg) = args.first() else { return };
+        let reason = match arg.value.as_plain_str() {
+            Some(text) => match crate::types::formats::deploy_text(&text) {
+                Ok(_) => return,
+                Err(reason) => reason,
+            },
+            None => "write the text as a plain string, without `${...}` references".to_string(),
+        };
+        self.problems.push(
+            Diagnostic::error(
+                codes::BAD_DEPLOY_VAR,
+                "not a text helmsman can expand at deploy time",
+            )
+            .at(arg.value.span, reason)
+            .help(
+                "write variables as `$NAME` (letters, digits and `_`) and a literal `$` as `$$`: \
+                 deploy_text(\"https://$REPO_USER:$REPO_PASSWORD@charts.example.org\")",
+            ),
+        );
     }
 
     /// `deploy_var(name)` names a variable helmsman can expand: written out as a plain string,
