@@ -862,26 +862,48 @@ pub fn check_project(
             checker.expr(&block, &Ty::Any, true, scope);
         }
     }
-    for (index, app) in project.apps.iter().enumerate() {
-        let Some(Some(template)) = project.app_templates.get(index) else {
-            continue;
-        };
-        let Some(Some(schema)) = schemas.templates.get(*template) else {
-            continue;
-        };
-        let scope = Scope {
-            fields: Some(schema),
-            env: &schemas.env,
-        };
-        checker.entries(&app.entries, schema, scope);
-        for over in &app.overrides {
-            for env in &over.envs {
-                if !project.env_index.contains_key(&env.name) {
-                    checker.problems.push(unknown_override_env(project, env));
-                }
-            }
-            checker.entries(&over.body.entries, schema, scope);
+    // Apps are checked on all cores: a project has thousands, each checked on its own.
+    let indices: Vec<usize> = (0..project.apps.len()).collect();
+    let found = crate::parallel::map_chunks(&indices, |chunk| {
+        let mut found = Problems::new();
+        for &index in chunk {
+            check_app(project, schemas, index, &mut found);
         }
+        found
+    });
+    for part in found {
+        checker.problems.extend(part);
+    }
+}
+
+/// Checks the entries and overrides of the app at `index` against its template's schema.
+fn check_app(
+    project: &crate::resolve::Project,
+    schemas: &super::Schemas,
+    index: usize,
+    problems: &mut Problems,
+) {
+    let (Some(app), Some(Some(template))) =
+        (project.apps.get(index), project.app_templates.get(index))
+    else {
+        return;
+    };
+    let Some(Some(schema)) = schemas.templates.get(*template) else {
+        return;
+    };
+    let scope = Scope {
+        fields: Some(schema),
+        env: &schemas.env,
+    };
+    let mut checker = Checker { problems };
+    checker.entries(&app.entries, schema, scope);
+    for over in &app.overrides {
+        for env in &over.envs {
+            if !project.env_index.contains_key(&env.name) {
+                checker.problems.push(unknown_override_env(project, env));
+            }
+        }
+        checker.entries(&over.body.entries, schema, scope);
     }
 }
 
