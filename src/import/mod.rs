@@ -187,16 +187,9 @@ impl Reading {
         // Reported in the order of the files and of their text.
         self.diagnostics
             .sort_by_key(|diagnostic| diagnostic.primary.as_ref().map(|label| label.span));
-        let mut envs: Vec<dsf::EnvRead> = self.envs.into_iter().map(|(env, _)| env).collect();
-        for env in &mut envs {
-            // helmsman has no domain; the language requires one (apps that publish hosts read
-            // it). A reserved name that never resolves (RFC 2606).
-            if !env.fields.contains_key("domain") {
-                let at = env.fields.len().min(2);
-                env.fields
-                    .shift_insert(at, "domain".into(), value::Value::text("example.invalid"));
-            }
-        }
+        // helmsman has no domain, and the language needs none: a string that reads an unset
+        // `env.domain` is an error (E0431), so none is made up.
+        let envs: Vec<dsf::EnvRead> = self.envs.into_iter().map(|(env, _)| env).collect();
         absent_apps(&envs, &mut self.diagnostics);
         let files = if self.diagnostics.iter().any(Diagnostic::is_error) || envs.is_empty() {
             Vec::new()
