@@ -47,7 +47,7 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
     if checked.has_errors() {
         reporter.report(&checked.db, &checked.diagnostics);
         errln!(
-            "error: the imported project does not check clean; nothing was written (this is a bug in ehp import, please report it with the input)"
+            "error: the imported project does not check clean, so nothing was written: the errors above point into the project the import would write (a chart from a repository of preconfiguredHelmRepos is one; anything else is a bug in ehp import, please report it with the input)"
         );
         return Ok(EXIT_FAILED);
     }

@@ -159,9 +159,16 @@ impl Reader<'_> {
                 env.fields.insert("helm_repos".into(), Value::Map(map));
             }
             "preconfiguredHelmRepos" => {
+                // The language has no field for them yet (NEEDS-FROM-L.md): kept verbatim, so a
+                // chart from one of them is E0404 in the imported project.
+                self.verbatim(entry.key_span, "preconfiguredHelmRepos", "helmsman_extra");
                 let list = self.text_list(value, "preconfiguredHelmRepos");
-                env.fields
-                    .insert("preconfigured_helm_repos".into(), Value::List(list));
+                put_extra(
+                    &mut env.fields,
+                    "helmsman_extra",
+                    "preconfiguredHelmRepos",
+                    Value::List(list),
+                );
             }
             "certificates" => {
                 self.verbatim(entry.key_span, "certificates", "helmsman_extra");
