@@ -33,13 +33,18 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
             (path, text)
         })
         .collect();
+    let folders: Vec<PathBuf> = reading
+        .chart_folders()
+        .into_iter()
+        .filter(|folder| folder.is_dir())
+        .collect();
     let project = args.name.clone().unwrap_or_else(|| {
         out.file_name().map_or_else(
             || "imported".to_string(),
             |name| name.to_string_lossy().into_owned(),
         )
     });
-    let imported = reading.finish(&project, &files);
+    let imported = reading.finish(&project, &files, &folders);
     if reporter.report(&imported.sources, &imported.diagnostics) || imported.has_errors() {
         return Ok(EXIT_FAILED);
     }

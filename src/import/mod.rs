@@ -165,12 +165,31 @@ impl Reading {
         paths
     }
 
+    /// The folders the caller must look for: helmsman takes a chart that names no declared
+    /// repository for a folder beside the desired-state file.
+    pub fn chart_folders(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for (env, index) in &self.envs {
+            let Some(input) = self.inputs.get(*index) else {
+                continue;
+            };
+            for app in env.apps.values() {
+                if let Some((chart, _, dsf::ChartKind::Local)) = &app.chart {
+                    paths.push(input.folder.join(chart));
+                }
+            }
+        }
+        paths
+    }
+
     /// Builds the project named `project`, with the values files read (`files`: each path of
-    /// [`Reading::values_files`] with its text or why it could not be read).
+    /// [`Reading::values_files`] with its text or why it could not be read) and the chart
+    /// folders of [`Reading::chart_folders`] that exist (`folders`).
     pub fn finish(
         mut self,
         project: &str,
         files: &[(PathBuf, Result<String, String>)],
+        folders: &[PathBuf],
     ) -> Imported {
         let mut loaded = values::Loaded::default();
         for (path, text) in files {
@@ -181,6 +200,7 @@ impl Reading {
                 continue;
             };
             values::attach(env, input, &loaded, &mut self.diagnostics);
+            check_charts(env, input, folders, &mut self.diagnostics);
             rebase_paths(env, input);
         }
         self.diagnostics.extend(loaded.problems);
@@ -213,28 +233,14 @@ impl Reading {
 
 /// Paths the project keeps (local charts, secrets files) made relative to its root.
 fn rebase_paths(env: &mut dsf::EnvRead, input: &Input) {
-    let repos: Vec<String> = env
-        .fields
-        .get("helm_repos")
-        .and_then(|repos| match repos {
-            value::Value::Map(map) => Some(map.keys().cloned().collect()),
-            _ => None,
-        })
-        .unwrap_or_default();
     if let Some(value::Value::Map(hooks)) = env.fields.get_mut("global_hooks") {
         rebase_hooks(hooks, input);
     }
     for app in env.apps.values_mut() {
-        if let Some(chart) = app.fields.get("chart").and_then(value::Value::as_literal) {
-            let first = chart.split('/').next().unwrap_or_default();
-            let remote = chart.contains("://")
-                || (chart.contains('/') && repos.iter().any(|repo| repo == first));
-            if !remote {
-                app.fields.insert(
-                    "chart".into(),
-                    value::Value::text(rooted(&input.from_root, &chart)),
-                );
-            }
+        if let Some((chart, _, dsf::ChartKind::Local)) = &app.chart {
+            let rebased = rooted(&input.from_root, chart);
+            app.fields
+                .insert("chart".into(), value::Value::text(rebased));
         }
         if let Some(value::Value::Map(hooks)) = app.fields.get_mut("hooks") {
             rebase_hooks(hooks, input);
@@ -246,6 +252,42 @@ fn rebase_paths(env: &mut dsf::EnvRead, input: &Input) {
                 }
             }
         }
+    }
+}
+
+/// E0706 for a chart helmsman cannot find: one of a repository that is only preconfigured
+/// (ehp needs its URL), or one that names no declared repository and no folder beside the file.
+fn check_charts(
+    env: &dsf::EnvRead,
+    input: &Input,
+    folders: &[PathBuf],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for app in env.apps.values() {
+        let Some((chart, span, kind)) = &app.chart else {
+            continue;
+        };
+        let diagnostic = match kind {
+            dsf::ChartKind::Preconfigured(repo) => Diagnostic::error(
+                codes::IMPORT_UNDECLARED_REPO,
+                format!("chart repository `{repo}` is preconfigured, without its URL"),
+            )
+            .at(*span, "a repository of `preconfiguredHelmRepos`, added outside helmsman")
+            .help(format!(
+                "ehp declares every repository with its URL: declare `{repo}` under `helmRepos` in the desired-state file (helmsman then adds it itself), and import again"
+            )),
+            dsf::ChartKind::Local if !folders.contains(&input.folder.join(chart)) => {
+                let first = chart.split('/').next().unwrap_or_default();
+                Diagnostic::error(
+                    codes::IMPORT_UNDECLARED_REPO,
+                    format!("chart `{chart}` names no declared repository and no folder"),
+                )
+                .at(*span, format!("`{first}` is not a key of `helmRepos`, and no folder `{chart}` is beside the file"))
+                .help(format!("declare `{first}` under `helmRepos` with its URL, or name the chart's folder; helmsman fails to find `{chart}` too"))
+            }
+            _ => continue,
+        };
+        diagnostics.push(diagnostic);
     }
 }
 
