@@ -466,6 +466,10 @@ fn localise(folder: &Path, app: &mut Map<String, Json>, repos: &[String]) {
     if let Some(Json::Object(hooks)) = app.get_mut("hooks") {
         localise_hooks(folder, hooks);
     }
+    // One file is a list of one (helmsman reads either, never both).
+    if let Some(file) = app.remove("secretsFile") {
+        app.insert("secretsFiles".into(), Json::Array(vec![file]));
+    }
     if let Some(Json::Array(files)) = app.get_mut("secretsFiles") {
         for file in files.iter_mut() {
             if let Json::String(path) = file {
