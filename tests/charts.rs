@@ -580,6 +580,16 @@ fn fetch_never_writes_through_a_link_planted_at_its_old_temporary_name() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// The `shop` fixture as a chart folder of the project, `charts/shop`.
+fn local_shop(sandbox: &Sandbox) -> PathBuf {
+    let folder = sandbox.project().join("charts/shop");
+    std::fs::create_dir_all(&folder).expect("chart folder");
+    for file in ["Chart.yaml", "values.yaml", "values.schema.json"] {
+        std::fs::copy(fixture("shop").join(file), folder.join(file)).expect("copy");
+    }
+    folder
+}
+
 /// A chart folder of the project (`./charts/shop`) is the chart: read where it is, never fetched
 /// or locked, and its schema's verdicts are reported at the `.ehp` span of the value, offline.
 #[test]
@@ -599,11 +609,7 @@ app shop: helm_chart {
 }
 "#;
     let sandbox = Sandbox::new(main);
-    let folder = sandbox.project().join("charts/shop");
-    std::fs::create_dir_all(&folder).expect("chart folder");
-    for file in ["Chart.yaml", "values.yaml", "values.schema.json"] {
-        std::fs::copy(fixture("shop").join(file), folder.join(file)).expect("copy");
-    }
+    let folder = local_shop(&sandbox);
     let (code, _, stderr) = sandbox.ehp(&["charts", "fetch"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
@@ -666,5 +672,60 @@ app shop: helm_chart {
     assert!(
         json.contains("`^1.0` is a version constraint, which helm resolves when it deploys"),
         "{json}"
+    );
+}
+
+/// The chart check sees what Helm is given: the app's values files in order, then ehp's values
+/// over them. A value a file sets is judged there and reported at the file's entry; what a file
+/// supplies (a required key) satisfies the chart; ehp's values win over the files.
+#[test]
+fn values_files_are_checked_merged_in_helms_order() {
+    let main = r#"env test {
+    kube_context = "kind"
+    domain = "test.example"
+}
+
+app shop: helm_chart {
+    chart = "./charts/shop"
+    chart_version = "1.0.0"
+    values_files = ["config/base.yaml", "config/test.yaml"]
+    values {
+        service.port = 8080
+    }
+}
+"#;
+    let sandbox = Sandbox::new(main);
+    local_shop(&sandbox);
+    let config = sandbox.project().join("config");
+    std::fs::create_dir_all(&config).expect("config");
+    std::fs::write(
+        config.join("base.yaml"),
+        "auth:\n  user: shop\nreplicaCount: two\nservice:\n  port: nope\n",
+    )
+    .expect("base");
+    std::fs::write(
+        config.join("test.yaml"),
+        "replicaCount: 2\nservice:\n  type: Internal\n",
+    )
+    .expect("test");
+    let (code, json, stderr) = sandbox.ehp(&["check", ".", "--message-format", "json"]);
+    assert_eq!(code, 1, "{stderr}");
+    let found: Vec<serde_json::Value> = json
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("json"))
+        .filter(|found: &serde_json::Value| found["code"] != "W0021")
+        .collect();
+    // Only `service.type` fails: `replicaCount` of base.yaml is overridden by test.yaml, and
+    // `service.port` by ehp's values; `auth` comes from base.yaml.
+    assert_eq!(found.len(), 1, "{json}");
+    assert_eq!(found[0]["code"], "E0802", "{json}");
+    let text = std::fs::read_to_string(sandbox.project().join("main.ehp")).expect("source");
+    let start = found[0]["byte_start"].as_u64().expect("start") as usize;
+    let end = found[0]["byte_end"].as_u64().expect("end") as usize;
+    assert_eq!(&text[start..end], "\"config/test.yaml\"");
+    let message = found[0]["labels"][0]["message"].as_str().expect("label");
+    assert!(
+        message.starts_with("`config/test.yaml` sets `service.type`"),
+        "{message}"
     );
 }

@@ -250,12 +250,7 @@ fn a_document_without_a_workspace_is_analysed_alone() {
         message["method"] == "textDocument/publishDiagnostics"
     });
     assert_eq!(published["params"]["uri"], uri.as_str());
-    let codes: Vec<&str> = published["params"]["diagnostics"]
-        .as_array()
-        .expect("list")
-        .iter()
-        .filter_map(|diagnostic| diagnostic["code"].as_str())
-        .collect();
+    let codes = codes_of(&published);
     assert!(codes.contains(&"E0301"), "{codes:?}");
     // The same at the root of the filesystem answers at once, without walking it.
     server.open("file:///scratch-ehp-test.ehp", LSP_BROKEN);
@@ -432,4 +427,34 @@ app other: shop_app {
     );
     drop(stdin);
     assert!(child.wait().expect("the server exits").success());
+}
+
+/// The codes of a `publishDiagnostics` notification.
+fn codes_of(published: &Value) -> Vec<&str> {
+    published["params"]["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|diagnostic| diagnostic["code"].as_str())
+        .collect()
+}
+
+/// The editor reports a values file of `values_files` that is not in the project, as `check`
+/// does.
+#[test]
+fn a_missing_values_file_is_published() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("ehp.toml"), "name = \"p\"\n").expect("ehp.toml");
+    let text = "env test {\n    domain = \"test.example\"\n    helm_repos { ehealth = \"https://charts.example\" }\n}\n\napp journal: web_service {\n    image = \"journal/api\"\n    tag = \"1.0.0\"\n    values_files = [\"config/journal.yaml\"]\n}\n";
+    std::fs::write(dir.path().join("main.ehp"), text).expect("main.ehp");
+    let root = format!("file://{}", dir.path().display());
+    let mut server = Server::start(Some(&root));
+    let uri = format!("{root}/main.ehp");
+    server.open(&uri, text);
+    let published = wait_for(&server.messages, |message| {
+        message["method"] == "textDocument/publishDiagnostics" && message["params"]["uri"] == uri
+    });
+    let codes = codes_of(&published);
+    assert!(codes.contains(&"E0534"), "{published}");
+    server.stop();
 }

@@ -624,3 +624,21 @@ fn why_names_every_layer_and_the_winner_on_the_example() {
     assert!(lines[3].contains("override `in prod`") && lines[3].ends_with("\"2.3.0\"  <- wins"));
     assert!(!lines[2].contains("wins"));
 }
+
+/// A release setting of helmsman's format that differs between environments is a change the
+/// Markdown report names, with the line that set it.
+#[test]
+fn diff_names_changed_release_settings() {
+    let repo = Repo::new();
+    repo.replace(
+        "apps/journal.ehp",
+        "    in preprod {\n",
+        "    in prod {\n        helm_flags = [\"--atomic\"]\n    }\n    in preprod {\n",
+    );
+    let markdown = repo.ehp(&[
+        "diff", "--from", "inttest", "--to", "prod", "--format", "markdown",
+    ]);
+    assert_eq!(markdown.code, 0, "{markdown:?}");
+    assert!(markdown.stdout.contains("DSF helm_flags"), "{markdown:?}");
+    assert!(markdown.stdout.contains("--atomic"), "{markdown:?}");
+}

@@ -9,15 +9,27 @@ use super::findings::{Finding, FindingKind, findings};
 use super::values::{origin_at, to_json};
 use super::{Chart, ChartRef, ChartSet, ChartUse, Status, chart_of, required};
 use crate::diag::{Diagnostic, Problems, codes};
-use crate::eval::model::{AppInstance, EnvInstance};
+use crate::eval::model::{AppInstance, EnvInstance, ValKind};
 use crate::eval::values_why::chart_value_setter;
 use crate::resolve::Project;
 use crate::source::Span;
+use serde_json::Value;
 
 /// Checks every app's chart values in every environment against its chart in `charts`.
 /// Charts that are missing from `charts` or not ready are named once (W0021), a digest that does
 /// not match the lock file is an error (E0805), a chart that cannot be read too (E0806).
 pub fn check(envs: &[EnvInstance], project: &Project, charts: &ChartSet) -> Vec<Diagnostic> {
+    check_with_files(envs, project, charts, &ValuesFiles::new())
+}
+
+/// [`check`], with each app's `values_files` (by path, as read from the project) merged under
+/// its chart values in Helm's `-f` order: the files in order, then the values ehp writes.
+pub fn check_with_files(
+    envs: &[EnvInstance],
+    project: &Project,
+    charts: &ChartSet,
+    files: &ValuesFiles,
+) -> Vec<Diagnostic> {
     let uses = required(envs);
     let mut diagnostics = Vec::new();
     let mut unchecked: Vec<(&ChartRef, String, &ChartUse)> = Vec::new();
@@ -59,9 +71,11 @@ pub fn check(envs: &[EnvInstance], project: &Project, charts: &ChartSet) -> Vec<
             else {
                 continue;
             };
-            let user = to_json(&app.values);
+            let named = app_files(app, files);
+            let user = layered(&named, to_json(&app.values));
             for finding in findings(chart, validator.as_ref(), &user) {
-                let diagnostic = place(project, env, app, chart, &finding);
+                let mut diagnostic = place(project, env, app, chart, &finding);
+                from_file(&mut diagnostic, app, &named, &finding);
                 merged.push(&env.name, &chart_ref, diagnostic);
             }
         }
@@ -75,6 +89,81 @@ pub fn check(envs: &[EnvInstance], project: &Project, charts: &ChartSet) -> Vec<
         problems.push(diagnostic);
     }
     problems.into_sorted()
+}
+
+/// The parsed values files of a project, by their path from its root.
+pub type ValuesFiles = IndexMap<String, serde_json::Value>;
+
+/// An app's values files that were read, in order, each with where it is named.
+fn app_files<'a>(app: &AppInstance, files: &'a ValuesFiles) -> Vec<(&'a str, &'a Value, Span)> {
+    let Some(ValKind::List(items)) = app.fields.get("values_files").map(|value| &value.kind) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            let (path, value) = files.get_key_value(item.as_str()?)?;
+            Some((path.as_str(), value, item.origin))
+        })
+        .collect()
+}
+
+/// The values Helm is given: each file over the ones before it, then ehp's values over all.
+fn layered(named: &[(&str, &Value, Span)], own: Value) -> Value {
+    let mut merged = Value::Object(serde_json::Map::new());
+    for (_, file, _) in named {
+        merged = overlay(&merged, file);
+    }
+    overlay(&merged, &own)
+}
+
+/// `over` laid over `base` as Helm merges `-f` files: maps key by key, anything else replaces,
+/// and a `null` is kept (it removes the chart's default when the result meets the chart).
+fn overlay(base: &Value, over: &Value) -> Value {
+    match (base, over) {
+        (Value::Object(base), Value::Object(over)) => {
+            let mut merged = base.clone();
+            for (key, value) in over {
+                let combined = match merged.get(key) {
+                    Some(existing) if !value.is_null() => overlay(existing, value),
+                    _ => value.clone(),
+                };
+                merged.insert(key.clone(), combined);
+            }
+            Value::Object(merged)
+        }
+        (_, over) => over.clone(),
+    }
+}
+
+/// A finding about a value that ehp does not write but a values file does: placed at the file's
+/// entry in `values_files` (the last file that sets it, as that one wins).
+fn from_file(
+    diagnostic: &mut Diagnostic,
+    app: &AppInstance,
+    named: &[(&str, &Value, Span)],
+    finding: &Finding,
+) {
+    if finding.kind == FindingKind::Missing || origin_at(&app.values, &finding.path).is_some() {
+        return;
+    }
+    let found = named.iter().rev().find(|(_, file, _)| {
+        finding
+            .path
+            .iter()
+            .try_fold(*file, |value, part| match value {
+                Value::Object(map) => map.get(part),
+                Value::Array(items) => items.get(part.parse::<usize>().ok()?),
+                _ => None,
+            })
+            .is_some()
+    });
+    let Some((path, _, span)) = found else { return };
+    let label = format!("`{path}` sets `{}`", finding.dotted());
+    if let Some(primary) = &mut diagnostic.primary {
+        primary.span = *span;
+        primary.message = format!("{label}: {}", finding.label);
+    }
 }
 
 /// Compiles a chart's schema, if it has one. Remote `$ref`s are never fetched: they allow

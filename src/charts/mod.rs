@@ -28,7 +28,7 @@ use crate::eval::model::{AppInstance, EnvInstance, Val};
 use crate::source::Span;
 
 pub use chart::{Chart, ChartFiles, archive_files, yaml_to_json};
-pub use check::check;
+pub use check::{ValuesFiles, check, check_with_files};
 pub use index::{Lookup, RepoIndex, normal_digest};
 pub use keys::describe;
 pub use lock::{LOCK_FILE, Lock, Locked};

@@ -12,6 +12,14 @@ use crate::emit::{self, DsfFormat, EmitOptions};
 /// out`), or absolute when the two share no prefix: the desired-state files name the project's
 /// values files through it.
 fn root_from(out: &std::path::Path, root: &std::path::Path) -> Option<String> {
+    // A single-file project's root is its file: its files are beside it.
+    let root = if root.is_file() {
+        root.parent()
+            .filter(|folder| !folder.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."))
+    } else {
+        root
+    };
     let (out, root) = (
         std::path::absolute(out).ok()?,
         std::path::absolute(root).ok()?,

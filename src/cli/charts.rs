@@ -54,5 +54,13 @@ pub(super) fn check_charts(
         return Ok(Vec::new());
     }
     let set = Store::for_project(path).load(&required)?;
-    Ok(crate::charts::check(envs, project, &set))
+    let named = crate::emit::project_files(envs);
+    let files = store::read_values_files(
+        path,
+        named
+            .iter()
+            .filter(|file| file.values)
+            .map(|file| file.path.as_str()),
+    );
+    Ok(crate::charts::check_with_files(envs, project, &set, &files))
 }

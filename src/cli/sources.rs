@@ -34,7 +34,7 @@ impl Loaded {
         let files = crate::emit::project_files(envs);
         let root = self.root();
         crate::emit::check_project_files(&files, &mut |path| {
-            fs::read_to_string(root.join(path)).ok()
+            crate::store::read_project_file(root, path)
         })
     }
 

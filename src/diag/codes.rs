@@ -82,6 +82,7 @@ codes! {
     MISSING_FILE = "E0534": "a values or secrets file of the project does not exist";
     BAD_VALUES_FILE = "E0535": "a values file of the project is not a YAML map";
     BAD_FILE_PATH = "E0536": "a values or secrets file is not named by a relative `.yaml`, `.yml` or `.json` path";
+    NULL_IN_DSF = "E0537": "an escape hatch, limit or quota of the desired-state file holds `null`";
     NOT_A_STEP = "E0601": "a promotion skips a step of the chain or goes backwards";
     NO_HOTFIX = "E0602": "an environment does not accept hot-fixes";
     UNPROMOTED_RELEASE = "E0603": "a release did not come through the environment before it";
@@ -120,6 +121,7 @@ codes! {
     HOTFIX_NOT_BACK = "W0005": "a hot-fix has not flowed back to the environments before it";
     UNKNOWN_CHART_KEY = "W0020": "a chart value's key is known to neither the chart's schema nor its values.yaml";
     CHARTS_NOT_CHECKED = "W0021": "some charts were not fetched, so their values were not checked";
+    TOML_DROPPED_QUOTA = "W0030": "a namespace quota is one helmsman's TOML reader drops";
     NOT_CARRIED_OVER = "W0035": "a field of a desired-state file is not carried over into the imported project";
     CARRIED_VERBATIM = "W0036": "a field of a desired-state file is carried over verbatim, unchecked";
     APP_NOT_IN_ENV = "W0037": "an app is missing from some environments' desired-state files and is disabled there";

@@ -88,9 +88,25 @@ fn out_value(value: &Val, text: fn(&str) -> Text, problems: &mut Problems) -> Ou
     }
 }
 
-/// A value of a desired-state file (hooks, escape hatches): strings with every `$` doubled.
+/// A value of a desired-state file (hooks, escape hatches, limits, quotas): strings with every
+/// `$` doubled; `null` is refused (E0537): helmsman reads no key as null, and TOML has none.
 pub(crate) fn dsf_value(value: &Val, problems: &mut Problems) -> OutValue {
+    refuse_null(value, problems);
     out_value(value, Text::dsf, problems)
+}
+
+/// E0537 for each `null` inside a value of the desired-state file.
+fn refuse_null(value: &Val, problems: &mut Problems) {
+    match &value.kind {
+        ValKind::Null => problems.push(
+            Diagnostic::error(codes::NULL_IN_DSF, "`null` in the desired-state file")
+                .at(value.origin, "helmsman's format has no use for null here")
+                .help("leave the key out: a key that is not written is unset for helmsman"),
+        ),
+        ValKind::List(items) => items.iter().for_each(|item| refuse_null(item, problems)),
+        ValKind::Map(map) => map.values().for_each(|item| refuse_null(item, problems)),
+        _ => {}
+    }
 }
 
 /// A deploy-time variable as helmsman expands it.

@@ -192,6 +192,9 @@ fn emit_dsf(
 ) {
     names::check_env_name(&env.name, env.span, problems);
     let dsf = convert::dsf(env, &options.root_from_dsf(), problems);
+    if options.dsf_format == DsfFormat::Toml {
+        release::toml_dropped_quotas(env, problems);
+    }
     let body = match options.dsf_format {
         DsfFormat::Yaml => to_yaml(&dsf).map(|text| quoting::quote_dollar_keys(&text)),
         DsfFormat::Toml => ::toml::to_string_pretty(&dsf).map_err(|error| error.to_string()),

@@ -294,3 +294,41 @@ fn reserved_key(entry: &Val, key: &str, own: &str) -> Diagnostic {
          the escape hatches are for keys the language does not model",
     )
 }
+
+/// The quota keys helmsman's TOML reader drops: it matches TOML keys to its Go field names, and
+/// these four are not field names.
+const TOML_DROPPED_QUOTAS: &[&str] = &[
+    "limits.cpu",
+    "requests.cpu",
+    "limits.memory",
+    "requests.memory",
+];
+
+/// W0030 for each namespace quota a TOML desired-state file would carry that helmsman's TOML
+/// reader drops without a word.
+pub(crate) fn toml_dropped_quotas(env: &EnvInstance, problems: &mut Problems) {
+    let Some(namespaces) = env.settings.get("namespaces").and_then(Val::as_map) else {
+        return;
+    };
+    for (namespace, body) in namespaces {
+        let quotas = body
+            .as_map()
+            .and_then(|fields| fields.get("quotas"))
+            .and_then(Val::as_map);
+        for (key, value) in quotas.into_iter().flatten() {
+            if TOML_DROPPED_QUOTAS.contains(&key.as_str()) {
+                problems.push(
+                    Diagnostic::warning(
+                        codes::TOML_DROPPED_QUOTA,
+                        format!("helmsman's TOML reader drops quota `{key}`"),
+                    )
+                    .at(
+                        value.origin,
+                        format!("namespace `{namespace}` would have no `{key}` quota"),
+                    )
+                    .help("build the desired-state files as YAML (`--dsf-format yaml`), which helmsman reads whole"),
+                );
+            }
+        }
+    }
+}

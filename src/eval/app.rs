@@ -119,7 +119,9 @@ pub(super) fn evaluate_app(
     frame.compute_all(&mut context);
     let values = frame.values(&mut context);
     let fields = frame.into_fields();
+    let may_hold_secret = super::secrets::may_hold_secret(&fields, &values);
     AppInstance {
+        may_hold_secret,
         name: target.decl.name.name.clone(),
         template: target.decl.template.name.clone(),
         fields,

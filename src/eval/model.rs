@@ -149,6 +149,10 @@ pub struct AppInstance {
     pub values: ValMap,
     /// Where the app is declared.
     pub span: Span,
+    /// Whether any text of its fields or chart values, judged on its own, looks like a
+    /// secret (`secrets::may_hold_secret`): when no app's does, the check of the whole
+    /// model for literal secrets has nothing to report and is skipped.
+    pub may_hold_secret: bool,
 }
 
 impl AppInstance {

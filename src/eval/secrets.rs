@@ -23,7 +23,7 @@ use indexmap::IndexSet;
 use crate::diag::{Diagnostic, Problems, codes};
 use crate::source::{SourceDb, Span};
 
-use super::model::{EnvInstance, Val, ValKind};
+use super::model::{EnvInstance, Val, ValKind, ValMap};
 
 /// Names whose last word makes any text under them a secret.
 const SECRET_WORDS: &[&str] = &[
@@ -71,7 +71,23 @@ const SECRET_LIKE_WORDS: &[&str] = &[
 const VALUE_KEYS: &[&str] = &["value", "data", "content", "text"];
 
 /// Checks every value the environments would write; reports each literal secret once.
+///
+/// Most projects hold no secret at all: each app says, from its own evaluation (and so
+/// cached with it in an editor), whether any of its texts judged alone looks like one
+/// ([`may_hold_secret`]). When none does and no environment setting does, nothing can be
+/// reported and the walk over every value of every environment is skipped.
 pub fn check(envs: &[EnvInstance], db: &SourceDb, problems: &mut Problems) {
+    let settings_may = envs.iter().any(|env| {
+        env.settings
+            .iter()
+            .any(|(key, value)| any_text(Some(key), value, &mut judged_a_secret))
+    });
+    let apps_may = envs
+        .iter()
+        .any(|env| env.apps.iter().any(|app| app.may_hold_secret));
+    if !settings_may && !apps_may {
+        return;
+    }
     // A string where a secret reference belongs is already E0306 (from the type checker).
     let reported = problems
         .as_slice()
@@ -87,13 +103,86 @@ pub fn check(envs: &[EnvInstance], db: &SourceDb, problems: &mut Problems) {
     };
     for env in envs {
         for (key, value) in &env.settings {
-            walker.value(Some(key), value);
+            any_text(Some(key), value, &mut |key, text, origin| {
+                walker.text(key, text, origin);
+                false
+            });
         }
         for app in &env.apps {
             for (key, value) in app.fields.iter().chain(&app.values) {
-                walker.value(Some(key), value);
+                any_text(Some(key), value, &mut |key, text, origin| {
+                    walker.text(key, text, origin);
+                    false
+                });
             }
         }
+    }
+}
+
+/// Whether any text of an app's fields and chart values, judged on its own (whatever was
+/// seen before, `not_secret` aside), looks like a secret: when no app and no environment
+/// setting has one, [`check`] has nothing to report.
+pub fn may_hold_secret(fields: &ValMap, values: &ValMap) -> bool {
+    fields
+        .iter()
+        .chain(values)
+        .any(|(key, value)| any_text(Some(key), value, &mut judged_a_secret))
+}
+
+/// Whether a text under `key` looks like a secret, judged on its own.
+fn judged_a_secret(key: Option<&str>, text: &str, _origin: Span) -> bool {
+    !text.is_empty() && judge(key, text).is_some()
+}
+
+/// Visits every text of `value` under the name it is written under (the name of an
+/// environment-list item, the parent's name for a `value`-like key), in order, until `visit`
+/// returns `true`; whether it did.
+fn any_text(
+    key: Option<&str>,
+    value: &Val,
+    visit: &mut impl FnMut(Option<&str>, &str, Span) -> bool,
+) -> bool {
+    match &value.kind {
+        ValKind::Str(text) => visit(key, text, value.origin),
+        ValKind::List(items) => items.iter().any(|item| match name_value_item(item) {
+            Some((name, inner)) => any_text(Some(name), inner, visit),
+            None => any_text(key, item, visit),
+        }),
+        ValKind::Map(map) => map.iter().any(|(inner_key, inner)| {
+            let named = if VALUE_KEYS.contains(&inner_key.as_str()) {
+                key.or(Some(inner_key))
+            } else {
+                Some(inner_key.as_str())
+            };
+            any_text(named, inner, visit)
+        }),
+        ValKind::Int(_)
+        | ValKind::Float(_)
+        | ValKind::Bool(_)
+        | ValKind::Quantity(_)
+        | ValKind::Secret(_)
+        | ValKind::DeployVar(_)
+        | ValKind::Null => false,
+    }
+}
+
+/// Why a text under `key` looks like a secret, if it does: by its shape, by the name it is
+/// under, or as a `key = value` line of a longer text.
+fn judge(key: Option<&str>, text: &str) -> Option<String> {
+    if let Some(shape) = secret_shape(text) {
+        Some(format!("{shape} is written in the source"))
+    } else if let Some(key) = key.filter(|key| is_secret_name(key))
+        && !is_placeholder(text)
+    {
+        Some(format!("`{key}` looks like a secret written in the source"))
+    } else if let Some(key) = key.filter(|key| is_secret_like_name(key))
+        && is_high_entropy(text)
+    {
+        Some(format!("`{key}` holds what looks like a secret"))
+    } else {
+        secret_line(text).map(|line_key| {
+            format!("`{line_key}` in this text looks like a secret written in the source")
+        })
     }
 }
 
@@ -109,38 +198,6 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    fn value(&mut self, key: Option<&str>, value: &Val) {
-        match &value.kind {
-            ValKind::Str(text) => self.text(key, text, value.origin),
-            ValKind::List(items) => {
-                for item in items {
-                    if let Some((name, inner)) = name_value_item(item) {
-                        self.value(Some(name), inner);
-                    } else {
-                        self.value(key, item);
-                    }
-                }
-            }
-            ValKind::Map(map) => {
-                for (inner_key, inner) in map {
-                    let named = if VALUE_KEYS.contains(&inner_key.as_str()) {
-                        key.or(Some(inner_key))
-                    } else {
-                        Some(inner_key.as_str())
-                    };
-                    self.value(named, inner);
-                }
-            }
-            ValKind::Int(_)
-            | ValKind::Float(_)
-            | ValKind::Bool(_)
-            | ValKind::Quantity(_)
-            | ValKind::Secret(_)
-            | ValKind::DeployVar(_)
-            | ValKind::Null => {}
-        }
-    }
-
     fn text(&mut self, key: Option<&str>, text: &str, origin: Span) {
         if text.is_empty()
             || self.reported.contains(&origin)
@@ -149,22 +206,7 @@ impl Walker<'_> {
         {
             return;
         }
-        let finding = if let Some(shape) = secret_shape(text) {
-            Some(format!("{shape} is written in the source"))
-        } else if let Some(key) = key.filter(|key| is_secret_name(key))
-            && !is_placeholder(text)
-        {
-            Some(format!("`{key}` looks like a secret written in the source"))
-        } else if let Some(key) = key.filter(|key| is_secret_like_name(key))
-            && is_high_entropy(text)
-        {
-            Some(format!("`{key}` holds what looks like a secret"))
-        } else {
-            secret_line(text).map(|line_key| {
-                format!("`{line_key}` in this text looks like a secret written in the source")
-            })
-        };
-        if let Some(message) = finding {
+        if let Some(message) = judge(key, text) {
             self.reported.insert(origin);
             let mut diagnostic = Diagnostic::error(codes::LITERAL_SECRET, message)
                 .at(

@@ -46,7 +46,22 @@ impl ProjectCharts {
             set.extend(loaded);
             self.set = Arc::new(set);
         }
-        let found = crate::charts::check(&analysis.envs, &analysis.project, &self.set);
+        // The project's values and secrets files, as `check` reads them.
+        let named = crate::emit::project_files(&analysis.envs);
+        analysis
+            .diagnostics
+            .extend(crate::emit::check_project_files(&named, &mut |path| {
+                crate::store::read_project_file(root, path)
+            }));
+        let files = crate::store::read_values_files(
+            root,
+            named
+                .iter()
+                .filter(|file| file.values)
+                .map(|file| file.path.as_str()),
+        );
+        let found =
+            crate::charts::check_with_files(&analysis.envs, &analysis.project, &self.set, &files);
         analysis.diagnostics.extend(found);
         Arc::clone(&self.set)
     }

@@ -22,6 +22,20 @@ const APP_DSF_FIELDS: &[&str] = &[
     "wait",
     "timeout",
     "protected",
+    "release_name",
+    "values_files",
+    "secrets_files",
+    "set",
+    "set_string",
+    "set_file",
+    "helm_flags",
+    "helm_diff_flags",
+    "test",
+    "no_hooks",
+    "max_history",
+    "post_renderer",
+    "hooks",
+    "helmsman_extra",
 ];
 
 /// The environment settings that become the environment part of the desired-state file.
@@ -31,6 +45,13 @@ const ENV_DSF_SETTINGS: &[&str] = &[
     "namespaces",
     "helm_repos",
     "metadata",
+    "storage_backend",
+    "reverse_delete",
+    "namespace_labels_authoritative",
+    "global_hooks",
+    "global_max_history",
+    "helmsman_settings",
+    "helmsman_extra",
 ];
 
 /// A GitHub comment holds at most 65,536 characters; the unified diff inside the Markdown

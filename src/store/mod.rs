@@ -197,6 +197,38 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> 
         .map_err(|error| format!("cannot write `{}`: {}", path.display(), error.error))
 }
 
+/// The text of the project's file at `path` (relative to its `root`, the folder of a
+/// single-file project's file), if it can be read.
+pub fn read_project_file(root: &Path, path: &str) -> Option<String> {
+    let folder = if root.is_file() {
+        root.parent().unwrap_or(root)
+    } else {
+        root
+    };
+    fs::read_to_string(folder.join(path)).ok()
+}
+
+/// The values files at `paths` (relative to the project's `root`), parsed, for the chart check
+/// to merge under each app's values. A file that cannot be read or parsed is left out: `check`
+/// and `build` report it (E0534, E0535).
+pub fn read_values_files<'a>(
+    root: &Path,
+    paths: impl IntoIterator<Item = &'a str>,
+) -> crate::charts::ValuesFiles {
+    let mut files = crate::charts::ValuesFiles::new();
+    for path in paths {
+        if files.contains_key(path) {
+            continue;
+        }
+        let parsed = read_project_file(root, path)
+            .and_then(|text| crate::charts::yaml_to_json(&text, path).ok());
+        if let Some(parsed) = parsed {
+            files.insert(path.to_string(), parsed);
+        }
+    }
+    files
+}
+
 /// Reads the chart of a chart folder (`Chart.yaml`, `values.yaml`, `values.schema.json`,
 /// `charts/`): a local chart, or one of the example's charts.
 pub fn read_chart_folder(folder: &Path) -> Result<Chart, String> {

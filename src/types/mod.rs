@@ -114,7 +114,7 @@ impl Ty {
             ) => true,
             (Ty::Number, Ty::Cpu) => true,
             (Ty::Dns | Ty::Host, Ty::Dns | Ty::Host) => true,
-            (Ty::DeployVar, Ty::String | Ty::Version | Ty::Var) => true,
+            (Ty::DeployVar, Ty::String | Ty::Version | Ty::Url | Ty::Var) => true,
             (found, Ty::String) => found.is_stringish(),
             (found, Ty::Var) => found.is_stringish() || matches!(found, Ty::Secret | Ty::Var),
             (Ty::List(found), Ty::List(expected)) | (Ty::Map(found), Ty::Map(expected)) => {

@@ -111,11 +111,13 @@ pub fn app(name: &str, extra: Vec<(&str, Val)>, values: Vec<(&str, Val)>) -> App
         ("protected", boolean(false)),
     ]);
     all.extend(fields(extra));
+    let values = fields(values);
     AppInstance {
         name: name.to_owned(),
         template: "web_service".to_owned(),
+        may_hold_secret: ehp::eval::secrets::may_hold_secret(&all, &values),
         fields: all,
-        values: fields(values),
+        values,
         span: at(10),
     }
 }
