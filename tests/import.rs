@@ -799,10 +799,77 @@ fn command_line_refusals_and_reimport() -> Result<(), String> {
     Ok(())
 }
 
+/// A literal password in a desired-state file or a values file is never shown: not in the
+/// import's own diagnostics (which quote the lines around them), in any format; each is an
+/// error of its own (E0710), so nothing is written.
+fn secrets_are_never_shown() -> Result<(), String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("values")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("helmsman.yaml"),
+        "settings:\n  kubeContext: test\n  username: admin\n  password: Hunter2Hunter2\nnamespaces:\n  apps:\napps:\n  web:\n    namespace: apps\n    enabled: true\n    chart: oci://r.example/web\n    version: 1.0.0\n    frobnicate: 1\n    valuesFiles: [values/web.yaml]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("values/web.yaml"),
+        "auth:\n  password: Sw0rdfishSw0rdfish\n  user: web\nreplicas: [\n",
+    )
+    .expect("write");
+    for format in ["human", "short", "json", "sarif", "github"] {
+        let ran = run(ehp()
+            .args([
+                "import",
+                "--env",
+                "test=helmsman.yaml",
+                "--out",
+                "out",
+                "--color",
+                "never",
+            ])
+            .args(["--message-format", format])
+            .current_dir(dir.path()));
+        let shown = format!("{}{}", text(&ran.stdout), text(&ran.stderr));
+        if ran.status.success() || !shown.contains("E0708") {
+            return Err(format!("{format}: expected E0708 and a failure:\n{shown}"));
+        }
+        for secret in ["Hunter2Hunter2", "Sw0rdfishSw0rdfish"] {
+            if shown.contains(secret) {
+                return Err(format!("{format} shows `{secret}`:\n{shown}"));
+            }
+        }
+    }
+    // With a readable values file, the import refuses the literal secrets where they are.
+    std::fs::write(
+        dir.path().join("values/web.yaml"),
+        "auth:\n  password: Sw0rdfishSw0rdfish\n",
+    )
+    .expect("write");
+    let ran = run(ehp()
+        .args([
+            "import",
+            "--env",
+            "test=helmsman.yaml",
+            "--out",
+            "out",
+            "--color",
+            "never",
+        ])
+        .current_dir(dir.path()));
+    let shown = text(&ran.stderr);
+    if ran.status.success() || !shown.contains("E0710") || dir.path().join("out").exists() {
+        return Err(format!("expected E0710 and nothing written:\n{shown}"));
+    }
+    if shown.contains("Hunter2Hunter2") || shown.contains("Sw0rdfishSw0rdfish") {
+        return Err(format!("the check shows a secret:\n{shown}"));
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let mut trials: Vec<Trial> = vec![
         Trial::check("docs/import.md", docs_worked_example),
         Trial::test("mangled_inputs_never_panic", mangled_inputs_never_panic),
+        Trial::test("secrets_are_never_shown", secrets_are_never_shown),
         Trial::test(
             "command_line_refusals_and_reimport",
             command_line_refusals_and_reimport,

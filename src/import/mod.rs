@@ -49,6 +49,8 @@ pub struct Reading {
     envs: Vec<(dsf::EnvRead, usize)>,
     inputs: Vec<Input>,
     diagnostics: Vec<Diagnostic>,
+    /// Text of the input files that looks like a secret, masked in every diagnostic.
+    secrets: Vec<crate::source::Span>,
 }
 
 /// The imported project.
@@ -76,6 +78,7 @@ pub fn read(inputs: &[Input]) -> Reading {
     // The files of one environment, merged in order as helmsman merges `-f` files.
     let mut roots: Vec<(String, Option<node::Node>, usize)> = Vec::new();
     let mut toml_files = Vec::new();
+    let mut secrets = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
         let file = sources.add(input.path.clone(), input.text.clone());
         let lower = input.path.to_ascii_lowercase();
@@ -83,6 +86,9 @@ pub fn read(inputs: &[Input]) -> Reading {
             toml_files.push(file);
         }
         let loaded = load(file, &input.path, &input.text, &mut diagnostics);
+        if let Some(root) = &loaded {
+            node::secret_spans(root, None, &mut secrets);
+        }
         match roots.iter_mut().find(|(env, _, _)| *env == input.env) {
             Some((_, merged, _)) => match (merged.as_mut(), loaded) {
                 (Some(base), Some(overlay)) => merge::overlay(base, overlay),
@@ -104,6 +110,7 @@ pub fn read(inputs: &[Input]) -> Reading {
         envs,
         inputs: inputs.to_vec(),
         diagnostics,
+        secrets,
     }
 }
 
@@ -204,6 +211,14 @@ impl Reading {
             rebase_paths(env, input);
         }
         self.diagnostics.extend(loaded.problems);
+        self.secrets.extend(loaded.secrets);
+        for span in &self.secrets {
+            let in_dsf = (span.file.0 as usize) < self.inputs.len();
+            self.diagnostics.push(literal_secret(in_dsf, *span));
+        }
+        for diagnostic in &mut self.diagnostics {
+            diagnostic.concealed.extend(self.secrets.iter().copied());
+        }
         // Reported in the order of the files and of their text.
         self.diagnostics
             .sort_by_key(|diagnostic| diagnostic.primary.as_ref().map(|label| label.span));
@@ -253,6 +268,24 @@ fn rebase_paths(env: &mut dsf::EnvRead, input: &Input) {
             }
         }
     }
+}
+
+/// E0710: a literal secret in an input file, which the language refuses (its text is masked).
+fn literal_secret(in_dsf: bool, span: crate::source::Span) -> Diagnostic {
+    let help = if in_dsf {
+        "write a variable helmsman substitutes when it deploys (`password: $CLUSTER_PASSWORD`), imported as deploy_var(\"CLUSTER_PASSWORD\")"
+    } else {
+        "keep it in a Kubernetes secret and name that secret in the values (charts take `existingSecret`), then import again"
+    };
+    Diagnostic::error(
+        codes::IMPORT_LITERAL_SECRET,
+        "a literal secret in an input file",
+    )
+    .at(
+        span,
+        "this looks like a secret; ehp keeps no secret in its sources",
+    )
+    .help(help)
 }
 
 /// E0706 for a chart helmsman cannot find: one of a repository that is only preconfigured

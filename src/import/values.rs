@@ -21,6 +21,8 @@ pub(crate) struct Loaded {
     unreadable: Vec<(PathBuf, String)>,
     /// What went wrong reading them.
     pub(crate) problems: Vec<Diagnostic>,
+    /// Their text that looks like a secret.
+    pub(crate) secrets: Vec<crate::source::Span>,
 }
 
 impl Loaded {
@@ -35,7 +37,11 @@ impl Loaded {
         let node = match text {
             Ok(text) => {
                 let file = sources.add(shown.clone(), text.clone());
-                match yaml::load(file, text) {
+                let loaded = yaml::load(file, text);
+                if let Ok(node) = &loaded {
+                    super::node::secret_spans(node, None, &mut self.secrets);
+                }
+                match loaded {
                     Ok(node) if matches!(node.kind, Kind::Map(_) | Kind::Null) => Some(node),
                     Ok(node) => {
                         self.problems.push(
