@@ -91,6 +91,8 @@ struct Set {
     /// What the import reports as not carried over (W0035), as `/`-separated paths into the
     /// desired state as compared (apps keyed `NAME@NAMESPACE`): left out of the comparison.
     lost: Vec<String>,
+    /// More options of `ehp import`.
+    options: Vec<String>,
 }
 
 fn sets() -> Vec<Set> {
@@ -105,6 +107,7 @@ fn sets() -> Vec<Set> {
                 .collect(),
             expect: helmsman_expect(name),
             lost: helmsman_lost(name),
+            options: Vec::new(),
         })
         .collect();
     let mut folders: Vec<PathBuf> = std::fs::read_dir(Path::new(FIXTURES).join("sets"))
@@ -149,6 +152,16 @@ fn sets() -> Vec<Set> {
                     .collect()
             })
             .unwrap_or_default();
+        let options = spec
+            .get("options")
+            .and_then(|options| options.as_array())
+            .map(|options| {
+                options
+                    .iter()
+                    .map(|option| option.as_str().expect("option").to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
         sets.push(Set {
             name: format!(
                 "sets/{}",
@@ -158,6 +171,7 @@ fn sets() -> Vec<Set> {
             envs,
             expect,
             lost,
+            options,
         });
     }
     sets
@@ -192,6 +206,7 @@ fn import(set: &Set, out: &Path) -> Output {
     for (env, path) in &set.envs {
         command.arg("--env").arg(format!("{env}={path}"));
     }
+    command.args(&set.options);
     command.args(["--message-format", "json", "--out"]).arg(out);
     let mut full = ehp();
     full.arg("import").args(command.get_args());
@@ -690,6 +705,7 @@ fn docs_worked_example() -> Result<Outcome, String> {
         envs,
         expect: Vec::new(),
         lost: Vec::new(),
+        options: Vec::new(),
     })
 }
 

@@ -20,7 +20,10 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
         reporter.report(&crate::source::SourceDb::new(), &unreadable);
         return Ok(EXIT_FAILED);
     }
-    let reading = read(&inputs);
+    let mut reading = read(&inputs);
+    if args.subst_env_values {
+        reading = reading.subst_env_values();
+    }
     let files: Vec<(PathBuf, Result<String, String>)> = reading
         .values_files()
         .into_iter()

@@ -51,6 +51,8 @@ pub struct Reading {
     diagnostics: Vec<Diagnostic>,
     /// Text of the input files that looks like a secret, masked in every diagnostic.
     secrets: Vec<crate::source::Span>,
+    /// Whether helmsman runs with `--subst-env-values` (see [`Reading::subst_env_values`]).
+    subst_env_values: bool,
 }
 
 /// The imported project.
@@ -111,6 +113,7 @@ pub fn read(inputs: &[Input]) -> Reading {
         inputs: inputs.to_vec(),
         diagnostics,
         secrets,
+        subst_env_values: false,
     }
 }
 
@@ -172,6 +175,14 @@ impl Reading {
         paths
     }
 
+    /// Reads values files as helmsman does with `--subst-env-values`: `$NAME` in them is a
+    /// variable (`deploy_var`), `$$` a `$`, and the environments get `subst_env_values = true`.
+    #[must_use]
+    pub fn subst_env_values(mut self) -> Reading {
+        self.subst_env_values = true;
+        self
+    }
+
     /// The folders the caller must look for: helmsman takes a chart that names no declared
     /// repository for a folder beside the desired-state file.
     pub fn chart_folders(&self) -> Vec<PathBuf> {
@@ -206,7 +217,17 @@ impl Reading {
             let Some(input) = self.inputs.get(*index) else {
                 continue;
             };
-            values::attach(env, input, &loaded, &mut self.diagnostics);
+            values::attach(
+                env,
+                input,
+                &loaded,
+                self.subst_env_values,
+                &mut self.diagnostics,
+            );
+            if self.subst_env_values {
+                env.fields
+                    .insert("subst_env_values".into(), value::Value::Bool(true));
+            }
             check_charts(env, input, folders, &mut self.diagnostics);
             rebase_paths(env, input);
         }
