@@ -132,36 +132,9 @@ fn sets() -> Vec<Set> {
                 )
             })
             .collect();
-        let expect = spec
-            .get("expect")
-            .and_then(|codes| codes.as_array())
-            .map(|codes| {
-                codes
-                    .iter()
-                    .map(|code| code.as_str().expect("code").to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let lost = spec
-            .get("lost")
-            .and_then(|paths| paths.as_array())
-            .map(|paths| {
-                paths
-                    .iter()
-                    .map(|path| path.as_str().expect("path").to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let options = spec
-            .get("options")
-            .and_then(|options| options.as_array())
-            .map(|options| {
-                options
-                    .iter()
-                    .map(|option| option.as_str().expect("option").to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let expect = strings(&spec, "expect");
+        let lost = strings(&spec, "lost");
+        let options = strings(&spec, "options");
         sets.push(Set {
             name: format!(
                 "sets/{}",
@@ -175,6 +148,18 @@ fn sets() -> Vec<Set> {
         });
     }
     sets
+}
+
+/// The list of strings `key` of a set's `import.toml`, empty when absent.
+fn strings(spec: &toml::Table, key: &str) -> Vec<String> {
+    spec.get(key)
+        .and_then(|list| list.as_array())
+        .map(|list| {
+            list.iter()
+                .map(|item| item.as_str().expect("a string").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The warnings helmsman's own examples raise: their certificates, credentials and mixed

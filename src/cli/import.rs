@@ -24,23 +24,7 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
     if args.subst_env_values {
         reading = reading.subst_env_values();
     }
-    let files: Vec<(PathBuf, Result<String, String>)> = reading
-        .values_files()
-        .into_iter()
-        .map(|path| {
-            let text = std::fs::read(&path)
-                .map_err(|error| error.to_string())
-                .and_then(|bytes| {
-                    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
-                });
-            (path, text)
-        })
-        .collect();
-    let folders: Vec<PathBuf> = reading
-        .chart_folders()
-        .into_iter()
-        .filter(|folder| folder.is_dir())
-        .collect();
+    let (files, folders) = read_files(&reading);
     let project = args.name.clone().unwrap_or_else(|| {
         out.file_name().map_or_else(
             || "imported".to_string(),
@@ -93,6 +77,31 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
         args.out.display()
     );
     Ok(EXIT_OK)
+}
+
+/// The values files the desired-state files name, read (or why not), and the chart folders
+/// among those they may name that exist.
+fn read_files(
+    reading: &crate::import::Reading,
+) -> (Vec<(PathBuf, Result<String, String>)>, Vec<PathBuf>) {
+    let files: Vec<(PathBuf, Result<String, String>)> = reading
+        .values_files()
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read(&path)
+                .map_err(|error| error.to_string())
+                .and_then(|bytes| {
+                    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
+                });
+            (path, text)
+        })
+        .collect();
+    let folders: Vec<PathBuf> = reading
+        .chart_folders()
+        .into_iter()
+        .filter(|folder| folder.is_dir())
+        .collect();
+    (files, folders)
 }
 
 /// Refuses an output folder that holds `.ehp` files ehp import did not write (a project of
