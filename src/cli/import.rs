@@ -79,12 +79,13 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
     Ok(EXIT_OK)
 }
 
+/// A file read, or why it could not be.
+type ReadFile = (PathBuf, Result<String, String>);
+
 /// The values files the desired-state files name, read (or why not), and the chart folders
 /// among those they may name that exist.
-fn read_files(
-    reading: &crate::import::Reading,
-) -> (Vec<(PathBuf, Result<String, String>)>, Vec<PathBuf>) {
-    let files: Vec<(PathBuf, Result<String, String>)> = reading
+fn read_files(reading: &crate::import::Reading) -> (Vec<ReadFile>, Vec<PathBuf>) {
+    let files: Vec<ReadFile> = reading
         .values_files()
         .into_iter()
         .map(|path| {
