@@ -3,10 +3,14 @@
 //! files and writes the project; this module reads text and returns text.
 //!
 //! The pipeline: each file is read as helmsman reads it (`yaml`, `toml` into `node::Node`:
-//! anchors, merge keys, YAML 1.1 typing), checked and mapped onto the language's fields
-//! (`dsf`, reporting what has no place there), its values files merged in Helm's `-f` order
-//! (`values`), and the environments laid out (`plan`): shared settings into an abstract
-//! `base`, shared app fields into the app, differences into `in ENV { }` overrides.
+//! anchors, merge keys, YAML 1.1 typing; the files of one environment merged as `-f` files
+//! are, `merge`), checked and mapped onto the language's fields (`dsf`, with the tables of
+//! helmsman's format in `fields`, reporting what has no place there), its values files merged
+//! in Helm's `-f` order (`values`), charts and paths checked and rebased here, and the
+//! environments laid out (`plan`): shared settings into an abstract `base`, shared app fields
+//! into the app, differences into `in ENV { }` overrides, repeated shapes into templates
+//! (`templates`), printed as source (`value`) and formatted. Text that looks like a secret is
+//! masked in every diagnostic and refused (E0710).
 
 mod dsf;
 mod fields;
