@@ -162,26 +162,20 @@ fn strings(spec: &toml::Table, key: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The warnings helmsman's own examples raise: their certificates, credentials and mixed
-/// `$` text are carried over verbatim or reported.
+/// The warnings helmsman's own examples raise: their certificates and credentials are carried
+/// over verbatim (text around `$` variables is `deploy_text`).
 fn helmsman_expect(name: &str) -> Vec<String> {
     let codes: &[&str] = match name {
-        "helmsman/example-yaml" | "helmsman/spec" => &["W0035"],
-        "helmsman/example-toml" => &["W0035", "W0036"],
+        "helmsman/example-toml" => &["W0036"],
         "helmsman/appsTemplates" => &["W0036"],
         _ => &[],
     };
     codes.iter().map(|code| (*code).to_string()).collect()
 }
 
-/// What helmsman's own examples lose: text around a deploy-time variable.
-fn helmsman_lost(name: &str) -> Vec<String> {
-    match name {
-        "helmsman/example-yaml" | "helmsman/example-toml" | "helmsman/spec" => {
-            vec!["metadata/org".to_string()]
-        }
-        _ => Vec::new(),
-    }
+/// What helmsman's own examples lose: nothing.
+fn helmsman_lost(_name: &str) -> Vec<String> {
+    Vec::new()
 }
 
 /// Runs `ehp import` of `set` into `out`.
@@ -338,11 +332,20 @@ fn as_helmsman_reads(tool: &str, files: &[PathBuf], input: Option<&Json>) -> Jso
     {
         localise_hooks(folder, hooks);
     }
-    let repos: Vec<String> = object
+    let mut repos: Vec<String> = object
         .get("helmRepos")
         .and_then(Json::as_object)
         .map(|repos| repos.keys().cloned().collect())
         .unwrap_or_default();
+    // helmsman reads `repo/chart` of a preconfigured repository as a repository's chart too.
+    repos.extend(
+        object
+            .get("preconfiguredHelmRepos")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|repo| repo.as_str().map(str::to_string)),
+    );
     let mut apps = Map::new();
     if let Some(Json::Object(read_apps)) = object.remove("apps") {
         for (key, mut app) in read_apps {

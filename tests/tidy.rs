@@ -41,7 +41,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     // The pipeline, in order: a phase uses only the phases before it.
     ("syntax", &["diag"]),
     ("resolve", &["syntax"]),
-    ("types", &["resolve"]),
+    ("types", &["resolve", "parallel"]),
     ("eval", &["types", "parallel"]),
     ("promote", &["eval"]),
     ("emit", &["eval"]),
@@ -716,4 +716,44 @@ fn only_the_external_checks_read_tool_variables() {
         NONE,
         "nothing",
     );
+}
+
+/// `docs/performance.md` tells how to measure again: every `cargo bench --bench NAME` it shows
+/// is a benchmark of `Cargo.toml` with its file, and the workload files the benchmarks share are
+/// there.
+#[test]
+fn the_performance_commands_name_real_benchmarks() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).expect(path);
+    let doc = read("docs/performance.md");
+    let manifest = read("Cargo.toml");
+    let named: Vec<&str> = doc
+        .split("cargo bench --bench ")
+        .skip(1)
+        .filter_map(|rest| {
+            rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+        })
+        .collect();
+    assert!(
+        named.contains(&"editor") && named.contains(&"phases"),
+        "docs/performance.md shows how to run the editor and phases benchmarks: {named:?}"
+    );
+    for name in named {
+        assert!(
+            manifest.contains(&format!("[[bench]]\nname = \"{name}\"")),
+            "docs/performance.md runs `cargo bench --bench {name}`, which Cargo.toml lacks"
+        );
+        assert!(
+            root.join(format!("benches/{name}.rs")).is_file(),
+            "benches/{name}.rs"
+        );
+    }
+    for file in [
+        "benches/support/workload.rs",
+        "benches/support/workload/environments.ehp",
+        "benches/support/workload/templates.ehp",
+    ] {
+        assert!(root.join(file).is_file(), "{file}");
+    }
 }

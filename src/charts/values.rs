@@ -20,7 +20,7 @@ pub(crate) fn to_json(values: &ValMap) -> Value {
 fn val_to_json(value: &Val) -> Value {
     match &value.kind {
         ValKind::Str(text) | ValKind::Quantity(text) => Value::String(text.clone()),
-        ValKind::DeployVar(name) => Value::String(format!("${{{name}}}")),
+        ValKind::DeployVar(expanded) => Value::String(expanded.clone()),
         ValKind::Null => Value::Null,
         ValKind::Int(number) => Value::Number((*number).into()),
         ValKind::Float(number) => Number::from_f64(*number).map_or(Value::Null, Value::Number),

@@ -67,6 +67,7 @@ codes! {
     NO_ENVIRONMENT = "E0407": "a requested environment does not exist or is abstract";
     REFERENCES_TOO_DEEP = "E0408": "field values wait on a chain of other fields longer than the limit";
     DEPLOY_VAR_INTERPOLATED = "E0430": "a deploy-time variable is interpolated into a string";
+    UNSET_SETTING = "E0431": "a string interpolates an environment setting the environment does not set";
     NUMBER_TOO_LARGE = "E0501": "an integer is too large for Helm to read exactly";
     NOT_FINITE = "E0502": "a decimal number is not finite (NaN or infinity)";
     BAD_CONTEXT = "E0503": "an environment's helmsman context is not a valid Kubernetes label value";

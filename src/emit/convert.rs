@@ -109,9 +109,9 @@ fn refuse_null(value: &Val, problems: &mut Problems) {
     }
 }
 
-/// A deploy-time variable as helmsman expands it.
-fn deploy_var(name: &str) -> Text {
-    Text(format!("${{{name}}}"))
+/// A deploy-time text as helmsman expands it, its `$` as they are.
+fn deploy_var(expanded: &str) -> Text {
+    Text(expanded.to_string())
 }
 
 /// A string of a desired-state file: text with every `$` doubled, a deploy-time variable as
@@ -129,7 +129,7 @@ fn deploy_var_in_values(span: Span, name: &str) -> Diagnostic {
         codes::DEPLOY_VAR_IN_VALUES,
         "a deploy-time variable in chart values is never expanded",
     )
-    .at(span, format!("Helm would receive the text `${{{name}}}`"))
+    .at(span, format!("Helm would receive the text `{name}`"))
     .help(
         "helmsman expands variables in values files only under `--subst-env-values`: set \
          `subst_env_values = true` in the environment, or pass the value with `set` (which is \
@@ -229,6 +229,7 @@ pub(crate) fn dsf(env: &EnvInstance, root: &str, problems: &mut Problems) -> Dsf
         },
         namespaces,
         helm_repos: text_map(env.settings.get("helm_repos")),
+        preconfigured_helm_repos: release::texts(env.settings.get("preconfigured_helm_repos")),
         apps,
         extra: release::top_extra(env, problems),
     }

@@ -109,6 +109,9 @@ pub(crate) struct Dsf {
     /// Helm repositories, sorted by name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) helm_repos: BTreeMap<Text, Text>,
+    /// Repositories added outside helmsman, as declared.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) preconfigured_helm_repos: Vec<Text>,
     /// The releases, sorted by name.
     pub(crate) apps: BTreeMap<Text, App>,
     /// `helmsman_extra`: top-level keys written verbatim.

@@ -58,6 +58,7 @@ const TOP_KEYS: &[&str] = &[
     "settings",
     "namespaces",
     "helmRepos",
+    "preconfiguredHelmRepos",
     "apps",
 ];
 
@@ -193,7 +194,7 @@ pub(crate) fn top_extra(env: &EnvInstance, problems: &mut Problems) -> IndexMap<
 }
 
 /// A list of strings, as DSF text.
-fn texts(value: Option<&Val>) -> Vec<Text> {
+pub(crate) fn texts(value: Option<&Val>) -> Vec<Text> {
     let Some(ValKind::List(items)) = value.map(|value| &value.kind) else {
         return Vec::new();
     };

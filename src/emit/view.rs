@@ -79,7 +79,7 @@ impl Serialize for ValView<'_> {
             ValKind::Bool(truth) => serializer.serialize_bool(*truth),
             ValKind::Null => serializer.serialize_unit(),
             // Written as helmsman expands it, `$` never doubled (`convert::out_value` does the same).
-            ValKind::DeployVar(name) => serialize_text(&format!("${{{name}}}"), serializer),
+            ValKind::DeployVar(expanded) => serialize_text(expanded, serializer),
             ValKind::List(items) => {
                 let mut seq = serializer.serialize_seq(Some(items.len()))?;
                 for value in items {
@@ -202,7 +202,7 @@ mod tests {
             val(ValKind::Float(f64::NAN)),
             val(ValKind::Bool(false)),
             val(ValKind::Null),
-            val(ValKind::DeployVar("HOME".to_owned())),
+            val(ValKind::DeployVar("${HOME}".to_owned())),
             val(ValKind::Quantity("512Mi".into())),
             val(ValKind::List(vec![])),
             val(ValKind::Map(ValMap::default())),

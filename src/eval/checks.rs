@@ -58,12 +58,20 @@ pub fn env_checks(
         .get("mutable_tags")
         .and_then(Val::as_bool)
         .unwrap_or(false);
-    let repos: Vec<&str> = env
+    let mut repos: Vec<&str> = env
         .settings
         .get("helm_repos")
         .and_then(Val::as_map)
         .map(|map| map.keys().map(String::as_str).collect())
         .unwrap_or_default();
+    // Repositories added outside helmsman (`helm repo add`) count as declared too.
+    if let Some(ValKind::List(preconfigured)) = env
+        .settings
+        .get("preconfigured_helm_repos")
+        .map(|value| &value.kind)
+    {
+        repos.extend(preconfigured.iter().filter_map(Val::as_str));
+    }
     let mut hosts: IndexMap<String, (&str, Span)> = IndexMap::new();
     for app in &env.apps {
         let Some(&index) = project.app_index.get(&app.name) else {

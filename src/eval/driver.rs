@@ -229,6 +229,7 @@ fn evaluate_one(
         env_name: env.name,
         env_span: env.span,
         env: Some(settings),
+        env_schema: Some(&schemas.env),
         app: Some((app_name, &target.decl.template.name, target.decl.name.span)),
         diagnostics: &mut found,
     };

@@ -77,7 +77,10 @@ impl Frame<'_> {
                 StrPart::Text(piece) => text.push_str(piece),
                 StrPart::Interp(path, part_span) => {
                     interpolated = true;
-                    let value = self.reference(path, context)?;
+                    let Some(value) = self.reference(path, context) else {
+                        unset_setting(path, *part_span, context);
+                        return None;
+                    };
                     if let ValKind::DeployVar(name) = &value.kind {
                         context.diagnostics.push(deploy_var_interpolated(
                             *part_span,
@@ -117,7 +120,8 @@ impl Frame<'_> {
             "seconds" => ValKind::Int(formats::duration_seconds(&text(0)?)?),
             // The secret check sees the call's span and lets the text through.
             "not_secret" => ValKind::Str(text(0)?),
-            "deploy_var" => ValKind::DeployVar(text(0)?),
+            "deploy_var" => ValKind::DeployVar(format!("${{{}}}", text(0)?)),
+            "deploy_text" => ValKind::DeployVar(formats::deploy_text(&text(0)?).ok()?),
             "env_list" => env_list(values.first()?.as_map()?),
             _ => return None,
         })
@@ -154,6 +158,39 @@ impl Frame<'_> {
     }
 }
 
+/// E0431 when an interpolated `env.SETTING` is not set in the environment (an optional
+/// setting such as `domain` or `kube_context`): the string would silently have no value.
+fn unset_setting(path: &[Ident], at: Span, context: &mut Context<'_>) {
+    let (Some(first), Some(setting), Some(env), Some(schema)) =
+        (path.first(), path.get(1), context.env, context.env_schema)
+    else {
+        return;
+    };
+    // A setting the schema does not declare is E0305, from the type checker.
+    if first.name != "env" || env.contains_key(&setting.name) || schema.get(&setting.name).is_none()
+    {
+        return;
+    }
+    context.diagnostics.push(
+        Diagnostic::error(
+            codes::UNSET_SETTING,
+            format!("`env.{}` is not set", setting.name),
+        )
+        .at(
+            at,
+            format!(
+                "environment `{}` has no `{}`, so this text has no value",
+                context.env_name, setting.name
+            ),
+        )
+        .also(context.env_span, "the environment")
+        .help(format!(
+            "set `{}` in the environment (or one it extends)",
+            setting.name
+        )),
+    );
+}
+
 /// E0430: a deploy-time variable interpolated into a string, which ehp would write as text.
 fn deploy_var_interpolated(at: Span, origin: Span, name: &str) -> Diagnostic {
     Diagnostic::error(
@@ -162,12 +199,12 @@ fn deploy_var_interpolated(at: Span, origin: Span, name: &str) -> Diagnostic {
     )
     .at(
         at,
-        format!("this is `deploy_var(\"{name}\")`, known only when helmsman deploys"),
+        format!("this is `{name}`, known only when helmsman deploys"),
     )
     .also(origin, "set here")
     .help(
-        "use the variable as the whole value; helmsman expands only values that are one \
-         `deploy_var(...)`, so write the combined text as one variable",
+        "write the whole text with `deploy_text`, whose `$NAME` helmsman expands: \
+         deploy_text(\"prod-$CLUSTER\")",
     )
 }
 

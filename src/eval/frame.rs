@@ -19,6 +19,8 @@ pub(super) struct Context<'a> {
     pub env_span: Span,
     /// The environment's settings; `None` while they are being computed.
     pub env: Option<&'a ValMap>,
+    /// The schema of environment settings, inside an app (which settings may be unset).
+    pub env_schema: Option<&'a Schema>,
     /// The app's name, template and declaration span, inside an app.
     pub app: Option<(&'a str, &'a str, Span)>,
     /// Where the diagnostics go.

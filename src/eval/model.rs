@@ -47,7 +47,8 @@ pub enum ValKind {
     Map(ValMap),
     /// A secret reference.
     Secret(SecretRef),
-    /// A variable helmsman expands at deploy time (`deploy_var("NAME")`), written `${NAME}`.
+    /// A text helmsman expands at deploy time, as it is written into the files: `${NAME}` for
+    /// `deploy_var("NAME")`, a text with `${NAME}` parts and `$$` for `deploy_text(...)`.
     DeployVar(String),
     /// `null` among chart values: written as YAML null, which makes Helm delete the key.
     Null,

@@ -67,8 +67,15 @@ fn write(value: &Val, out: &mut String) {
             out.push_str(&format!("external({})", literal::quote(reference)));
         }
         ValKind::Null => out.push_str("null"),
-        ValKind::DeployVar(name) => {
-            out.push_str(&format!("deploy_var({})", literal::quote(name)));
+        ValKind::DeployVar(expanded) => {
+            let name = expanded
+                .strip_prefix("${")
+                .and_then(|rest| rest.strip_suffix('}'))
+                .filter(|name| !name.contains(['$', '{', '}']));
+            match name {
+                Some(name) => out.push_str(&format!("deploy_var({})", literal::quote(name))),
+                None => out.push_str(&format!("deploy_text({})", literal::quote(expanded))),
+            }
         }
     }
 }

@@ -171,11 +171,11 @@ fn any_text(
 fn judge(key: Option<&str>, text: &str) -> Option<String> {
     if let Some(shape) = secret_shape(text) {
         Some(format!("{shape} is written in the source"))
-    } else if let Some(key) = key.filter(|key| is_secret_name(key))
+    } else if let Some(key) = key.filter(|key| name_kind(key).secret)
         && !is_placeholder(text)
     {
         Some(format!("`{key}` looks like a secret written in the source"))
-    } else if let Some(key) = key.filter(|key| is_secret_like_name(key))
+    } else if let Some(key) = key.filter(|key| name_kind(key).secret_like)
         && is_high_entropy(text)
     {
         Some(format!("`{key}` holds what looks like a secret"))
@@ -337,6 +337,44 @@ pub fn is_secret_name(name: &str) -> bool {
             .iter()
             .any(|end| last.ends_with(end))
         || pair.is_some_and(|pair| SECRET_PAIRS.contains(&pair))
+}
+
+/// What a name says of the text under it.
+#[derive(Clone, Copy)]
+struct NameKind {
+    /// [`is_secret_name`].
+    secret: bool,
+    /// [`is_secret_like_name`].
+    secret_like: bool,
+}
+
+/// The most names [`name_kind`] remembers per thread before it starts afresh.
+const NAMES_REMEMBERED: usize = 4096;
+
+thread_local! {
+    /// The names judged on this thread: a project has few names (fields, variables, chart
+    /// keys) met once per app and environment, and splitting a name into words allocates.
+    static NAME_KINDS: std::cell::RefCell<super::model::FxIndexMap<Box<str>, NameKind>> =
+        std::cell::RefCell::default();
+}
+
+/// [`is_secret_name`] and [`is_secret_like_name`] of `name`, remembered per thread.
+fn name_kind(name: &str) -> NameKind {
+    NAME_KINDS.with(|kinds| {
+        let mut kinds = kinds.borrow_mut();
+        if let Some(kind) = kinds.get(name) {
+            return *kind;
+        }
+        let kind = NameKind {
+            secret: is_secret_name(name),
+            secret_like: is_secret_like_name(name),
+        };
+        if kinds.len() >= NAMES_REMEMBERED {
+            kinds.clear();
+        }
+        kinds.insert(name.into(), kind);
+        kind
+    })
 }
 
 /// Whether `name` mentions a secret word anywhere.

@@ -24,6 +24,7 @@ pub(super) fn env_settings(
         env_name: name,
         env_span: decl_span,
         env: None,
+        env_schema: None,
         app: None,
         diagnostics,
     };
@@ -61,6 +62,7 @@ pub fn promotion_settings(
         env_name: "",
         env_span: decl.keyword,
         env: None,
+        env_schema: None,
         app: None,
         diagnostics: &mut diagnostics,
     };

@@ -184,6 +184,7 @@ fn app_provenance(
         env_name: env.name,
         env_span: env.span,
         env: Some(&settings),
+        env_schema: Some(&schemas.env),
         app: Some((app, &target.decl.template.name, target.decl.name.span)),
         diagnostics: &mut diagnostics,
     };
@@ -214,6 +215,7 @@ fn env_provenance(
         env_name: env.name,
         env_span: env.span,
         env: None,
+        env_schema: None,
         app: None,
         diagnostics: &mut diagnostics,
     };

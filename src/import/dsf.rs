@@ -39,10 +39,8 @@ pub(crate) struct AppRead {
 /// What helmsman takes a chart for (`State.isChartFromRepo`, `State.expand`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ChartKind {
-    /// `repo/chart` of a repository in `helmRepos`.
+    /// `repo/chart` of a repository in `helmRepos` or `preconfiguredHelmRepos`.
     Repo,
-    /// `repo/chart` of a repository in `preconfiguredHelmRepos` only.
-    Preconfigured(String),
     /// `oci://`, `https://...tgz`: fetched by URL.
     Url,
     /// Anything else: a folder, relative to the desired-state file's.
@@ -131,9 +129,14 @@ fn chart_kind(chart: &str, repos: &(Vec<String>, Vec<String>)) -> ChartKind {
         return ChartKind::Url;
     }
     match chart.split_once('/') {
-        Some((repo, _)) if repos.0.iter().any(|declared| declared == repo) => ChartKind::Repo,
-        Some((repo, _)) if repos.1.iter().any(|declared| declared == repo) => {
-            ChartKind::Preconfigured(repo.to_string())
+        Some((repo, _))
+            if repos
+                .0
+                .iter()
+                .chain(&repos.1)
+                .any(|declared| declared == repo) =>
+        {
+            ChartKind::Repo
         }
         _ => ChartKind::Local,
     }
@@ -185,16 +188,10 @@ impl Reader<'_> {
                 env.fields.insert("helm_repos".into(), Value::Map(map));
             }
             "preconfiguredHelmRepos" => {
-                // The language has no field for them yet (NEEDS-FROM-L.md): kept verbatim, so a
-                // chart from one of them is E0404 in the imported project.
-                self.verbatim(entry.key_span, "preconfiguredHelmRepos", "helmsman_extra");
+                // Repositories added outside helmsman: their charts are repository charts.
                 let list = self.text_list(value, "preconfiguredHelmRepos");
-                put_extra(
-                    &mut env.fields,
-                    "helmsman_extra",
-                    "preconfiguredHelmRepos",
-                    Value::List(list),
-                );
+                env.fields
+                    .insert("preconfigured_helm_repos".into(), Value::List(list));
             }
             "certificates" => {
                 self.verbatim(entry.key_span, "certificates", "helmsman_extra");
@@ -566,11 +563,6 @@ impl Reader<'_> {
             Part::Var(name) if !is_var_name(name) => Some(name.clone()),
             _ => None,
         });
-        let mixed = parts.len() > 1 && parts.iter().any(|part| matches!(part, Part::Var(_)));
-        if mixed {
-            self.not_carried(node.span, what, "text around a deploy-time variable: the language writes a variable only as a whole value");
-            return None;
-        }
         if let Some(name) = bad_name {
             self.not_carried(
                 node.span,

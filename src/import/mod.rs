@@ -247,16 +247,9 @@ impl Reading {
         // Reported in the order of the files and of their text.
         self.diagnostics
             .sort_by_key(|diagnostic| diagnostic.primary.as_ref().map(|label| label.span));
-        let mut envs: Vec<dsf::EnvRead> = self.envs.into_iter().map(|(env, _)| env).collect();
-        for env in &mut envs {
-            // helmsman has no domain; the language requires one (apps that publish hosts read
-            // it). A reserved name that never resolves (RFC 2606).
-            if !env.fields.contains_key("domain") {
-                let at = env.fields.len().min(2);
-                env.fields
-                    .shift_insert(at, "domain".into(), value::Value::text("example.invalid"));
-            }
-        }
+        // helmsman has no domain, and the language needs none: a string that reads an unset
+        // `env.domain` is an error (E0431), so none is made up.
+        let envs: Vec<dsf::EnvRead> = self.envs.into_iter().map(|(env, _)| env).collect();
         absent_apps(&envs, &mut self.diagnostics);
         let files = if self.diagnostics.iter().any(Diagnostic::is_error) || envs.is_empty() {
             Vec::new()
@@ -313,8 +306,8 @@ fn literal_secret(in_dsf: bool, span: crate::source::Span) -> Diagnostic {
     .help(help)
 }
 
-/// E0706 for a chart helmsman cannot find: one of a repository that is only preconfigured
-/// (ehp needs its URL), or one that names no declared repository and no folder beside the file.
+/// E0706 for a chart helmsman cannot find: one that names no declared repository and no
+/// folder beside the file.
 fn check_charts(
     env: &dsf::EnvRead,
     input: &Input,
@@ -326,14 +319,6 @@ fn check_charts(
             continue;
         };
         let diagnostic = match kind {
-            dsf::ChartKind::Preconfigured(repo) => Diagnostic::error(
-                codes::IMPORT_UNDECLARED_REPO,
-                format!("chart repository `{repo}` is preconfigured, without its URL"),
-            )
-            .at(*span, "a repository of `preconfiguredHelmRepos`, added outside helmsman")
-            .help(format!(
-                "ehp declares every repository with its URL: declare `{repo}` under `helmRepos` in the desired-state file (helmsman then adds it itself), and import again"
-            )),
             dsf::ChartKind::Local if !folders.contains(&input.folder.join(chart)) => {
                 let first = chart.split('/').next().unwrap_or_default();
                 Diagnostic::error(

@@ -124,14 +124,32 @@ pub(crate) fn print_entry(key: &str, value: &Value, indent: usize, out: &mut Str
 fn print_text(parts: &[Part], out: &mut String) {
     match parts {
         [Part::Var(name)] => out.push_str(&format!("deploy_var({})", literal::quote(name))),
+        _ if parts.iter().any(|part| matches!(part, Part::Var(_))) => {
+            // Text around variables: helmsman's own form, which `deploy_text` reads back; a
+            // variable is `$NAME`, braced only when a name character follows it.
+            let mut text = String::new();
+            for (index, part) in parts.iter().enumerate() {
+                match part {
+                    Part::Lit(literal) => text.push_str(&literal.replace('$', "$$")),
+                    Part::Var(name) => {
+                        let glued = matches!(parts.get(index + 1), Some(Part::Lit(next))
+                            if next.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'));
+                        if glued {
+                            text.push_str(&format!("${{{name}}}"));
+                        } else {
+                            text.push_str(&format!("${name}"));
+                        }
+                    }
+                }
+            }
+            out.push_str(&format!("deploy_text({})", literal::quote(&text)));
+        }
         _ => {
+            // Only literal parts are left.
             let mut text = String::new();
             for part in parts {
-                match part {
-                    Part::Lit(literal) => text.push_str(&literal::escape(literal, false)),
-                    Part::Var(name) => {
-                        text.push_str(&format!("${{deploy_var({})}}", literal::quote(name)));
-                    }
+                if let Part::Lit(literal) = part {
+                    text.push_str(&literal::escape(literal, false));
                 }
             }
             out.push('"');

@@ -167,8 +167,8 @@ fn merge_into(map: &mut IndexMap<String, Value>, key: &str, value: Value) {
 }
 
 /// Values data as Helm reads it; with `subst`, text as helmsman's `--subst-env-values` gives
-/// it: a whole `$NAME` is `deploy_var("NAME")`, `$$` is `$`, and a variable inside longer text
-/// is not carried over (the key is left out, W0035).
+/// it: a whole `$NAME` is `deploy_var("NAME")`, text around variables `deploy_text`, `$$` a
+/// `$`; a variable name the language cannot write is not carried over (W0035).
 fn data(node: &Node, key: &str, subst: bool, problems: &mut Vec<Diagnostic>) -> Option<Value> {
     Some(match &node.kind {
         Kind::Null => Value::Null,
@@ -208,15 +208,20 @@ fn substituted(
                 .help("the import keeps the text as helmsman deploys it; write `$$` for a literal `$`"),
         );
     }
-    let variables = parts
+    let unwritable = parts
         .iter()
-        .filter(|part| matches!(part, Part::Var(_)))
-        .count();
-    if variables > 0 && parts.len() > 1 {
+        .any(|part| matches!(part, Part::Var(name) if !super::dsf::is_var_name(name)));
+    if unwritable {
         problems.push(
-            Diagnostic::warning(codes::NOT_CARRIED_OVER, format!("`{key}` is not carried over"))
-                .at(node.span, "text around a deploy-time variable: the language writes a variable only as a whole value")
-                .help("set it by hand in the imported project if it is still needed"),
+            Diagnostic::warning(
+                codes::NOT_CARRIED_OVER,
+                format!("`{key}` is not carried over"),
+            )
+            .at(
+                node.span,
+                "a variable name ehp cannot write ([A-Za-z_][A-Za-z0-9_]*)",
+            )
+            .help("set it by hand in the imported project if it is still needed"),
         );
         return None;
     }

@@ -38,6 +38,7 @@ pub const FUNCTIONS: &[&str] = &[
     "seconds",
     "not_secret",
     "deploy_var",
+    "deploy_text",
 ];
 
 impl Checker<'_> {
@@ -510,6 +511,7 @@ impl Checker<'_> {
             ),
             "not_secret" => (&[("text", Ty::String), ("reason", Ty::String)], Ty::String),
             "deploy_var" => (&[("name", Ty::String)], Ty::DeployVar),
+            "deploy_text" => (&[("text", Ty::String)], Ty::DeployVar),
             "seconds" => (
                 &[("duration", Ty::Duration)],
                 Ty::Int {
@@ -569,7 +571,34 @@ impl Checker<'_> {
         if name.name == "deploy_var" {
             self.deploy_var_name(args);
         }
+        if name.name == "deploy_text" {
+            self.deploy_text(args);
+        }
         Some(result)
+    }
+
+    /// `deploy_text(text)` is a plain string in which every `$` starts a variable helmsman
+    /// expands (`$NAME`, `${NAME}`) or is doubled (E0330).
+    fn deploy_text(&mut self, args: &[crate::syntax::ast::Arg]) {
+        let Some(arg) = args.first() else { return };
+        let reason = match arg.value.as_plain_str() {
+            Some(text) => match crate::types::formats::deploy_text(&text) {
+                Ok(_) => return,
+                Err(reason) => reason,
+            },
+            None => "write the text as a plain string, without `${...}` references".to_string(),
+        };
+        self.problems.push(
+            Diagnostic::error(
+                codes::BAD_DEPLOY_VAR,
+                "not a text helmsman can expand at deploy time",
+            )
+            .at(arg.value.span, reason)
+            .help(
+                "write variables as `$NAME` (letters, digits and `_`) and a literal `$` as `$$`: \
+                 deploy_text(\"https://$REPO_USER:$REPO_PASSWORD@charts.example.org\")",
+            ),
+        );
     }
 
     /// `deploy_var(name)` names a variable helmsman can expand: written out as a plain string,
@@ -833,26 +862,48 @@ pub fn check_project(
             checker.expr(&block, &Ty::Any, true, scope);
         }
     }
-    for (index, app) in project.apps.iter().enumerate() {
-        let Some(Some(template)) = project.app_templates.get(index) else {
-            continue;
-        };
-        let Some(Some(schema)) = schemas.templates.get(*template) else {
-            continue;
-        };
-        let scope = Scope {
-            fields: Some(schema),
-            env: &schemas.env,
-        };
-        checker.entries(&app.entries, schema, scope);
-        for over in &app.overrides {
-            for env in &over.envs {
-                if !project.env_index.contains_key(&env.name) {
-                    checker.problems.push(unknown_override_env(project, env));
-                }
-            }
-            checker.entries(&over.body.entries, schema, scope);
+    // Apps are checked on all cores: a project has thousands, each checked on its own.
+    let indices: Vec<usize> = (0..project.apps.len()).collect();
+    let found = crate::parallel::map_chunks(&indices, |chunk| {
+        let mut found = Problems::new();
+        for &index in chunk {
+            check_app(project, schemas, index, &mut found);
         }
+        found
+    });
+    for part in found {
+        checker.problems.extend(part);
+    }
+}
+
+/// Checks the entries and overrides of the app at `index` against its template's schema.
+fn check_app(
+    project: &crate::resolve::Project,
+    schemas: &super::Schemas,
+    index: usize,
+    problems: &mut Problems,
+) {
+    let (Some(app), Some(Some(template))) =
+        (project.apps.get(index), project.app_templates.get(index))
+    else {
+        return;
+    };
+    let Some(Some(schema)) = schemas.templates.get(*template) else {
+        return;
+    };
+    let scope = Scope {
+        fields: Some(schema),
+        env: &schemas.env,
+    };
+    let mut checker = Checker { problems };
+    checker.entries(&app.entries, schema, scope);
+    for over in &app.overrides {
+        for env in &over.envs {
+            if !project.env_index.contains_key(&env.name) {
+                checker.problems.push(unknown_override_env(project, env));
+            }
+        }
+        checker.entries(&over.body.entries, schema, scope);
     }
 }
 

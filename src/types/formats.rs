@@ -301,6 +301,50 @@ fn constraint_version(text: &str) -> bool {
         })
 }
 
+/// A text helmsman expands at deploy time, as `deploy_text` takes it (helmsman's own forms:
+/// `$NAME` and `${NAME}` are variables, `$$` a literal `$`), written the one way helmsman reads
+/// unambiguously: `${NAME}` and `$$`. An error for any other `$` (helmsman would eat it, or
+/// expand it differently from how it looks) or for a text without a variable.
+pub fn deploy_text(text: &str) -> Result<String, String> {
+    let is_start = |c: char| c.is_ascii_alphabetic() || c == '_';
+    let is_part = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut variables = 0;
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        let after = rest.get(at + 1..).unwrap_or_default();
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push_str("$$");
+            rest = tail;
+            continue;
+        }
+        let (name, tail) = match after.strip_prefix('{') {
+            Some(inner) => match inner.split_once('}') {
+                Some((name, tail)) => (name, tail),
+                None => return Err("a `${` is never closed by `}`".into()),
+            },
+            None => {
+                let end = after.find(|c: char| !is_part(c)).unwrap_or(after.len());
+                after.split_at_checked(end).unwrap_or((after, ""))
+            }
+        };
+        if !name.starts_with(is_start) || !name.chars().all(is_part) {
+            return Err(format!(
+                "a `$` must start a variable `${{NAME}}` (letters, digits and `_`, not starting with a digit) or be doubled `$$`; `${name}` is not one"
+            ));
+        }
+        out.push_str(&format!("${{{name}}}"));
+        variables += 1;
+        rest = tail;
+    }
+    out.push_str(rest);
+    if variables == 0 {
+        return Err("the text names no variable: write it as a plain string".into());
+    }
+    Ok(out)
+}
+
 /// Checks a five-field cron schedule.
 pub fn cron(text: &str) -> Result<(), String> {
     let fields: Vec<&str> = text.split_whitespace().collect();
@@ -401,6 +445,13 @@ mod tests {
             assert!(chart_version(bad).is_err(), "{bad}");
         }
         assert!(is_exact_version("v1.4.2") && !is_exact_version("^1.4"));
+        assert_eq!(
+            deploy_text("https://$USER:${PASS}@host/$$x"),
+            Ok("https://${USER}:${PASS}@host/$$x".to_string())
+        );
+        for bad in ["no variable", "$1", "${A:-b}", "${open", "cost $ 5"] {
+            assert!(deploy_text(bad).is_err(), "{bad}");
+        }
         assert!(cron("*/5 2 * * 1-5").is_ok());
         assert!(cron("61 * * * *").is_err());
         assert_eq!(duration_seconds("5m"), Some(300));

@@ -363,7 +363,7 @@ pub fn toml_to_json(text: &str) -> Json {
 pub fn meant(value: &Val) -> Json {
     match &value.kind {
         ValKind::Str(text) | ValKind::Quantity(text) => Json::String(text.clone()),
-        ValKind::DeployVar(name) => Json::String(format!("${{{name}}}")),
+        ValKind::DeployVar(expanded) => Json::String(expanded.clone()),
         ValKind::Null => Json::Null,
         ValKind::Int(number) => Json::from(*number),
         ValKind::Float(number) => Json::from(*number),
