@@ -91,6 +91,8 @@ struct Set {
     /// What the import reports as not carried over (W0035), as `/`-separated paths into the
     /// desired state as compared (apps keyed `NAME@NAMESPACE`): left out of the comparison.
     lost: Vec<String>,
+    /// More options of `ehp import`.
+    options: Vec<String>,
 }
 
 fn sets() -> Vec<Set> {
@@ -105,6 +107,7 @@ fn sets() -> Vec<Set> {
                 .collect(),
             expect: helmsman_expect(name),
             lost: helmsman_lost(name),
+            options: Vec::new(),
         })
         .collect();
     let mut folders: Vec<PathBuf> = std::fs::read_dir(Path::new(FIXTURES).join("sets"))
@@ -129,26 +132,9 @@ fn sets() -> Vec<Set> {
                 )
             })
             .collect();
-        let expect = spec
-            .get("expect")
-            .and_then(|codes| codes.as_array())
-            .map(|codes| {
-                codes
-                    .iter()
-                    .map(|code| code.as_str().expect("code").to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let lost = spec
-            .get("lost")
-            .and_then(|paths| paths.as_array())
-            .map(|paths| {
-                paths
-                    .iter()
-                    .map(|path| path.as_str().expect("path").to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let expect = strings(&spec, "expect");
+        let lost = strings(&spec, "lost");
+        let options = strings(&spec, "options");
         sets.push(Set {
             name: format!(
                 "sets/{}",
@@ -158,9 +144,22 @@ fn sets() -> Vec<Set> {
             envs,
             expect,
             lost,
+            options,
         });
     }
     sets
+}
+
+/// The list of strings `key` of a set's `import.toml`, empty when absent.
+fn strings(spec: &toml::Table, key: &str) -> Vec<String> {
+    spec.get(key)
+        .and_then(|list| list.as_array())
+        .map(|list| {
+            list.iter()
+                .map(|item| item.as_str().expect("a string").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The warnings helmsman's own examples raise: their certificates and credentials are carried
@@ -186,6 +185,7 @@ fn import(set: &Set, out: &Path) -> Output {
     for (env, path) in &set.envs {
         command.arg("--env").arg(format!("{env}={path}"));
     }
+    command.args(&set.options);
     command.args(["--message-format", "json", "--out"]).arg(out);
     let mut full = ehp();
     full.arg("import").args(command.get_args());
@@ -469,6 +469,10 @@ fn localise(folder: &Path, app: &mut Map<String, Json>, repos: &[String]) {
     if let Some(Json::Object(hooks)) = app.get_mut("hooks") {
         localise_hooks(folder, hooks);
     }
+    // One file is a list of one (helmsman reads either, never both).
+    if let Some(file) = app.remove("secretsFile") {
+        app.insert("secretsFiles".into(), Json::Array(vec![file]));
+    }
     if let Some(Json::Array(files)) = app.get_mut("secretsFiles") {
         for file in files.iter_mut() {
             if let Json::String(path) = file {
@@ -689,6 +693,7 @@ fn docs_worked_example() -> Result<Outcome, String> {
         envs,
         expect: Vec::new(),
         lost: Vec::new(),
+        options: Vec::new(),
     })
 }
 
@@ -708,7 +713,7 @@ fn import_text(name: &str, text: &str) -> usize {
         .into_iter()
         .map(|path| (path, Err("missing".to_string())))
         .collect();
-    reading.finish("mangled", &files).diagnostics.len()
+    reading.finish("mangled", &files, &[]).diagnostics.len()
 }
 
 /// Every fixture's desired-state file cut short at many places and with bytes swapped, and
@@ -798,10 +803,77 @@ fn command_line_refusals_and_reimport() -> Result<(), String> {
     Ok(())
 }
 
+/// A literal password in a desired-state file or a values file is never shown: not in the
+/// import's own diagnostics (which quote the lines around them), in any format; each is an
+/// error of its own (E0710), so nothing is written.
+fn secrets_are_never_shown() -> Result<(), String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("values")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("helmsman.yaml"),
+        "settings:\n  kubeContext: test\n  username: admin\n  password: Hunter2Hunter2\nnamespaces:\n  apps:\napps:\n  web:\n    namespace: apps\n    enabled: true\n    chart: oci://r.example/web\n    version: 1.0.0\n    frobnicate: 1\n    valuesFiles: [values/web.yaml]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("values/web.yaml"),
+        "auth:\n  password: Sw0rdfishSw0rdfish\n  user: web\nreplicas: [\n",
+    )
+    .expect("write");
+    for format in ["human", "short", "json", "sarif", "github"] {
+        let ran = run(ehp()
+            .args([
+                "import",
+                "--env",
+                "test=helmsman.yaml",
+                "--out",
+                "out",
+                "--color",
+                "never",
+            ])
+            .args(["--message-format", format])
+            .current_dir(dir.path()));
+        let shown = format!("{}{}", text(&ran.stdout), text(&ran.stderr));
+        if ran.status.success() || !shown.contains("E0708") {
+            return Err(format!("{format}: expected E0708 and a failure:\n{shown}"));
+        }
+        for secret in ["Hunter2Hunter2", "Sw0rdfishSw0rdfish"] {
+            if shown.contains(secret) {
+                return Err(format!("{format} shows `{secret}`:\n{shown}"));
+            }
+        }
+    }
+    // With a readable values file, the import refuses the literal secrets where they are.
+    std::fs::write(
+        dir.path().join("values/web.yaml"),
+        "auth:\n  password: Sw0rdfishSw0rdfish\n",
+    )
+    .expect("write");
+    let ran = run(ehp()
+        .args([
+            "import",
+            "--env",
+            "test=helmsman.yaml",
+            "--out",
+            "out",
+            "--color",
+            "never",
+        ])
+        .current_dir(dir.path()));
+    let shown = text(&ran.stderr);
+    if ran.status.success() || !shown.contains("E0710") || dir.path().join("out").exists() {
+        return Err(format!("expected E0710 and nothing written:\n{shown}"));
+    }
+    if shown.contains("Hunter2Hunter2") || shown.contains("Sw0rdfishSw0rdfish") {
+        return Err(format!("the check shows a secret:\n{shown}"));
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let mut trials: Vec<Trial> = vec![
         Trial::check("docs/import.md", docs_worked_example),
         Trial::test("mangled_inputs_never_panic", mangled_inputs_never_panic),
+        Trial::test("secrets_are_never_shown", secrets_are_never_shown),
         Trial::test(
             "command_line_refusals_and_reimport",
             command_line_refusals_and_reimport,

@@ -56,8 +56,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("review", &["root", "emit"]),
     // What `ehp init` writes: a new project or app, checked and formatted.
     ("init", &["root", "fmt"]),
-    // `ehp import`: helmsman's files read as text and written as formatted `.ehp` text.
-    ("import", &["fmt"]),
+    // `ehp import`: helmsman's files read as text and written as formatted `.ehp` text (eval:
+    // the one judge of what looks like a secret, masked in its diagnostics).
+    ("import", &["fmt", "eval"]),
     ("git", &["manifest"]),
     // A project's files on disk, listed the same way by both front ends.
     ("project", &["manifest"]),

@@ -612,6 +612,10 @@ pub(super) struct ImportArgs {
     /// The project's name (default: the name of the --out folder).
     #[arg(long)]
     pub(super) name: Option<String>,
+    /// helmsman runs with `--subst-env-values`: `$NAME` in values files is a variable it
+    /// substitutes (imported as deploy_var), `$$` a `$`.
+    #[arg(long)]
+    pub(super) subst_env_values: bool,
     #[command(flatten)]
     pub(super) diagnostics: DiagnosticArgs,
 }

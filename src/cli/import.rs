@@ -20,26 +20,18 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
         reporter.report(&crate::source::SourceDb::new(), &unreadable);
         return Ok(EXIT_FAILED);
     }
-    let reading = read(&inputs);
-    let files: Vec<(PathBuf, Result<String, String>)> = reading
-        .values_files()
-        .into_iter()
-        .map(|path| {
-            let text = std::fs::read(&path)
-                .map_err(|error| error.to_string())
-                .and_then(|bytes| {
-                    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
-                });
-            (path, text)
-        })
-        .collect();
+    let mut reading = read(&inputs);
+    if args.subst_env_values {
+        reading = reading.subst_env_values();
+    }
+    let (files, folders) = read_files(&reading);
     let project = args.name.clone().unwrap_or_else(|| {
         out.file_name().map_or_else(
             || "imported".to_string(),
             |name| name.to_string_lossy().into_owned(),
         )
     });
-    let imported = reading.finish(&project, &files);
+    let imported = reading.finish(&project, &files, &folders);
     if reporter.report(&imported.sources, &imported.diagnostics) || imported.has_errors() {
         return Ok(EXIT_FAILED);
     }
@@ -47,7 +39,7 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
     if checked.has_errors() {
         reporter.report(&checked.db, &checked.diagnostics);
         errln!(
-            "error: the imported project does not check clean; nothing was written (this is a bug in ehp import, please report it with the input)"
+            "error: the imported project does not check clean, so nothing was written: the errors above point into the project the import would write (a chart from a repository of preconfiguredHelmRepos is one; anything else is a bug in ehp import, please report it with the input)"
         );
         return Ok(EXIT_FAILED);
     }
@@ -85,6 +77,32 @@ pub(super) fn run(args: &ImportArgs) -> Result<u8, UsageError> {
         args.out.display()
     );
     Ok(EXIT_OK)
+}
+
+/// A file read, or why it could not be.
+type ReadFile = (PathBuf, Result<String, String>);
+
+/// The values files the desired-state files name, read (or why not), and the chart folders
+/// among those they may name that exist.
+fn read_files(reading: &crate::import::Reading) -> (Vec<ReadFile>, Vec<PathBuf>) {
+    let files: Vec<ReadFile> = reading
+        .values_files()
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read(&path)
+                .map_err(|error| error.to_string())
+                .and_then(|bytes| {
+                    String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
+                });
+            (path, text)
+        })
+        .collect();
+    let folders: Vec<PathBuf> = reading
+        .chart_folders()
+        .into_iter()
+        .filter(|folder| folder.is_dir())
+        .collect();
+    (files, folders)
 }
 
 /// Refuses an output folder that holds `.ehp` files ehp import did not write (a project of

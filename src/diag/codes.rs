@@ -108,6 +108,7 @@ codes! {
     IMPORT_NULL_APP = "E0707": "an app of a desired-state file has no body";
     IMPORT_VALUES_FILE = "E0708": "a values file of a desired-state file cannot be read as YAML values";
     IMPORT_MISSING_FIELD = "E0709": "an app of a desired-state file lacks a field helmsman requires";
+    IMPORT_LITERAL_SECRET = "E0710": "a desired-state or values file holds a literal secret";
     CHART_VALUE_TYPE = "E0801": "a chart value has a type the chart's schema does not allow";
     CHART_VALUE_INVALID = "E0802": "a chart value is not one the chart's schema allows";
     CHART_VALUE_REQUIRED = "E0803": "the chart's schema requires a value that is not set";

@@ -32,6 +32,19 @@ pub(crate) struct AppRead {
     pub(crate) fields: IndexMap<String, Value>,
     /// Values files, as written (relative to the DSF's folder), with where.
     pub(crate) values_files: Vec<(String, Span)>,
+    /// The chart as written, where, and what helmsman takes it for.
+    pub(crate) chart: Option<(String, Span, ChartKind)>,
+}
+
+/// What helmsman takes a chart for (`State.isChartFromRepo`, `State.expand`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ChartKind {
+    /// `repo/chart` of a repository in `helmRepos` or `preconfiguredHelmRepos`.
+    Repo,
+    /// `oci://`, `https://...tgz`: fetched by URL.
+    Url,
+    /// Anything else: a folder, relative to the desired-state file's.
+    Local,
 }
 
 /// Reads a desired-state file's tree into an environment, reporting into `problems`.
@@ -93,24 +106,40 @@ fn reorder(fields: &mut IndexMap<String, Value>, order: &[&str]) {
     });
 }
 
-/// The repositories a chart `repo/name` may name: `helmRepos` and `preconfiguredHelmRepos`.
-fn declared_repos(top: &IndexMap<String, Entry>) -> Vec<String> {
-    let mut repos: Vec<String> = top
+/// The repositories of `helmRepos`, and those of `preconfiguredHelmRepos`.
+fn declared_repos(top: &IndexMap<String, Entry>) -> (Vec<String>, Vec<String>) {
+    let repos: Vec<String> = top
         .get("helmRepos")
         .and_then(|entry| entry.value.as_map())
         .map(|map| map.keys().cloned().collect())
         .unwrap_or_default();
-    if let Some(Entry {
-        value: Node {
-            kind: Kind::Seq(items),
-            ..
-        },
-        ..
-    }) = top.get("preconfiguredHelmRepos")
+    let preconfigured = match top
+        .get("preconfiguredHelmRepos")
+        .map(|entry| &entry.value.kind)
     {
-        repos.extend(items.iter().filter_map(Node::scalar_text));
+        Some(Kind::Seq(items)) => items.iter().filter_map(Node::scalar_text).collect(),
+        _ => Vec::new(),
+    };
+    (repos, preconfigured)
+}
+
+/// What helmsman takes `chart` for.
+fn chart_kind(chart: &str, repos: &(Vec<String>, Vec<String>)) -> ChartKind {
+    if chart.contains("://") {
+        return ChartKind::Url;
     }
-    repos
+    match chart.split_once('/') {
+        Some((repo, _))
+            if repos
+                .0
+                .iter()
+                .chain(&repos.1)
+                .any(|declared| declared == repo) =>
+        {
+            ChartKind::Repo
+        }
+        _ => ChartKind::Local,
+    }
 }
 
 struct Reader<'a> {
@@ -159,6 +188,7 @@ impl Reader<'_> {
                 env.fields.insert("helm_repos".into(), Value::Map(map));
             }
             "preconfiguredHelmRepos" => {
+                // Repositories added outside helmsman: their charts are repository charts.
                 let list = self.text_list(value, "preconfiguredHelmRepos");
                 env.fields
                     .insert("preconfigured_helm_repos".into(), Value::List(list));
@@ -260,7 +290,7 @@ impl Reader<'_> {
         env: &mut EnvRead,
         node: &Node,
         namespaces: Option<&IndexMap<String, Entry>>,
-        repos: &[String],
+        repos: &(Vec<String>, Vec<String>),
     ) {
         if matches!(node.kind, Kind::Null) {
             return;
@@ -293,12 +323,13 @@ impl Reader<'_> {
         key_span: Span,
         body: &IndexMap<String, Entry>,
         namespaces: Option<&IndexMap<String, Entry>>,
-        repos: &[String],
+        repos: &(Vec<String>, Vec<String>),
     ) -> Option<AppRead> {
         let mut app = AppRead {
             span: key_span,
             fields: IndexMap::new(),
             values_files: Vec::new(),
+            chart: None,
         };
         for (name, entry) in body {
             if name == "valuesFile" || name == "valuesFiles" {
@@ -346,7 +377,13 @@ impl Reader<'_> {
         }
         self.required(key, key_span, &app, body)?;
         self.check_namespace(&app, body, namespaces);
-        self.check_chart(&app, body, repos);
+        if let (Some(chart), Some(entry)) = (
+            app.fields.get("chart").and_then(Value::as_literal),
+            body.get("chart"),
+        ) {
+            let kind = chart_kind(&chart, repos);
+            app.chart = Some((chart, entry.value.span, kind));
+        }
         if app
             .fields
             .get("release_name")
@@ -432,25 +469,6 @@ impl Reader<'_> {
             Diagnostic::error(codes::IMPORT_UNDECLARED_NAMESPACE, format!("namespace `{namespace}` is not declared"))
                 .at(span, "not a key of the file's `namespaces`")
                 .help(format!("declare it under `namespaces` (`{namespace}: {{}}`): helmsman refuses an app in an undeclared namespace")),
-        );
-    }
-
-    fn check_chart(&mut self, app: &AppRead, body: &IndexMap<String, Entry>, repos: &[String]) {
-        let Some(chart) = app.fields.get("chart").and_then(Value::as_literal) else {
-            return;
-        };
-        let Some((repo, _)) = chart.split_once('/') else {
-            return;
-        };
-        let local = matches!(repo, "" | "." | "..") || chart.contains("://");
-        if local || repos.iter().any(|declared| declared == repo) {
-            return;
-        }
-        let span = body.get("chart").map_or(app.span, |entry| entry.value.span);
-        self.problems.push(
-            Diagnostic::error(codes::IMPORT_UNDECLARED_REPO, format!("chart repository `{repo}` is not declared"))
-                .at(span, "neither a key of `helmRepos` nor in `preconfiguredHelmRepos`")
-                .help(format!("declare `{repo}` under `helmRepos` with its URL; helmsman otherwise reads `{chart}` as a local folder that does not exist")),
         );
     }
 
@@ -684,7 +702,7 @@ impl Reader<'_> {
         self.problems.push(
             Diagnostic::warning(codes::CARRIED_VERBATIM, format!("`{what}` is carried over unchecked"))
                 .at(span, format!("written under `{hatch}`: ehp does not model it"))
-                .help("docs/language.md (\"Not carried over\") says why; prefer deploy-time variables for credentials"),
+                .help("docs/language.md (\"Not carried over\") says why ehp writes it back as it is, unchecked"),
         );
     }
 }

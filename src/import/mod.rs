@@ -3,10 +3,14 @@
 //! files and writes the project; this module reads text and returns text.
 //!
 //! The pipeline: each file is read as helmsman reads it (`yaml`, `toml` into `node::Node`:
-//! anchors, merge keys, YAML 1.1 typing), checked and mapped onto the language's fields
-//! (`dsf`, reporting what has no place there), its values files merged in Helm's `-f` order
-//! (`values`), and the environments laid out (`plan`): shared settings into an abstract
-//! `base`, shared app fields into the app, differences into `in ENV { }` overrides.
+//! anchors, merge keys, YAML 1.1 typing; the files of one environment merged as `-f` files
+//! are, `merge`), checked and mapped onto the language's fields (`dsf`, with the tables of
+//! helmsman's format in `fields`, reporting what has no place there), its values files merged
+//! in Helm's `-f` order (`values`), charts and paths checked and rebased here, and the
+//! environments laid out (`plan`): shared settings into an abstract `base`, shared app fields
+//! into the app, differences into `in ENV { }` overrides, repeated shapes into templates
+//! (`templates`), printed as source (`value`) and formatted. Text that looks like a secret is
+//! masked in every diagnostic and refused (E0710).
 
 mod dsf;
 mod fields;
@@ -49,6 +53,10 @@ pub struct Reading {
     envs: Vec<(dsf::EnvRead, usize)>,
     inputs: Vec<Input>,
     diagnostics: Vec<Diagnostic>,
+    /// Text of the input files that looks like a secret, masked in every diagnostic.
+    secrets: Vec<crate::source::Span>,
+    /// Whether helmsman runs with `--subst-env-values` (see [`Reading::subst_env_values`]).
+    subst_env_values: bool,
 }
 
 /// The imported project.
@@ -76,6 +84,7 @@ pub fn read(inputs: &[Input]) -> Reading {
     // The files of one environment, merged in order as helmsman merges `-f` files.
     let mut roots: Vec<(String, Option<node::Node>, usize)> = Vec::new();
     let mut toml_files = Vec::new();
+    let mut secrets = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
         let file = sources.add(input.path.clone(), input.text.clone());
         let lower = input.path.to_ascii_lowercase();
@@ -83,6 +92,9 @@ pub fn read(inputs: &[Input]) -> Reading {
             toml_files.push(file);
         }
         let loaded = load(file, &input.path, &input.text, &mut diagnostics);
+        if let Some(root) = &loaded {
+            node::secret_spans(root, None, &mut secrets);
+        }
         match roots.iter_mut().find(|(env, _, _)| *env == input.env) {
             Some((_, merged, _)) => match (merged.as_mut(), loaded) {
                 (Some(base), Some(overlay)) => merge::overlay(base, overlay),
@@ -104,6 +116,8 @@ pub fn read(inputs: &[Input]) -> Reading {
         envs,
         inputs: inputs.to_vec(),
         diagnostics,
+        secrets,
+        subst_env_values: false,
     }
 }
 
@@ -165,12 +179,39 @@ impl Reading {
         paths
     }
 
+    /// Reads values files as helmsman does with `--subst-env-values`: `$NAME` in them is a
+    /// variable (`deploy_var`), `$$` a `$`, and the environments get `subst_env_values = true`.
+    #[must_use]
+    pub fn subst_env_values(mut self) -> Reading {
+        self.subst_env_values = true;
+        self
+    }
+
+    /// The folders the caller must look for: helmsman takes a chart that names no declared
+    /// repository for a folder beside the desired-state file.
+    pub fn chart_folders(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = Vec::new();
+        for (env, index) in &self.envs {
+            let Some(input) = self.inputs.get(*index) else {
+                continue;
+            };
+            for app in env.apps.values() {
+                if let Some((chart, _, dsf::ChartKind::Local)) = &app.chart {
+                    paths.push(input.folder.join(chart));
+                }
+            }
+        }
+        paths
+    }
+
     /// Builds the project named `project`, with the values files read (`files`: each path of
-    /// [`Reading::values_files`] with its text or why it could not be read).
+    /// [`Reading::values_files`] with its text or why it could not be read) and the chart
+    /// folders of [`Reading::chart_folders`] that exist (`folders`).
     pub fn finish(
         mut self,
         project: &str,
         files: &[(PathBuf, Result<String, String>)],
+        folders: &[PathBuf],
     ) -> Imported {
         let mut loaded = values::Loaded::default();
         for (path, text) in files {
@@ -180,10 +221,29 @@ impl Reading {
             let Some(input) = self.inputs.get(*index) else {
                 continue;
             };
-            values::attach(env, input, &loaded, &mut self.diagnostics);
+            values::attach(
+                env,
+                input,
+                &loaded,
+                self.subst_env_values,
+                &mut self.diagnostics,
+            );
+            if self.subst_env_values {
+                env.fields
+                    .insert("subst_env_values".into(), value::Value::Bool(true));
+            }
+            check_charts(env, input, folders, &mut self.diagnostics);
             rebase_paths(env, input);
         }
         self.diagnostics.extend(loaded.problems);
+        self.secrets.extend(loaded.secrets);
+        for span in &self.secrets {
+            let in_dsf = (span.file.0 as usize) < self.inputs.len();
+            self.diagnostics.push(literal_secret(in_dsf, *span));
+        }
+        for diagnostic in &mut self.diagnostics {
+            diagnostic.concealed.extend(self.secrets.iter().copied());
+        }
         // Reported in the order of the files and of their text.
         self.diagnostics
             .sort_by_key(|diagnostic| diagnostic.primary.as_ref().map(|label| label.span));
@@ -206,32 +266,14 @@ impl Reading {
 
 /// Paths the project keeps (local charts, secrets files) made relative to its root.
 fn rebase_paths(env: &mut dsf::EnvRead, input: &Input) {
-    let mut repos: Vec<String> = env
-        .fields
-        .get("helm_repos")
-        .and_then(|repos| match repos {
-            value::Value::Map(map) => Some(map.keys().cloned().collect()),
-            _ => None,
-        })
-        .unwrap_or_default();
-    // Repositories added outside helmsman name charts as declared ones do.
-    if let Some(value::Value::List(preconfigured)) = env.fields.get("preconfigured_helm_repos") {
-        repos.extend(preconfigured.iter().filter_map(value::Value::as_literal));
-    }
     if let Some(value::Value::Map(hooks)) = env.fields.get_mut("global_hooks") {
         rebase_hooks(hooks, input);
     }
     for app in env.apps.values_mut() {
-        if let Some(chart) = app.fields.get("chart").and_then(value::Value::as_literal) {
-            let first = chart.split('/').next().unwrap_or_default();
-            let remote = chart.contains("://")
-                || (chart.contains('/') && repos.iter().any(|repo| repo == first));
-            if !remote {
-                app.fields.insert(
-                    "chart".into(),
-                    value::Value::text(rooted(&input.from_root, &chart)),
-                );
-            }
+        if let Some((chart, _, dsf::ChartKind::Local)) = &app.chart {
+            let rebased = rooted(&input.from_root, chart);
+            app.fields
+                .insert("chart".into(), value::Value::text(rebased));
         }
         if let Some(value::Value::Map(hooks)) = app.fields.get_mut("hooks") {
             rebase_hooks(hooks, input);
@@ -243,6 +285,52 @@ fn rebase_paths(env: &mut dsf::EnvRead, input: &Input) {
                 }
             }
         }
+    }
+}
+
+/// E0710: a literal secret in an input file, which the language refuses (its text is masked).
+fn literal_secret(in_dsf: bool, span: crate::source::Span) -> Diagnostic {
+    let help = if in_dsf {
+        "write a variable helmsman substitutes when it deploys (`password: $CLUSTER_PASSWORD`), imported as deploy_var(\"CLUSTER_PASSWORD\")"
+    } else {
+        "keep it in a Kubernetes secret and name that secret in the values (charts take `existingSecret`), then import again"
+    };
+    Diagnostic::error(
+        codes::IMPORT_LITERAL_SECRET,
+        "a literal secret in an input file",
+    )
+    .at(
+        span,
+        "this looks like a secret; ehp keeps no secret in its sources",
+    )
+    .help(help)
+}
+
+/// E0706 for a chart helmsman cannot find: one that names no declared repository and no
+/// folder beside the file.
+fn check_charts(
+    env: &dsf::EnvRead,
+    input: &Input,
+    folders: &[PathBuf],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for app in env.apps.values() {
+        let Some((chart, span, kind)) = &app.chart else {
+            continue;
+        };
+        let diagnostic = match kind {
+            dsf::ChartKind::Local if !folders.contains(&input.folder.join(chart)) => {
+                let first = chart.split('/').next().unwrap_or_default();
+                Diagnostic::error(
+                    codes::IMPORT_UNDECLARED_REPO,
+                    format!("chart `{chart}` names no declared repository and no folder"),
+                )
+                .at(*span, format!("`{first}` is not a key of `helmRepos`, and no folder `{chart}` is beside the file"))
+                .help(format!("declare `{first}` under `helmRepos` with its URL, or name the chart's folder; helmsman fails to find `{chart}` too"))
+            }
+            _ => continue,
+        };
+        diagnostics.push(diagnostic);
     }
 }
 

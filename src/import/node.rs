@@ -85,3 +85,29 @@ impl Node {
 pub(crate) fn float_text(value: f64) -> String {
     format!("{value}")
 }
+
+/// The places of text that looks like a secret (by the key it is under, or by its shape), to
+/// be masked wherever a diagnostic quotes the file: the import shows input files, and a
+/// literal password in one must not reach a terminal or a log.
+pub(crate) fn secret_spans(node: &Node, key: Option<&str>, spans: &mut Vec<crate::source::Span>) {
+    match &node.kind {
+        Kind::Str(text) => {
+            let named = key.is_some_and(crate::eval::secrets::is_secret_name);
+            let shaped = crate::eval::secrets::secret_shape(text).is_some();
+            if (named || shaped) && !text.is_empty() && !text.starts_with('$') {
+                spans.push(node.span);
+            }
+        }
+        Kind::Seq(items) => {
+            for item in items {
+                secret_spans(item, key, spans);
+            }
+        }
+        Kind::Map(map) => {
+            for (name, entry) in map {
+                secret_spans(&entry.value, Some(name), spans);
+            }
+        }
+        _ => {}
+    }
+}

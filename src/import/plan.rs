@@ -178,6 +178,15 @@ pub(crate) fn app_plan(
     let present: Vec<&IndexMap<String, Value>> =
         per_env.iter().flatten().map(|app| &app.fields).collect();
     let (mut common, rest) = split(&present);
+    // A setting at the default helmsman and ehp share says nothing; `enabled` and `wait`,
+    // whose defaults differ, stay written.
+    common.retain(|field, value| {
+        field == "enabled"
+            || field == "wait"
+            || !APP_DEFAULTS
+                .iter()
+                .any(|(name, default)| name == field && default == value)
+    });
     if name != key && !common.contains_key("release_name") {
         common.shift_insert(0, "release_name".into(), Value::text(key));
     }

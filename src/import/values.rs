@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use super::dsf::EnvRead;
 use super::node::{Kind, Node};
-use super::value::Value;
+use super::value::{Part, Value, substitute};
 use super::{Input, yaml};
 use crate::diag::{Diagnostic, codes};
 use crate::source::SourceDb;
@@ -21,6 +21,8 @@ pub(crate) struct Loaded {
     unreadable: Vec<(PathBuf, String)>,
     /// What went wrong reading them.
     pub(crate) problems: Vec<Diagnostic>,
+    /// Their text that looks like a secret.
+    pub(crate) secrets: Vec<crate::source::Span>,
 }
 
 impl Loaded {
@@ -35,7 +37,11 @@ impl Loaded {
         let node = match text {
             Ok(text) => {
                 let file = sources.add(shown.clone(), text.clone());
-                match yaml::load(file, text) {
+                let loaded = yaml::load(file, text);
+                if let Ok(node) = &loaded {
+                    super::node::secret_spans(node, None, &mut self.secrets);
+                }
+                match loaded {
                     Ok(node) if matches!(node.kind, Kind::Map(_) | Kind::Null) => Some(node),
                     Ok(node) => {
                         self.problems.push(
@@ -85,10 +91,12 @@ impl Loaded {
 
 /// Sets each app's `values` to its values files merged; reports names that are not values
 /// files (an extension Helm does not read).
+/// `subst`: helmsman runs with `--subst-env-values`, substituting `$NAME` in values files.
 pub(crate) fn attach(
     env: &mut EnvRead,
     input: &Input,
     loaded: &Loaded,
+    subst: bool,
     problems: &mut Vec<Diagnostic>,
 ) {
     for app in env.apps.values_mut() {
@@ -132,7 +140,9 @@ pub(crate) fn attach(
             }) = loaded.get(&full)
             {
                 for (key, entry) in map {
-                    merge_into(&mut merged, key, data(&entry.value));
+                    if let Some(value) = data(&entry.value, key, subst, problems) {
+                        merge_into(&mut merged, key, value);
+                    }
                 }
             }
         }
@@ -156,20 +166,64 @@ fn merge_into(map: &mut IndexMap<String, Value>, key: &str, value: Value) {
     }
 }
 
-/// Values data as Helm reads it: no substitution (helmsman substitutes values files only with
-/// `--subst-env-values`).
-fn data(node: &Node) -> Value {
-    match &node.kind {
+/// Values data as Helm reads it; with `subst`, text as helmsman's `--subst-env-values` gives
+/// it: a whole `$NAME` is `deploy_var("NAME")`, text around variables `deploy_text`, `$$` a
+/// `$`; a variable name the language cannot write is not carried over (W0035).
+fn data(node: &Node, key: &str, subst: bool, problems: &mut Vec<Diagnostic>) -> Option<Value> {
+    Some(match &node.kind {
         Kind::Null => Value::Null,
         Kind::Bool(value) => Value::Bool(*value),
         Kind::Int(value) => Value::Int(*value),
         Kind::Float(value) => Value::Float(*value),
+        Kind::Str(text) if subst => return substituted(node, text, key, problems),
         Kind::Str(text) => Value::text(text.clone()),
-        Kind::Seq(items) => Value::List(items.iter().map(data).collect()),
-        Kind::Map(map) => Value::Map(
-            map.iter()
-                .map(|(key, entry)| (key.clone(), data(&entry.value)))
+        Kind::Seq(items) => Value::List(
+            items
+                .iter()
+                .filter_map(|item| data(item, key, subst, problems))
                 .collect(),
         ),
+        Kind::Map(map) => Value::Map(
+            map.iter()
+                .filter_map(|(inner, entry)| {
+                    data(&entry.value, inner, subst, problems).map(|value| (inner.clone(), value))
+                })
+                .collect(),
+        ),
+    })
+}
+
+/// A values file's text under `--subst-env-values`.
+fn substituted(
+    node: &Node,
+    text: &str,
+    key: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Value> {
+    let (parts, eaten) = substitute(text);
+    if eaten {
+        problems.push(
+            Diagnostic::warning(codes::SUBSTITUTION_EATS, "helmsman drops a `$` here")
+                .at(node.span, "with --subst-env-values, a `$` before a digit or one of `*#@!?-` expands to nothing")
+                .help("the import keeps the text as helmsman deploys it; write `$$` for a literal `$`"),
+        );
     }
+    let unwritable = parts
+        .iter()
+        .any(|part| matches!(part, Part::Var(name) if !super::dsf::is_var_name(name)));
+    if unwritable {
+        problems.push(
+            Diagnostic::warning(
+                codes::NOT_CARRIED_OVER,
+                format!("`{key}` is not carried over"),
+            )
+            .at(
+                node.span,
+                "a variable name ehp cannot write ([A-Za-z_][A-Za-z0-9_]*)",
+            )
+            .help("set it by hand in the imported project if it is still needed"),
+        );
+        return None;
+    }
+    Some(Value::Text(parts))
 }
