@@ -13,6 +13,7 @@
 //! method = "textDocument/hover"
 //! at = "cursor-name"          # a `^ name` marker line (removed from the text), or
 //! # position = "2:5"          # 1-based line:column in `file` (default: the first file)
+//! # never = "hunter2"         # a text the response must not contain (a literal secret)
 //! ```
 //!
 //! Every file is opened; the snapshot shows the diagnostics published for each file, then each
@@ -356,7 +357,13 @@ fn run_fixture(path: &Path) -> String {
             out.push_str("->\n");
         }
         match server.request(method, params) {
-            Ok(result) => out.push_str(&render_response(&fixture, &file, method, &result)),
+            Ok(result) => {
+                if let Some(never) = request.get("never").and_then(toml::Value::as_str) {
+                    let response = result.to_string();
+                    assert!(!response.contains(never), "`{never}` shown: {response}");
+                }
+                out.push_str(&render_response(&fixture, &file, method, &result));
+            }
             Err(error) => {
                 let _ = writeln!(out, "error {}: {}", error.code, error.message);
             }

@@ -209,3 +209,35 @@ fn not_secret_with_a_reason_lets_a_text_through() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("E0311"));
 }
+
+#[test]
+fn why_masks_a_literal_secret_and_still_says_where_it_is_set() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from(ENVS);
+    text.push_str(&app(
+        "shop",
+        &format!(
+            "    vars {{ DB_PASSWORD = {} LOG_LEVEL = \"info\" }}\n",
+            quoted(PLAIN)
+        ),
+    ));
+    fs::write(dir.path().join("main.ehp"), &text).expect("write");
+    let project = dir.path().to_str().expect("utf-8");
+    for field in ["vars", "vars.DB_PASSWORD"] {
+        let output = ehp(&["why", "prod", "shop", field, "--path", project]);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !stdout.contains(PLAIN) && !stderr.contains(PLAIN),
+            "{stdout}{stderr}"
+        );
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("E0306"), "{stderr}");
+        assert!(
+            stdout.contains("DB_PASSWORD = \"****\"") && stdout.contains("main.ehp:17:26"),
+            "{stdout}"
+        );
+    }
+    let plain = ehp(&["why", "prod", "shop", "vars.LOG_LEVEL", "--path", project]);
+    assert!(String::from_utf8_lossy(&plain.stdout).contains("\"info\""));
+}

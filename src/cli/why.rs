@@ -1,10 +1,12 @@
 //! `ehp why`: where a field's value comes from, layer by layer, in each environment, read from
-//! the sources of the branch the environment is deployed from.
+//! the sources of the branch the environment is deployed from. A literal secret is masked as in
+//! diagnostics (`diag::Secrets`); it is the one error `why` still answers despite.
 
 use super::args::WhyArgs;
 use super::revisions;
 use super::sources::load_project;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
+use crate::diag::{Secrets, codes};
 use crate::eval::select::check_names;
 use crate::eval::why::provenance;
 
@@ -27,10 +29,23 @@ pub(super) fn run(args: &WhyArgs) -> Result<u8, UsageError> {
     };
     let loaded = load_project(args.project.given(), None)?;
     let worktree = crate::analyze(&loaded.files);
+    // A literal secret is an error, but its provenance (masked) is how to find where it is set.
+    let only_secrets = worktree
+        .diagnostics
+        .iter()
+        .filter(|diagnostic| diagnostic.is_error())
+        .all(|diagnostic| diagnostic.code == codes::LITERAL_SECRET);
     if worktree.has_errors() {
         reporter.report(&worktree.db, &worktree.diagnostics);
-        return Ok(EXIT_FAILED);
+        if !only_secrets {
+            return Ok(EXIT_FAILED);
+        }
     }
+    let exit = if worktree.has_errors() {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    };
     if let Err(diagnostic) = check_names(&worktree.project, &worktree.envs, &envs) {
         reporter.report(&worktree.db, &[*diagnostic]);
         return Ok(EXIT_USAGE);
@@ -51,8 +66,9 @@ pub(super) fn run(args: &WhyArgs) -> Result<u8, UsageError> {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&found.render(&analysis.db, env, app, field));
+        let secrets = Secrets::of(&analysis.db, &analysis.diagnostics);
+        out.push_str(&secrets.mask(&found.render(&analysis.db, env, app, field)));
     }
     out!("{out}");
-    Ok(EXIT_OK)
+    Ok(exit)
 }

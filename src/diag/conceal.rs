@@ -1,14 +1,72 @@
 //! Masking concealed text (literal secrets) before diagnostics are shown: the concealed spans of
 //! every diagnostic of a run are replaced by `*` in the sources the renderers quote, and the
 //! concealed texts are masked in every message, label, help and note, whatever the format.
+//! [`Secrets`] masks the same texts in any other output that shows values (`ehp why`, hover).
 
 use std::borrow::Cow;
 
 use super::Diagnostic;
-use crate::source::SourceDb;
+use crate::source::{SourceDb, Span};
 
 /// The shortest concealed text also masked inside messages (shorter ones would mask too much).
 const MIN_MASKED: usize = 4;
+
+/// What a concealed text is replaced by in messages and other output.
+const MASK: &str = "****";
+
+/// The concealed texts of a run's diagnostics (the literal secrets `eval::secrets` found), to
+/// mask in anything shown.
+#[derive(Debug, Default)]
+pub struct Secrets {
+    /// The texts, longest first.
+    texts: Vec<String>,
+}
+
+impl Secrets {
+    /// The texts the concealed spans of `diagnostics` cover in `db`.
+    pub fn of(db: &SourceDb, diagnostics: &[Diagnostic]) -> Secrets {
+        Secrets::at(db, concealed_spans(diagnostics))
+    }
+
+    fn at(db: &SourceDb, spans: impl Iterator<Item = Span>) -> Secrets {
+        let mut texts: Vec<String> = Vec::new();
+        for span in spans {
+            let Some(text) = db
+                .get(span.file)
+                .and_then(|file| file.text.get(span.range()))
+            else {
+                continue;
+            };
+            let inner = text.trim_matches('"');
+            if inner.len() >= MIN_MASKED {
+                texts.push(inner.to_string());
+                for line in inner.lines().filter(|line| line.trim().len() >= MIN_MASKED) {
+                    texts.push(line.trim().to_string());
+                }
+            }
+        }
+        texts.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
+        texts.dedup();
+        Secrets { texts }
+    }
+
+    /// `text` with every concealed text in it replaced by `****`.
+    pub fn mask(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for secret in &self.texts {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), MASK);
+            }
+        }
+        out
+    }
+}
+
+fn concealed_spans(diagnostics: &[Diagnostic]) -> impl Iterator<Item = Span> + '_ {
+    diagnostics
+        .iter()
+        .flat_map(|diagnostic| diagnostic.concealed.iter().copied())
+}
 
 /// The sources and diagnostics to render: as given when nothing is concealed, otherwise copies
 /// with every concealed text masked.
@@ -16,15 +74,12 @@ pub(super) fn concealed<'a>(
     db: &'a SourceDb,
     diagnostics: &'a [Diagnostic],
 ) -> (Cow<'a, SourceDb>, Cow<'a, [Diagnostic]>) {
-    let spans: Vec<_> = diagnostics
-        .iter()
-        .flat_map(|diagnostic| diagnostic.concealed.iter().copied())
-        .collect();
+    let spans: Vec<_> = concealed_spans(diagnostics).collect();
     if spans.is_empty() {
         return (Cow::Borrowed(db), Cow::Borrowed(diagnostics));
     }
+    let secrets = Secrets::at(db, spans.iter().copied());
     let mut masked_db = db.clone();
-    let mut secrets: Vec<String> = Vec::new();
     for span in &spans {
         let Some(file) = masked_db.get(span.file) else {
             continue;
@@ -32,13 +87,6 @@ pub(super) fn concealed<'a>(
         let Some(text) = file.text.get(span.range()) else {
             continue;
         };
-        let inner = text.trim_matches('"');
-        if inner.len() >= MIN_MASKED {
-            secrets.push(inner.to_string());
-            for line in inner.lines().filter(|line| line.trim().len() >= MIN_MASKED) {
-                secrets.push(line.trim().to_string());
-            }
-        }
         let mut masked = file.text.clone();
         let replacement: String = text
             .chars()
@@ -50,17 +98,7 @@ pub(super) fn concealed<'a>(
         masked.replace_range(span.range(), &replacement);
         masked_db.set_text(span.file, masked);
     }
-    secrets.sort_by_key(|secret| std::cmp::Reverse(secret.len()));
-    secrets.dedup();
-    let mask = |text: &str| -> String {
-        let mut out = text.to_string();
-        for secret in &secrets {
-            if out.contains(secret.as_str()) {
-                out = out.replace(secret.as_str(), "****");
-            }
-        }
-        out
-    };
+    let mask = |text: &str| secrets.mask(text);
     let masked: Vec<Diagnostic> = diagnostics
         .iter()
         .map(|diagnostic| {

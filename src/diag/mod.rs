@@ -9,6 +9,7 @@ mod format;
 mod render;
 
 pub use codes::Code;
+pub use conceal::Secrets;
 pub use format::{render_github, render_json, render_sarif};
 pub use render::{render_human, render_short};
 

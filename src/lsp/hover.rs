@@ -1,13 +1,15 @@
 //! Hover: a field's type, doc comment and default; on an app's field or an environment setting,
 //! also its value in each environment and the layers it comes from (the provenance `ehp why`
 //! gives, see `eval::why`); on a template, environment or app name, its doc comment; on a key of
-//! chart values, the chart's own description of it (`charts`).
+//! chart values, the chart's own description of it (`charts`). A literal secret is masked as in
+//! diagnostics (`diag::Secrets`).
 
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
 use super::locate::{FoundKind, ValuesOf, locate};
 use super::snapshot::Snapshot;
 use crate::Analysis;
+use crate::diag::Secrets;
 use crate::eval::print;
 use crate::eval::why::{Provenance, provenance, setting_provenance};
 use crate::source::SourceDb;
@@ -61,7 +63,7 @@ pub(super) fn hover(snapshot: &Snapshot, position: Position) -> Option<Hover> {
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
-            value: text.trim_end().to_string(),
+            value: Secrets::of(&analysis.db, &analysis.diagnostics).mask(text.trim_end()),
         }),
         range: Some(snapshot.index().range(found.span.range())),
     })
