@@ -234,10 +234,31 @@ fn why_masks_a_literal_secret_and_still_says_where_it_is_set() {
         assert_eq!(output.status.code(), Some(1), "{stderr}");
         assert!(stderr.contains("E0306"), "{stderr}");
         assert!(
+            stderr.contains("the answer follows, secrets masked") && !stderr.contains("aborting"),
+            "{stderr}"
+        );
+        assert!(
             stdout.contains("DB_PASSWORD = \"****\"") && stdout.contains("main.ehp:17:26"),
             "{stdout}"
         );
     }
+    // In a machine format the diagnostics are on stdout: `why` refuses rather than mix them.
+    let json = ehp(&[
+        "why",
+        "prod",
+        "shop",
+        "vars",
+        "--path",
+        project,
+        "--message-format",
+        "json",
+    ]);
+    let stdout = String::from_utf8_lossy(&json.stdout);
+    assert_eq!(json.status.code(), Some(1));
+    assert!(
+        stdout.contains("E0306") && !stdout.contains(PLAIN) && !stdout.contains("DB_PASSWORD ="),
+        "{stdout}"
+    );
     let plain = ehp(&["why", "prod", "shop", "vars.LOG_LEVEL", "--path", project]);
     assert!(String::from_utf8_lossy(&plain.stdout).contains("\"info\""));
 }

@@ -122,6 +122,7 @@ impl DiagnosticArgs {
             format: self.message_format,
             color: self.color,
             deny_warnings: self.deny.contains(&DenyArg::Warnings),
+            answering: false,
             // The denied codes live as long as the run: leaking the short list keeps
             // `Reporter` a plain copyable value.
             denied: Vec::leak(

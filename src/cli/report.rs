@@ -16,6 +16,9 @@ pub(super) struct Reporter {
     pub(super) deny_warnings: bool,
     /// The warnings `--deny CODE` turns into failures.
     pub(super) denied: &'static [crate::diag::Code],
+    /// Whether the command answers despite the errors (`why` on a literal secret, masked): the
+    /// summary line then says so instead of "aborting".
+    pub(super) answering: bool,
 }
 
 impl Reporter {
@@ -76,7 +79,14 @@ impl Reporter {
         let plural = |count: usize, word: &str| {
             format!("{count} {word}{}", if count == 1 { "" } else { "s" })
         };
-        if failed {
+        if failed && self.answering {
+            let _ = writeln!(
+                lock,
+                "error: {}, {}; the answer follows, secrets masked",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            );
+        } else if failed {
             let denied = if errors == 0 {
                 " (warnings denied)"
             } else {

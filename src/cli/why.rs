@@ -36,8 +36,14 @@ pub(super) fn run(args: &WhyArgs) -> Result<u8, UsageError> {
         .filter(|diagnostic| diagnostic.is_error())
         .all(|diagnostic| diagnostic.code == codes::LITERAL_SECRET);
     if worktree.has_errors() {
+        // Machine formats write diagnostics to stdout, where the answer would follow: refuse.
+        let answering = only_secrets && !reporter.machine();
+        let reporter = super::report::Reporter {
+            answering,
+            ..reporter
+        };
         reporter.report(&worktree.db, &worktree.diagnostics);
-        if !only_secrets {
+        if !answering {
             return Ok(EXIT_FAILED);
         }
     }
