@@ -176,8 +176,7 @@ impl Plan {
         Ok(EXIT_FAILED)
     }
 
-    /// What differs between the output and the plan: each file vouched for by the seal is
-    /// compared by its record, every other one read back.
+    /// What differs between the output and the plan.
     fn differences(
         &self,
         existing: &Existing,
@@ -186,27 +185,14 @@ impl Plan {
         records: &[Recorded],
     ) -> Vec<String> {
         let mut problems = Vec::new();
-        let sealed = existing.sealed();
-        let mut dirs = DirCache::new(existing.dir.as_ref());
-        for (file, recorded) in self.files.iter().zip(records) {
-            let vouched = match (&sealed, &existing.dir, previous.get(&file.path)) {
-                (Some(sealed), Some(root), Some(Some(old))) => {
-                    sealed.vouches(root.as_fd(), &file.path, old).then_some(old)
-                }
-                _ => None,
-            };
-            let same = match vouched {
-                Some(old) => Some(old == recorded),
-                None => dirs
-                    .read(&file.path, file.contents.len())
-                    .map(|bytes| bytes == file.contents.as_bytes()),
-            };
+        for (file, same) in self.files.iter().zip(self.compare(existing, records)) {
             match same {
                 Some(true) => {}
                 Some(false) => problems.push(format!("differs: {}", file.path)),
                 None => problems.push(format!("missing: {}", file.path)),
             }
         }
+        let mut dirs = DirCache::new(existing.dir.as_ref());
         for entry in previous
             .keys()
             .filter(|entry| !manifest.contains_key(*entry))
@@ -243,7 +229,7 @@ impl Plan {
         let manifest_text = manifest::text(&manifest);
         if let Some(old) = &existing.manifest
             && old.text == manifest_text.as_bytes()
-            && self.unchanged(&existing)
+            && self.unchanged(&existing, &records)
         {
             return Ok(Outcome::Unchanged);
         }
@@ -277,26 +263,49 @@ impl Plan {
     }
 
     /// Whether every new file is already in the old tree, byte for byte (the manifests are
-    /// equal, so no stale file is left either): one `stat` per file the seal vouches for, the
-    /// others read back.
-    fn unchanged(&self, existing: &Existing) -> bool {
+    /// equal, so no stale file is left either).
+    fn unchanged(&self, existing: &Existing, records: &[Recorded]) -> bool {
+        self.compare(existing, records)
+            .iter()
+            .all(|same| *same == Some(true))
+    }
+
+    /// Each new file (whose record is in `records`) against the output, on every core: the
+    /// same bytes (`Some(true)`), other bytes, or missing (`None`). A file the seal vouches for
+    /// costs one `stat` and is compared by the record the old manifest has of it; any other is
+    /// read back.
+    fn compare(&self, existing: &Existing, records: &[Recorded]) -> Vec<Option<bool>> {
         let (Some(root), Some(manifest)) = (&existing.dir, &existing.manifest) else {
-            return false;
+            return vec![None; self.files.len()];
         };
         let sealed = existing.sealed();
-        let mut dirs = DirCache::new(Some(root));
-        self.files.iter().all(|file| {
-            let vouched = match (&sealed, manifest.entries.get(&file.path)) {
-                (Some(sealed), Some(Some(recorded))) => {
-                    sealed.vouches(root.as_fd(), &file.path, recorded)
-                }
-                _ => false,
-            };
-            vouched
-                || dirs
-                    .read(&file.path, file.contents.len())
-                    .is_some_and(|bytes| bytes == file.contents.as_bytes())
+        let pairs: Vec<(&OutputFile, &Recorded)> = self.files.iter().zip(records).collect();
+        let compared = crate::parallel::map_chunks(&pairs, |chunk| {
+            let mut dirs = DirCache::new(Some(root));
+            chunk
+                .iter()
+                .map(|(file, recorded)| {
+                    let old = manifest.entries.get(&file.path).copied().flatten();
+                    match (&sealed, old) {
+                        (Some(sealed), Some(old))
+                            if sealed.vouches(root.as_fd(), &file.path, &old) =>
+                        {
+                            Some(old == **recorded)
+                        }
+                        _ => dirs
+                            .read(&file.path, file.contents.len())
+                            .map(|bytes| bytes == file.contents.as_bytes()),
+                    }
+                })
+                .collect::<Vec<_>>()
         })
+        .concat();
+        if compared.len() == self.files.len() {
+            compared
+        } else {
+            // A comparing thread stopped: nothing is known the same.
+            vec![Some(false); self.files.len()]
+        }
     }
 
     /// Fills the staging folder: what the old tree keeps, the new files, the manifest last
