@@ -6,8 +6,10 @@
 //! `--env` the other environments), then puts the staging folder in the output's place with one
 //! atomic rename (`renameat2(RENAME_EXCHANGE)`), and removes the old tree. A build that fails or
 //! is killed at any moment leaves the old tree whole; a lock keeps two builds apart; an output
-//! that is already what the build would write is recognised by reading it, and left untouched.
-//! Nothing is ever written, read or removed through a symbolic link inside the output.
+//! that is already what the build would write is recognised by its manifest and its seal, with
+//! one `stat` per file (`seal.rs`; reading back only what the seal cannot vouch for), and left
+//! untouched. Nothing is ever written, read or removed through a symbolic link inside the
+//! output.
 
 pub(super) mod fault;
 mod guard;

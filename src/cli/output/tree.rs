@@ -412,7 +412,7 @@ pub(super) fn read_open(fd: &OwnedFd, limit: usize) -> Result<Vec<u8>, Errno> {
             break;
         };
         let wanted = rest.len();
-        match rustix::io::read(&fd, rest) {
+        match rustix::io::read(fd, rest) {
             Ok(0) => break,
             // A regular file gives all it has: a short read is its end (one read per file).
             Ok(count) if count < wanted => {
