@@ -81,19 +81,25 @@ pub fn analyze_parsed(
     parsed: Vec<syntax::ast::File>,
     problems: diag::Problems,
 ) -> Analysis {
-    analyze_reusing(db, parsed, problems, None).0
+    let decls = parsed
+        .into_iter()
+        .flat_map(|file| file.items)
+        .map(resolve::Decl::from)
+        .collect();
+    analyze_reusing(db, decls, problems, None).0
 }
 
-/// Like [`analyze_parsed`], reusing the evaluated apps of an earlier run whose sources did not
-/// change (see [`eval::EvalCache`]); returns the cache for the next run.
+/// Like [`analyze_parsed`], on the items of every file in order (apps shared with an editor's
+/// parses), reusing the evaluated apps of an earlier run whose sources did not change (see
+/// [`eval::EvalCache`]); returns the cache for the next run.
 pub fn analyze_reusing(
     db: SourceDb,
-    parsed: Vec<syntax::ast::File>,
+    decls: Vec<resolve::Decl>,
     mut problems: diag::Problems,
     previous: Option<&eval::EvalCache>,
 ) -> (Analysis, eval::EvalCache) {
     let manifest = read_manifest(&db, &mut problems);
-    let project = resolve::resolve(parsed, &mut problems);
+    let project = resolve::resolve_decls(decls, &mut problems);
     let stdlib_files = stdlib::FILES.len();
     resolve::unused_warnings(
         &project,
@@ -101,13 +107,26 @@ pub fn analyze_reusing(
         &mut problems,
     );
     let schemas = types::build_schemas(&project, &mut problems);
-    types::check_project(&project, &schemas, &mut problems);
-    let (envs, cache) = eval::evaluate_incremental(
+    let reuse = previous.map(|previous| eval::Reuse {
+        prints: eval::Prints::new(&project, &db),
+        previous,
+    });
+    let mut cache = eval::EvalCache::default();
+    match &reuse {
+        Some(reuse) => {
+            types::check_declarations(&project, &schemas, &mut problems);
+            reuse.check_apps(&project, &schemas, &mut cache, &mut problems);
+        }
+        None => types::check_project(&project, &schemas, &mut problems),
+    }
+    let envs = eval::evaluate_incremental(
         &project,
         &schemas,
-        previous.map(|cache| (&db, cache)),
+        reuse.as_ref(),
+        &mut cache,
         &mut problems,
     );
+    drop(reuse);
     eval::secrets::check(&envs, &db, &mut problems);
     let promotion = eval::promotion_settings(&project, &schemas, &mut problems)
         .and_then(|settings| promote::model(&project, &settings, &mut problems));

@@ -1,31 +1,35 @@
-//! The incremental cache: the apps an earlier run evaluated, each with a fingerprint of the
-//! sources it depends on, so that an editor's re-analysis reuses every app that did not change.
+//! The incremental cache: what an earlier run found for each app (its type check; in each
+//! environment its evaluation and the checks of its values), each with a fingerprint of the
+//! sources it depends on, so that an editor's re-analysis redoes only the apps that changed.
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Problems};
 use crate::resolve::Project;
 use crate::source::{SourceDb, Span};
 use crate::syntax::ast::AppDecl;
+use crate::types::Schemas;
 
+use super::checks::AppChecks;
 use super::model::AppInstance;
 
-/// The apps evaluated by an earlier run, by environment and app, with a fingerprint of the
-/// sources each depends on (its declaration, its template chain and its environment chain,
-/// with their places). An editor re-analysing after a keystroke reuses every app whose
-/// fingerprint did not change.
+/// What an earlier run found per app, with a fingerprint of the sources each finding depends
+/// on: the app's type check by app, and its evaluation and checks by environment and app. An
+/// editor re-analysing after a keystroke reuses every finding whose fingerprint did not
+/// change.
 #[derive(Debug, Default, Clone)]
 pub struct EvalCache {
-    entries: IndexMap<(String, String), CacheEntry>,
+    /// By environment name, then app name.
+    envs: IndexMap<String, IndexMap<String, CacheEntry>>,
+    /// The type check of each app, by app name.
+    checked: IndexMap<String, (u64, Arc<[Diagnostic]>)>,
 }
 
-/// An environment's name and an app's name: what a cache entry is for.
-pub(super) type CacheKey = (String, String);
-
-/// One evaluated app, with the fingerprint of its sources and its diagnostics.
+/// One evaluated app in one environment, with the fingerprint of its sources, the diagnostics
+/// of its evaluation and what the checks of its values found.
 #[derive(Debug, Clone)]
 pub(super) struct CacheEntry {
     /// The fingerprint of the sources the app was evaluated from.
@@ -34,30 +38,48 @@ pub(super) struct CacheEntry {
     pub app: Arc<AppInstance>,
     /// The diagnostics its evaluation gave.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the checks of its values found.
+    pub checks: Arc<AppChecks>,
 }
 
 impl EvalCache {
     /// Adds the entries of one environment.
-    pub(super) fn extend(&mut self, entries: impl IntoIterator<Item = (CacheKey, CacheEntry)>) {
-        self.entries.extend(entries);
+    pub(super) fn extend(
+        &mut self,
+        env: &str,
+        entries: impl IntoIterator<Item = (String, CacheEntry)>,
+    ) {
+        self.envs
+            .entry(env.to_string())
+            .or_default()
+            .extend(entries);
     }
 }
 
-/// The fingerprints of every template chain and environment chain of a project, computed once
-/// per run.
-pub(super) struct ChainPrints {
+/// The fingerprints of a project's sources that the findings of apps depend on, computed once
+/// per run: every template chain, every environment chain, every app (its declaration and the
+/// overrides added to it from elsewhere) and the names of the environments.
+pub struct Prints {
     templates: Vec<u64>,
     envs: Vec<u64>,
+    apps: Vec<u64>,
+    env_names: u64,
 }
 
-impl ChainPrints {
-    /// Fingerprints the chains of `project`, whose sources are in `db`.
-    pub fn new(project: &Project, db: &SourceDb) -> ChainPrints {
+impl Prints {
+    /// Fingerprints the sources of `project`, which are in `db`.
+    pub fn new(project: &Project, db: &SourceDb) -> Prints {
         let template_span = |link: usize| project.templates.get(link).map(|decl| decl.span);
         let env_span = |link: usize| project.envs.get(link).map(|decl| decl.span);
-        ChainPrints {
+        let mut names = rustc_hash::FxHasher::default();
+        for name in project.env_index.keys() {
+            name.hash(&mut names);
+        }
+        Prints {
             templates: chain_prints(db, &project.template_chains, template_span),
             envs: chain_prints(db, &project.env_chains, env_span),
+            apps: project.apps.iter().map(|app| app_print(db, app)).collect(),
+            env_names: names.finish(),
         }
     }
 }
@@ -80,48 +102,111 @@ fn chain_prints(
         .collect()
 }
 
+/// The fingerprint of an app: its declaration, and the overrides added to it from elsewhere
+/// (a developer's private file).
+fn app_print(db: &SourceDb, app: &AppDecl) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    fingerprint_of(db, app.span, &mut hasher);
+    for over in &app.overrides {
+        if over.span.file != app.span.file
+            || over.span.start < app.span.start
+            || over.span.end > app.span.end
+        {
+            fingerprint_of(db, over.span, &mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
 /// Hashes a declaration: its place and its text.
 fn fingerprint_of(db: &SourceDb, span: Span, into: &mut impl Hasher) {
     span.hash(into);
     db.slice(span).hash(into);
 }
 
-/// Where to look up and what to fingerprint apps with: the sources and the previous cache.
-#[derive(Clone, Copy)]
-pub(super) struct Reuse<'a> {
-    /// The sources of this run.
-    pub db: &'a SourceDb,
+/// The sources' fingerprints of this run and the cache of the earlier run.
+pub struct Reuse<'a> {
+    /// The fingerprints of this run's sources.
+    pub prints: Prints,
     /// The cache of the earlier run.
     pub previous: &'a EvalCache,
-    /// The fingerprints of this run's chains.
-    pub chains: &'a ChainPrints,
 }
 
-impl<'a> Reuse<'a> {
-    /// The fingerprint of an app (declared as `app`, with template `template`) in environment
-    /// `env` (indices into the project): its declaration, and the overrides added to it from
-    /// elsewhere (a developer's private file).
-    pub fn fingerprint(&self, app: &AppDecl, template: usize, env: usize) -> u64 {
+impl Reuse<'_> {
+    /// The fingerprint of the app at `index` (with template `template`) in environment `env`
+    /// (indices into the project): the app's own, its template chain's and its environment
+    /// chain's.
+    pub(super) fn fingerprint(&self, index: usize, template: usize, env: usize) -> u64 {
         let mut hasher = rustc_hash::FxHasher::default();
-        fingerprint_of(self.db, app.span, &mut hasher);
-        for over in &app.overrides {
-            if over.span.file != app.span.file
-                || over.span.start < app.span.start
-                || over.span.end > app.span.end
-            {
-                fingerprint_of(self.db, over.span, &mut hasher);
-            }
-        }
-        self.chains.templates.get(template).hash(&mut hasher);
-        self.chains.envs.get(env).hash(&mut hasher);
+        self.prints.apps.get(index).hash(&mut hasher);
+        self.prints.templates.get(template).hash(&mut hasher);
+        self.prints.envs.get(env).hash(&mut hasher);
         hasher.finish()
     }
 
-    /// The earlier run's entry for `key`, when its sources had the same fingerprint.
-    pub fn unchanged(&self, key: &CacheKey, fingerprint: u64) -> Option<&'a CacheEntry> {
+    /// The earlier run's entry for app `app` in environment `env`, when its sources had the
+    /// same fingerprint.
+    pub(super) fn unchanged(&self, env: &str, app: &str, fingerprint: u64) -> Option<&CacheEntry> {
         self.previous
-            .entries
-            .get(key)
+            .envs
+            .get(env)?
+            .get(app)
             .filter(|entry| entry.fingerprint == fingerprint)
+    }
+
+    /// Type-checks every app (as `types::check_apps` does), reusing the earlier run's check of
+    /// each app whose declaration, template chain and the project's environment names did not
+    /// change; records the checks in `next`.
+    pub fn check_apps(
+        &self,
+        project: &Project,
+        schemas: &Schemas,
+        next: &mut EvalCache,
+        problems: &mut Problems,
+    ) {
+        let indices: Vec<usize> = (0..project.apps.len()).collect();
+        let found = crate::parallel::map_chunks(&indices, |chunk| {
+            chunk
+                .iter()
+                .filter_map(|&index| self.check_app(project, schemas, index))
+                .collect::<Vec<_>>()
+        });
+        for (name, fingerprint, diagnostics) in found.into_iter().flatten() {
+            for diagnostic in diagnostics.iter() {
+                problems.push(diagnostic.clone());
+            }
+            next.checked.insert(name, (fingerprint, diagnostics));
+        }
+    }
+
+    /// The type check of the app at `index`, reused or done: its name, fingerprint and
+    /// diagnostics.
+    fn check_app(
+        &self,
+        project: &Project,
+        schemas: &Schemas,
+        index: usize,
+    ) -> Option<(String, u64, Arc<[Diagnostic]>)> {
+        let app = project.apps.get(index)?;
+        let mut hasher = rustc_hash::FxHasher::default();
+        self.prints.apps.get(index).hash(&mut hasher);
+        let template = project.app_templates.get(index).copied().flatten();
+        template
+            .and_then(|template| self.prints.templates.get(template))
+            .hash(&mut hasher);
+        self.prints.env_names.hash(&mut hasher);
+        let fingerprint = hasher.finish();
+        let name = app.name.name.clone();
+        if let Some((_, diagnostics)) = self
+            .previous
+            .checked
+            .get(&name)
+            .filter(|(known, _)| *known == fingerprint)
+        {
+            return Some((name, fingerprint, Arc::clone(diagnostics)));
+        }
+        let mut found = Problems::new();
+        crate::types::check_app(project, schemas, index, &mut found);
+        Some((name, fingerprint, found.as_slice().into()))
     }
 }

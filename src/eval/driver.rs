@@ -8,52 +8,44 @@ use indexmap::IndexMap;
 
 use crate::diag::{Diagnostic, Problems};
 use crate::resolve::Project;
-use crate::source::{SourceDb, Span};
+use crate::source::Span;
 use crate::types::Schemas;
 
 use super::app::{AppTarget, evaluate_app};
-use super::cache::{CacheEntry, CacheKey, ChainPrints, EvalCache, Reuse};
+use super::cache::{CacheEntry, EvalCache, Reuse};
 use super::checks;
 use super::frame::Context;
 use super::model::{AppInstance, EnvInstance, ValMap};
 use super::settings::env_settings;
 
-/// Like [`evaluate`](super::evaluate), reusing the apps of `reuse` (sources and an earlier
-/// cache) whose sources did not change; returns the environments and the cache for the next
-/// run.
+/// Like [`evaluate`](super::evaluate), reusing the apps of `reuse` (this run's fingerprints
+/// and an earlier cache) whose sources did not change; returns the environments, and records
+/// the apps for the next run in `next`.
 pub fn evaluate_incremental(
     project: &Project,
     schemas: &Schemas,
-    reuse: Option<(&SourceDb, &EvalCache)>,
+    reuse: Option<&Reuse<'_>>,
+    next: &mut EvalCache,
     problems: &mut Problems,
-) -> (Vec<EnvInstance>, EvalCache) {
+) -> Vec<EnvInstance> {
     let work = concrete_envs(project);
-    let chains = reuse.map(|(db, _)| ChainPrints::new(project, db));
-    let reuse = reuse
-        .zip(chains.as_ref())
-        .map(|((db, previous), chains)| Reuse {
-            db,
-            previous,
-            chains,
-        });
     let results = evaluate_envs(project, schemas, &work, reuse);
     let mut scoped = EnvScoped::default();
     let mut envs = Vec::new();
-    let mut cache = EvalCache::default();
     let mut missing_repos = Vec::new();
     for result in results {
         for diagnostic in result.diagnostics {
             scoped.push(&result.instance.name, diagnostic);
         }
         missing_repos.extend(result.missing_repos);
-        cache.extend(result.cached);
+        next.extend(&result.instance.name, result.cached);
         envs.push(result.instance);
     }
     scoped.finish(problems);
     for diagnostic in checks::undeclared_repos(project, missing_repos) {
         problems.push(diagnostic);
     }
-    (envs, cache)
+    envs
 }
 
 /// A concrete environment to evaluate.
@@ -97,14 +89,17 @@ struct EnvResult {
     diagnostics: Vec<Diagnostic>,
     /// Charts whose repository the environment does not declare.
     missing_repos: Vec<checks::MissingRepo>,
-    cached: Vec<(CacheKey, CacheEntry)>,
+    /// The apps for the next run's cache, by name.
+    cached: Vec<(String, CacheEntry)>,
 }
 
-/// One evaluated app in one environment, its diagnostics and its cache entry.
+/// One evaluated app in one environment, its diagnostics, what the checks of its values found,
+/// and its cache entry.
 struct AppResult {
     app: Arc<AppInstance>,
     diagnostics: Vec<Diagnostic>,
-    cached: Option<(CacheKey, CacheEntry)>,
+    checks: Arc<checks::AppChecks>,
+    cached: Option<(String, CacheEntry)>,
 }
 
 /// The settings of each environment, with what evaluating them found.
@@ -131,14 +126,20 @@ fn settings_of(
 
 /// Evaluates every environment: the settings of each, then every app of every environment as
 /// one item of work on all cores (environments are independent, and so are apps once their
-/// environment's settings are known), then each environment's checks; in name order.
+/// environment's settings are known), checking each app's values as it is evaluated, then the
+/// host clashes between the apps of each environment; in name order.
 fn evaluate_envs(
     project: &Project,
     schemas: &Schemas,
     work: &[EnvWork<'_>],
-    reuse: Option<Reuse<'_>>,
+    reuse: Option<&Reuse<'_>>,
 ) -> Vec<EnvResult> {
     let settings = settings_of(project, schemas, work);
+    let facts: Vec<checks::EnvFacts<'_>> = work
+        .iter()
+        .zip(&settings)
+        .map(|(env, (settings, _))| checks::EnvFacts::of(env.name, settings))
+        .collect();
     let order = apps_by_name(project);
     let items: Vec<(usize, usize)> = (0..work.len())
         .flat_map(|env| order.iter().map(move |&app| (env, app)))
@@ -148,11 +149,18 @@ fn evaluate_envs(
             .iter()
             .map(|&(position, app)| {
                 let (env, (settings, _)) = work.get(position).zip(settings.get(position))?;
-                let result = evaluate_one(project, schemas, env, settings, app, reuse)?;
+                let facts = facts.get(position)?;
+                let env = EnvAt {
+                    work: env,
+                    settings,
+                    facts,
+                };
+                let result = evaluate_one(project, schemas, &env, app, reuse)?;
                 Some((position, result))
             })
             .collect::<Vec<_>>()
     });
+    drop(facts);
     let mut results: Vec<EnvResult> = work
         .iter()
         .zip(settings)
@@ -168,83 +176,100 @@ fn evaluate_envs(
             cached: Vec::new(),
         })
         .collect();
+    let mut checked: Vec<Vec<Arc<checks::AppChecks>>> = work.iter().map(|_| Vec::new()).collect();
     // The items come back in order: environment by environment, apps by name.
     for (position, app) in evaluated.into_iter().flatten().flatten() {
-        if let Some(result) = results.get_mut(position) {
+        if let (Some(result), Some(checked)) =
+            (results.get_mut(position), checked.get_mut(position))
+        {
             result.diagnostics.extend(app.diagnostics);
+            result
+                .diagnostics
+                .extend_from_slice(&app.checks.diagnostics);
+            result.missing_repos.extend_from_slice(&app.checks.missing);
             result.cached.extend(app.cached);
             result.instance.apps.push(app.app);
+            checked.push(app.checks);
         }
     }
-    let checked = crate::parallel::map_chunks(&results, |chunk| {
+    let envs: Vec<(&EnvResult, &Vec<Arc<checks::AppChecks>>)> =
+        results.iter().zip(&checked).collect();
+    let clashes = crate::parallel::map_chunks(&envs, |chunk| {
         chunk
             .iter()
-            .map(|result| {
+            .map(|(result, checked)| {
                 let mut diagnostics = Vec::new();
-                let mut missing = Vec::new();
-                checks::env_checks(
-                    &result.instance,
-                    schemas,
-                    project,
+                let hosts = result.instance.apps.iter().zip(checked.iter());
+                checks::host_clashes(
+                    hosts.map(|(app, found)| (app.name.as_str(), found.hosts.as_slice())),
                     &mut diagnostics,
-                    &mut missing,
                 );
-                (diagnostics, missing)
+                diagnostics
             })
             .collect::<Vec<_>>()
     });
-    for (result, (diagnostics, missing)) in results.iter_mut().zip(checked.into_iter().flatten()) {
+    drop(envs);
+    for (result, diagnostics) in results.iter_mut().zip(clashes.into_iter().flatten()) {
         result.diagnostics.extend(diagnostics);
-        result.missing_repos.extend(missing);
     }
     results
 }
 
-/// Evaluates the app at `index` in one environment, or reuses it from the cache when its
-/// sources did not change; `None` when its template is broken (already reported).
+/// A concrete environment whose settings are known.
+struct EnvAt<'a> {
+    work: &'a EnvWork<'a>,
+    settings: &'a ValMap,
+    facts: &'a checks::EnvFacts<'a>,
+}
+
+/// Evaluates the app at `index` in one environment and checks its values, or reuses both from
+/// the cache when its sources did not change; `None` when its template is broken (already
+/// reported).
 fn evaluate_one(
     project: &Project,
     schemas: &Schemas,
-    env: &EnvWork<'_>,
-    settings: &ValMap,
+    env: &EnvAt<'_>,
     index: usize,
-    reuse: Option<Reuse<'_>>,
+    reuse: Option<&Reuse<'_>>,
 ) -> Option<AppResult> {
     let target = AppTarget::of(project, schemas, index)?;
     let app_name = target.decl.name.name.as_str();
-    let key = (env.name.to_string(), app_name.to_string());
-    let fingerprint = reuse.map(|reuse| reuse.fingerprint(target.decl, target.template, env.index));
+    let fingerprint = reuse.map(|reuse| reuse.fingerprint(index, target.template, env.work.index));
     let unchanged = reuse
         .zip(fingerprint)
-        .and_then(|(reuse, fingerprint)| reuse.unchanged(&key, fingerprint));
+        .and_then(|(reuse, fingerprint)| reuse.unchanged(env.work.name, app_name, fingerprint));
     if let Some(entry) = unchanged {
         return Some(AppResult {
             app: Arc::clone(&entry.app),
             diagnostics: entry.diagnostics.clone(),
-            cached: Some((key, entry.clone())),
+            checks: Arc::clone(&entry.checks),
+            cached: Some((app_name.to_string(), entry.clone())),
         });
     }
     let mut found = Vec::new();
     let context = Context {
-        env_name: env.name,
-        env_span: env.span,
-        env: Some(settings),
+        env_name: env.work.name,
+        env_span: env.work.span,
+        env: Some(env.settings),
         env_schema: Some(&schemas.env),
         app: Some((app_name, &target.decl.template.name, target.decl.name.span)),
         diagnostics: &mut found,
     };
-    let instance = Arc::new(evaluate_app(project, &target, env.chain, context));
+    let instance = Arc::new(evaluate_app(project, &target, env.work.chain, context));
+    let checks = Arc::new(checks::app_checks(env.facts, &instance, schemas, project));
     let cached = fingerprint.map(|fingerprint| {
         let entry = CacheEntry {
             fingerprint,
             app: Arc::clone(&instance),
             diagnostics: found.clone(),
+            checks: Arc::clone(&checks),
         };
-        (key, entry)
+        (app_name.to_string(), entry)
     });
     Some(AppResult {
         app: instance,
         diagnostics: found,
+        checks,
         cached,
     })
 }
