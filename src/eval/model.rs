@@ -6,8 +6,13 @@ use indexmap::IndexMap;
 /// An insertion-ordered map with a fast hasher (keys are short names, not attacker-chosen).
 pub type FxIndexMap<K, V> = IndexMap<K, V, rustc_hash::FxBuildHasher>;
 
-/// The map of a block value.
-pub type ValMap = FxIndexMap<String, Val>;
+/// The map of a block value. Keys are compact strings: field and chart-value names are short,
+/// held inline without an allocation of their own, and copied rather than cloned on the heap
+/// (every app in every environment has a map of them).
+pub type ValMap = FxIndexMap<Text, Val>;
+
+/// The text of evaluated keys and strings: inline up to 24 bytes (see [`ValMap`]).
+pub type Text = compact_str::CompactString;
 
 use crate::source::Span;
 
@@ -32,7 +37,7 @@ pub enum SecretRef {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValKind {
     /// Text.
-    Str(String),
+    Str(Text),
     /// A whole number.
     Int(i64),
     /// A decimal number.
@@ -40,7 +45,7 @@ pub enum ValKind {
     /// A boolean.
     Bool(bool),
     /// A quantity or duration as written (`512Mi`, `250m`, `30s`): emitted as a string.
-    Quantity(String),
+    Quantity(Text),
     /// A list.
     List(Vec<Val>),
     /// A block or map, in order.
@@ -122,7 +127,7 @@ impl Val {
     /// The text of a scalar as it would be interpolated into a string.
     pub fn to_text(&self) -> Option<String> {
         Some(match &self.kind {
-            ValKind::Str(text) | ValKind::Quantity(text) => text.clone(),
+            ValKind::Str(text) | ValKind::Quantity(text) => text.to_string(),
             ValKind::Int(number) => number.to_string(),
             ValKind::Float(number) => number.to_string(),
             ValKind::Bool(truth) => truth.to_string(),
