@@ -96,7 +96,7 @@ pub fn analyze_reusing(
     db: SourceDb,
     decls: Vec<resolve::Decl>,
     mut problems: diag::Problems,
-    previous: Option<&eval::EvalCache>,
+    previous: Option<eval::EvalCache>,
 ) -> (Analysis, eval::EvalCache) {
     let manifest = read_manifest(&db, &mut problems);
     let project = resolve::resolve_decls(decls, &mut problems);
@@ -107,15 +107,12 @@ pub fn analyze_reusing(
         &mut problems,
     );
     let schemas = types::build_schemas(&project, &mut problems);
-    let reuse = previous.map(|previous| eval::Reuse {
-        prints: eval::Prints::new(&project, &db),
-        previous,
-    });
-    let mut cache = eval::EvalCache::default();
+    let reuse = previous.map(|previous| eval::Reuse::new(&project, &db, previous));
+    let mut found = eval::Found::default();
     match &reuse {
         Some(reuse) => {
             types::check_declarations(&project, &schemas, &mut problems);
-            reuse.check_apps(&project, &schemas, &mut cache, &mut problems);
+            reuse.check_apps(&project, &schemas, &mut found, &mut problems);
         }
         None => types::check_project(&project, &schemas, &mut problems),
     }
@@ -123,10 +120,12 @@ pub fn analyze_reusing(
         &project,
         &schemas,
         reuse.as_ref(),
-        &mut cache,
+        &mut found,
         &mut problems,
     );
-    drop(reuse);
+    let cache = reuse
+        .map(|reuse| reuse.finish(&project, found))
+        .unwrap_or_default();
     eval::secrets::check(&envs, &db, &mut problems);
     let promotion = eval::promotion_settings(&project, &schemas, &mut problems)
         .and_then(|settings| promote::model(&project, &settings, &mut problems));

@@ -111,7 +111,7 @@ impl Workspace {
                 .lock()
                 .map(|mut cache| std::mem::take(&mut *cache))
                 .unwrap_or_default();
-            let (analysis, next) = crate::analyze_reusing(db, parsed, problems, Some(&previous));
+            let (analysis, next) = crate::analyze_reusing(db, parsed, problems, Some(previous));
             if let Ok(mut slot) = cache.lock() {
                 *slot = next;
             }

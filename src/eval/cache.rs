@@ -1,11 +1,12 @@
 //! The incremental cache: what an earlier run found for each app (its type check; in each
 //! environment its evaluation and the checks of its values), each with a fingerprint of the
 //! sources it depends on, so that an editor's re-analysis redoes only the apps that changed.
+//!
+//! A run looks each app up once, by name; a finding whose fingerprint did not change is moved
+//! from the earlier cache into the next one, never copied.
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
-
-use indexmap::IndexMap;
 
 use crate::diag::{Diagnostic, Problems};
 use crate::resolve::Project;
@@ -14,73 +15,219 @@ use crate::syntax::ast::AppDecl;
 use crate::types::Schemas;
 
 use super::checks::AppChecks;
-use super::model::AppInstance;
+use super::model::{AppInstance, FxIndexMap};
 
 /// What an earlier run found per app, with a fingerprint of the sources each finding depends
-/// on: the app's type check by app, and its evaluation and checks by environment and app. An
-/// editor re-analysing after a keystroke reuses every finding whose fingerprint did not
-/// change.
-#[derive(Debug, Default, Clone)]
+/// on: the app's type check, and its evaluation and checks in each environment. An editor
+/// re-analysing after a keystroke reuses every finding whose fingerprint did not change.
+#[derive(Debug, Default)]
 pub struct EvalCache {
-    /// By environment name, then app name.
-    envs: IndexMap<String, IndexMap<String, CacheEntry>>,
-    /// The type check of each app, by app name.
-    checked: IndexMap<String, (u64, Arc<[Diagnostic]>)>,
+    /// By app name.
+    apps: FxIndexMap<String, AppCache>,
+}
+
+/// What a run found for one app.
+#[derive(Debug)]
+struct AppCache {
+    /// The declaration, as the workspace's parse shares it: while it is the same, so are the
+    /// sources of its print.
+    decl: Arc<AppDecl>,
+    /// The fingerprint of the declaration (see [`app_print`]).
+    print: u64,
+    /// The type check: its fingerprint and diagnostics.
+    checked: Option<(u64, Arc<[Diagnostic]>)>,
+    /// By environment.
+    envs: Vec<EnvEntry>,
 }
 
 /// One evaluated app in one environment, with the fingerprint of its sources, the diagnostics
 /// of its evaluation and what the checks of its values found.
-#[derive(Debug, Clone)]
-pub(super) struct CacheEntry {
+#[derive(Debug)]
+pub(super) struct EnvEntry {
+    /// The environment's name.
+    pub env: String,
     /// The fingerprint of the sources the app was evaluated from.
     pub fingerprint: u64,
     /// The evaluated app.
     pub app: Arc<AppInstance>,
     /// The diagnostics its evaluation gave.
     pub diagnostics: Vec<Diagnostic>,
-    /// What the checks of its values found.
-    pub checks: Arc<AppChecks>,
+    /// What the checks of its values found, when they found anything.
+    pub checks: Option<Arc<AppChecks>>,
 }
 
-impl EvalCache {
-    /// Adds the entries of one environment.
-    pub(super) fn extend(
-        &mut self,
-        env: &str,
-        entries: impl IntoIterator<Item = (String, CacheEntry)>,
-    ) {
-        self.envs
-            .entry(env.to_string())
-            .or_default()
-            .extend(entries);
-    }
+/// What a run gives the next run's cache for one app in one environment.
+pub(super) enum Slot {
+    /// The earlier run's entry, unchanged.
+    Reused,
+    /// A new entry.
+    Fresh(Box<EnvEntry>),
 }
 
-/// The fingerprints of a project's sources that the findings of apps depend on, computed once
-/// per run: every template chain, every environment chain, every app (its declaration and the
-/// overrides added to it from elsewhere) and the names of the environments.
-pub struct Prints {
+/// The findings of this run, for [`Reuse::finish`]: the slots of each environment (by app
+/// index) and the type check of each app.
+#[derive(Default)]
+pub struct Found {
+    pub(super) envs: Vec<(String, Vec<(usize, Slot)>)>,
+    checked: Vec<Option<(u64, Arc<[Diagnostic]>)>>,
+}
+
+/// This run's fingerprints, with the earlier run's findings for each app of the project.
+pub struct Reuse {
     templates: Vec<u64>,
     envs: Vec<u64>,
-    apps: Vec<u64>,
     env_names: u64,
+    /// By app index: the app's print and the earlier run's findings for an app of that name.
+    apps: Vec<(u64, Option<AppCache>)>,
 }
 
-impl Prints {
-    /// Fingerprints the sources of `project`, which are in `db`.
-    pub fn new(project: &Project, db: &SourceDb) -> Prints {
+impl Reuse {
+    /// Fingerprints the sources of `project` (in `db`), and takes from `previous` what it
+    /// found for each app.
+    pub fn new(project: &Project, db: &SourceDb, previous: EvalCache) -> Reuse {
         let template_span = |link: usize| project.templates.get(link).map(|decl| decl.span);
         let env_span = |link: usize| project.envs.get(link).map(|decl| decl.span);
         let mut names = rustc_hash::FxHasher::default();
         for name in project.env_index.keys() {
             name.hash(&mut names);
         }
-        Prints {
+        let mut previous = previous.apps;
+        let apps = project
+            .apps
+            .iter()
+            .map(|decl| {
+                let known = previous.swap_remove(&decl.name.name);
+                let print = match &known {
+                    Some(known) if Arc::ptr_eq(&known.decl, decl) => known.print,
+                    _ => app_print(db, decl),
+                };
+                (print, known)
+            })
+            .collect();
+        Reuse {
             templates: chain_prints(db, &project.template_chains, template_span),
             envs: chain_prints(db, &project.env_chains, env_span),
-            apps: project.apps.iter().map(|app| app_print(db, app)).collect(),
             env_names: names.finish(),
+            apps,
         }
+    }
+
+    /// The fingerprint of the app at `index` (with template `template`) in environment `env`
+    /// (indices into the project): the app's own, its template chain's and its environment
+    /// chain's.
+    pub(super) fn fingerprint(&self, index: usize, template: usize, env: usize) -> u64 {
+        let mut hasher = rustc_hash::FxHasher::default();
+        self.apps
+            .get(index)
+            .map(|(print, _)| print)
+            .hash(&mut hasher);
+        self.templates.get(template).hash(&mut hasher);
+        self.envs.get(env).hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// The earlier run's entry for the app at `index` in environment `env`, when its sources
+    /// had the same fingerprint.
+    pub(super) fn unchanged(&self, index: usize, env: &str, fingerprint: u64) -> Option<&EnvEntry> {
+        let (_, known) = self.apps.get(index)?;
+        known
+            .as_ref()?
+            .envs
+            .iter()
+            .find(|entry| entry.env == env && entry.fingerprint == fingerprint)
+    }
+
+    /// Type-checks every app (as `types::check_project` does), reusing the earlier run's check
+    /// of each app whose declaration, template chain and the project's environment names did
+    /// not change; records the checks in `found`.
+    pub fn check_apps(
+        &self,
+        project: &Project,
+        schemas: &Schemas,
+        found: &mut Found,
+        problems: &mut Problems,
+    ) {
+        let indices: Vec<usize> = (0..project.apps.len()).collect();
+        let checked = crate::parallel::map_chunks(&indices, |chunk| {
+            chunk
+                .iter()
+                .map(|&index| self.check_app(project, schemas, index))
+                .collect::<Vec<_>>()
+        });
+        found.checked = checked.into_iter().flatten().collect();
+        for (_, diagnostics) in found.checked.iter().flatten() {
+            for diagnostic in diagnostics.iter() {
+                problems.push(diagnostic.clone());
+            }
+        }
+    }
+
+    /// The type check of the app at `index`, reused or done: its fingerprint and diagnostics.
+    fn check_app(
+        &self,
+        project: &Project,
+        schemas: &Schemas,
+        index: usize,
+    ) -> Option<(u64, Arc<[Diagnostic]>)> {
+        let (print, known) = self.apps.get(index)?;
+        let mut hasher = rustc_hash::FxHasher::default();
+        print.hash(&mut hasher);
+        let template = project.app_templates.get(index).copied().flatten();
+        template
+            .and_then(|template| self.templates.get(template))
+            .hash(&mut hasher);
+        self.env_names.hash(&mut hasher);
+        let fingerprint = hasher.finish();
+        let reused = known
+            .as_ref()
+            .and_then(|known| known.checked.as_ref())
+            .filter(|(known, _)| *known == fingerprint);
+        if let Some((_, diagnostics)) = reused {
+            return Some((fingerprint, Arc::clone(diagnostics)));
+        }
+        let mut problems = Problems::new();
+        crate::types::check_app(project, schemas, index, &mut problems);
+        Some((fingerprint, problems.as_slice().into()))
+    }
+
+    /// The cache for the next run: this run's findings, the reused ones moved from the
+    /// earlier run's.
+    pub fn finish(self, project: &Project, found: Found) -> EvalCache {
+        let mut checked = found.checked.into_iter();
+        let mut apps: Vec<(AppCache, Vec<EnvEntry>)> = project
+            .apps
+            .iter()
+            .zip(self.apps)
+            .map(|(decl, (print, known))| {
+                let app = AppCache {
+                    decl: Arc::clone(decl),
+                    print,
+                    checked: checked.next().flatten(),
+                    envs: Vec::new(),
+                };
+                (app, known.map(|known| known.envs).unwrap_or_default())
+            })
+            .collect();
+        for (env, slots) in found.envs {
+            for (index, slot) in slots {
+                let Some((app, earlier)) = apps.get_mut(index) else {
+                    continue;
+                };
+                match slot {
+                    Slot::Reused => {
+                        if let Some(at) = earlier.iter().position(|entry| entry.env == env) {
+                            app.envs.push(earlier.swap_remove(at));
+                        }
+                    }
+                    Slot::Fresh(entry) => app.envs.push(*entry),
+                }
+            }
+        }
+        let mut cache = EvalCache::default();
+        for (app, _) in apps {
+            cache.apps.insert(app.decl.name.name.clone(), app);
+        }
+        cache
     }
 }
 
@@ -122,91 +269,4 @@ fn app_print(db: &SourceDb, app: &AppDecl) -> u64 {
 fn fingerprint_of(db: &SourceDb, span: Span, into: &mut impl Hasher) {
     span.hash(into);
     db.slice(span).hash(into);
-}
-
-/// The sources' fingerprints of this run and the cache of the earlier run.
-pub struct Reuse<'a> {
-    /// The fingerprints of this run's sources.
-    pub prints: Prints,
-    /// The cache of the earlier run.
-    pub previous: &'a EvalCache,
-}
-
-impl Reuse<'_> {
-    /// The fingerprint of the app at `index` (with template `template`) in environment `env`
-    /// (indices into the project): the app's own, its template chain's and its environment
-    /// chain's.
-    pub(super) fn fingerprint(&self, index: usize, template: usize, env: usize) -> u64 {
-        let mut hasher = rustc_hash::FxHasher::default();
-        self.prints.apps.get(index).hash(&mut hasher);
-        self.prints.templates.get(template).hash(&mut hasher);
-        self.prints.envs.get(env).hash(&mut hasher);
-        hasher.finish()
-    }
-
-    /// The earlier run's entry for app `app` in environment `env`, when its sources had the
-    /// same fingerprint.
-    pub(super) fn unchanged(&self, env: &str, app: &str, fingerprint: u64) -> Option<&CacheEntry> {
-        self.previous
-            .envs
-            .get(env)?
-            .get(app)
-            .filter(|entry| entry.fingerprint == fingerprint)
-    }
-
-    /// Type-checks every app (as `types::check_apps` does), reusing the earlier run's check of
-    /// each app whose declaration, template chain and the project's environment names did not
-    /// change; records the checks in `next`.
-    pub fn check_apps(
-        &self,
-        project: &Project,
-        schemas: &Schemas,
-        next: &mut EvalCache,
-        problems: &mut Problems,
-    ) {
-        let indices: Vec<usize> = (0..project.apps.len()).collect();
-        let found = crate::parallel::map_chunks(&indices, |chunk| {
-            chunk
-                .iter()
-                .filter_map(|&index| self.check_app(project, schemas, index))
-                .collect::<Vec<_>>()
-        });
-        for (name, fingerprint, diagnostics) in found.into_iter().flatten() {
-            for diagnostic in diagnostics.iter() {
-                problems.push(diagnostic.clone());
-            }
-            next.checked.insert(name, (fingerprint, diagnostics));
-        }
-    }
-
-    /// The type check of the app at `index`, reused or done: its name, fingerprint and
-    /// diagnostics.
-    fn check_app(
-        &self,
-        project: &Project,
-        schemas: &Schemas,
-        index: usize,
-    ) -> Option<(String, u64, Arc<[Diagnostic]>)> {
-        let app = project.apps.get(index)?;
-        let mut hasher = rustc_hash::FxHasher::default();
-        self.prints.apps.get(index).hash(&mut hasher);
-        let template = project.app_templates.get(index).copied().flatten();
-        template
-            .and_then(|template| self.prints.templates.get(template))
-            .hash(&mut hasher);
-        self.prints.env_names.hash(&mut hasher);
-        let fingerprint = hasher.finish();
-        let name = app.name.name.clone();
-        if let Some((_, diagnostics)) = self
-            .previous
-            .checked
-            .get(&name)
-            .filter(|(known, _)| *known == fingerprint)
-        {
-            return Some((name, fingerprint, Arc::clone(diagnostics)));
-        }
-        let mut found = Problems::new();
-        crate::types::check_app(project, schemas, index, &mut found);
-        Some((name, fingerprint, found.as_slice().into()))
-    }
 }

@@ -95,6 +95,13 @@ pub struct AppChecks {
     pub hosts: Vec<(String, Span)>,
 }
 
+impl AppChecks {
+    /// Whether the checks found nothing.
+    pub fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty() && self.missing.is_empty() && self.hosts.is_empty()
+    }
+}
+
 /// Runs the checks of one app in one environment.
 pub fn app_checks(
     env: &EnvFacts<'_>,

@@ -12,7 +12,7 @@ use crate::source::Span;
 use crate::types::Schemas;
 
 use super::app::{AppTarget, evaluate_app};
-use super::cache::{CacheEntry, EvalCache, Reuse};
+use super::cache::{EnvEntry, Found, Reuse, Slot};
 use super::checks;
 use super::frame::Context;
 use super::model::{AppInstance, EnvInstance, ValMap};
@@ -20,12 +20,12 @@ use super::settings::env_settings;
 
 /// Like [`evaluate`](super::evaluate), reusing the apps of `reuse` (this run's fingerprints
 /// and an earlier cache) whose sources did not change; returns the environments, and records
-/// the apps for the next run in `next`.
+/// what it found for the next run's cache in `found`.
 pub fn evaluate_incremental(
     project: &Project,
     schemas: &Schemas,
-    reuse: Option<&Reuse<'_>>,
-    next: &mut EvalCache,
+    reuse: Option<&Reuse>,
+    found: &mut Found,
     problems: &mut Problems,
 ) -> Vec<EnvInstance> {
     let work = concrete_envs(project);
@@ -38,7 +38,11 @@ pub fn evaluate_incremental(
             scoped.push(&result.instance.name, diagnostic);
         }
         missing_repos.extend(result.missing_repos);
-        next.extend(&result.instance.name, result.cached);
+        if reuse.is_some() {
+            found
+                .envs
+                .push((result.instance.name.clone(), result.cached));
+        }
         envs.push(result.instance);
     }
     scoped.finish(problems);
@@ -47,6 +51,10 @@ pub fn evaluate_incremental(
     }
     envs
 }
+
+/// The apps of one environment whose checks found something: their positions among the
+/// environment's apps, with what the checks found.
+type Checked = Vec<(usize, Arc<checks::AppChecks>)>;
 
 /// A concrete environment to evaluate.
 struct EnvWork<'a> {
@@ -89,8 +97,8 @@ struct EnvResult {
     diagnostics: Vec<Diagnostic>,
     /// Charts whose repository the environment does not declare.
     missing_repos: Vec<checks::MissingRepo>,
-    /// The apps for the next run's cache, by name.
-    cached: Vec<(String, CacheEntry)>,
+    /// The apps for the next run's cache, by index.
+    cached: Vec<(usize, Slot)>,
 }
 
 /// One evaluated app in one environment, its diagnostics, what the checks of its values found,
@@ -98,8 +106,9 @@ struct EnvResult {
 struct AppResult {
     app: Arc<AppInstance>,
     diagnostics: Vec<Diagnostic>,
-    checks: Arc<checks::AppChecks>,
-    cached: Option<(String, CacheEntry)>,
+    /// What the checks of its values found, when they found anything.
+    checks: Option<Arc<checks::AppChecks>>,
+    cached: Option<(usize, Slot)>,
 }
 
 /// The settings of each environment, with what evaluating them found.
@@ -132,7 +141,7 @@ fn evaluate_envs(
     project: &Project,
     schemas: &Schemas,
     work: &[EnvWork<'_>],
-    reuse: Option<&Reuse<'_>>,
+    reuse: Option<&Reuse>,
 ) -> Vec<EnvResult> {
     let settings = settings_of(project, schemas, work);
     let facts: Vec<checks::EnvFacts<'_>> = work
@@ -176,34 +185,41 @@ fn evaluate_envs(
             cached: Vec::new(),
         })
         .collect();
-    let mut checked: Vec<Vec<Arc<checks::AppChecks>>> = work.iter().map(|_| Vec::new()).collect();
+    // Per environment, the apps whose checks found something, by position.
+    let mut checked: Vec<Checked> = work.iter().map(|_| Vec::new()).collect();
     // The items come back in order: environment by environment, apps by name.
     for (position, app) in evaluated.into_iter().flatten().flatten() {
         if let (Some(result), Some(checked)) =
             (results.get_mut(position), checked.get_mut(position))
         {
             result.diagnostics.extend(app.diagnostics);
-            result
-                .diagnostics
-                .extend_from_slice(&app.checks.diagnostics);
-            result.missing_repos.extend_from_slice(&app.checks.missing);
+            if let Some(found) = app.checks {
+                result.diagnostics.extend_from_slice(&found.diagnostics);
+                result.missing_repos.extend_from_slice(&found.missing);
+                checked.push((result.instance.apps.len(), found));
+            }
             result.cached.extend(app.cached);
             result.instance.apps.push(app.app);
-            checked.push(app.checks);
         }
     }
-    let envs: Vec<(&EnvResult, &Vec<Arc<checks::AppChecks>>)> =
-        results.iter().zip(&checked).collect();
+    add_host_clashes(&mut results, &checked);
+    results
+}
+
+/// Adds to each environment's diagnostics the DNS host clashes between its apps, given the
+/// apps whose checks found something (by position) with what they found.
+fn add_host_clashes(results: &mut [EnvResult], checked: &[Checked]) {
+    let envs: Vec<(&EnvResult, &Checked)> = results.iter().zip(checked).collect();
     let clashes = crate::parallel::map_chunks(&envs, |chunk| {
         chunk
             .iter()
             .map(|(result, checked)| {
                 let mut diagnostics = Vec::new();
-                let hosts = result.instance.apps.iter().zip(checked.iter());
-                checks::host_clashes(
-                    hosts.map(|(app, found)| (app.name.as_str(), found.hosts.as_slice())),
-                    &mut diagnostics,
-                );
+                let hosts = checked.iter().filter_map(|(at, found)| {
+                    let app = result.instance.apps.get(*at)?;
+                    Some((app.name.as_str(), found.hosts.as_slice()))
+                });
+                checks::host_clashes(hosts, &mut diagnostics);
                 diagnostics
             })
             .collect::<Vec<_>>()
@@ -212,7 +228,6 @@ fn evaluate_envs(
     for (result, diagnostics) in results.iter_mut().zip(clashes.into_iter().flatten()) {
         result.diagnostics.extend(diagnostics);
     }
-    results
 }
 
 /// A concrete environment whose settings are known.
@@ -230,20 +245,20 @@ fn evaluate_one(
     schemas: &Schemas,
     env: &EnvAt<'_>,
     index: usize,
-    reuse: Option<&Reuse<'_>>,
+    reuse: Option<&Reuse>,
 ) -> Option<AppResult> {
     let target = AppTarget::of(project, schemas, index)?;
     let app_name = target.decl.name.name.as_str();
     let fingerprint = reuse.map(|reuse| reuse.fingerprint(index, target.template, env.work.index));
     let unchanged = reuse
         .zip(fingerprint)
-        .and_then(|(reuse, fingerprint)| reuse.unchanged(env.work.name, app_name, fingerprint));
+        .and_then(|(reuse, fingerprint)| reuse.unchanged(index, env.work.name, fingerprint));
     if let Some(entry) = unchanged {
         return Some(AppResult {
             app: Arc::clone(&entry.app),
             diagnostics: entry.diagnostics.clone(),
-            checks: Arc::clone(&entry.checks),
-            cached: Some((app_name.to_string(), entry.clone())),
+            checks: entry.checks.clone(),
+            cached: Some((index, Slot::Reused)),
         });
     }
     let mut found = Vec::new();
@@ -256,15 +271,17 @@ fn evaluate_one(
         diagnostics: &mut found,
     };
     let instance = Arc::new(evaluate_app(project, &target, env.work.chain, context));
-    let checks = Arc::new(checks::app_checks(env.facts, &instance, schemas, project));
+    let checks = checks::app_checks(env.facts, &instance, schemas, project);
+    let checks = (!checks.is_empty()).then(|| Arc::new(checks));
     let cached = fingerprint.map(|fingerprint| {
-        let entry = CacheEntry {
+        let entry = EnvEntry {
+            env: env.work.name.to_string(),
             fingerprint,
             app: Arc::clone(&instance),
             diagnostics: found.clone(),
-            checks: Arc::clone(&checks),
+            checks: checks.clone(),
         };
-        (app_name.to_string(), entry)
+        (index, Slot::Fresh(Box::new(entry)))
     });
     Some(AppResult {
         app: instance,

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::diag::{Diagnostic, Problems, codes};
-use crate::source::Span;
 use crate::syntax::ast::{
     AppDecl, Block, EnvDecl, ExprKind, File, Ident, Item, Override, PrivateOverride, TemplateDecl,
 };
@@ -108,7 +107,6 @@ pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
 /// Like [`resolve`], over the items of every file in order.
 pub fn resolve_decls(items: impl IntoIterator<Item = Decl>, problems: &mut Problems) -> Project {
     let mut project = Project::default();
-    let mut seen: IndexMap<String, (Span, &'static str)> = IndexMap::new();
     for decl in items {
         let (name, kind) = match &decl {
             Decl::Item(Item::Env(env)) => (&env.name, "environment"),
@@ -120,7 +118,7 @@ pub fn resolve_decls(items: impl IntoIterator<Item = Decl>, problems: &mut Probl
                 continue;
             }
         };
-        if !first_of_its_name(&mut seen, name, kind, problems) {
+        if !first_of_its_name(&project, name, kind, problems) {
             continue;
         }
         match decl {
@@ -181,29 +179,45 @@ fn promotion_or_private(project: &mut Project, decl: Decl, problems: &mut Proble
     }
 }
 
-/// Whether `name` is the first declaration of its kind with that name; E0201 when it is not.
+/// Whether `name` is the first declaration of its kind (`environment`, `template` or `app`)
+/// with that name in `project` so far; E0201 when it is not.
 fn first_of_its_name(
-    seen: &mut IndexMap<String, (Span, &'static str)>,
+    project: &Project,
     name: &Ident,
     kind: &'static str,
     problems: &mut Problems,
 ) -> bool {
-    let namespace_key = format!("{kind}:{}", name.name);
-    if let Some((first, _)) = seen.get(&namespace_key) {
+    let first = match kind {
+        "environment" => project
+            .env_index
+            .get(&name.name)
+            .and_then(|&at| project.envs.get(at))
+            .map(|decl| decl.name.span),
+        "template" => project
+            .template_index
+            .get(&name.name)
+            .and_then(|&at| project.templates.get(at))
+            .map(|decl| decl.name.span),
+        _ => project
+            .app_index
+            .get(&name.name)
+            .and_then(|&at| project.apps.get(at))
+            .map(|decl| decl.name.span),
+    };
+    if let Some(first) = first {
         problems.push(
             Diagnostic::error(
                 codes::DUPLICATE_DECLARATION,
                 format!("duplicate {kind} `{}`", name.name),
             )
             .at(name.span, format!("`{}` is declared again here", name.name))
-            .also(*first, "first declared here")
+            .also(first, "first declared here")
             .help(format!(
                 "rename one of them or merge them: each {kind} name is declared once"
             )),
         );
         return false;
     }
-    seen.insert(namespace_key, (name.span, kind));
     true
 }
 
