@@ -62,6 +62,24 @@ impl Analysis {
 /// paths are shown in diagnostics; the stdlib is added first. A file named `ehp.toml` is the
 /// project file (see [`manifest`]), every other one a `.ehp` source.
 pub fn analyze(files: &[(String, String)]) -> Analysis {
+    let (db, parsed, problems) = parse_files(files);
+    analyze_parsed(db, parsed, problems)
+}
+
+/// Like [`analyze`], handing each app, as soon as it is evaluated, to `prepare` on the thread
+/// that evaluated it (see [`eval::model::Prepare`]): `ehp build` and `ehp check` make the
+/// values files there, so that the chart values of every app in every environment are not all
+/// held at once.
+pub fn analyze_preparing(
+    files: &[(String, String)],
+    prepare: &dyn eval::model::Prepare,
+) -> Analysis {
+    let (db, parsed, problems) = parse_files(files);
+    analyze_with(db, decls_of(parsed), problems, Evaluation::Prepare(prepare)).0
+}
+
+/// The sources of `files` after the stdlib's, parsed.
+fn parse_files(files: &[(String, String)]) -> (SourceDb, Vec<syntax::ast::File>, diag::Problems) {
     let mut db = SourceDb::new();
     let mut problems = diag::Problems::new();
     for (name, text) in stdlib::FILES {
@@ -71,7 +89,23 @@ pub fn analyze(files: &[(String, String)]) -> Analysis {
         db.add(name.clone(), text.clone());
     }
     let parsed = parse_all(&db, &mut problems);
-    analyze_parsed(db, parsed, problems)
+    (db, parsed, problems)
+}
+
+/// The items of parsed files, in order, as `resolve` takes them.
+fn decls_of(parsed: Vec<syntax::ast::File>) -> Vec<resolve::Decl> {
+    parsed
+        .into_iter()
+        .flat_map(|file| file.items)
+        .map(resolve::Decl::from)
+        .collect()
+}
+
+/// How [`analyze_with`] evaluates: reusing an editor's cache, or preparing each app for a
+/// front end.
+enum Evaluation<'a> {
+    Reuse(Option<eval::EvalCache>),
+    Prepare(&'a dyn eval::model::Prepare),
 }
 
 /// Resolves, type-checks and evaluates files that are already parsed (`parsed` holds one file
@@ -81,22 +115,26 @@ pub fn analyze_parsed(
     parsed: Vec<syntax::ast::File>,
     problems: diag::Problems,
 ) -> Analysis {
-    let decls = parsed
-        .into_iter()
-        .flat_map(|file| file.items)
-        .map(resolve::Decl::from)
-        .collect();
-    analyze_reusing(db, decls, problems, None).0
+    analyze_reusing(db, decls_of(parsed), problems, None).0
 }
 
 /// Like [`analyze_parsed`], on the items of every file in order (apps shared with an editor's
-/// parses), reusing the evaluated apps of an earlier run whose sources did not change (see
+/// parses), reusing what an earlier run found for the apps whose sources did not change (see
 /// [`eval::EvalCache`]); returns the cache for the next run.
 pub fn analyze_reusing(
     db: SourceDb,
     decls: Vec<resolve::Decl>,
-    mut problems: diag::Problems,
+    problems: diag::Problems,
     previous: Option<eval::EvalCache>,
+) -> (Analysis, eval::EvalCache) {
+    analyze_with(db, decls, problems, Evaluation::Reuse(previous))
+}
+
+fn analyze_with(
+    db: SourceDb,
+    decls: Vec<resolve::Decl>,
+    mut problems: diag::Problems,
+    evaluation: Evaluation<'_>,
 ) -> (Analysis, eval::EvalCache) {
     let manifest = read_manifest(&db, &mut problems);
     let project = resolve::resolve_decls(decls, &mut problems);
@@ -107,25 +145,34 @@ pub fn analyze_reusing(
         &mut problems,
     );
     let schemas = types::build_schemas(&project, &mut problems);
-    let reuse = previous.map(|previous| eval::Reuse::new(&project, &db, previous));
-    let mut found = eval::Found::default();
-    match &reuse {
-        Some(reuse) => {
+    let (envs, cache) = match evaluation {
+        Evaluation::Reuse(Some(previous)) => {
+            let reuse = eval::Reuse::new(&project, &db, previous);
+            let mut found = eval::Found::default();
             types::check_declarations(&project, &schemas, &mut problems);
             reuse.check_apps(&project, &schemas, &mut found, &mut problems);
+            let envs = eval::evaluate_incremental(
+                &project,
+                &schemas,
+                Some(&reuse),
+                &mut found,
+                &mut problems,
+            );
+            (envs, reuse.finish(&project, found))
         }
-        None => types::check_project(&project, &schemas, &mut problems),
-    }
-    let envs = eval::evaluate_incremental(
-        &project,
-        &schemas,
-        reuse.as_ref(),
-        &mut found,
-        &mut problems,
-    );
-    let cache = reuse
-        .map(|reuse| reuse.finish(&project, found))
-        .unwrap_or_default();
+        Evaluation::Reuse(None) => {
+            types::check_project(&project, &schemas, &mut problems);
+            let mut found = eval::Found::default();
+            let envs =
+                eval::evaluate_incremental(&project, &schemas, None, &mut found, &mut problems);
+            (envs, eval::EvalCache::default())
+        }
+        Evaluation::Prepare(prepare) => {
+            types::check_project(&project, &schemas, &mut problems);
+            let envs = eval::evaluate_preparing(&project, &schemas, prepare, &mut problems);
+            (envs, eval::EvalCache::default())
+        }
+    };
     eval::secrets::check(&envs, &db, &mut problems);
     let promotion = eval::promotion_settings(&project, &schemas, &mut problems)
         .and_then(|settings| promote::model(&project, &settings, &mut problems));

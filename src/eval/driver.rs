@@ -15,7 +15,7 @@ use super::app::{AppTarget, evaluate_app};
 use super::cache::{EnvEntry, Found, Reuse, Slot};
 use super::checks;
 use super::frame::Context;
-use super::model::{AppInstance, EnvInstance, ValMap};
+use super::model::{AppInstance, EnvInstance, Prepare, ValMap};
 use super::settings::env_settings;
 
 /// Like [`evaluate`](super::evaluate), reusing the apps of `reuse` (this run's fingerprints
@@ -28,8 +28,31 @@ pub fn evaluate_incremental(
     found: &mut Found,
     problems: &mut Problems,
 ) -> Vec<EnvInstance> {
+    evaluate_with(project, schemas, reuse, found, None, problems)
+}
+
+/// Like [`evaluate`](super::evaluate), handing each app to `prepare` on the thread that
+/// evaluated it (see [`Prepare`]).
+pub fn evaluate_preparing(
+    project: &Project,
+    schemas: &Schemas,
+    prepare: &dyn Prepare,
+    problems: &mut Problems,
+) -> Vec<EnvInstance> {
+    let mut found = Found::default();
+    evaluate_with(project, schemas, None, &mut found, Some(prepare), problems)
+}
+
+fn evaluate_with(
+    project: &Project,
+    schemas: &Schemas,
+    reuse: Option<&Reuse>,
+    found: &mut Found,
+    prepare: Option<&dyn Prepare>,
+    problems: &mut Problems,
+) -> Vec<EnvInstance> {
     let work = concrete_envs(project);
-    let results = evaluate_envs(project, schemas, &work, reuse);
+    let results = evaluate_envs(project, schemas, &work, reuse, prepare);
     let mut scoped = EnvScoped::default();
     let mut envs = Vec::new();
     let mut missing_repos = Vec::new();
@@ -142,6 +165,7 @@ fn evaluate_envs(
     schemas: &Schemas,
     work: &[EnvWork<'_>],
     reuse: Option<&Reuse>,
+    prepare: Option<&dyn Prepare>,
 ) -> Vec<EnvResult> {
     let settings = settings_of(project, schemas, work);
     let facts: Vec<checks::EnvFacts<'_>> = work
@@ -164,7 +188,10 @@ fn evaluate_envs(
                     settings,
                     facts,
                 };
-                let result = evaluate_one(project, schemas, &env, app, reuse)?;
+                let mut result = evaluate_one(project, schemas, &env, app, reuse)?;
+                if let Some(prepare) = prepare {
+                    prepare_app(prepare, env.work.name, settings, &mut result.app);
+                }
                 Some((position, result))
             })
             .collect::<Vec<_>>()
@@ -289,6 +316,18 @@ fn evaluate_one(
         checks,
         cached,
     })
+}
+
+/// Hands an app just evaluated to `prepare`, and drops its chart values when they are no
+/// longer needed.
+fn prepare_app(prepare: &dyn Prepare, env: &str, settings: &ValMap, app: &mut Arc<AppInstance>) {
+    let prepared = prepare.prepare(env, settings, app);
+    // Apps are shared only with an editor's cache, which never prepares.
+    let app = Arc::make_mut(app);
+    if !prepared.values_kept {
+        app.values = ValMap::default();
+    }
+    app.prepared = Some(prepared);
 }
 
 /// The indices of the project's apps, sorted by app name.

@@ -158,7 +158,15 @@ impl<'a> Frame<'a> {
 
     /// Every field that has a value, in schema order, moved out of the frame.
     pub(super) fn into_fields(self) -> ValMap {
-        let mut result = ValMap::with_capacity_and_hasher(self.slots.len(), Default::default());
+        // Sized to the fields that have a value, not to the schema: an app sets a few of
+        // helmsman's many release settings, and this map is held for every app in every
+        // environment.
+        let count = self
+            .slots
+            .iter()
+            .filter(|slot| matches!(slot, Slot::Done(Some(_), _)))
+            .count();
+        let mut result = ValMap::with_capacity_and_hasher(count, Default::default());
         for (name, slot) in self.schema.fields.keys().zip(self.slots) {
             if let Slot::Done(Some(value), _) = slot {
                 result.insert(name.as_str().into(), value);

@@ -159,9 +159,41 @@ pub struct AppInstance {
     /// secret (`secrets::may_hold_secret`): when no app's does, the check of the whole
     /// model for literal secrets has nothing to report and is skipped.
     pub may_hold_secret: bool,
+    /// What a front end made of the app on the thread that evaluated it (see [`Prepare`]):
+    /// `None` when nothing was asked for.
+    pub prepared: Option<Prepared>,
+}
+
+/// What a front end makes of each app in each environment on the thread that evaluated it, as
+/// soon as it is evaluated, so that the chart values it no longer needs are dropped then rather
+/// than held for every app of every environment (`ehp build` serialises the values file there,
+/// `ehp check` checks it).
+pub trait Prepare: Sync {
+    /// What the front end needs of `app` in the environment `env`, whose settings are
+    /// `settings`.
+    fn prepare(&self, env: &str, settings: &ValMap, app: &AppInstance) -> Prepared;
+}
+
+/// What [`Prepare`] made of an app.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    /// The values file's text, when one was made.
+    pub values_file: Option<String>,
+    /// What making it found.
+    pub diagnostics: Vec<crate::diag::Diagnostic>,
+    /// Whether the chart values are still needed (a chart check, the walk for literal
+    /// secrets): when not, [`AppInstance::values`] is emptied.
+    pub values_kept: bool,
 }
 
 impl AppInstance {
+    /// Whether the chart values were dropped once [`Prepare`] was done with them.
+    pub fn values_dropped(&self) -> bool {
+        self.prepared
+            .as_ref()
+            .is_some_and(|prepared| !prepared.values_kept)
+    }
+
     /// A field's string value.
     pub fn str_field(&self, name: &str) -> Option<&str> {
         self.fields.get(name).and_then(Val::as_str)

@@ -116,6 +116,7 @@ pub fn app(name: &str, extra: Vec<(&str, Val)>, values: Vec<(&str, Val)>) -> App
         name: name.to_owned(),
         template: "web_service".to_owned(),
         may_hold_secret: ehp::eval::secrets::may_hold_secret(&all, &values),
+        prepared: None,
         fields: all,
         values,
         span: at(10),
