@@ -123,7 +123,7 @@ fn release_pins(
         .ok_or_else(|| format!("the new app does not evaluate in `{start}`: run `ehp check`"))?;
     let mut release = String::new();
     for field in &promotion.release {
-        if let Some(value) = instance.fields.get(field) {
+        if let Some(value) = instance.fields.get(field.as_str()) {
             release.push_str(&format!("        {field} = {}\n", print::source(value)));
         }
     }

@@ -62,6 +62,24 @@ impl Analysis {
 /// paths are shown in diagnostics; the stdlib is added first. A file named `ehp.toml` is the
 /// project file (see [`manifest`]), every other one a `.ehp` source.
 pub fn analyze(files: &[(String, String)]) -> Analysis {
+    let (db, parsed, problems) = parse_files(files);
+    analyze_parsed(db, parsed, problems)
+}
+
+/// Like [`analyze`], handing each app, as soon as it is evaluated, to `prepare` on the thread
+/// that evaluated it (see [`eval::model::Prepare`]): `ehp build` and `ehp check` make the
+/// values files there, so that the chart values of every app in every environment are not all
+/// held at once.
+pub fn analyze_preparing(
+    files: &[(String, String)],
+    prepare: &dyn eval::model::Prepare,
+) -> Analysis {
+    let (db, parsed, problems) = parse_files(files);
+    analyze_with(db, parsed, problems, Evaluation::Prepare(prepare)).0
+}
+
+/// The sources of `files` after the stdlib's, parsed.
+fn parse_files(files: &[(String, String)]) -> (SourceDb, Vec<syntax::ast::File>, diag::Problems) {
     let mut db = SourceDb::new();
     let mut problems = diag::Problems::new();
     for (name, text) in stdlib::FILES {
@@ -71,7 +89,14 @@ pub fn analyze(files: &[(String, String)]) -> Analysis {
         db.add(name.clone(), text.clone());
     }
     let parsed = parse_all(&db, &mut problems);
-    analyze_parsed(db, parsed, problems)
+    (db, parsed, problems)
+}
+
+/// How [`analyze_with`] evaluates: reusing an editor's cache, or preparing each app for a
+/// front end.
+enum Evaluation<'a> {
+    Reuse(Option<&'a eval::EvalCache>),
+    Prepare(&'a dyn eval::model::Prepare),
 }
 
 /// Resolves, type-checks and evaluates files that are already parsed (`parsed` holds one file
@@ -89,8 +114,17 @@ pub fn analyze_parsed(
 pub fn analyze_reusing(
     db: SourceDb,
     parsed: Vec<syntax::ast::File>,
-    mut problems: diag::Problems,
+    problems: diag::Problems,
     previous: Option<&eval::EvalCache>,
+) -> (Analysis, eval::EvalCache) {
+    analyze_with(db, parsed, problems, Evaluation::Reuse(previous))
+}
+
+fn analyze_with(
+    db: SourceDb,
+    parsed: Vec<syntax::ast::File>,
+    mut problems: diag::Problems,
+    evaluation: Evaluation<'_>,
 ) -> (Analysis, eval::EvalCache) {
     let manifest = read_manifest(&db, &mut problems);
     let project = resolve::resolve(parsed, &mut problems);
@@ -102,12 +136,18 @@ pub fn analyze_reusing(
     );
     let schemas = types::build_schemas(&project, &mut problems);
     types::check_project(&project, &schemas, &mut problems);
-    let (envs, cache) = eval::evaluate_incremental(
-        &project,
-        &schemas,
-        previous.map(|cache| (&db, cache)),
-        &mut problems,
-    );
+    let (envs, cache) = match evaluation {
+        Evaluation::Reuse(previous) => eval::evaluate_incremental(
+            &project,
+            &schemas,
+            previous.map(|cache| (&db, cache)),
+            &mut problems,
+        ),
+        Evaluation::Prepare(prepare) => (
+            eval::evaluate_preparing(&project, &schemas, prepare, &mut problems),
+            eval::EvalCache::default(),
+        ),
+    };
     eval::secrets::check(&envs, &db, &mut problems);
     let promotion = eval::promotion_settings(&project, &schemas, &mut problems)
         .and_then(|settings| promote::model(&project, &settings, &mut problems));

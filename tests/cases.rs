@@ -260,6 +260,41 @@ fn load(path: &Path) -> Result<Case, String> {
     })
 }
 
+/// `ehp build` and `ehp check` make each values file as soon as the app is evaluated and drop
+/// its chart values (`analyze_preparing`): the diagnostics and files must be those of the
+/// plain analysis and emission.
+fn prepared_agrees(
+    case: &Case,
+    plain: &ehp::Analysis,
+    options: &ehp::emit::EmitOptions,
+    emitted: &ehp::emit::Emitted,
+) -> Result<(), String> {
+    let keep_none = |_: &ehp::eval::model::ValMap, _: &ehp::eval::model::AppInstance| false;
+    let build = ehp::emit::PrepareValues::build(options, &keep_none);
+    let mut prepared = ehp::analyze_preparing(&case.files, &build);
+    if prepared.diagnostics != plain.diagnostics {
+        return Err("a prepared analysis found other diagnostics".to_string());
+    }
+    let dropped = prepared
+        .envs
+        .iter()
+        .flat_map(|env| &env.apps)
+        .filter(|app| app.values_dropped())
+        .count();
+    let made = ehp::emit::emit_prepared(&mut prepared.envs, options);
+    if made.files != emitted.files || made.diagnostics != emitted.diagnostics {
+        return Err(format!(
+            "prepared values files ({dropped} apps' values dropped) differ from emitted ones"
+        ));
+    }
+    let check = ehp::emit::PrepareValues::check(&keep_none);
+    let checked = ehp::analyze_preparing(&case.files, &check);
+    if ehp::emit::check(&checked.envs) != ehp::emit::check(&plain.envs) {
+        return Err("a prepared check found other diagnostics".to_string());
+    }
+    Ok(())
+}
+
 fn run(case: &Case) -> Result<(), String> {
     let analysis = ehp::analyze(&case.files);
     let mut diagnostics = analysis.diagnostics.clone();
@@ -271,6 +306,7 @@ fn run(case: &Case) -> Result<(), String> {
             project_root: None,
         };
         let emitted = ehp::emit::emit(&analysis.envs, &options);
+        prepared_agrees(case, &analysis, &options, &emitted)?;
         // Like `ehp build`, nothing is written when emission finds an error.
         if !emitted.has_errors() {
             files = emitted.files;

@@ -59,7 +59,11 @@ fn reparse(values: &[Val]) -> Vec<Val> {
         .and_then(Val::as_map)
         .expect("the chart values");
     (0..values.len())
-        .map(|index| read.get(&format!("v{index}")).expect("a value").clone())
+        .map(|index| {
+            read.get(format!("v{index}").as_str())
+                .expect("a value")
+                .clone()
+        })
         .collect()
 }
 

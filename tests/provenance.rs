@@ -129,7 +129,7 @@ fn provenance_equals_the_evaluated_value_everywhere() {
                     continue;
                 };
                 for field in schema.fields.keys() {
-                    let evaluated = app.fields.get(field);
+                    let evaluated = app.fields.get(field.as_str());
                     let mut paths: Vec<Vec<&str>> = vec![vec![field.as_str()]];
                     if let Some(map) = evaluated.and_then(Val::as_map) {
                         paths.extend(map.keys().map(|key| vec![field.as_str(), key.as_str()]));
@@ -166,7 +166,7 @@ fn provenance_equals_the_evaluated_value_everywhere() {
                     setting_provenance(&analysis.project, &analysis.schemas, &env.name, &[setting])
                         .expect("provenance");
                 checked += 1;
-                if let Err(problem) = agrees(&found, env.settings.get(setting), &[]) {
+                if let Err(problem) = agrees(&found, env.settings.get(setting.as_str()), &[]) {
                     failures.push(format!("{name}: {} / env.{setting}: {problem}", env.name));
                 }
             }

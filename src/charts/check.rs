@@ -71,6 +71,10 @@ pub fn check_with_files(
             else {
                 continue;
             };
+            if app.values_dropped() {
+                diagnostics.push(dropped(&chart_ref, app));
+                continue;
+            }
             let named = app_files(app, files);
             let user = layered(&named, to_json(&app.values));
             for finding in findings(chart, validator.as_ref(), &user) {
@@ -89,6 +93,20 @@ pub fn check_with_files(
         problems.push(diagnostic);
     }
     problems.into_sorted()
+}
+
+/// An internal error: the chart values of an app whose chart is checked were dropped (see
+/// [`crate::eval::model::Prepare`]); checking nothing would pass them unseen.
+fn dropped(chart: &ChartRef, app: &AppInstance) -> Diagnostic {
+    Diagnostic::error(
+        codes::EMIT_INVARIANT,
+        format!(
+            "the values of `{}` were not kept for the check against {chart}",
+            app.name
+        ),
+    )
+    .at(app.span, "this app's chart values")
+    .help(crate::diag::INTERNAL_ERROR)
 }
 
 /// The parsed values files of a project, by their path from its root.

@@ -115,6 +115,11 @@ pub struct ChartUse {
 /// the repository is not declared (E0404), the chart is a URL of a package, or the version is
 /// missing. A version constraint (`^1.4`) is kept: the chart is then named as not checked.
 pub fn chart_of(env: &EnvInstance, app: &AppInstance) -> Option<ChartRef> {
+    chart_in(&env.settings, app)
+}
+
+/// [`chart_of`], given the environment's settings.
+pub fn chart_in(settings: &crate::eval::model::ValMap, app: &AppInstance) -> Option<ChartRef> {
     let chart = app.str_field("chart")?;
     let version = app.str_field("chart_version")?.to_string();
     if let Some(path) = crate::types::formats::local_chart(chart) {
@@ -138,8 +143,7 @@ pub fn chart_of(env: &EnvInstance, app: &AppInstance) -> Option<ChartRef> {
         });
     }
     let (repo, name) = chart.split_once('/')?;
-    let repository = env
-        .settings
+    let repository = settings
         .get("helm_repos")
         .and_then(Val::as_map)
         .and_then(|repos| repos.get(repo))

@@ -12,14 +12,14 @@ pub(crate) fn to_json(values: &ValMap) -> Value {
     Value::Object(
         values
             .iter()
-            .map(|(key, value)| (key.clone(), val_to_json(value)))
+            .map(|(key, value)| (key.to_string(), val_to_json(value)))
             .collect(),
     )
 }
 
 fn val_to_json(value: &Val) -> Value {
     match &value.kind {
-        ValKind::Str(text) | ValKind::Quantity(text) => Value::String(text.clone()),
+        ValKind::Str(text) | ValKind::Quantity(text) => Value::String(text.to_string()),
         ValKind::DeployVar(expanded) => Value::String(expanded.clone()),
         ValKind::Null => Value::Null,
         ValKind::Int(number) => Value::Number((*number).into()),
@@ -68,10 +68,10 @@ pub(crate) fn coalesce(defaults: &Value, user: &Value) -> Value {
 /// secret), if the app's values have one there.
 pub(crate) fn val_at<'a>(values: &'a ValMap, path: &[String]) -> Option<&'a Val> {
     let (first, rest) = path.split_first()?;
-    let mut value = values.get(first)?;
+    let mut value = values.get(first.as_str())?;
     for part in rest {
         value = match &value.kind {
-            ValKind::Map(map) => map.get(part)?,
+            ValKind::Map(map) => map.get(part.as_str())?,
             ValKind::List(items) => items.get(part.parse::<usize>().ok()?)?,
             ValKind::Secret(_) => return Some(value),
             _ => return None,

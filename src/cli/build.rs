@@ -2,7 +2,7 @@
 //! files into the output directory (or, with `--check`, compare it).
 
 use super::args::{BuildArgs, FormatArg};
-use super::charts::check_charts;
+use super::charts::{check_charts, values_kept};
 use super::output::{Outcome, Plan, previous_format};
 use super::sources::{Loaded, load_project};
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
@@ -62,7 +62,14 @@ pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
         None => previous_format(&args.out),
     };
     let loaded = load_project(args.project.given(), Some(&args.out))?;
-    let analysis = crate::analyze(&loaded.files);
+    let options = EmitOptions {
+        dsf_format,
+        source_label: loaded.label.clone(),
+        project_root: root_from(&args.out, loaded.root()),
+    };
+    let keep = values_kept(loaded.root());
+    let prepare = emit::PrepareValues::build(&options, &keep);
+    let analysis = crate::analyze_preparing(&loaded.files, &prepare);
     if analysis.has_errors() {
         reporter.report(&analysis.db, &analysis.diagnostics);
         return Ok(EXIT_FAILED);
@@ -74,19 +81,14 @@ pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
         project,
         ..
     } = analysis;
-    let selected = match crate::eval::select::select(&project, envs, wanted) {
+    let mut selected = match crate::eval::select::select(&project, envs, wanted) {
         Ok(selected) => selected,
         Err(diagnostic) => {
             reporter.report(&db, &[*diagnostic]);
             return Ok(EXIT_USAGE);
         }
     };
-    let options = EmitOptions {
-        dsf_format,
-        source_label: loaded.label.clone(),
-        project_root: root_from(&args.out, loaded.root()),
-    };
-    let emitted = emit::emit(&selected, &options);
+    let emitted = emit::emit_prepared(&mut selected, &options);
     found.extend(emitted.diagnostics);
     found.extend(loaded.check_project_files(&selected));
     found.extend(check_charts(loaded.root(), &selected, &project)?);

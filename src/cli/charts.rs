@@ -7,7 +7,7 @@ use super::args::ChartsFetchArgs;
 use super::sources::load_project;
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::diag::Diagnostic;
-use crate::eval::model::EnvInstance;
+use crate::eval::model::{AppInstance, EnvInstance, ValMap};
 use crate::resolve::Project;
 use crate::store::{self, Store};
 
@@ -40,6 +40,18 @@ pub(super) fn fetch(args: &ChartsFetchArgs) -> Result<u8, UsageError> {
         store.cache.display()
     );
     Ok(EXIT_OK)
+}
+
+/// Which apps' chart values a build or check of the project at `path` keeps once their values
+/// files are made: those the chart check may read (see [`Store::may_check`]); every app's when
+/// the lock file cannot be read (the chart check then says why).
+pub(super) fn values_kept(path: &Path) -> impl Fn(&ValMap, &AppInstance) -> bool + Sync + use<> {
+    let lock = Store::for_project(path).read_lock();
+    move |settings, app| match &lock {
+        Err(_) => true,
+        Ok(lock) => crate::charts::chart_in(settings, app)
+            .is_some_and(|chart| Store::may_check(lock.as_ref(), &chart)),
+    }
 }
 
 /// The chart check of the project at `path`: every app's values in `envs` against its chart,

@@ -5,7 +5,7 @@
 //! project and reports that part's problems.
 
 use super::args::CheckArgs;
-use super::charts::check_charts;
+use super::charts::{check_charts, values_kept};
 use super::history::run_gate;
 use super::sources::{Loaded, load_project};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
@@ -15,7 +15,8 @@ use crate::emit;
 /// `ehp check [PATH] [--against REV]`.
 pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
     let loaded = load_project(args.project.given(), None)?;
-    let analysis = crate::analyze(&loaded.files);
+    let keep = values_kept(loaded.root());
+    let analysis = crate::analyze_preparing(&loaded.files, &emit::PrepareValues::check(&keep));
     let result = judge(args, &loaded, &analysis);
     super::drop_at_exit((analysis, loaded));
     result

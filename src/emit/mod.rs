@@ -8,6 +8,7 @@ mod convert;
 mod files;
 mod model;
 mod names;
+mod prepare;
 mod quoting;
 mod release;
 mod view;
@@ -99,6 +100,7 @@ impl Emitted {
 const SUBST_ENV_VALUES: &str = "subst_env_values";
 
 pub use files::{ProjectFile, check_project_files, project_files};
+pub use prepare::PrepareValues;
 
 /// The header comment of every generated file, ending with a newline.
 pub fn header(source_label: &str) -> String {
@@ -110,6 +112,33 @@ pub fn header(source_label: &str) -> String {
 /// The files are converted and serialised on all cores (`parallel::map_chunks`), the
 /// desired-state files one environment per item and the values files one app per item.
 pub fn emit(envs: &[EnvInstance], options: &EmitOptions) -> Emitted {
+    emit_taking(envs, Vec::new(), options)
+}
+
+/// Like [`emit`], for environments whose apps were prepared by [`PrepareValues::build`]: the
+/// values files made while evaluating are moved out of the apps rather than copied.
+pub fn emit_prepared(envs: &mut [EnvInstance], options: &EmitOptions) -> Emitted {
+    let made: Vec<Vec<Option<String>>> = envs
+        .iter_mut()
+        .map(|env| {
+            env.apps
+                .iter_mut()
+                .map(|app| {
+                    let prepared = std::sync::Arc::get_mut(app)?.prepared.as_mut()?;
+                    prepared.values_file.take()
+                })
+                .collect()
+        })
+        .collect();
+    emit_taking(envs, made, options)
+}
+
+/// [`emit`], with the values files already made for some apps (`made[env][app]`).
+fn emit_taking(
+    envs: &[EnvInstance],
+    mut made: Vec<Vec<Option<String>>>,
+    options: &EmitOptions,
+) -> Emitted {
     let mut problems = Problems::new();
     let mut files = Vec::new();
     let headers = Headers::new(&options.source_label);
@@ -121,10 +150,24 @@ pub fn emit(envs: &[EnvInstance], options: &EmitOptions) -> Emitted {
         }
         (written, found)
     });
-    let values: Vec<(&EnvInstance, &AppInstance)> = envs
-        .iter()
-        .flat_map(|env| env.apps.iter().map(move |app| (env, app.as_ref())))
-        .collect();
+    made.resize_with(envs.len(), Vec::new);
+    let mut values: Vec<(&EnvInstance, &AppInstance)> = Vec::new();
+    for (env, mut made) in envs.iter().zip(made) {
+        made.resize_with(env.apps.len(), || None);
+        for (app, text) in env.apps.iter().zip(made) {
+            match (text, &app.prepared) {
+                (Some(contents), Some(prepared)) => {
+                    let path = values_path(env, app);
+                    files.push(OutputFile { path, contents });
+                    prepared
+                        .diagnostics
+                        .iter()
+                        .for_each(|found| problems.push(found.clone()));
+                }
+                _ => values.push((env, app)),
+            }
+        }
+    }
     let values_files = crate::parallel::map_chunks(&values, |chunk| {
         let mut found = Problems::new();
         let mut written = Vec::with_capacity(chunk.len());
@@ -154,7 +197,13 @@ pub fn check(envs: &[EnvInstance]) -> Vec<Diagnostic> {
             convert::dsf(env, "../..", &mut found);
             let substituted = substitutes_values(env);
             for app in &env.apps {
-                convert::check_values(&app.values, substituted, &mut found);
+                match &app.prepared {
+                    Some(prepared) => prepared
+                        .diagnostics
+                        .iter()
+                        .for_each(|diagnostic| found.push(diagnostic.clone())),
+                    None => convert::check_values(&app.values, substituted, &mut found),
+                }
             }
         }
         found
@@ -179,6 +228,11 @@ impl Headers {
         // In DSFs helmsman substitutes `$NAME` on the raw text, comments included.
         let dsf = plain.replace('$', "$$");
         Headers { plain, dsf }
+    }
+
+    /// The header of a values file, in whose text helmsman substitutes `$NAME` or not.
+    fn of_values(&self, substituted: bool) -> &str {
+        if substituted { &self.dsf } else { &self.plain }
     }
 }
 
@@ -212,7 +266,12 @@ fn emit_dsf(
 /// Whether helmsman substitutes `$NAME` in the environment's values files, as in its DSF
 /// (`--subst-env-values`).
 fn substitutes_values(env: &EnvInstance) -> bool {
-    env.settings
+    substitutes(&env.settings)
+}
+
+/// [`substitutes_values`], from an environment's settings.
+fn substitutes(settings: &crate::eval::model::ValMap) -> bool {
+    settings
         .get(SUBST_ENV_VALUES)
         .and_then(crate::eval::model::Val::as_bool)
         .unwrap_or(false)
@@ -226,26 +285,41 @@ fn emit_values(
     files: &mut Vec<OutputFile>,
     problems: &mut Problems,
 ) {
+    let path = values_path(env, app);
+    if app.values_dropped() {
+        // Only `emit_prepared` may see an app whose values were dropped, with its file made.
+        problems.push(
+            Diagnostic::error(codes::EMIT_INVARIANT, format!("could not write `{path}`"))
+                .note("its chart values were dropped before its values file was made")
+                .help(INTERNAL_ERROR),
+        );
+        return;
+    }
     let substituted = substitutes_values(env);
-    let values_header = if substituted {
-        &headers.dsf
-    } else {
-        &headers.plain
-    };
     convert::check_values(&app.values, substituted, problems);
-    let values = view::ValuesView {
-        values: &app.values,
+    let body = values_body(&app.values, substituted);
+    push_file(files, problems, path, headers.of_values(substituted), body);
+}
+
+/// The path of an app's values file in the output folder.
+fn values_path(env: &EnvInstance, app: &AppInstance) -> String {
+    format!("{}/values/{}.yaml", env.name, app.name)
+}
+
+/// A values file's body: `values` as YAML, with `$` doubled in keys when helmsman substitutes
+/// `$NAME` in the environment's values files.
+fn values_body(values: &crate::eval::model::ValMap, substituted: bool) -> Result<String, String> {
+    let view = view::ValuesView {
+        values,
         substituted,
     };
-    let path = format!("{}/values/{}.yaml", env.name, app.name);
-    let body = to_yaml(&values).map(|text| {
+    to_yaml(&view).map(|text| {
         if substituted {
             quoting::quote_dollar_keys(&text)
         } else {
             text
         }
-    });
-    push_file(files, problems, path, values_header, body);
+    })
 }
 
 /// Adds a file, or an internal-error diagnostic when serialisation failed.
@@ -256,22 +330,33 @@ fn push_file(
     header: &str,
     body: Result<String, String>,
 ) {
-    match body {
-        Ok(body) => {
-            let mut contents = String::with_capacity(header.len() + body.len() + 1);
-            contents.push_str(header);
-            contents.push_str(&body);
-            if !contents.ends_with('\n') {
-                contents.push('\n');
-            }
-            files.push(OutputFile { path, contents });
-        }
-        Err(error) => problems.push(
+    match file_text(&path, header, body) {
+        Ok(contents) => files.push(OutputFile { path, contents }),
+        Err(diagnostic) => problems.push(*diagnostic),
+    }
+}
+
+/// A file's whole text: its header and body, ending with a newline; an internal-error
+/// diagnostic when serialisation failed.
+fn file_text(
+    path: &str,
+    header: &str,
+    body: Result<String, String>,
+) -> Result<String, Box<Diagnostic>> {
+    let body = body.map_err(|error| {
+        Box::new(
             Diagnostic::error(codes::EMIT_INVARIANT, format!("could not write `{path}`"))
                 .note(error)
                 .help(INTERNAL_ERROR),
-        ),
+        )
+    })?;
+    let mut contents = String::with_capacity(header.len() + body.len() + 1);
+    contents.push_str(header);
+    contents.push_str(&body);
+    if !contents.ends_with('\n') {
+        contents.push('\n');
     }
+    Ok(contents)
 }
 
 /// Serialises to YAML the way Helm must read it back: YAML 1.1 traps quoted, no block scalars.

@@ -117,7 +117,7 @@ mod tests {
     fn map(entries: Vec<(&str, Val)>) -> ValMap {
         entries
             .into_iter()
-            .map(|(key, value)| (key.to_owned(), value))
+            .map(|(key, value)| (key.into(), value))
             .collect()
     }
 
@@ -191,7 +191,7 @@ mod tests {
     fn corpus() -> ValMap {
         let strings: Vec<(&str, Val)> = AWKWARD
             .iter()
-            .map(|text| (*text, val(ValKind::Str((*text).to_owned()))))
+            .map(|text| (*text, val(ValKind::Str((*text).into()))))
             .collect();
         let list = val(ValKind::List(vec![
             val(ValKind::Int(0)),

@@ -122,6 +122,7 @@ pub(super) fn evaluate_app(
     let may_hold_secret = super::secrets::may_hold_secret(&fields, &values);
     AppInstance {
         may_hold_secret,
+        prepared: None,
         name: target.decl.name.name.clone(),
         template: target.decl.template.name.clone(),
         fields,

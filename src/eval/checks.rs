@@ -62,7 +62,7 @@ pub fn env_checks(
         .settings
         .get("helm_repos")
         .and_then(Val::as_map)
-        .map(|map| map.keys().map(String::as_str).collect())
+        .map(|map| map.keys().map(|key| key.as_str()).collect())
         .unwrap_or_default();
     // Repositories added outside helmsman (`helm repo add`) count as declared too.
     if let Some(ValKind::List(preconfigured)) = env

@@ -15,7 +15,7 @@ use super::app::{AppTarget, evaluate_app};
 use super::cache::{CacheEntry, CacheKey, ChainPrints, EvalCache, Reuse};
 use super::checks;
 use super::frame::Context;
-use super::model::{AppInstance, EnvInstance, ValMap};
+use super::model::{AppInstance, EnvInstance, Prepare, ValMap};
 use super::settings::env_settings;
 
 /// Like [`evaluate`](super::evaluate), reusing the apps of `reuse` (sources and an earlier
@@ -27,6 +27,27 @@ pub fn evaluate_incremental(
     reuse: Option<(&SourceDb, &EvalCache)>,
     problems: &mut Problems,
 ) -> (Vec<EnvInstance>, EvalCache) {
+    evaluate_with(project, schemas, reuse, None, problems)
+}
+
+/// Like [`evaluate`](super::evaluate), handing each app to `prepare` on the thread that
+/// evaluated it (see [`Prepare`]).
+pub fn evaluate_preparing(
+    project: &Project,
+    schemas: &Schemas,
+    prepare: &dyn Prepare,
+    problems: &mut Problems,
+) -> Vec<EnvInstance> {
+    evaluate_with(project, schemas, None, Some(prepare), problems).0
+}
+
+fn evaluate_with(
+    project: &Project,
+    schemas: &Schemas,
+    reuse: Option<(&SourceDb, &EvalCache)>,
+    prepare: Option<&dyn Prepare>,
+    problems: &mut Problems,
+) -> (Vec<EnvInstance>, EvalCache) {
     let work = concrete_envs(project);
     let chains = reuse.map(|(db, _)| ChainPrints::new(project, db));
     let reuse = reuse
@@ -36,7 +57,7 @@ pub fn evaluate_incremental(
             previous,
             chains,
         });
-    let results = evaluate_envs(project, schemas, &work, reuse);
+    let results = evaluate_envs(project, schemas, &work, reuse, prepare);
     let mut scoped = EnvScoped::default();
     let mut envs = Vec::new();
     let mut cache = EvalCache::default();
@@ -137,6 +158,7 @@ fn evaluate_envs(
     schemas: &Schemas,
     work: &[EnvWork<'_>],
     reuse: Option<Reuse<'_>>,
+    prepare: Option<&dyn Prepare>,
 ) -> Vec<EnvResult> {
     let settings = settings_of(project, schemas, work);
     let order = apps_by_name(project);
@@ -148,7 +170,10 @@ fn evaluate_envs(
             .iter()
             .map(|&(position, app)| {
                 let (env, (settings, _)) = work.get(position).zip(settings.get(position))?;
-                let result = evaluate_one(project, schemas, env, settings, app, reuse)?;
+                let mut result = evaluate_one(project, schemas, env, settings, app, reuse)?;
+                if let Some(prepare) = prepare {
+                    prepare_app(prepare, env.name, settings, &mut result.app);
+                }
                 Some((position, result))
             })
             .collect::<Vec<_>>()
@@ -247,6 +272,18 @@ fn evaluate_one(
         diagnostics: found,
         cached,
     })
+}
+
+/// Hands an app just evaluated to `prepare`, and drops its chart values when they are no
+/// longer needed.
+fn prepare_app(prepare: &dyn Prepare, env: &str, settings: &ValMap, app: &mut Arc<AppInstance>) {
+    let prepared = prepare.prepare(env, settings, app);
+    // Apps are shared only with an editor's cache, which never prepares.
+    let app = Arc::make_mut(app);
+    if !prepared.values_kept {
+        app.values = ValMap::default();
+    }
+    app.prepared = Some(prepared);
 }
 
 /// The indices of the project's apps, sorted by app name.

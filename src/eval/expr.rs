@@ -8,7 +8,7 @@ use crate::syntax::ast::{Arg, Expr, ExprKind, Ident, StrPart};
 use crate::types::{Checker, Ty, article, formats};
 
 use super::frame::{Context, Frame};
-use super::model::{SecretRef, Val, ValKind, ValMap};
+use super::model::{SecretRef, Text, Val, ValKind, ValMap};
 
 impl Frame<'_> {
     /// The value of an expression of type `ty`; `None` for `null` and for what failed (already
@@ -30,7 +30,9 @@ impl Frame<'_> {
             ExprKind::Str(parts) => ValKind::Str(self.string(parts, expr.span, ty, context)?),
             ExprKind::Int(number) => ValKind::Int(*number),
             ExprKind::Float(number, _) => ValKind::Float(*number),
-            ExprKind::Unit { number, unit } => ValKind::Quantity(format!("{number}{unit}")),
+            ExprKind::Unit { number, unit } => {
+                ValKind::Quantity(compact_str::format_compact!("{number}{unit}"))
+            }
             ExprKind::Bool(truth) => ValKind::Bool(*truth),
             ExprKind::Null => return None,
             ExprKind::List(items) => {
@@ -69,8 +71,8 @@ impl Frame<'_> {
         span: Span,
         ty: &Ty,
         context: &mut Context<'_>,
-    ) -> Option<String> {
-        let mut text = String::new();
+    ) -> Option<Text> {
+        let mut text = Text::default();
         let mut interpolated = false;
         for part in parts {
             match part {
@@ -119,7 +121,7 @@ impl Frame<'_> {
             }),
             "seconds" => ValKind::Int(formats::duration_seconds(&text(0)?)?),
             // The secret check sees the call's span and lets the text through.
-            "not_secret" => ValKind::Str(text(0)?),
+            "not_secret" => ValKind::Str(text(0)?.into()),
             "deploy_var" => ValKind::DeployVar(format!("${{{}}}", text(0)?)),
             "deploy_text" => ValKind::DeployVar(formats::deploy_text(&text(0)?).ok()?),
             "env_list" => env_list(values.first()?.as_map()?),
@@ -135,10 +137,10 @@ impl Frame<'_> {
             ("env", env) => {
                 let (setting, rest) = rest.split_first()?;
                 if setting.name == "name" {
-                    let name = Val::new(ValKind::Str(context.env_name.to_string()), setting.span);
+                    let name = Val::new(ValKind::Str(context.env_name.into()), setting.span);
                     navigate(&name, rest)
                 } else if let Some(env) = env {
-                    navigate(env.get(&setting.name)?, rest)
+                    navigate(env.get(setting.name.as_str())?, rest)
                 } else {
                     self.ensure(&setting.name, Some(setting.span), context);
                     navigate(self.get(&setting.name)?, rest)
@@ -148,7 +150,7 @@ impl Frame<'_> {
                 let (what, rest) = rest.split_first()?;
                 let (name, template, _) = context.app?;
                 let text = if what.name == "name" { name } else { template };
-                navigate(&Val::new(ValKind::Str(text.to_string()), what.span), rest)
+                navigate(&Val::new(ValKind::Str(text.into()), what.span), rest)
             }
             (name, _) => {
                 self.ensure(name, Some(first.span), context);
@@ -167,7 +169,9 @@ fn unset_setting(path: &[Ident], at: Span, context: &mut Context<'_>) {
         return;
     };
     // A setting the schema does not declare is E0305, from the type checker.
-    if first.name != "env" || env.contains_key(&setting.name) || schema.get(&setting.name).is_none()
+    if first.name != "env"
+        || env.contains_key(setting.name.as_str())
+        || schema.get(setting.name.as_str()).is_none()
     {
         return;
     }
@@ -215,41 +219,41 @@ fn env_list(map: &ValMap) -> ValKind {
     for (var, value) in map {
         let mut item = ValMap::default();
         item.insert(
-            "name".to_string(),
+            "name".into(),
             Val::new(ValKind::Str(var.clone()), value.origin),
         );
         match &value.kind {
             ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
                 let mut reference = ValMap::default();
                 reference.insert(
-                    "name".to_string(),
-                    Val::new(ValKind::Str(name.clone()), value.origin),
+                    "name".into(),
+                    Val::new(ValKind::Str(name.as_str().into()), value.origin),
                 );
                 reference.insert(
-                    "key".to_string(),
-                    Val::new(ValKind::Str(key.clone()), value.origin),
+                    "key".into(),
+                    Val::new(ValKind::Str(key.as_str().into()), value.origin),
                 );
                 let mut from = ValMap::default();
                 from.insert(
-                    "secretKeyRef".to_string(),
+                    "secretKeyRef".into(),
                     Val::new(ValKind::Map(reference), value.origin),
                 );
                 item.insert(
-                    "valueFrom".to_string(),
+                    "valueFrom".into(),
                     Val::new(ValKind::Map(from), value.origin),
                 );
             }
             ValKind::Secret(SecretRef::External { reference }) => {
                 item.insert(
-                    "externalSecret".to_string(),
-                    Val::new(ValKind::Str(reference.clone()), value.origin),
+                    "externalSecret".into(),
+                    Val::new(ValKind::Str(reference.as_str().into()), value.origin),
                 );
             }
             _ => {
                 let text = value.to_text().unwrap_or_default();
                 item.insert(
-                    "value".to_string(),
-                    Val::new(ValKind::Str(text), value.origin),
+                    "value".into(),
+                    Val::new(ValKind::Str(text.into()), value.origin),
                 );
             }
         }
@@ -264,7 +268,7 @@ pub(super) fn navigate(root: &Val, rest: &[Ident]) -> Option<Val> {
     let mut value = root;
     for (index, part) in rest.iter().enumerate() {
         match &value.kind {
-            ValKind::Map(map) => value = map.get(&part.name)?,
+            ValKind::Map(map) => value = map.get(part.name.as_str())?,
             ValKind::Secret(secret) => {
                 let text = match (secret, part.name.as_str()) {
                     (SecretRef::Kubernetes { name, .. }, "name") => name.clone(),
@@ -272,7 +276,7 @@ pub(super) fn navigate(root: &Val, rest: &[Ident]) -> Option<Val> {
                     (SecretRef::External { reference }, "external") => reference.clone(),
                     _ => return None,
                 };
-                let member = Val::new(ValKind::Str(text), value.origin);
+                let member = Val::new(ValKind::Str(text.into()), value.origin);
                 return if index + 1 == rest.len() {
                     Some(member)
                 } else {

@@ -161,7 +161,7 @@ impl<'a> Frame<'a> {
         let mut result = ValMap::with_capacity_and_hasher(self.slots.len(), Default::default());
         for (name, slot) in self.schema.fields.keys().zip(self.slots) {
             if let Slot::Done(Some(value), _) = slot {
-                result.insert(name.clone(), value);
+                result.insert(name.as_str().into(), value);
             }
         }
         result
@@ -256,24 +256,26 @@ impl<'a> Frame<'a> {
         if rest.is_empty() && block.is_none() {
             match self.entry_value(expr, &Ty::Any, context) {
                 Some(value) => {
-                    map.insert(key.name.clone(), value);
+                    map.insert(key.name.as_str().into(), value);
                 }
                 None => {
-                    map.shift_remove(&key.name);
+                    map.shift_remove(key.name.as_str());
                 }
             }
             return;
         }
         if !matches!(
-            map.get(&key.name).map(|value| &value.kind),
+            map.get(key.name.as_str()).map(|value| &value.kind),
             Some(ValKind::Map(_))
         ) {
             map.insert(
-                key.name.clone(),
+                key.name.as_str().into(),
                 Val::new(ValKind::Map(ValMap::default()), expr.span),
             );
         }
-        if let Some(ValKind::Map(child)) = map.get_mut(&key.name).map(|value| &mut value.kind) {
+        if let Some(ValKind::Map(child)) =
+            map.get_mut(key.name.as_str()).map(|value| &mut value.kind)
+        {
             self.overlay(child, rest, expr, context);
         }
     }
@@ -508,16 +510,16 @@ impl<'a> Frame<'a> {
             self.record_value(Some(&key.name), expr, value.as_ref());
             match value {
                 Some(value) => {
-                    map.insert(key.name.clone(), value);
+                    map.insert(key.name.as_str().into(), value);
                 }
                 None => {
-                    map.shift_remove(&key.name);
+                    map.shift_remove(key.name.as_str());
                 }
             }
             return;
         }
         let replace = rest.is_empty() && block.is_some_and(|block| block.replace.is_some());
-        let existing = map.swap_remove(&key.name).filter(|_| !replace);
+        let existing = map.swap_remove(key.name.as_str()).filter(|_| !replace);
         if replace {
             self.record(Some(&key.name), expr, Action::Replace);
         } else if rest.is_empty() && block.is_some_and(|block| block.entries.is_empty()) {
@@ -539,7 +541,10 @@ impl<'a> Frame<'a> {
         if let Some(trace) = &mut self.trace {
             trace.path.pop();
         }
-        map.insert(key.name.clone(), Val::new(ValKind::Map(child), origin));
+        map.insert(
+            key.name.as_str().into(),
+            Val::new(ValKind::Map(child), origin),
+        );
     }
 
     pub(super) fn fill_defaults(
@@ -552,8 +557,8 @@ impl<'a> Frame<'a> {
         let Ty::Record(schema) = ty else { return };
         let mut ordered = ValMap::with_capacity_and_hasher(schema.fields.len(), Default::default());
         for (name, field) in &schema.fields {
-            if let Some(value) = map.swap_remove(name) {
-                ordered.insert(name.clone(), value);
+            if let Some(value) = map.swap_remove(name.as_str()) {
+                ordered.insert(name.as_str().into(), value);
                 continue;
             }
             let value = match &field.default {
@@ -579,7 +584,7 @@ impl<'a> Frame<'a> {
             };
             match value {
                 Some(value) => {
-                    ordered.insert(name.clone(), value);
+                    ordered.insert(name.as_str().into(), value);
                 }
                 None if !field.optional => missing_field(field, context),
                 None => {}

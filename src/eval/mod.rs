@@ -36,7 +36,7 @@ use model::EnvInstance;
 
 pub use app::{Layer, LayerKind, app_layers};
 pub use cache::EvalCache;
-pub use driver::evaluate_incremental;
+pub use driver::{evaluate_incremental, evaluate_preparing};
 pub use settings::promotion_settings;
 
 // What `why` builds its provenance with.

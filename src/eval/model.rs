@@ -6,8 +6,13 @@ use indexmap::IndexMap;
 /// An insertion-ordered map with a fast hasher (keys are short names, not attacker-chosen).
 pub type FxIndexMap<K, V> = IndexMap<K, V, rustc_hash::FxBuildHasher>;
 
-/// The map of a block value.
-pub type ValMap = FxIndexMap<String, Val>;
+/// The map of a block value. Keys are compact strings: field and chart-value names are short,
+/// held inline without an allocation of their own, and copied rather than cloned on the heap
+/// (every app in every environment has a map of them).
+pub type ValMap = FxIndexMap<Text, Val>;
+
+/// The text of evaluated keys and strings: inline up to 24 bytes (see [`ValMap`]).
+pub type Text = compact_str::CompactString;
 
 use crate::source::Span;
 
@@ -32,7 +37,7 @@ pub enum SecretRef {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValKind {
     /// Text.
-    Str(String),
+    Str(Text),
     /// A whole number.
     Int(i64),
     /// A decimal number.
@@ -40,7 +45,7 @@ pub enum ValKind {
     /// A boolean.
     Bool(bool),
     /// A quantity or duration as written (`512Mi`, `250m`, `30s`): emitted as a string.
-    Quantity(String),
+    Quantity(Text),
     /// A list.
     List(Vec<Val>),
     /// A block or map, in order.
@@ -122,7 +127,7 @@ impl Val {
     /// The text of a scalar as it would be interpolated into a string.
     pub fn to_text(&self) -> Option<String> {
         Some(match &self.kind {
-            ValKind::Str(text) | ValKind::Quantity(text) => text.clone(),
+            ValKind::Str(text) | ValKind::Quantity(text) => text.to_string(),
             ValKind::Int(number) => number.to_string(),
             ValKind::Float(number) => number.to_string(),
             ValKind::Bool(truth) => truth.to_string(),
@@ -154,9 +159,41 @@ pub struct AppInstance {
     /// secret (`secrets::may_hold_secret`): when no app's does, the check of the whole
     /// model for literal secrets has nothing to report and is skipped.
     pub may_hold_secret: bool,
+    /// What a front end made of the app on the thread that evaluated it (see [`Prepare`]):
+    /// `None` when nothing was asked for.
+    pub prepared: Option<Prepared>,
+}
+
+/// What a front end makes of each app in each environment on the thread that evaluated it, as
+/// soon as it is evaluated, so that the chart values it no longer needs are dropped then rather
+/// than held for every app of every environment (`ehp build` serialises the values file there,
+/// `ehp check` checks it).
+pub trait Prepare: Sync {
+    /// What the front end needs of `app` in the environment `env`, whose settings are
+    /// `settings`.
+    fn prepare(&self, env: &str, settings: &ValMap, app: &AppInstance) -> Prepared;
+}
+
+/// What [`Prepare`] made of an app.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    /// The values file's text, when one was made.
+    pub values_file: Option<String>,
+    /// What making it found.
+    pub diagnostics: Vec<crate::diag::Diagnostic>,
+    /// Whether the chart values are still needed (a chart check, the walk for literal
+    /// secrets): when not, [`AppInstance::values`] is emptied.
+    pub values_kept: bool,
 }
 
 impl AppInstance {
+    /// Whether the chart values were dropped once [`Prepare`] was done with them.
+    pub fn values_dropped(&self) -> bool {
+        self.prepared
+            .as_ref()
+            .is_some_and(|prepared| !prepared.values_kept)
+    }
+
     /// A field's string value.
     pub fn str_field(&self, name: &str) -> Option<&str> {
         self.fields.get(name).and_then(Val::as_str)

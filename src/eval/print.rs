@@ -150,7 +150,7 @@ mod tests {
     fn long_text_is_cut_and_marked() {
         assert_eq!(shorten("abcdef", 6), "abcdef");
         assert_eq!(shorten("abcdefg", 6), "abcde…");
-        let long = val(ValKind::Str("x".repeat(100)));
+        let long = val(ValKind::Str("x".repeat(100).into()));
         assert_eq!(source_within(&long, 80).chars().count(), 80);
     }
 }

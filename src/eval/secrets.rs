@@ -453,6 +453,11 @@ fn secret_line(text: &str) -> Option<&str> {
 /// What kind of secret a text holds, by its shape, under any name: a private key, a token with
 /// a well-known prefix, a password in a URL, a JSON web token or a bearer token.
 pub fn secret_shape(text: &str) -> Option<&'static str> {
+    // Every shape but a URL's password is longer than the shortest token: most texts are
+    // shorter and decided here (this runs over every text of every app in every environment).
+    if text.len() < SHORTEST_TOKEN && !text.contains("://") {
+        return None;
+    }
     if text.contains("-----BEGIN")
         && (text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY BLOCK-----"))
     {
@@ -460,18 +465,26 @@ pub fn secret_shape(text: &str) -> Option<&'static str> {
     }
     let token_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
     for word in text.split(|c: char| !token_char(c)) {
-        if let Some(kind) = token_kind(word) {
+        if word.len() >= SHORTEST_TOKEN
+            && let Some(kind) = token_kind(word)
+        {
             return Some(kind);
         }
     }
-    for word in text.split(|c: char| !(token_char(c) || c == '.')) {
-        let parts: Vec<&str> = word.split('.').collect();
-        if parts.len() == 3
-            && word.starts_with("eyJ")
-            && parts.iter().take(2).all(|part| part.len() >= 8)
-        {
-            return Some("a JSON web token");
-        }
+    let jwt = |word: &str| {
+        let mut parts = word.split('.');
+        word.starts_with("eyJ")
+            && parts
+                .by_ref()
+                .take(2)
+                .filter(|part| part.len() >= 8)
+                .count()
+                == 2
+            && parts.next().is_some()
+            && parts.next().is_none()
+    };
+    if text.contains("eyJ") && text.split(|c: char| !(token_char(c) || c == '.')).any(jwt) {
+        return Some("a JSON web token");
     }
     if let Some(at) = text.find("Bearer ")
         && text
@@ -483,6 +496,10 @@ pub fn secret_shape(text: &str) -> Option<&'static str> {
     }
     url_password(text).then_some("a password in a URL")
 }
+
+/// The length of the shortest token [`token_kind`] knows (`xoxb-` and ten characters): the
+/// shortest text any shape but a URL's password can have.
+const SHORTEST_TOKEN: usize = 15;
 
 /// The kind of a token with a well-known prefix.
 fn token_kind(word: &str) -> Option<&'static str> {
@@ -571,6 +588,26 @@ mod tests {
             "keycloak_url",
         ] {
             assert!(!is_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn no_token_is_shorter_than_the_fast_path_assumes() {
+        let shortest = [
+            "AKIAIOSFODNN7EXAMPLE".to_string(),
+            format!("ghp_{}", "a".repeat(30)),
+            format!("github_pat_{}", "a".repeat(20)),
+            format!("xoxb-{}", "a".repeat(10)),
+            format!("glpat-{}", "a".repeat(20)),
+            format!("sk_live_{}", "a".repeat(16)),
+            format!("AIza{}", "a".repeat(35)),
+            format!("npm_{}", "a".repeat(36)),
+        ];
+        for token in shortest {
+            assert!(token_kind(&token).is_some(), "{token}");
+            assert!(token.len() >= SHORTEST_TOKEN, "{token}");
+            assert_eq!(secret_shape(&token), token_kind(&token), "{token}");
+            assert_eq!(token_kind(&token[..token.len() - 1]), None, "{token}");
         }
     }
 

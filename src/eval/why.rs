@@ -487,9 +487,9 @@ fn replay(root: &mut Option<Val>, path: &[String], action: &Action, span: Span) 
             }
         }
     };
-    let mut child = map.swap_remove(key);
+    let mut child = map.swap_remove(key.as_str());
     replay(&mut child, rest, action, span);
     if let Some(child) = child {
-        map.insert(key.clone(), child);
+        map.insert(key.as_str().into(), child);
     }
 }

@@ -91,7 +91,7 @@ fn new_release(
         match (field.as_str(), chart_version) {
             ("chart_version", Some(version)) => release.push((field.clone(), quote(version))),
             _ => {
-                if let Some(value) = app.fields.get(field) {
+                if let Some(value) = app.fields.get(field.as_str()) {
                     release.push((field.clone(), print::source(value)));
                 }
             }
@@ -355,7 +355,7 @@ pub fn plan_publish(
     let pinned = promotion.release.iter().any(|field| {
         current
             .fields
-            .get(field)
+            .get(field.as_str())
             .is_some_and(|value| pinned_in(sources.project, request.app, first, value.origin))
     });
     if pinned {

@@ -60,7 +60,7 @@ fn unpinned(
     problems: &mut Problems,
 ) {
     let unpinned = promotion.release.iter().find_map(|field| {
-        let value = app.fields.get(field)?;
+        let value = app.fields.get(field.as_str())?;
         (!pinned_in(project, &app.name, &step.to, value.origin)).then_some((field, value))
     });
     let Some((field, value)) = unpinned else {

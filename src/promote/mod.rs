@@ -170,7 +170,7 @@ impl Promotion {
     pub fn release_of(&self, app: &AppInstance) -> Release {
         self.release
             .iter()
-            .filter_map(|field| Some((field.clone(), app.fields.get(field)?.to_text()?)))
+            .filter_map(|field| Some((field.clone(), app.fields.get(field.as_str())?.to_text()?)))
             .collect()
     }
 
@@ -245,7 +245,7 @@ fn recorded_release(map: &ValMap) -> Release {
         .map(|release| {
             release
                 .iter()
-                .filter_map(|(field, value)| Some((field.clone(), value.to_text()?)))
+                .filter_map(|(field, value)| Some((field.to_string(), value.to_text()?)))
                 .collect()
         })
         .unwrap_or_default()
@@ -256,7 +256,7 @@ fn release_span(promotion: &Promotion, app: &AppInstance) -> Span {
     promotion
         .release
         .iter()
-        .find_map(|field| app.fields.get(field).map(|value| value.origin))
+        .find_map(|field| app.fields.get(field.as_str()).map(|value| value.origin))
         .unwrap_or(app.span)
 }
 

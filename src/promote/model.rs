@@ -113,7 +113,7 @@ fn roles(settings: &ValMap) -> IndexMap<String, Vec<String>> {
             map.iter()
                 .map(|(role, members)| {
                     let members = strings(Some(members)).into_iter().map(|(name, _)| name);
-                    (role.clone(), members.collect())
+                    (role.to_string(), members.collect())
                 })
                 .collect()
         })
@@ -134,7 +134,7 @@ fn branches(
     let mut found: Vec<Branch> = Vec::new();
     for (name, envs) in map {
         let mut branch = Branch {
-            name: name.clone(),
+            name: name.to_string(),
             envs: Vec::new(),
         };
         for (env, span) in strings(Some(envs)) {
@@ -326,7 +326,7 @@ fn step_kinds(
             );
             continue;
         }
-        kinds.insert(to.clone(), step_kind(to, body, roles, problems));
+        kinds.insert(to.as_str().into(), step_kind(to, body, roles, problems));
     }
     kinds
 }

@@ -272,7 +272,7 @@ pub fn bad_reason(app: &AppInstance, release: &Release) -> Option<String> {
     app.fields
         .get("bad")
         .and_then(Val::as_map)
-        .and_then(|bad| bad.get(tag))
+        .and_then(|bad| bad.get(tag.as_str()))
         .and_then(Val::to_text)
 }
 
@@ -290,7 +290,7 @@ fn refuse_bad(
         .fields
         .get("bad")
         .and_then(Val::as_map)
-        .and_then(|bad| crate::promote::release_key(release).and_then(|tag| bad.get(tag)))
+        .and_then(|bad| crate::promote::release_key(release).and_then(|tag| bad.get(tag.as_str())))
         .map_or(promotion.span, |value| value.origin);
     Err(Refusal::Diagnostic(Box::new(
         Diagnostic::error(
@@ -328,7 +328,7 @@ fn settled(sources: Sources<'_>, target: Option<&AppInstance>, wanted: &Release,
             && target.fields.get("hotfix").is_none()
             && super::check::own_record(sources.project, target, "rollback", to).is_none()
             && sources.promotion.release.iter().all(|field| {
-                target.fields.get(field).is_some_and(|value| {
+                target.fields.get(field.as_str()).is_some_and(|value| {
                     super::pinned_in(sources.project, &target.name, to, value.origin)
                 })
             })
@@ -340,7 +340,12 @@ pub(super) fn release_literals(promotion: &Promotion, app: &AppInstance) -> Vec<
     promotion
         .release
         .iter()
-        .filter_map(|field| Some((field.clone(), print::source(app.fields.get(field)?))))
+        .filter_map(|field| {
+            Some((
+                field.clone(),
+                print::source(app.fields.get(field.as_str())?),
+            ))
+        })
         .collect()
 }
 

@@ -384,15 +384,15 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn walk_map(&self, prefix: &str, old: &ValMap, new: &ValMap, out: &mut Vec<Change>) {
-        let mut keys: Vec<&String> = old.keys().collect();
+        let mut keys: Vec<&crate::eval::model::Text> = old.keys().collect();
         keys.extend(new.keys().filter(|key| !old.contains_key(*key)));
         for key in keys {
             let path = if prefix.is_empty() {
-                key.clone()
+                key.to_string()
             } else {
                 format!("{prefix}.{key}")
             };
-            self.walk(&path, old.get(key), new.get(key), out);
+            self.walk(&path, old.get(key.as_str()), new.get(key.as_str()), out);
         }
     }
 

@@ -225,7 +225,7 @@ fn bad_marks(promotion: &Promotion, envs: &[EnvInstance], app: &str) -> Vec<(Str
         };
         for (tag, why) in bad {
             if !marks.iter().any(|(known, _)| known == tag) {
-                marks.push((tag.clone(), why.to_text().unwrap_or_default()));
+                marks.push((tag.to_string(), why.to_text().unwrap_or_default()));
             }
         }
     }
@@ -326,7 +326,7 @@ fn app_rollback(app: &AppInstance, act: Option<Act>) -> Option<Rollback> {
         .and_then(Val::as_map)
         .map(|map| {
             map.iter()
-                .filter_map(|(field, value)| Some((field.clone(), value.to_text()?)))
+                .filter_map(|(field, value)| Some((field.to_string(), value.to_text()?)))
                 .collect()
         })
         .unwrap_or_default();

@@ -127,6 +127,14 @@ impl Store {
         Ok(set)
     }
 
+    /// Whether [`load`](Store::load) may find `chart` ready to check, given the lock file
+    /// `lock`: a chart folder of the project, or an exact version the lock file names. What a
+    /// check may read the chart values of.
+    pub fn may_check(lock: Option<&Lock>, chart: &ChartRef) -> bool {
+        chart.is_local()
+            || (!chart.is_constraint() && lock.is_some_and(|lock| lock.get(chart).is_some()))
+    }
+
     /// The status of a locked chart: its package from the cache, else from Helm's cache.
     fn locked_status(&self, chart: &ChartRef, locked: &str) -> Status {
         let mut candidates = vec![self.package_path(locked)];

@@ -26,12 +26,12 @@ pub fn at(start: usize) -> Span {
 
 /// A string value.
 pub fn s(text: &str) -> Val {
-    Val::new(ValKind::Str(text.to_owned()), at(0))
+    Val::new(ValKind::Str(text.into()), at(0))
 }
 
 /// A quantity value.
 pub fn q(text: &str) -> Val {
-    Val::new(ValKind::Quantity(text.to_owned()), at(0))
+    Val::new(ValKind::Quantity(text.into()), at(0))
 }
 
 /// An integer value with a given origin.
@@ -94,7 +94,7 @@ pub fn external_secret(reference: &str) -> Val {
 pub fn fields(entries: Vec<(&str, Val)>) -> ehp::eval::model::ValMap {
     entries
         .into_iter()
-        .map(|(key, value)| (key.to_owned(), value))
+        .map(|(key, value)| (key.into(), value))
         .collect()
 }
 
@@ -116,6 +116,7 @@ pub fn app(name: &str, extra: Vec<(&str, Val)>, values: Vec<(&str, Val)>) -> App
         name: name.to_owned(),
         template: "web_service".to_owned(),
         may_hold_secret: ehp::eval::secrets::may_hold_secret(&all, &values),
+        prepared: None,
         fields: all,
         values,
         span: at(10),
@@ -362,7 +363,7 @@ pub fn toml_to_json(text: &str) -> Json {
 /// What a value means, as JSON: the test's own, independent reading of the evaluated model.
 pub fn meant(value: &Val) -> Json {
     match &value.kind {
-        ValKind::Str(text) | ValKind::Quantity(text) => Json::String(text.clone()),
+        ValKind::Str(text) | ValKind::Quantity(text) => Json::String(text.to_string()),
         ValKind::DeployVar(expanded) => Json::String(expanded.clone()),
         ValKind::Null => Json::Null,
         ValKind::Int(number) => Json::from(*number),
@@ -384,7 +385,7 @@ pub fn meant_map(entries: &ehp::eval::model::ValMap) -> Json {
     Json::Object(
         entries
             .iter()
-            .map(|(key, value)| (key.clone(), meant(value)))
+            .map(|(key, value)| (key.to_string(), meant(value)))
             .collect(),
     )
 }
