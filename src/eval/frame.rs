@@ -147,10 +147,10 @@ impl<'a> Frame<'a> {
     /// Computes every field, reporting required fields left unset.
     pub(super) fn compute_all(&mut self, context: &mut Context<'_>) {
         let schema = self.schema;
-        for (name, field) in &schema.fields {
-            self.ensure(name, None, context);
-            let has_value = self.get(name).is_some();
-            if !has_value && !field.optional && !self.was_set(name) {
+        for (index, field) in schema.fields.values().enumerate() {
+            self.ensure_at(index, None, context);
+            let unset = matches!(self.slots.get(index), Some(Slot::Done(None, false)));
+            if unset && !field.optional {
                 missing_field(field, context);
             }
         }
@@ -158,7 +158,15 @@ impl<'a> Frame<'a> {
 
     /// Every field that has a value, in schema order, moved out of the frame.
     pub(super) fn into_fields(self) -> ValMap {
-        let mut result = ValMap::with_capacity_and_hasher(self.slots.len(), Default::default());
+        // Sized to the fields that have a value, not to the schema: an app sets a few of
+        // helmsman's many release settings, and this map is held for every app in every
+        // environment.
+        let count = self
+            .slots
+            .iter()
+            .filter(|slot| matches!(slot, Slot::Done(Some(_), _)))
+            .count();
+        let mut result = ValMap::with_capacity_and_hasher(count, Default::default());
         for (name, slot) in self.schema.fields.keys().zip(self.slots) {
             if let Slot::Done(Some(value), _) = slot {
                 result.insert(name.as_str().into(), value);
@@ -290,15 +298,6 @@ impl<'a> Frame<'a> {
         self.eval(expr, ty, context)
     }
 
-    fn was_set(&self, name: &str) -> bool {
-        let slot = self
-            .schema
-            .fields
-            .get_index_of(name)
-            .and_then(|index| self.slots.get(index));
-        matches!(slot, Some(Slot::Done(_, true)))
-    }
-
     /// The value of a computed field, borrowed.
     pub(super) fn get(&self, name: &str) -> Option<&Val> {
         let slot = self
@@ -315,10 +314,18 @@ impl<'a> Frame<'a> {
     /// Computes a field unless it is computed already; reports a cycle when it is being
     /// computed (`used_at` is the reference that asked for it).
     pub(super) fn ensure(&mut self, name: &str, used_at: Option<Span>, context: &mut Context<'_>) {
+        if let Some(index) = self.schema.fields.get_index_of(name) {
+            self.ensure_at(index, used_at, context);
+        }
+    }
+
+    /// [`ensure`](Frame::ensure), for the field at `field_index` of the schema.
+    fn ensure_at(&mut self, field_index: usize, used_at: Option<Span>, context: &mut Context<'_>) {
         let schema = self.schema;
-        let Some((field_index, _, field)) = schema.fields.get_full(name) else {
+        let Some((name, field)) = schema.fields.get_index(field_index) else {
             return;
         };
+        let name = name.as_str();
         match self.slots.get(field_index) {
             Some(Slot::Done(..)) | None => return,
             Some(Slot::InProgress) => {
