@@ -106,11 +106,12 @@ impl Existing {
     }
 
     /// The previous manifest's entries.
-    fn entries(&self) -> Entries {
+    fn entries(&self) -> &Entries {
+        /// No entries, for an output without a manifest.
+        static NONE: Entries = Entries::new();
         self.manifest
             .as_ref()
-            .map(|manifest| manifest.entries.clone())
-            .unwrap_or_default()
+            .map_or(&NONE, |manifest| &manifest.entries)
     }
 
     /// The seal of the output, if it holds for its manifest.
@@ -156,8 +157,8 @@ impl Plan {
         let existing = Existing::read(open_output(&self.out)?)?;
         let previous = existing.entries();
         let records = Recorded::of_files(&self.files);
-        let manifest = self.manifest(&previous, &records);
-        let problems = self.differences(&existing, &previous, &manifest, &records);
+        let manifest = self.manifest(previous, &records);
+        let problems = self.differences(&existing, previous, &manifest, &records);
         if problems.is_empty() {
             errln!("ok: {} is up to date", self.out.display());
             return Ok(EXIT_OK);
@@ -227,7 +228,7 @@ impl Plan {
         let existing = Existing::read(target.open_existing()?)?;
         let previous = existing.entries();
         let records = Recorded::of_files(&self.files);
-        let manifest = self.manifest(&previous, &records);
+        let manifest = self.manifest(previous, &records);
         let manifest_text = manifest::text(&manifest);
         if let Some(old) = &existing.manifest
             && old.text == manifest_text.as_bytes()
@@ -239,7 +240,7 @@ impl Plan {
         let filled = self.fill(
             &stage,
             existing.dir.as_ref(),
-            &previous,
+            previous,
             &manifest,
             &manifest_text,
         );
