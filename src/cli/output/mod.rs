@@ -278,17 +278,17 @@ impl Plan {
     /// costs one `stat` and is compared by the record the old manifest has of it; any other is
     /// read back.
     fn compare(&self, existing: &Existing, records: &[Recorded]) -> Vec<Option<bool>> {
-        let (Some(root), Some(manifest)) = (&existing.dir, &existing.manifest) else {
+        let Some(root) = &existing.dir else {
             return vec![None; self.files.len()];
         };
-        let sealed = existing.sealed();
+        let (sealed, previous) = (existing.sealed(), existing.entries());
         let pairs: Vec<(&OutputFile, &Recorded)> = self.files.iter().zip(records).collect();
         let compared = crate::parallel::map_chunks(&pairs, |chunk| {
             let mut dirs = DirCache::new(Some(root));
             chunk
                 .iter()
                 .map(|(file, recorded)| {
-                    let old = manifest.entries.get(&file.path).copied().flatten();
+                    let old = previous.get(&file.path).copied().flatten();
                     match (&sealed, old) {
                         (Some(sealed), Some(old))
                             if sealed.vouches(root.as_fd(), &file.path, &old) =>
@@ -496,6 +496,26 @@ mod tests {
             .expect("write");
         assert!(out.join("dev/helmsman.yaml").is_file());
         assert!(read(&out.join(MANIFEST)).contains("dev/helmsman.yaml"));
+    }
+
+    #[test]
+    fn check_reads_files_where_there_is_no_manifest() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        let files = vec![
+            file("prod/helmsman.yaml", "a: 1"),
+            file("prod/values/x.yaml", "x: 1"),
+        ];
+        fs::create_dir_all(out.join("prod")).expect("mkdir");
+        fs::write(out.join("prod/helmsman.yaml"), &files[0].contents).expect("write");
+        let plan = Plan::new(&out, files, None);
+        let existing = Existing::read(open_output(&out).expect("open")).expect("read");
+        let records = Recorded::of_files(&plan.files);
+        let manifest = plan.manifest(existing.entries(), &records);
+        assert_eq!(
+            plan.differences(&existing, existing.entries(), &manifest, &records),
+            ["missing: prod/values/x.yaml", "missing: .ehp-manifest"]
+        );
     }
 
     #[test]
