@@ -106,11 +106,12 @@ impl Existing {
     }
 
     /// The previous manifest's entries.
-    fn entries(&self) -> Entries {
+    fn entries(&self) -> &Entries {
+        /// No entries, for an output without a manifest.
+        static NONE: Entries = Entries::new();
         self.manifest
             .as_ref()
-            .map(|manifest| manifest.entries.clone())
-            .unwrap_or_default()
+            .map_or(&NONE, |manifest| &manifest.entries)
     }
 
     /// The seal of the output, if it holds for its manifest.
@@ -156,8 +157,8 @@ impl Plan {
         let existing = Existing::read(open_output(&self.out)?)?;
         let previous = existing.entries();
         let records = Recorded::of_files(&self.files);
-        let manifest = self.manifest(&previous, &records);
-        let problems = self.differences(&existing, &previous, &manifest, &records);
+        let manifest = self.manifest(previous, &records);
+        let problems = self.differences(&existing, previous, &manifest, &records);
         if problems.is_empty() {
             errln!("ok: {} is up to date", self.out.display());
             return Ok(EXIT_OK);
@@ -227,7 +228,7 @@ impl Plan {
         let existing = Existing::read(target.open_existing()?)?;
         let previous = existing.entries();
         let records = Recorded::of_files(&self.files);
-        let manifest = self.manifest(&previous, &records);
+        let manifest = self.manifest(previous, &records);
         let manifest_text = manifest::text(&manifest);
         if let Some(old) = &existing.manifest
             && old.text == manifest_text.as_bytes()
@@ -239,7 +240,7 @@ impl Plan {
         let filled = self.fill(
             &stage,
             existing.dir.as_ref(),
-            &previous,
+            previous,
             &manifest,
             &manifest_text,
         );
@@ -277,17 +278,17 @@ impl Plan {
     /// costs one `stat` and is compared by the record the old manifest has of it; any other is
     /// read back.
     fn compare(&self, existing: &Existing, records: &[Recorded]) -> Vec<Option<bool>> {
-        let (Some(root), Some(manifest)) = (&existing.dir, &existing.manifest) else {
+        let Some(root) = &existing.dir else {
             return vec![None; self.files.len()];
         };
-        let sealed = existing.sealed();
+        let (sealed, previous) = (existing.sealed(), existing.entries());
         let pairs: Vec<(&OutputFile, &Recorded)> = self.files.iter().zip(records).collect();
         let compared = crate::parallel::map_chunks(&pairs, |chunk| {
             let mut dirs = DirCache::new(Some(root));
             chunk
                 .iter()
                 .map(|(file, recorded)| {
-                    let old = manifest.entries.get(&file.path).copied().flatten();
+                    let old = previous.get(&file.path).copied().flatten();
                     match (&sealed, old) {
                         (Some(sealed), Some(old))
                             if sealed.vouches(root.as_fd(), &file.path, &old) =>
@@ -495,6 +496,26 @@ mod tests {
             .expect("write");
         assert!(out.join("dev/helmsman.yaml").is_file());
         assert!(read(&out.join(MANIFEST)).contains("dev/helmsman.yaml"));
+    }
+
+    #[test]
+    fn check_reads_files_where_there_is_no_manifest() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let out = dir.path().join("out");
+        let files = vec![
+            file("prod/helmsman.yaml", "a: 1"),
+            file("prod/values/x.yaml", "x: 1"),
+        ];
+        fs::create_dir_all(out.join("prod")).expect("mkdir");
+        fs::write(out.join("prod/helmsman.yaml"), &files[0].contents).expect("write");
+        let plan = Plan::new(&out, files, None);
+        let existing = Existing::read(open_output(&out).expect("open")).expect("read");
+        let records = Recorded::of_files(&plan.files);
+        let manifest = plan.manifest(existing.entries(), &records);
+        assert_eq!(
+            plan.differences(&existing, existing.entries(), &manifest, &records),
+            ["missing: prod/values/x.yaml", "missing: .ehp-manifest"]
+        );
     }
 
     #[test]

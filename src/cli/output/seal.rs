@@ -3,9 +3,8 @@
 //!
 //! When a build writes the output, it waits until the filesystem's clock has passed the last
 //! file it wrote, writes the manifest last, and records in an extended attribute of the folder
-//! (`user.ehp.seal`) a SHA-256 of the identity of the manifest (device, inode, size,
-//! modification time) and of every folder that holds generated files (device, inode,
-//! modification time). A later build trusts a generated file without reading it when the seal
+//! (`user.ehp.seal`) a SHA-256 of the identity (device, inode, size, modification time) of the
+//! manifest and of every folder that holds generated files. A later build trusts a generated file without reading it when the seal
 //! still matches and the file is a regular file of the recorded size whose status-change time
 //! (`ctime`, which no program can set back) is older than the manifest's modification time:
 //! then nothing wrote to it, replaced it or renamed it since ehp wrote it. Creating, removing or
