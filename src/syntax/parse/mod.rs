@@ -187,12 +187,19 @@ fn content_len(text: &str) -> usize {
     let mut end = text.trim_end().len();
     loop {
         let kept = text.get(..end).unwrap_or("");
-        let line_start = kept.rfind('\n').map_or(0, |newline| newline + 1);
-        let line = kept.get(line_start..).unwrap_or("");
-        // Most lines hold no `/` at all: no comment to look for (every pair's span comes here).
-        if !line.as_bytes().contains(&b'/') {
+        // Most last lines hold no `/`, so no comment: found by reading back to the line's start
+        // or its last `/`, whichever comes first (every pair's span comes here).
+        let last_line_has_slash = kept
+            .as_bytes()
+            .iter()
+            .rev()
+            .find(|&&byte| byte == b'\n' || byte == b'/')
+            == Some(&b'/');
+        if !last_line_has_slash {
             return end;
         }
+        let line_start = kept.rfind('\n').map_or(0, |newline| newline + 1);
+        let line = kept.get(line_start..).unwrap_or("");
         match comment_start(line) {
             Some(comment) => {
                 end = kept
