@@ -75,7 +75,7 @@ pub fn analyze_preparing(
     prepare: &dyn eval::model::Prepare,
 ) -> Analysis {
     let (db, parsed, problems) = parse_files(files);
-    analyze_with(db, parsed, problems, Evaluation::Prepare(prepare)).0
+    analyze_with(db, decls_of(parsed), problems, Evaluation::Prepare(prepare)).0
 }
 
 /// The sources of `files` after the stdlib's, parsed.
@@ -92,10 +92,19 @@ fn parse_files(files: &[(String, String)]) -> (SourceDb, Vec<syntax::ast::File>,
     (db, parsed, problems)
 }
 
+/// The items of parsed files, in order, as `resolve` takes them.
+fn decls_of(parsed: Vec<syntax::ast::File>) -> Vec<resolve::Decl> {
+    parsed
+        .into_iter()
+        .flat_map(|file| file.items)
+        .map(resolve::Decl::from)
+        .collect()
+}
+
 /// How [`analyze_with`] evaluates: reusing an editor's cache, or preparing each app for a
 /// front end.
 enum Evaluation<'a> {
-    Reuse(Option<&'a eval::EvalCache>),
+    Reuse(Option<eval::EvalCache>),
     Prepare(&'a dyn eval::model::Prepare),
 }
 
@@ -106,28 +115,29 @@ pub fn analyze_parsed(
     parsed: Vec<syntax::ast::File>,
     problems: diag::Problems,
 ) -> Analysis {
-    analyze_reusing(db, parsed, problems, None).0
+    analyze_reusing(db, decls_of(parsed), problems, None).0
 }
 
-/// Like [`analyze_parsed`], reusing the evaluated apps of an earlier run whose sources did not
-/// change (see [`eval::EvalCache`]); returns the cache for the next run.
+/// Like [`analyze_parsed`], on the items of every file in order (apps shared with an editor's
+/// parses), reusing what an earlier run found for the apps whose sources did not change (see
+/// [`eval::EvalCache`]); returns the cache for the next run.
 pub fn analyze_reusing(
     db: SourceDb,
-    parsed: Vec<syntax::ast::File>,
+    decls: Vec<resolve::Decl>,
     problems: diag::Problems,
-    previous: Option<&eval::EvalCache>,
+    previous: Option<eval::EvalCache>,
 ) -> (Analysis, eval::EvalCache) {
-    analyze_with(db, parsed, problems, Evaluation::Reuse(previous))
+    analyze_with(db, decls, problems, Evaluation::Reuse(previous))
 }
 
 fn analyze_with(
     db: SourceDb,
-    parsed: Vec<syntax::ast::File>,
+    decls: Vec<resolve::Decl>,
     mut problems: diag::Problems,
     evaluation: Evaluation<'_>,
 ) -> (Analysis, eval::EvalCache) {
     let manifest = read_manifest(&db, &mut problems);
-    let project = resolve::resolve(parsed, &mut problems);
+    let project = resolve::resolve_decls(decls, &mut problems);
     let stdlib_files = stdlib::FILES.len();
     resolve::unused_warnings(
         &project,
@@ -135,18 +145,33 @@ fn analyze_with(
         &mut problems,
     );
     let schemas = types::build_schemas(&project, &mut problems);
-    types::check_project(&project, &schemas, &mut problems);
     let (envs, cache) = match evaluation {
-        Evaluation::Reuse(previous) => eval::evaluate_incremental(
-            &project,
-            &schemas,
-            previous.map(|cache| (&db, cache)),
-            &mut problems,
-        ),
-        Evaluation::Prepare(prepare) => (
-            eval::evaluate_preparing(&project, &schemas, prepare, &mut problems),
-            eval::EvalCache::default(),
-        ),
+        Evaluation::Reuse(Some(previous)) => {
+            let reuse = eval::Reuse::new(&project, &db, previous);
+            let mut found = eval::Found::default();
+            types::check_declarations(&project, &schemas, &mut problems);
+            reuse.check_apps(&project, &schemas, &mut found, &mut problems);
+            let envs = eval::evaluate_incremental(
+                &project,
+                &schemas,
+                Some(&reuse),
+                &mut found,
+                &mut problems,
+            );
+            (envs, reuse.finish(&project, found))
+        }
+        Evaluation::Reuse(None) => {
+            types::check_project(&project, &schemas, &mut problems);
+            let mut found = eval::Found::default();
+            let envs =
+                eval::evaluate_incremental(&project, &schemas, None, &mut found, &mut problems);
+            (envs, eval::EvalCache::default())
+        }
+        Evaluation::Prepare(prepare) => {
+            types::check_project(&project, &schemas, &mut problems);
+            let envs = eval::evaluate_preparing(&project, &schemas, prepare, &mut problems);
+            (envs, eval::EvalCache::default())
+        }
     };
     eval::secrets::check(&envs, &db, &mut problems);
     let promotion = eval::promotion_settings(&project, &schemas, &mut problems)

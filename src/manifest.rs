@@ -26,7 +26,8 @@ pub struct Manifest {
 
 /// Whether a source named `name` (as the front ends name files) is a project file.
 pub fn is_manifest(name: &str) -> bool {
-    name == FILE_NAME || name.ends_with(&format!("/{FILE_NAME}"))
+    name.strip_suffix(FILE_NAME)
+        .is_some_and(|folder| folder.is_empty() || folder.ends_with('/'))
 }
 
 /// Reads the project file `text` (file `file` of the sources): its settings, or the diagnostic

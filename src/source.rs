@@ -200,10 +200,11 @@ impl SourceFile {
     }
 }
 
-/// All source files of one run: the embedded stdlib first, then the project's files.
+/// All source files of one run: the embedded stdlib first, then the project's files. Files are
+/// shared, so that an editor's copy for each analysis costs a pointer per file.
 #[derive(Debug, Clone, Default)]
 pub struct SourceDb {
-    files: Vec<SourceFile>,
+    files: Vec<std::sync::Arc<SourceFile>>,
 }
 
 impl SourceDb {
@@ -215,14 +216,17 @@ impl SourceDb {
     /// Adds a file and returns its id.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile::new(name.into(), text.into()));
+        self.files.push(std::sync::Arc::new(SourceFile::new(
+            name.into(),
+            text.into(),
+        )));
         id
     }
 
     /// Replaces the text of a file (an editor changed it); an unknown id is ignored.
     pub fn set_text(&mut self, id: FileId, text: impl Into<String>) {
         if let Some(file) = self.files.get_mut(id.0 as usize) {
-            *file = SourceFile::new(file.name.clone(), text.into());
+            *file = std::sync::Arc::new(SourceFile::new(file.name.clone(), text.into()));
         }
     }
 
@@ -235,7 +239,7 @@ impl SourceDb {
 
     /// The file with this id.
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
-        self.files.get(id.0 as usize)
+        self.files.get(id.0 as usize).map(|file| &**file)
     }
 
     /// The name of a file, or "<unknown>".
@@ -253,7 +257,7 @@ impl SourceDb {
         self.files
             .iter()
             .enumerate()
-            .map(|(index, file)| (FileId(u32::try_from(index).unwrap_or(u32::MAX)), file))
+            .map(|(index, file)| (FileId(u32::try_from(index).unwrap_or(u32::MAX)), &**file))
     }
 
     /// The 1-based line and column of the start of a span.

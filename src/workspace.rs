@@ -2,8 +2,8 @@
 //! then, and the whole project is re-analysed from the cached parses.
 
 use crate::diag::{Diagnostic, Problems};
+use crate::resolve::Decl;
 use crate::source::{FileId, SourceDb};
-use crate::syntax::ast::File;
 use crate::{Analysis, stdlib, syntax};
 
 /// The files of a project with their parses. File ids never change: a removed file keeps its
@@ -11,7 +11,8 @@ use crate::{Analysis, stdlib, syntax};
 #[derive(Debug)]
 pub struct Workspace {
     db: SourceDb,
-    parsed: Vec<File>,
+    /// The items of each file, apps shared with every analysis that uses them.
+    parsed: Vec<Vec<Decl>>,
     parse_problems: Vec<Vec<Diagnostic>>,
     /// The apps of the last analysis, reused where their sources did not change (shared with an
     /// analysis running on another thread).
@@ -53,10 +54,11 @@ impl Workspace {
         };
         let mut problems = Problems::new();
         // The project file is TOML, read by the analysis; it has no `.ehp` parse.
-        let file = if crate::manifest::is_manifest(name) {
-            File::default()
+        let file: Vec<Decl> = if crate::manifest::is_manifest(name) {
+            Vec::new()
         } else {
-            syntax::parse_file(id, &text, &mut problems)
+            let parsed = syntax::parse_file(id, &text, &mut problems);
+            parsed.items.into_iter().map(Decl::from).collect()
         };
         let index = id.0 as usize;
         if index < self.parsed.len() {
@@ -102,14 +104,14 @@ impl Workspace {
             }
         }
         let db = self.db.clone();
-        let parsed = self.parsed.clone();
+        let parsed: Vec<Decl> = self.parsed.iter().flatten().cloned().collect();
         let cache = std::sync::Arc::clone(&self.cache);
         move || {
             let previous = cache
                 .lock()
                 .map(|mut cache| std::mem::take(&mut *cache))
                 .unwrap_or_default();
-            let (analysis, next) = crate::analyze_reusing(db, parsed, problems, Some(&previous));
+            let (analysis, next) = crate::analyze_reusing(db, parsed, problems, Some(previous));
             if let Ok(mut slot) = cache.lock() {
                 *slot = next;
             }

@@ -1,64 +1,233 @@
-//! The incremental cache: the apps an earlier run evaluated, each with a fingerprint of the
-//! sources it depends on, so that an editor's re-analysis reuses every app that did not change.
+//! The incremental cache: what an earlier run found for each app (its type check; in each
+//! environment its evaluation and the checks of its values), each with a fingerprint of the
+//! sources it depends on, so that an editor's re-analysis redoes only the apps that changed.
+//!
+//! A run looks each app up once, by name; a finding whose fingerprint did not change is moved
+//! from the earlier cache into the next one, never copied.
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use indexmap::IndexMap;
-
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Problems};
 use crate::resolve::Project;
 use crate::source::{SourceDb, Span};
 use crate::syntax::ast::AppDecl;
+use crate::types::Schemas;
 
-use super::model::AppInstance;
+use super::checks::AppChecks;
+use super::model::{AppInstance, FxIndexMap};
 
-/// The apps evaluated by an earlier run, by environment and app, with a fingerprint of the
-/// sources each depends on (its declaration, its template chain and its environment chain,
-/// with their places). An editor re-analysing after a keystroke reuses every app whose
-/// fingerprint did not change.
-#[derive(Debug, Default, Clone)]
+/// What an earlier run found per app, with a fingerprint of the sources each finding depends
+/// on: the app's type check, and its evaluation and checks in each environment. An editor
+/// re-analysing after a keystroke reuses every finding whose fingerprint did not change.
+#[derive(Debug, Default)]
 pub struct EvalCache {
-    entries: IndexMap<(String, String), CacheEntry>,
+    /// By app name.
+    apps: FxIndexMap<String, AppCache>,
 }
 
-/// An environment's name and an app's name: what a cache entry is for.
-pub(super) type CacheKey = (String, String);
+/// What a run found for one app.
+#[derive(Debug)]
+struct AppCache {
+    /// The declaration, as the workspace's parse shares it: while it is the same, so are the
+    /// sources of its print.
+    decl: Arc<AppDecl>,
+    /// The fingerprint of the declaration (see [`app_print`]).
+    print: u64,
+    /// The type check: its fingerprint and diagnostics.
+    checked: Option<(u64, Arc<[Diagnostic]>)>,
+    /// By environment.
+    envs: Vec<EnvEntry>,
+}
 
-/// One evaluated app, with the fingerprint of its sources and its diagnostics.
-#[derive(Debug, Clone)]
-pub(super) struct CacheEntry {
+/// One evaluated app in one environment, with the fingerprint of its sources, the diagnostics
+/// of its evaluation and what the checks of its values found.
+#[derive(Debug)]
+pub(super) struct EnvEntry {
+    /// The environment's name.
+    pub env: String,
     /// The fingerprint of the sources the app was evaluated from.
     pub fingerprint: u64,
     /// The evaluated app.
     pub app: Arc<AppInstance>,
     /// The diagnostics its evaluation gave.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the checks of its values found, when they found anything.
+    pub checks: Option<Arc<AppChecks>>,
 }
 
-impl EvalCache {
-    /// Adds the entries of one environment.
-    pub(super) fn extend(&mut self, entries: impl IntoIterator<Item = (CacheKey, CacheEntry)>) {
-        self.entries.extend(entries);
-    }
+/// What a run gives the next run's cache for one app in one environment.
+pub(super) enum Slot {
+    /// The earlier run's entry, unchanged.
+    Reused,
+    /// A new entry.
+    Fresh(Box<EnvEntry>),
 }
 
-/// The fingerprints of every template chain and environment chain of a project, computed once
-/// per run.
-pub(super) struct ChainPrints {
+/// The findings of this run, for [`Reuse::finish`]: the slots of each environment (by app
+/// index) and the type check of each app.
+#[derive(Default)]
+pub struct Found {
+    pub(super) envs: Vec<(String, Vec<(usize, Slot)>)>,
+    checked: Vec<Option<(u64, Arc<[Diagnostic]>)>>,
+}
+
+/// This run's fingerprints, with the earlier run's findings for each app of the project.
+pub struct Reuse {
     templates: Vec<u64>,
     envs: Vec<u64>,
+    env_names: u64,
+    /// By app index: the app's print and the earlier run's findings for an app of that name.
+    apps: Vec<(u64, Option<AppCache>)>,
 }
 
-impl ChainPrints {
-    /// Fingerprints the chains of `project`, whose sources are in `db`.
-    pub fn new(project: &Project, db: &SourceDb) -> ChainPrints {
+impl Reuse {
+    /// Fingerprints the sources of `project` (in `db`), and takes from `previous` what it
+    /// found for each app.
+    pub fn new(project: &Project, db: &SourceDb, previous: EvalCache) -> Reuse {
         let template_span = |link: usize| project.templates.get(link).map(|decl| decl.span);
         let env_span = |link: usize| project.envs.get(link).map(|decl| decl.span);
-        ChainPrints {
+        let mut names = rustc_hash::FxHasher::default();
+        for name in project.env_index.keys() {
+            name.hash(&mut names);
+        }
+        let mut previous = previous.apps;
+        let apps = project
+            .apps
+            .iter()
+            .map(|decl| {
+                let known = previous.swap_remove(&decl.name.name);
+                let print = match &known {
+                    Some(known) if Arc::ptr_eq(&known.decl, decl) => known.print,
+                    _ => app_print(db, decl),
+                };
+                (print, known)
+            })
+            .collect();
+        Reuse {
             templates: chain_prints(db, &project.template_chains, template_span),
             envs: chain_prints(db, &project.env_chains, env_span),
+            env_names: names.finish(),
+            apps,
         }
+    }
+
+    /// The fingerprint of the app at `index` (with template `template`) in environment `env`
+    /// (indices into the project): the app's own, its template chain's and its environment
+    /// chain's.
+    pub(super) fn fingerprint(&self, index: usize, template: usize, env: usize) -> u64 {
+        let mut hasher = rustc_hash::FxHasher::default();
+        self.apps
+            .get(index)
+            .map(|(print, _)| print)
+            .hash(&mut hasher);
+        self.templates.get(template).hash(&mut hasher);
+        self.envs.get(env).hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// The earlier run's entry for the app at `index` in environment `env`, when its sources
+    /// had the same fingerprint.
+    pub(super) fn unchanged(&self, index: usize, env: &str, fingerprint: u64) -> Option<&EnvEntry> {
+        let (_, known) = self.apps.get(index)?;
+        known
+            .as_ref()?
+            .envs
+            .iter()
+            .find(|entry| entry.env == env && entry.fingerprint == fingerprint)
+    }
+
+    /// Type-checks every app (as `types::check_project` does), reusing the earlier run's check
+    /// of each app whose declaration, template chain and the project's environment names did
+    /// not change; records the checks in `found`.
+    pub fn check_apps(
+        &self,
+        project: &Project,
+        schemas: &Schemas,
+        found: &mut Found,
+        problems: &mut Problems,
+    ) {
+        let indices: Vec<usize> = (0..project.apps.len()).collect();
+        let checked = crate::parallel::map_chunks(&indices, |chunk| {
+            chunk
+                .iter()
+                .map(|&index| self.check_app(project, schemas, index))
+                .collect::<Vec<_>>()
+        });
+        found.checked = checked.into_iter().flatten().collect();
+        for (_, diagnostics) in found.checked.iter().flatten() {
+            for diagnostic in diagnostics.iter() {
+                problems.push(diagnostic.clone());
+            }
+        }
+    }
+
+    /// The type check of the app at `index`, reused or done: its fingerprint and diagnostics.
+    fn check_app(
+        &self,
+        project: &Project,
+        schemas: &Schemas,
+        index: usize,
+    ) -> Option<(u64, Arc<[Diagnostic]>)> {
+        let (print, known) = self.apps.get(index)?;
+        let mut hasher = rustc_hash::FxHasher::default();
+        print.hash(&mut hasher);
+        let template = project.app_templates.get(index).copied().flatten();
+        template
+            .and_then(|template| self.templates.get(template))
+            .hash(&mut hasher);
+        self.env_names.hash(&mut hasher);
+        let fingerprint = hasher.finish();
+        let reused = known
+            .as_ref()
+            .and_then(|known| known.checked.as_ref())
+            .filter(|(known, _)| *known == fingerprint);
+        if let Some((_, diagnostics)) = reused {
+            return Some((fingerprint, Arc::clone(diagnostics)));
+        }
+        let mut problems = Problems::new();
+        crate::types::check_app(project, schemas, index, &mut problems);
+        Some((fingerprint, problems.as_slice().into()))
+    }
+
+    /// The cache for the next run: this run's findings, the reused ones moved from the
+    /// earlier run's.
+    pub fn finish(self, project: &Project, found: Found) -> EvalCache {
+        let mut checked = found.checked.into_iter();
+        let mut apps: Vec<(AppCache, Vec<EnvEntry>)> = project
+            .apps
+            .iter()
+            .zip(self.apps)
+            .map(|(decl, (print, known))| {
+                let app = AppCache {
+                    decl: Arc::clone(decl),
+                    print,
+                    checked: checked.next().flatten(),
+                    envs: Vec::new(),
+                };
+                (app, known.map(|known| known.envs).unwrap_or_default())
+            })
+            .collect();
+        for (env, slots) in found.envs {
+            for (index, slot) in slots {
+                let Some((app, earlier)) = apps.get_mut(index) else {
+                    continue;
+                };
+                match slot {
+                    Slot::Reused => {
+                        if let Some(at) = earlier.iter().position(|entry| entry.env == env) {
+                            app.envs.push(earlier.swap_remove(at));
+                        }
+                    }
+                    Slot::Fresh(entry) => app.envs.push(*entry),
+                }
+            }
+        }
+        let mut cache = EvalCache::default();
+        for (app, _) in apps {
+            cache.apps.insert(app.decl.name.name.clone(), app);
+        }
+        cache
     }
 }
 
@@ -80,48 +249,24 @@ fn chain_prints(
         .collect()
 }
 
+/// The fingerprint of an app: its declaration, and the overrides added to it from elsewhere
+/// (a developer's private file).
+fn app_print(db: &SourceDb, app: &AppDecl) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    fingerprint_of(db, app.span, &mut hasher);
+    for over in &app.overrides {
+        if over.span.file != app.span.file
+            || over.span.start < app.span.start
+            || over.span.end > app.span.end
+        {
+            fingerprint_of(db, over.span, &mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
 /// Hashes a declaration: its place and its text.
 fn fingerprint_of(db: &SourceDb, span: Span, into: &mut impl Hasher) {
     span.hash(into);
     db.slice(span).hash(into);
-}
-
-/// Where to look up and what to fingerprint apps with: the sources and the previous cache.
-#[derive(Clone, Copy)]
-pub(super) struct Reuse<'a> {
-    /// The sources of this run.
-    pub db: &'a SourceDb,
-    /// The cache of the earlier run.
-    pub previous: &'a EvalCache,
-    /// The fingerprints of this run's chains.
-    pub chains: &'a ChainPrints,
-}
-
-impl<'a> Reuse<'a> {
-    /// The fingerprint of an app (declared as `app`, with template `template`) in environment
-    /// `env` (indices into the project): its declaration, and the overrides added to it from
-    /// elsewhere (a developer's private file).
-    pub fn fingerprint(&self, app: &AppDecl, template: usize, env: usize) -> u64 {
-        let mut hasher = rustc_hash::FxHasher::default();
-        fingerprint_of(self.db, app.span, &mut hasher);
-        for over in &app.overrides {
-            if over.span.file != app.span.file
-                || over.span.start < app.span.start
-                || over.span.end > app.span.end
-            {
-                fingerprint_of(self.db, over.span, &mut hasher);
-            }
-        }
-        self.chains.templates.get(template).hash(&mut hasher);
-        self.chains.envs.get(env).hash(&mut hasher);
-        hasher.finish()
-    }
-
-    /// The earlier run's entry for `key`, when its sources had the same fingerprint.
-    pub fn unchanged(&self, key: &CacheKey, fingerprint: u64) -> Option<&'a CacheEntry> {
-        self.previous
-            .entries
-            .get(key)
-            .filter(|entry| entry.fingerprint == fingerprint)
-    }
 }

@@ -3,7 +3,7 @@
 
 use indexmap::IndexMap;
 
-use super::model::{EnvInstance, Val, ValKind};
+use super::model::{AppInstance, Val, ValKind, ValMap};
 use crate::diag::{Diagnostic, codes};
 use crate::resolve::{Project, did_you_mean};
 use crate::source::Span;
@@ -45,79 +45,132 @@ pub struct MissingRepo {
     pub inherited_by: Option<(String, Span)>,
 }
 
-/// Runs the checks of one environment; charts with an undeclared repository go to `missing`.
-pub fn env_checks(
-    env: &EnvInstance,
+/// What the checks of apps read of their environment's settings.
+pub struct EnvFacts<'a> {
+    /// The environment's name.
+    pub name: &'a str,
+    /// Whether it accepts mutable image tags.
+    mutable_allowed: bool,
+    /// The chart repositories it declares or has preconfigured.
+    repos: Vec<&'a str>,
+}
+
+impl<'a> EnvFacts<'a> {
+    /// The facts of environment `name` with these settings.
+    pub fn of(name: &'a str, settings: &'a ValMap) -> EnvFacts<'a> {
+        let mutable_allowed = settings
+            .get("mutable_tags")
+            .and_then(Val::as_bool)
+            .unwrap_or(false);
+        let mut repos: Vec<&str> = settings
+            .get("helm_repos")
+            .and_then(Val::as_map)
+            .map(|map| map.keys().map(|key| key.as_str()).collect())
+            .unwrap_or_default();
+        // Repositories added outside helmsman (`helm repo add`) count as declared too.
+        if let Some(ValKind::List(preconfigured)) = settings
+            .get("preconfigured_helm_repos")
+            .map(|value| &value.kind)
+        {
+            repos.extend(preconfigured.iter().filter_map(Val::as_str));
+        }
+        EnvFacts {
+            name,
+            mutable_allowed,
+            repos,
+        }
+    }
+}
+
+/// What the checks found in one app in one environment: its own problems, the charts whose
+/// repository the environment lacks, and the hosts it binds (whose clashes between apps
+/// [`host_clashes`] finds). An editor keeps it with the evaluated app.
+#[derive(Debug, Default)]
+pub struct AppChecks {
+    /// Port clashes inside the app and mutable tags.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Charts with an undeclared repository.
+    pub missing: Vec<MissingRepo>,
+    /// The hosts the app binds, in order, with where each is written.
+    pub hosts: Vec<(String, Span)>,
+}
+
+impl AppChecks {
+    /// Whether the checks found nothing.
+    pub fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty() && self.missing.is_empty() && self.hosts.is_empty()
+    }
+}
+
+/// Runs the checks of one app in one environment.
+pub fn app_checks(
+    env: &EnvFacts<'_>,
+    app: &AppInstance,
     schemas: &Schemas,
     project: &Project,
-    diagnostics: &mut Vec<Diagnostic>,
-    missing: &mut Vec<MissingRepo>,
-) {
-    let mutable_allowed = env
-        .settings
-        .get("mutable_tags")
-        .and_then(Val::as_bool)
-        .unwrap_or(false);
-    let mut repos: Vec<&str> = env
-        .settings
-        .get("helm_repos")
-        .and_then(Val::as_map)
-        .map(|map| map.keys().map(|key| key.as_str()).collect())
-        .unwrap_or_default();
-    // Repositories added outside helmsman (`helm repo add`) count as declared too.
-    if let Some(ValKind::List(preconfigured)) = env
-        .settings
-        .get("preconfigured_helm_repos")
-        .map(|value| &value.kind)
-    {
-        repos.extend(preconfigured.iter().filter_map(Val::as_str));
-    }
-    let mut hosts: IndexMap<String, (&str, Span)> = IndexMap::new();
-    for app in &env.apps {
-        let Some(&index) = project.app_index.get(&app.name) else {
+) -> AppChecks {
+    let mut found = AppChecks::default();
+    let Some(&index) = project.app_index.get(&app.name) else {
+        return found;
+    };
+    let Some(Some(template)) = project.app_templates.get(index) else {
+        return found;
+    };
+    let Some(Some(schema)) = schemas.templates.get(*template) else {
+        return found;
+    };
+    let (diagnostics, missing) = (&mut found.diagnostics, &mut found.missing);
+    let mut ports: IndexMap<i64, Span> = IndexMap::new();
+    for (name, value) in &app.fields {
+        let Some(field) = schema.get(name) else {
             continue;
         };
-        let Some(Some(template)) = project.app_templates.get(index) else {
-            continue;
-        };
-        let Some(Some(schema)) = schemas.templates.get(*template) else {
-            continue;
-        };
-        let mut ports: IndexMap<i64, Span> = IndexMap::new();
-        for (name, value) in &app.fields {
-            let Some(field) = schema.get(name) else {
-                continue;
+        // Named container ports (`map(port)` fields) must not share a number.
+        if let (Ty::Map(inner), Some(map)) = (&field.ty, value.as_map())
+            && matches!(inner.as_ref(), Ty::Port { .. })
+        {
+            map.values()
+                .for_each(|leaf| port(leaf, &app.name, &mut ports, diagnostics));
+        }
+        let before = diagnostics.len();
+        let missing_before = missing.len();
+        walk(value, &field.ty, &mut |leaf, ty| match ty {
+            Ty::Host => found
+                .hosts
+                .extend(leaf.as_str().map(|host| (host.to_string(), leaf.origin))),
+            Ty::Tag if !env.mutable_allowed => tag(leaf, env.name, diagnostics),
+            Ty::Chart => chart(leaf, env.name, &env.repos, missing),
+            _ => {}
+        });
+        // A value the app inherits (from a template or an environment) is reported where
+        // it is written, and also at the app that uses it.
+        if let Some(decl) = project.apps.get(index) {
+            let inherited = Inherited {
+                app: &app.name,
+                field: name,
+                decl,
             };
-            // Named container ports (`map(port)` fields) must not share a number.
-            if let (Ty::Map(inner), Some(map)) = (&field.ty, value.as_map())
-                && matches!(inner.as_ref(), Ty::Port { .. })
-            {
-                map.values()
-                    .for_each(|leaf| port(leaf, &app.name, &mut ports, diagnostics));
-            }
-            let before = diagnostics.len();
-            let missing_before = missing.len();
-            walk(value, &field.ty, &mut |leaf, ty| match ty {
-                Ty::Host => host(leaf, &app.name, &mut hosts, diagnostics),
-                Ty::Tag if !mutable_allowed => tag(leaf, &env.name, diagnostics),
-                Ty::Chart => chart(leaf, &env.name, &repos, missing),
-                _ => {}
-            });
-            // A value the app inherits (from a template or an environment) is reported where
-            // it is written, and also at the app that uses it.
-            if let Some(decl) = project.apps.get(index) {
-                let inherited = Inherited {
-                    app: &app.name,
-                    field: name,
-                    decl,
-                };
-                inherited.label(diagnostics.get_mut(before..).unwrap_or_default());
-                for found in missing.iter_mut().skip(missing_before) {
-                    if inherited.outside(found.at) {
-                        found.inherited_by = Some((app.name.clone(), decl.name.span));
-                    }
+            inherited.label(diagnostics.get_mut(before..).unwrap_or_default());
+            for found in missing.iter_mut().skip(missing_before) {
+                if inherited.outside(found.at) {
+                    found.inherited_by = Some((app.name.clone(), decl.name.span));
                 }
             }
+        }
+    }
+    found
+}
+
+/// DNS host clashes between the apps of one environment, given each app's name and the
+/// hosts it binds, in order.
+pub fn host_clashes<'a>(
+    apps: impl IntoIterator<Item = (&'a str, &'a [(String, Span)])>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut seen: IndexMap<&'a str, (&'a str, Span)> = IndexMap::new();
+    for (app, hosts) in apps {
+        for (name, origin) in hosts {
+            host(name, *origin, app, &mut seen, diagnostics);
         }
     }
 }
@@ -177,19 +230,19 @@ fn port(value: &Val, app: &str, seen: &mut IndexMap<i64, Span>, diagnostics: &mu
 }
 
 fn host<'v>(
-    value: &'v Val,
+    name: &'v str,
+    origin: Span,
     app: &'v str,
-    seen: &mut IndexMap<String, (&'v str, Span)>,
+    seen: &mut IndexMap<&'v str, (&'v str, Span)>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let Some(name) = value.as_str() else { return };
     match seen.get(name) {
         Some((first_app, first)) if *first_app != app => {
             // The later declaration in the sources is the one reported.
-            let ((later_app, later), (earlier_app, earlier)) = if value.origin > *first {
-                ((app, value.origin), (*first_app, *first))
+            let ((later_app, later), (earlier_app, earlier)) = if origin > *first {
+                ((app, origin), (*first_app, *first))
             } else {
-                ((*first_app, *first), (app, value.origin))
+                ((*first_app, *first), (app, origin))
             };
             diagnostics.push(
             Diagnostic::error(codes::DNS_CLASH, "two apps bind the same host")
@@ -200,7 +253,7 @@ fn host<'v>(
         }
         Some(_) => {}
         None => {
-            seen.insert(name.to_string(), (app, value.origin));
+            seen.insert(name, (app, origin));
         }
     }
 }

@@ -8,26 +8,27 @@ use indexmap::IndexMap;
 
 use crate::diag::{Diagnostic, Problems};
 use crate::resolve::Project;
-use crate::source::{SourceDb, Span};
+use crate::source::Span;
 use crate::types::Schemas;
 
 use super::app::{AppTarget, evaluate_app};
-use super::cache::{CacheEntry, CacheKey, ChainPrints, EvalCache, Reuse};
+use super::cache::{EnvEntry, Found, Reuse, Slot};
 use super::checks;
 use super::frame::Context;
 use super::model::{AppInstance, EnvInstance, Prepare, ValMap};
 use super::settings::env_settings;
 
-/// Like [`evaluate`](super::evaluate), reusing the apps of `reuse` (sources and an earlier
-/// cache) whose sources did not change; returns the environments and the cache for the next
-/// run.
+/// Like [`evaluate`](super::evaluate), reusing the apps of `reuse` (this run's fingerprints
+/// and an earlier cache) whose sources did not change; returns the environments, and records
+/// what it found for the next run's cache in `found`.
 pub fn evaluate_incremental(
     project: &Project,
     schemas: &Schemas,
-    reuse: Option<(&SourceDb, &EvalCache)>,
+    reuse: Option<&Reuse>,
+    found: &mut Found,
     problems: &mut Problems,
-) -> (Vec<EnvInstance>, EvalCache) {
-    evaluate_with(project, schemas, reuse, None, problems)
+) -> Vec<EnvInstance> {
+    evaluate_with(project, schemas, reuse, found, None, problems)
 }
 
 /// Like [`evaluate`](super::evaluate), handing each app to `prepare` on the thread that
@@ -38,44 +39,45 @@ pub fn evaluate_preparing(
     prepare: &dyn Prepare,
     problems: &mut Problems,
 ) -> Vec<EnvInstance> {
-    evaluate_with(project, schemas, None, Some(prepare), problems).0
+    let mut found = Found::default();
+    evaluate_with(project, schemas, None, &mut found, Some(prepare), problems)
 }
 
 fn evaluate_with(
     project: &Project,
     schemas: &Schemas,
-    reuse: Option<(&SourceDb, &EvalCache)>,
+    reuse: Option<&Reuse>,
+    found: &mut Found,
     prepare: Option<&dyn Prepare>,
     problems: &mut Problems,
-) -> (Vec<EnvInstance>, EvalCache) {
+) -> Vec<EnvInstance> {
     let work = concrete_envs(project);
-    let chains = reuse.map(|(db, _)| ChainPrints::new(project, db));
-    let reuse = reuse
-        .zip(chains.as_ref())
-        .map(|((db, previous), chains)| Reuse {
-            db,
-            previous,
-            chains,
-        });
     let results = evaluate_envs(project, schemas, &work, reuse, prepare);
     let mut scoped = EnvScoped::default();
     let mut envs = Vec::new();
-    let mut cache = EvalCache::default();
     let mut missing_repos = Vec::new();
     for result in results {
         for diagnostic in result.diagnostics {
             scoped.push(&result.instance.name, diagnostic);
         }
         missing_repos.extend(result.missing_repos);
-        cache.extend(result.cached);
+        if reuse.is_some() {
+            found
+                .envs
+                .push((result.instance.name.clone(), result.cached));
+        }
         envs.push(result.instance);
     }
     scoped.finish(problems);
     for diagnostic in checks::undeclared_repos(project, missing_repos) {
         problems.push(diagnostic);
     }
-    (envs, cache)
+    envs
 }
+
+/// The apps of one environment whose checks found something: their positions among the
+/// environment's apps, with what the checks found.
+type Checked = Vec<(usize, Arc<checks::AppChecks>)>;
 
 /// A concrete environment to evaluate.
 struct EnvWork<'a> {
@@ -118,14 +120,18 @@ struct EnvResult {
     diagnostics: Vec<Diagnostic>,
     /// Charts whose repository the environment does not declare.
     missing_repos: Vec<checks::MissingRepo>,
-    cached: Vec<(CacheKey, CacheEntry)>,
+    /// The apps for the next run's cache, by index.
+    cached: Vec<(usize, Slot)>,
 }
 
-/// One evaluated app in one environment, its diagnostics and its cache entry.
+/// One evaluated app in one environment, its diagnostics, what the checks of its values found,
+/// and its cache entry.
 struct AppResult {
     app: Arc<AppInstance>,
     diagnostics: Vec<Diagnostic>,
-    cached: Option<(CacheKey, CacheEntry)>,
+    /// What the checks of its values found, when they found anything.
+    checks: Option<Arc<checks::AppChecks>>,
+    cached: Option<(usize, Slot)>,
 }
 
 /// The settings of each environment, with what evaluating them found.
@@ -152,15 +158,21 @@ fn settings_of(
 
 /// Evaluates every environment: the settings of each, then every app of every environment as
 /// one item of work on all cores (environments are independent, and so are apps once their
-/// environment's settings are known), then each environment's checks; in name order.
+/// environment's settings are known), checking each app's values as it is evaluated, then the
+/// host clashes between the apps of each environment; in name order.
 fn evaluate_envs(
     project: &Project,
     schemas: &Schemas,
     work: &[EnvWork<'_>],
-    reuse: Option<Reuse<'_>>,
+    reuse: Option<&Reuse>,
     prepare: Option<&dyn Prepare>,
 ) -> Vec<EnvResult> {
     let settings = settings_of(project, schemas, work);
+    let facts: Vec<checks::EnvFacts<'_>> = work
+        .iter()
+        .zip(&settings)
+        .map(|(env, (settings, _))| checks::EnvFacts::of(env.name, settings))
+        .collect();
     let order = apps_by_name(project);
     let items: Vec<(usize, usize)> = (0..work.len())
         .flat_map(|env| order.iter().map(move |&app| (env, app)))
@@ -170,14 +182,21 @@ fn evaluate_envs(
             .iter()
             .map(|&(position, app)| {
                 let (env, (settings, _)) = work.get(position).zip(settings.get(position))?;
-                let mut result = evaluate_one(project, schemas, env, settings, app, reuse)?;
+                let facts = facts.get(position)?;
+                let env = EnvAt {
+                    work: env,
+                    settings,
+                    facts,
+                };
+                let mut result = evaluate_one(project, schemas, &env, app, reuse)?;
                 if let Some(prepare) = prepare {
-                    prepare_app(prepare, env.name, settings, &mut result.app);
+                    prepare_app(prepare, env.work.name, settings, &mut result.app);
                 }
                 Some((position, result))
             })
             .collect::<Vec<_>>()
     });
+    drop(facts);
     let mut results: Vec<EnvResult> = work
         .iter()
         .zip(settings)
@@ -193,83 +212,108 @@ fn evaluate_envs(
             cached: Vec::new(),
         })
         .collect();
+    // Per environment, the apps whose checks found something, by position.
+    let mut checked: Vec<Checked> = work.iter().map(|_| Vec::new()).collect();
     // The items come back in order: environment by environment, apps by name.
     for (position, app) in evaluated.into_iter().flatten().flatten() {
-        if let Some(result) = results.get_mut(position) {
+        if let (Some(result), Some(checked)) =
+            (results.get_mut(position), checked.get_mut(position))
+        {
             result.diagnostics.extend(app.diagnostics);
+            if let Some(found) = app.checks {
+                result.diagnostics.extend_from_slice(&found.diagnostics);
+                result.missing_repos.extend_from_slice(&found.missing);
+                checked.push((result.instance.apps.len(), found));
+            }
             result.cached.extend(app.cached);
             result.instance.apps.push(app.app);
         }
     }
-    let checked = crate::parallel::map_chunks(&results, |chunk| {
-        chunk
-            .iter()
-            .map(|result| {
-                let mut diagnostics = Vec::new();
-                let mut missing = Vec::new();
-                checks::env_checks(
-                    &result.instance,
-                    schemas,
-                    project,
-                    &mut diagnostics,
-                    &mut missing,
-                );
-                (diagnostics, missing)
-            })
-            .collect::<Vec<_>>()
-    });
-    for (result, (diagnostics, missing)) in results.iter_mut().zip(checked.into_iter().flatten()) {
-        result.diagnostics.extend(diagnostics);
-        result.missing_repos.extend(missing);
-    }
+    add_host_clashes(&mut results, &checked);
     results
 }
 
-/// Evaluates the app at `index` in one environment, or reuses it from the cache when its
-/// sources did not change; `None` when its template is broken (already reported).
+/// Adds to each environment's diagnostics the DNS host clashes between its apps, given the
+/// apps whose checks found something (by position) with what they found.
+fn add_host_clashes(results: &mut [EnvResult], checked: &[Checked]) {
+    let envs: Vec<(&EnvResult, &Checked)> = results.iter().zip(checked).collect();
+    let clashes = crate::parallel::map_chunks(&envs, |chunk| {
+        chunk
+            .iter()
+            .map(|(result, checked)| {
+                let mut diagnostics = Vec::new();
+                let hosts = checked.iter().filter_map(|(at, found)| {
+                    let app = result.instance.apps.get(*at)?;
+                    Some((app.name.as_str(), found.hosts.as_slice()))
+                });
+                checks::host_clashes(hosts, &mut diagnostics);
+                diagnostics
+            })
+            .collect::<Vec<_>>()
+    });
+    drop(envs);
+    for (result, diagnostics) in results.iter_mut().zip(clashes.into_iter().flatten()) {
+        result.diagnostics.extend(diagnostics);
+    }
+}
+
+/// A concrete environment whose settings are known.
+struct EnvAt<'a> {
+    work: &'a EnvWork<'a>,
+    settings: &'a ValMap,
+    facts: &'a checks::EnvFacts<'a>,
+}
+
+/// Evaluates the app at `index` in one environment and checks its values, or reuses both from
+/// the cache when its sources did not change; `None` when its template is broken (already
+/// reported).
 fn evaluate_one(
     project: &Project,
     schemas: &Schemas,
-    env: &EnvWork<'_>,
-    settings: &ValMap,
+    env: &EnvAt<'_>,
     index: usize,
-    reuse: Option<Reuse<'_>>,
+    reuse: Option<&Reuse>,
 ) -> Option<AppResult> {
     let target = AppTarget::of(project, schemas, index)?;
     let app_name = target.decl.name.name.as_str();
-    let key = (env.name.to_string(), app_name.to_string());
-    let fingerprint = reuse.map(|reuse| reuse.fingerprint(target.decl, target.template, env.index));
+    let fingerprint = reuse.map(|reuse| reuse.fingerprint(index, target.template, env.work.index));
     let unchanged = reuse
         .zip(fingerprint)
-        .and_then(|(reuse, fingerprint)| reuse.unchanged(&key, fingerprint));
+        .and_then(|(reuse, fingerprint)| reuse.unchanged(index, env.work.name, fingerprint));
     if let Some(entry) = unchanged {
         return Some(AppResult {
             app: Arc::clone(&entry.app),
             diagnostics: entry.diagnostics.clone(),
-            cached: Some((key, entry.clone())),
+            checks: entry.checks.clone(),
+            cached: Some((index, Slot::Reused)),
         });
     }
     let mut found = Vec::new();
     let context = Context {
-        env_name: env.name,
-        env_span: env.span,
-        env: Some(settings),
+        env_name: env.work.name,
+        env_span: env.work.span,
+        env: Some(env.settings),
         env_schema: Some(&schemas.env),
         app: Some((app_name, &target.decl.template.name, target.decl.name.span)),
         diagnostics: &mut found,
     };
-    let instance = Arc::new(evaluate_app(project, &target, env.chain, context));
+    let instance = Arc::new(evaluate_app(project, &target, env.work.chain, context));
+    let checks = checks::app_checks(env.facts, &instance, schemas, project);
+    let checks = (!checks.is_empty()).then(|| Arc::new(checks));
     let cached = fingerprint.map(|fingerprint| {
-        let entry = CacheEntry {
+        let entry = EnvEntry {
+            env: env.work.name.to_string(),
             fingerprint,
             app: Arc::clone(&instance),
             diagnostics: found.clone(),
+            checks: checks.clone(),
         };
-        (key, entry)
+        (index, Slot::Fresh(Box::new(entry)))
     });
     Some(AppResult {
         app: instance,
         diagnostics: found,
+        checks,
         cached,
     })
 }

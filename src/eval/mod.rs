@@ -35,7 +35,7 @@ use crate::types::Schemas;
 use model::EnvInstance;
 
 pub use app::{Layer, LayerKind, app_layers};
-pub use cache::EvalCache;
+pub use cache::{EvalCache, Found, Reuse};
 pub use driver::{evaluate_incremental, evaluate_preparing};
 pub use settings::promotion_settings;
 
@@ -45,5 +45,5 @@ use frame::Context;
 
 /// Evaluates every concrete environment, sorted by name.
 pub fn evaluate(project: &Project, schemas: &Schemas, problems: &mut Problems) -> Vec<EnvInstance> {
-    evaluate_incremental(project, schemas, None, problems).0
+    evaluate_incremental(project, schemas, None, &mut Found::default(), problems)
 }

@@ -1,10 +1,11 @@
 //! The resolve phase: collects declarations from every file, reports duplicates, and resolves
 //! inheritance (environment parents, template parents, app templates) with cycle detection.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 use crate::diag::{Diagnostic, Problems, codes};
-use crate::source::Span;
 use crate::syntax::ast::{
     AppDecl, Block, EnvDecl, ExprKind, File, Ident, Item, Override, PrivateOverride, TemplateDecl,
 };
@@ -28,8 +29,8 @@ pub struct Project {
     pub envs: Vec<EnvDecl>,
     /// Templates in declaration order (stdlib first).
     pub templates: Vec<TemplateDecl>,
-    /// Apps in declaration order.
-    pub apps: Vec<AppDecl>,
+    /// Apps in declaration order (shared with an editor's parses: see [`Decl`]).
+    pub apps: Vec<Arc<AppDecl>>,
     /// Environment name to index.
     pub env_index: IndexMap<String, usize>,
     /// Template name to index.
@@ -73,61 +74,69 @@ fn unknown_name_help(kind: &str, name: &str, suggestion: Option<String>, known: 
     }
 }
 
+/// A top-level item as [`resolve_decls`] takes it: an app is shared, so that an editor's
+/// workspace hands the apps of its cached parses to each analysis without copying them.
+#[derive(Debug, Clone)]
+pub enum Decl {
+    /// An item other than an app.
+    Item(Item),
+    /// An app.
+    App(Arc<AppDecl>),
+}
+
+impl From<Item> for Decl {
+    fn from(item: Item) -> Decl {
+        match item {
+            Item::App(decl) => Decl::App(Arc::new(decl)),
+            item => Decl::Item(item),
+        }
+    }
+}
+
 /// Collects the declarations of every file and resolves inheritance.
 pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
+    resolve_decls(
+        files
+            .into_iter()
+            .flat_map(|file| file.items)
+            .map(Decl::from),
+        problems,
+    )
+}
+
+/// Like [`resolve`], over the items of every file in order.
+pub fn resolve_decls(items: impl IntoIterator<Item = Decl>, problems: &mut Problems) -> Project {
     let mut project = Project::default();
-    let mut seen: IndexMap<String, (Span, &'static str)> = IndexMap::new();
-    for item in files.into_iter().flat_map(|file| file.items) {
-        let (name, kind) = match item {
-            Item::Promotion(decl) => {
-                match &project.promotion {
-                    Some(first) => problems.push(
-                        Diagnostic::error(
-                            codes::DUPLICATE_DECLARATION,
-                            "duplicate promotion chain",
-                        )
-                        .at(decl.keyword, "a second `promotion` declaration")
-                        .also(first.keyword, "first declared here")
-                        .help("a project has one promotion chain: merge the two declarations"),
-                    ),
-                    None => project.promotion = Some(decl),
-                }
+    for decl in items {
+        let (name, kind) = match &decl {
+            Decl::Item(Item::Env(env)) => (&env.name, "environment"),
+            Decl::Item(Item::Template(template)) => (&template.name, "template"),
+            Decl::Item(Item::App(app)) => (&app.name, "app"),
+            Decl::App(app) => (&app.name, "app"),
+            Decl::Item(Item::Promotion(_) | Item::Private(_)) => {
+                promotion_or_private(&mut project, decl, problems);
                 continue;
             }
-            Item::Private(decl) => {
-                project.private.push(decl);
-                continue;
-            }
-            ref item => match item {
-                Item::Env(decl) => (&decl.name, "environment"),
-                Item::Template(decl) => (&decl.name, "template"),
-                Item::App(decl) => (&decl.name, "app"),
-                Item::Promotion(_) | Item::Private(_) => continue,
-            },
         };
-        if !first_of_its_name(&mut seen, name, kind, problems) {
+        if !first_of_its_name(&project, name, kind, problems) {
             continue;
         }
-        match item {
-            Item::Env(decl) => {
+        match decl {
+            Decl::Item(Item::Env(decl)) => {
                 project
                     .env_index
                     .insert(decl.name.name.clone(), project.envs.len());
                 project.envs.push(decl);
             }
-            Item::Template(decl) => {
+            Decl::Item(Item::Template(decl)) => {
                 project
                     .template_index
                     .insert(decl.name.name.clone(), project.templates.len());
                 project.templates.push(decl);
             }
-            Item::App(decl) => {
-                project
-                    .app_index
-                    .insert(decl.name.name.clone(), project.apps.len());
-                project.apps.push(decl);
-            }
-            Item::Promotion(_) | Item::Private(_) => {}
+            Decl::Item(Item::App(decl)) => push_app(&mut project, Arc::new(decl)),
+            Decl::App(decl) => push_app(&mut project, decl),
+            Decl::Item(Item::Promotion(_) | Item::Private(_)) => {}
         }
     }
     attach_private(&mut project, problems);
@@ -145,29 +154,70 @@ pub fn resolve(files: Vec<File>, problems: &mut Problems) -> Project {
     project
 }
 
-/// Whether `name` is the first declaration of its kind with that name; E0201 when it is not.
+/// Adds an app to the project.
+fn push_app(project: &mut Project, decl: Arc<AppDecl>) {
+    project
+        .app_index
+        .insert(decl.name.name.clone(), project.apps.len());
+    project.apps.push(decl);
+}
+
+/// Records the promotion chain (E0201 for a second one) or a private override.
+fn promotion_or_private(project: &mut Project, decl: Decl, problems: &mut Problems) {
+    match decl {
+        Decl::Item(Item::Promotion(decl)) => match &project.promotion {
+            Some(first) => problems.push(
+                Diagnostic::error(codes::DUPLICATE_DECLARATION, "duplicate promotion chain")
+                    .at(decl.keyword, "a second `promotion` declaration")
+                    .also(first.keyword, "first declared here")
+                    .help("a project has one promotion chain: merge the two declarations"),
+            ),
+            None => project.promotion = Some(decl),
+        },
+        Decl::Item(Item::Private(decl)) => project.private.push(decl),
+        Decl::Item(_) | Decl::App(_) => {}
+    }
+}
+
+/// Whether `name` is the first declaration of its kind (`environment`, `template` or `app`)
+/// with that name in `project` so far; E0201 when it is not.
 fn first_of_its_name(
-    seen: &mut IndexMap<String, (Span, &'static str)>,
+    project: &Project,
     name: &Ident,
     kind: &'static str,
     problems: &mut Problems,
 ) -> bool {
-    let namespace_key = format!("{kind}:{}", name.name);
-    if let Some((first, _)) = seen.get(&namespace_key) {
+    let first = match kind {
+        "environment" => project
+            .env_index
+            .get(&name.name)
+            .and_then(|&at| project.envs.get(at))
+            .map(|decl| decl.name.span),
+        "template" => project
+            .template_index
+            .get(&name.name)
+            .and_then(|&at| project.templates.get(at))
+            .map(|decl| decl.name.span),
+        _ => project
+            .app_index
+            .get(&name.name)
+            .and_then(|&at| project.apps.get(at))
+            .map(|decl| decl.name.span),
+    };
+    if let Some(first) = first {
         problems.push(
             Diagnostic::error(
                 codes::DUPLICATE_DECLARATION,
                 format!("duplicate {kind} `{}`", name.name),
             )
             .at(name.span, format!("`{}` is declared again here", name.name))
-            .also(*first, "first declared here")
+            .also(first, "first declared here")
             .help(format!(
                 "rename one of them or merge them: each {kind} name is declared once"
             )),
         );
         return false;
     }
-    seen.insert(namespace_key, (name.span, kind));
     true
 }
 
@@ -235,7 +285,8 @@ fn attach_private(project: &mut Project, problems: &mut Problems) {
     }
     for (index, over) in attached {
         if let Some(app) = project.apps.get_mut(index) {
-            app.overrides.push(over);
+            // An app shared with an editor's parses is copied before it changes.
+            Arc::make_mut(app).overrides.push(over);
         }
     }
 }

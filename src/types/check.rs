@@ -845,6 +845,17 @@ pub fn check_project(
     schemas: &super::Schemas,
     problems: &mut Problems,
 ) {
+    check_declarations(project, schemas, problems);
+    check_apps(project, schemas, problems);
+}
+
+/// Checks every environment, template and the promotion chain against the schemas: what
+/// [`check_project`] checks besides the apps.
+pub fn check_declarations(
+    project: &crate::resolve::Project,
+    schemas: &super::Schemas,
+    problems: &mut Problems,
+) {
     let mut checker = Checker { problems };
     let env_scope = Scope {
         fields: None,
@@ -880,7 +891,14 @@ pub fn check_project(
             checker.expr(&block, &Ty::Any, true, scope);
         }
     }
-    // Apps are checked on all cores: a project has thousands, each checked on its own.
+}
+
+/// Checks every app, on all cores: a project has thousands, each checked on its own.
+fn check_apps(
+    project: &crate::resolve::Project,
+    schemas: &super::Schemas,
+    problems: &mut Problems,
+) {
     let indices: Vec<usize> = (0..project.apps.len()).collect();
     let found = crate::parallel::map_chunks(&indices, |chunk| {
         let mut found = Problems::new();
@@ -890,12 +908,13 @@ pub fn check_project(
         found
     });
     for part in found {
-        checker.problems.extend(part);
+        problems.extend(part);
     }
 }
 
-/// Checks the entries and overrides of the app at `index` against its template's schema.
-fn check_app(
+/// Checks the entries and overrides of the app at `index` against its template's schema (what
+/// [`check_project`] does for each app; an editor reuses it for apps that did not change).
+pub fn check_app(
     project: &crate::resolve::Project,
     schemas: &super::Schemas,
     index: usize,

@@ -7,7 +7,7 @@ pub mod formats;
 use std::fmt;
 use std::sync::Arc;
 
-pub use check::{Checker, Scope, article, check_project};
+pub use check::{Checker, Scope, article, check_app, check_declarations, check_project};
 
 use crate::diag::{Diagnostic, Problems, codes};
 use crate::resolve::{ENV_TEMPLATE, Project, did_you_mean};
