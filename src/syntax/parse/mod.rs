@@ -257,6 +257,33 @@ mod tests {
     }
 
     #[test]
+    fn blanks_comments_and_string_text_read_as_written() {
+        // Blanks of every kind, a byte-order mark, comments between any two tokens, `////` as
+        // a plain comment, and string text with `$`, `/` and non-ASCII characters in it.
+        let (file, diagnostics) = parse(
+            "\u{FEFF}// head\n/// Doc.\n//// plain\napp a: t {\r\n\tx // c\n = \"$a //b é\" // c\n\
+             y.z = \"${env.name}-\\n\"\n}\n",
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let Some(Item::App(app)) = file.items.first() else {
+            panic!("an app")
+        };
+        assert_eq!(app.docs, vec!["Doc.".to_string()]);
+        let texts: Vec<Option<String>> = app
+            .entries
+            .iter()
+            .map(|entry| entry.value.as_plain_str())
+            .collect();
+        assert_eq!(texts, vec![Some("$a //b é".to_string()), None]);
+        let Some(entry) = app.entries.first() else {
+            panic!("an entry")
+        };
+        // The span of `x = "..."` stops before the comment after it.
+        let text = "\u{FEFF}// head\n/// Doc.\n//// plain\napp a: t {\r\n\tx // c\n = \"$a //b é\"";
+        assert_eq!(entry.span.end as usize, text.len());
+    }
+
+    #[test]
     fn a_broken_item_does_not_hide_the_next_one() {
         let (file, diagnostics) = parse("env a { x = }\napp b: t { y = 1 }\napp c: t { z 2 }\n");
         assert_eq!(file.items.len(), 1);
