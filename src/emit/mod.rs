@@ -5,6 +5,7 @@
 //! Every file starts with [`header`], is UTF-8 without BOM, has no `---` and ends with a newline.
 
 mod convert;
+mod fast;
 mod files;
 mod model;
 mod names;
@@ -309,6 +310,9 @@ fn values_path(env: &EnvInstance, app: &AppInstance) -> String {
 /// A values file's body: `values` as YAML, with `$` doubled in keys when helmsman substitutes
 /// `$NAME` in the environment's values files.
 fn values_body(values: &crate::eval::model::ValMap, substituted: bool) -> Result<String, String> {
+    if let Some(text) = fast::values_yaml(values, substituted) {
+        return Ok(text);
+    }
     let view = view::ValuesView {
         values,
         substituted,

@@ -241,6 +241,56 @@ mod tests {
         ])
     }
 
+    /// Every piece of the corpus alone, under a key and as a list item, and under every
+    /// awkward key.
+    fn pieces() -> Vec<ValMap> {
+        let corpus = corpus();
+        let mut pieces = Vec::new();
+        let mut add = |value: &Val| {
+            pieces.push(map(vec![("k", value.clone())]));
+            pieces.push(map(vec![("k", val(ValKind::List(vec![value.clone()])))]));
+            pieces.push(map(vec![(
+                "k",
+                val(ValKind::List(vec![val(ValKind::map(map(vec![
+                    ("a", value.clone()),
+                    ("b", value.clone()),
+                ])))])),
+            )]));
+        };
+        for value in corpus.values() {
+            add(value);
+            match &value.kind {
+                ValKind::Map(inner) => inner.values().for_each(&mut add),
+                ValKind::List(items) => items.iter().for_each(&mut add),
+                _ => {}
+            }
+        }
+        for key in AWKWARD {
+            pieces.push(map(vec![(key, val(ValKind::Int(1)))]));
+        }
+        pieces
+    }
+
+    #[test]
+    fn the_fast_writer_writes_serde_saphyrs_bytes_or_declines() {
+        let mut written = 0;
+        for substituted in [false, true] {
+            for piece in pieces() {
+                let Some(fast) = crate::emit::fast::values_yaml(&piece, substituted) else {
+                    continue;
+                };
+                written += 1;
+                let slow = to_yaml(&ValuesView {
+                    values: &piece,
+                    substituted,
+                });
+                assert_eq!(Ok(fast), slow, "{piece:?}");
+            }
+        }
+        // It writes most pieces: strings plain and quoted, numbers, secrets, nested maps.
+        assert!(written > 200, "{written}");
+    }
+
     #[test]
     fn the_view_writes_the_bytes_of_the_output_model() {
         let values = corpus();
