@@ -187,12 +187,19 @@ fn content_len(text: &str) -> usize {
     let mut end = text.trim_end().len();
     loop {
         let kept = text.get(..end).unwrap_or("");
-        let line_start = kept.rfind('\n').map_or(0, |newline| newline + 1);
-        let line = kept.get(line_start..).unwrap_or("");
-        // Most lines hold no `/` at all: no comment to look for (every pair's span comes here).
-        if !line.as_bytes().contains(&b'/') {
+        // Most last lines hold no `/`, so no comment: found by reading back to the line's start
+        // or its last `/`, whichever comes first (every pair's span comes here).
+        let last_line_has_slash = kept
+            .as_bytes()
+            .iter()
+            .rev()
+            .find(|&&byte| byte == b'\n' || byte == b'/')
+            == Some(&b'/');
+        if !last_line_has_slash {
             return end;
         }
+        let line_start = kept.rfind('\n').map_or(0, |newline| newline + 1);
+        let line = kept.get(line_start..).unwrap_or("");
         match comment_start(line) {
             Some(comment) => {
                 end = kept
@@ -247,6 +254,33 @@ mod tests {
             panic!("third item is an app")
         };
         assert_eq!(app.overrides.first().map(|o| o.envs.len()), Some(2));
+    }
+
+    #[test]
+    fn blanks_comments_and_string_text_read_as_written() {
+        // Blanks of every kind, a byte-order mark, comments between any two tokens, `////` as
+        // a plain comment, and string text with `$`, `/` and non-ASCII characters in it.
+        let (file, diagnostics) = parse(
+            "\u{FEFF}// head\n/// Doc.\n//// plain\napp a: t {\r\n\tx // c\n = \"$a //b é\" // c\n\
+             y.z = \"${env.name}-\\n\"\n}\n",
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let Some(Item::App(app)) = file.items.first() else {
+            panic!("an app")
+        };
+        assert_eq!(app.docs, vec!["Doc.".to_string()]);
+        let texts: Vec<Option<String>> = app
+            .entries
+            .iter()
+            .map(|entry| entry.value.as_plain_str())
+            .collect();
+        assert_eq!(texts, vec![Some("$a //b é".to_string()), None]);
+        let Some(entry) = app.entries.first() else {
+            panic!("an entry")
+        };
+        // The span of `x = "..."` stops before the comment after it.
+        let text = "\u{FEFF}// head\n/// Doc.\n//// plain\napp a: t {\r\n\tx // c\n = \"$a //b é\"";
+        assert_eq!(entry.span.end as usize, text.len());
     }
 
     #[test]
