@@ -139,7 +139,7 @@ fn every_value_of_the_example_project_reads_back_the_same_in_every_environment()
         values.extend(env.settings.values().cloned());
         for app in &env.apps {
             values.extend(app.fields.values().cloned());
-            values.push(Val::new(ValKind::Map(app.values.clone()), app.span));
+            values.push(Val::new(ValKind::map(app.values.clone()), app.span));
         }
     }
     assert!(values.len() > 100, "{} values", values.len());

@@ -27,17 +27,19 @@ fn val_to_json(value: &Val) -> Value {
         ValKind::Bool(truth) => Value::Bool(*truth),
         ValKind::List(items) => Value::Array(items.iter().map(val_to_json).collect()),
         ValKind::Map(map) => to_json(map),
-        ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
-            let mut map = Map::new();
-            map.insert("secretName".into(), Value::String(name.clone()));
-            map.insert("secretKey".into(), Value::String(key.clone()));
-            Value::Object(map)
-        }
-        ValKind::Secret(SecretRef::External { reference }) => {
-            let mut map = Map::new();
-            map.insert("externalSecret".into(), Value::String(reference.clone()));
-            Value::Object(map)
-        }
+        ValKind::Secret(secret) => match secret.as_ref() {
+            SecretRef::Kubernetes { name, key } => {
+                let mut map = Map::new();
+                map.insert("secretName".into(), Value::String(name.clone()));
+                map.insert("secretKey".into(), Value::String(key.clone()));
+                Value::Object(map)
+            }
+            SecretRef::External { reference } => {
+                let mut map = Map::new();
+                map.insert("externalSecret".into(), Value::String(reference.clone()));
+                Value::Object(map)
+            }
+        },
     }
 }
 

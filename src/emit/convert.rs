@@ -70,14 +70,16 @@ fn out_value(value: &Val, text: fn(&str) -> Text, problems: &mut Problems) -> Ou
                 .collect(),
         ),
         ValKind::Map(entries) => map_of(entries, text, problems),
-        ValKind::Secret(SecretRef::Kubernetes { name, key }) => OutValue::Map(IndexMap::from([
-            (Text::plain("secretName"), OutValue::Str(text(name))),
-            (Text::plain("secretKey"), OutValue::Str(text(key))),
-        ])),
-        ValKind::Secret(SecretRef::External { reference }) => OutValue::Map(IndexMap::from([(
-            Text::plain("externalSecret"),
-            OutValue::Str(text(reference)),
-        )])),
+        ValKind::Secret(secret) => match secret.as_ref() {
+            SecretRef::Kubernetes { name, key } => OutValue::Map(IndexMap::from([
+                (Text::plain("secretName"), OutValue::Str(text(name))),
+                (Text::plain("secretKey"), OutValue::Str(text(key))),
+            ])),
+            SecretRef::External { reference } => OutValue::Map(IndexMap::from([(
+                Text::plain("externalSecret"),
+                OutValue::Str(text(reference)),
+            )])),
+        },
         ValKind::DeployVar(name) => {
             // Only a values file helmsman substitutes (where `text` doubles every `$`) expands it.
             if text("$").0.len() == 1 {

@@ -88,17 +88,19 @@ impl Serialize for ValView<'_> {
                 seq.end()
             }
             ValKind::Map(entries) => serialize_map(entries, substituted, serializer),
-            ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
-                let mut map = serializer.serialize_map(Some(2))?;
-                map.serialize_entry(&TextView::new("secretName", false), &text(name))?;
-                map.serialize_entry(&TextView::new("secretKey", false), &text(key))?;
-                map.end()
-            }
-            ValKind::Secret(SecretRef::External { reference }) => {
-                let mut map = serializer.serialize_map(Some(1))?;
-                map.serialize_entry(&TextView::new("externalSecret", false), &text(reference))?;
-                map.end()
-            }
+            ValKind::Secret(secret) => match secret.as_ref() {
+                SecretRef::Kubernetes { name, key } => {
+                    let mut map = serializer.serialize_map(Some(2))?;
+                    map.serialize_entry(&TextView::new("secretName", false), &text(name))?;
+                    map.serialize_entry(&TextView::new("secretKey", false), &text(key))?;
+                    map.end()
+                }
+                SecretRef::External { reference } => {
+                    let mut map = serializer.serialize_map(Some(1))?;
+                    map.serialize_entry(&TextView::new("externalSecret", false), &text(reference))?;
+                    map.end()
+                }
+            },
         }
     }
 }
@@ -205,11 +207,11 @@ mod tests {
             val(ValKind::DeployVar("${HOME}".to_owned())),
             val(ValKind::Quantity("512Mi".into())),
             val(ValKind::List(vec![])),
-            val(ValKind::Map(ValMap::default())),
+            val(ValKind::map(ValMap::default())),
             val(ValKind::List(vec![val(ValKind::List(vec![val(
                 ValKind::Int(1),
             )]))])),
-            val(ValKind::Map(map(vec![(
+            val(ValKind::map(map(vec![(
                 "name",
                 val(ValKind::Str("A".into())),
             )]))),
@@ -217,23 +219,23 @@ mod tests {
         let secrets = map(vec![
             (
                 "db",
-                val(ValKind::Secret(SecretRef::Kubernetes {
+                val(ValKind::secret(SecretRef::Kubernetes {
                     name: "app-$db".into(),
                     key: "on".into(),
                 })),
             ),
             (
                 "vault",
-                val(ValKind::Secret(SecretRef::External {
+                val(ValKind::secret(SecretRef::External {
                     reference: "vault:kv/a#b".into(),
                 })),
             ),
         ]);
         map(vec![
-            ("strings", val(ValKind::Map(map(strings)))),
+            ("strings", val(ValKind::map(map(strings)))),
             ("list", list),
-            ("secrets", val(ValKind::Map(secrets))),
-            ("empty", val(ValKind::Map(ValMap::default()))),
+            ("secrets", val(ValKind::map(secrets))),
+            ("empty", val(ValKind::map(ValMap::default()))),
             ("inf", val(ValKind::Float(f64::INFINITY))),
             ("big", val(ValKind::Int(i64::MAX))),
         ])

@@ -19,7 +19,7 @@ fn walk<'v>(value: &'v Val, ty: &Ty, visit: &mut dyn FnMut(&'v Val, &Ty)) {
             map.values().for_each(|item| walk(item, inner, visit));
         }
         (ValKind::Map(map), Ty::Record(schema)) => {
-            for (name, item) in map {
+            for (name, item) in map.iter() {
                 if let Some(field) = schema.get(name) {
                     walk(item, &field.ty, visit);
                 }

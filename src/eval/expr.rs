@@ -51,7 +51,7 @@ impl Frame<'_> {
                 let mut map = ValMap::default();
                 self.merge_block(&mut map, block, ty, context);
                 self.fill_defaults(&mut map, ty, expr.span, context);
-                ValKind::Map(map)
+                ValKind::map(map)
             }
             ExprKind::Call { name, args } => self.call(name, args, context)?,
             ExprKind::Ref(path) => {
@@ -112,11 +112,11 @@ impl Frame<'_> {
         }
         let text = |index: usize| values.get(index).and_then(Val::as_str).map(str::to_string);
         Some(match name.name.as_str() {
-            "secret" => ValKind::Secret(SecretRef::Kubernetes {
+            "secret" => ValKind::secret(SecretRef::Kubernetes {
                 name: text(0)?,
                 key: text(1)?,
             }),
-            "external" => ValKind::Secret(SecretRef::External {
+            "external" => ValKind::secret(SecretRef::External {
                 reference: text(0)?,
             }),
             "seconds" => ValKind::Int(formats::duration_seconds(&text(0)?)?),
@@ -222,8 +222,12 @@ fn env_list(map: &ValMap) -> ValKind {
             "name".into(),
             Val::new(ValKind::Str(var.clone()), value.origin),
         );
-        match &value.kind {
-            ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
+        let secret = match &value.kind {
+            ValKind::Secret(secret) => Some(secret.as_ref()),
+            _ => None,
+        };
+        match secret {
+            Some(SecretRef::Kubernetes { name, key }) => {
                 let mut reference = ValMap::default();
                 reference.insert(
                     "name".into(),
@@ -236,20 +240,20 @@ fn env_list(map: &ValMap) -> ValKind {
                 let mut from = ValMap::default();
                 from.insert(
                     "secretKeyRef".into(),
-                    Val::new(ValKind::Map(reference), value.origin),
+                    Val::new(ValKind::map(reference), value.origin),
                 );
                 item.insert(
                     "valueFrom".into(),
-                    Val::new(ValKind::Map(from), value.origin),
+                    Val::new(ValKind::map(from), value.origin),
                 );
             }
-            ValKind::Secret(SecretRef::External { reference }) => {
+            Some(SecretRef::External { reference }) => {
                 item.insert(
                     "externalSecret".into(),
                     Val::new(ValKind::Str(reference.as_str().into()), value.origin),
                 );
             }
-            _ => {
+            None => {
                 let text = value.to_text().unwrap_or_default();
                 item.insert(
                     "value".into(),
@@ -257,7 +261,7 @@ fn env_list(map: &ValMap) -> ValKind {
                 );
             }
         }
-        list.push(Val::new(ValKind::Map(item), value.origin));
+        list.push(Val::new(ValKind::map(item), value.origin));
     }
     ValKind::List(list)
 }
@@ -270,7 +274,7 @@ pub(super) fn navigate(root: &Val, rest: &[Ident]) -> Option<Val> {
         match &value.kind {
             ValKind::Map(map) => value = map.get(part.name.as_str())?,
             ValKind::Secret(secret) => {
-                let text = match (secret, part.name.as_str()) {
+                let text = match (secret.as_ref(), part.name.as_str()) {
                     (SecretRef::Kubernetes { name, .. }, "name") => name.clone(),
                     (SecretRef::Kubernetes { key, .. }, "key") => key.clone(),
                     (SecretRef::External { reference }, "external") => reference.clone(),

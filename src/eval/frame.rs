@@ -255,7 +255,7 @@ impl<'a> Frame<'a> {
                     if let Some(ValKind::Map(inner)) =
                         self.eval(expr, &Ty::Any, context).map(|value| value.kind)
                     {
-                        *map = inner;
+                        *map = *inner;
                     }
                 }
             }
@@ -278,7 +278,7 @@ impl<'a> Frame<'a> {
         ) {
             map.insert(
                 key.name.as_str().into(),
-                Val::new(ValKind::Map(ValMap::default()), expr.span),
+                Val::new(ValKind::map(ValMap::default()), expr.span),
             );
         }
         if let Some(ValKind::Map(child)) =
@@ -435,7 +435,7 @@ impl<'a> Frame<'a> {
                         let value = self.eval(expr, ty, context);
                         self.record_value(None, expr, value.as_ref());
                         current = value.and_then(|value| match value.kind {
-                            ValKind::Map(map) => Some(map),
+                            ValKind::Map(map) => Some(*map),
                             _ => None,
                         });
                     }
@@ -455,7 +455,7 @@ impl<'a> Frame<'a> {
             trace.path.clear();
         }
         self.fill_defaults(&mut map, ty, origin, context);
-        Some(Val::new(ValKind::Map(map), origin))
+        Some(Val::new(ValKind::map(map), origin))
     }
 
     /// A scalar or list: the highest layer that sets it wins (`null` unsets it). When traced,
@@ -534,7 +534,7 @@ impl<'a> Frame<'a> {
         }
         let origin = existing.as_ref().map_or(expr.span, |value| value.origin);
         let mut child = match existing.map(|value| value.kind) {
-            Some(ValKind::Map(inner)) => inner,
+            Some(ValKind::Map(inner)) => *inner,
             _ => ValMap::default(),
         };
         if let Some(trace) = &mut self.trace {
@@ -550,7 +550,7 @@ impl<'a> Frame<'a> {
         }
         map.insert(
             key.name.as_str().into(),
-            Val::new(ValKind::Map(child), origin),
+            Val::new(ValKind::map(child), origin),
         );
     }
 
@@ -585,7 +585,7 @@ impl<'a> Frame<'a> {
                     if let Some(trace) = &mut self.trace {
                         trace.path.pop();
                     }
-                    Some(Val::new(ValKind::Map(inner), origin))
+                    Some(Val::new(ValKind::map(inner), origin))
                 }
                 None => None,
             };

@@ -48,15 +48,28 @@ pub enum ValKind {
     Quantity(Text),
     /// A list.
     List(Vec<Val>),
-    /// A block or map, in order.
-    Map(ValMap),
+    /// A block or map, in order. Boxed, as the secret is, so that every value is small: a value
+    /// is held for every field of every app in every environment.
+    Map(Box<ValMap>),
     /// A secret reference.
-    Secret(SecretRef),
+    Secret(Box<SecretRef>),
     /// A text helmsman expands at deploy time, as it is written into the files: `${NAME}` for
     /// `deploy_var("NAME")`, a text with `${NAME}` parts and `$$` for `deploy_text(...)`.
     DeployVar(String),
     /// `null` among chart values: written as YAML null, which makes Helm delete the key.
     Null,
+}
+
+impl ValKind {
+    /// A block or map value.
+    pub fn map(map: ValMap) -> ValKind {
+        ValKind::Map(Box::new(map))
+    }
+
+    /// A secret reference.
+    pub fn secret(secret: SecretRef) -> ValKind {
+        ValKind::Secret(Box::new(secret))
+    }
 }
 
 /// An evaluated value and where it came from.
@@ -117,7 +130,7 @@ impl Val {
                 left.len() == right.len()
                     && left
                         .iter()
-                        .zip(right)
+                        .zip(right.iter())
                         .all(|((left_key, a), (right_key, b))| left_key == right_key && a.same(b))
             }
             (left, right) => left == right,
@@ -237,4 +250,16 @@ pub fn env_named<'a>(envs: &'a [EnvInstance], name: &str) -> Option<&'a EnvInsta
 /// The app called `app` in the environment called `env` among `envs`.
 pub fn app_in<'a>(envs: &'a [EnvInstance], env: &str, app: &str) -> Option<&'a AppInstance> {
     env_named(envs, env)?.app(app)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_stays_small() {
+        // Held for every field of every app in every environment: a map or a secret inline
+        // would make every value as large as they are.
+        assert!(std::mem::size_of::<Val>() <= 48, "{}", std::mem::size_of::<Val>());
+    }
 }

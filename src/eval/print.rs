@@ -59,13 +59,15 @@ fn write(value: &Val, out: &mut String) {
             }
             out.push_str(" }");
         }
-        ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
-            let (name, key) = (literal::quote(name), literal::quote(key));
-            out.push_str(&format!("secret({name}, {key})"));
-        }
-        ValKind::Secret(SecretRef::External { reference }) => {
-            out.push_str(&format!("external({})", literal::quote(reference)));
-        }
+        ValKind::Secret(secret) => match secret.as_ref() {
+            SecretRef::Kubernetes { name, key } => {
+                let (name, key) = (literal::quote(name), literal::quote(key));
+                out.push_str(&format!("secret({name}, {key})"));
+            }
+            SecretRef::External { reference } => {
+                out.push_str(&format!("external({})", literal::quote(reference)));
+            }
+        },
         ValKind::Null => out.push_str("null"),
         ValKind::DeployVar(expanded) => {
             let name = expanded
@@ -122,20 +124,20 @@ mod tests {
             (val(ValKind::Quantity("512Mi".into())), "512Mi"),
             (val(ValKind::Bool(false)), "false"),
             (val(ValKind::List(vec![])), "[]"),
-            (val(ValKind::Map(ValMap::default())), "{}"),
+            (val(ValKind::map(ValMap::default())), "{}"),
             (
-                val(ValKind::Map(map)),
+                val(ValKind::map(map)),
                 r#"{ plain = 1, "app.kubernetes.io/name" = true }"#,
             ),
             (
-                val(ValKind::Secret(SecretRef::Kubernetes {
+                val(ValKind::secret(SecretRef::Kubernetes {
                     name: "db".into(),
                     key: "url".into(),
                 })),
                 r#"secret("db", "url")"#,
             ),
             (
-                val(ValKind::Secret(SecretRef::External {
+                val(ValKind::secret(SecretRef::External {
                     reference: "vault:kv/x#y".into(),
                 })),
                 r#"external("vault:kv/x#y")"#,

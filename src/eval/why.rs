@@ -464,10 +464,10 @@ fn replay(root: &mut Option<Val>, path: &[String], action: &Action, span: Span) 
         *root = match action {
             Action::Set(value) => Some(value.clone()),
             Action::Unset => None,
-            Action::Replace => Some(Val::new(ValKind::Map(ValMap::default()), span)),
+            Action::Replace => Some(Val::new(ValKind::map(ValMap::default()), span)),
             Action::Empty => root
                 .take()
-                .or_else(|| Some(Val::new(ValKind::Map(ValMap::default()), span))),
+                .or_else(|| Some(Val::new(ValKind::map(ValMap::default()), span))),
         };
         return;
     };
@@ -477,7 +477,7 @@ fn replay(root: &mut Option<Val>, path: &[String], action: &Action, span: Span) 
             ..
         }) => map,
         _ => {
-            *root = Some(Val::new(ValKind::Map(ValMap::default()), span));
+            *root = Some(Val::new(ValKind::map(ValMap::default()), span));
             match root {
                 Some(Val {
                     kind: ValKind::Map(map),

@@ -66,13 +66,13 @@ pub fn list(items: Vec<Val>) -> Val {
 
 /// A map value.
 pub fn map(entries: Vec<(&str, Val)>) -> Val {
-    Val::new(ValKind::Map(fields(entries)), at(0))
+    Val::new(ValKind::map(fields(entries)), at(0))
 }
 
 /// A Kubernetes secret reference.
 pub fn k8s_secret(name: &str, key: &str) -> Val {
     Val::new(
-        ValKind::Secret(SecretRef::Kubernetes {
+        ValKind::secret(SecretRef::Kubernetes {
             name: name.to_owned(),
             key: key.to_owned(),
         }),
@@ -83,7 +83,7 @@ pub fn k8s_secret(name: &str, key: &str) -> Val {
 /// An external secret reference.
 pub fn external_secret(reference: &str) -> Val {
     Val::new(
-        ValKind::Secret(SecretRef::External {
+        ValKind::secret(SecretRef::External {
             reference: reference.to_owned(),
         }),
         at(0),
@@ -371,12 +371,14 @@ pub fn meant(value: &Val) -> Json {
         ValKind::Bool(truth) => Json::Bool(*truth),
         ValKind::List(items) => Json::Array(items.iter().map(meant).collect()),
         ValKind::Map(entries) => meant_map(entries),
-        ValKind::Secret(SecretRef::Kubernetes { name, key }) => {
-            serde_json::json!({ "secretName": name, "secretKey": key })
-        }
-        ValKind::Secret(SecretRef::External { reference }) => {
-            serde_json::json!({ "externalSecret": reference })
-        }
+        ValKind::Secret(secret) => match secret.as_ref() {
+            SecretRef::Kubernetes { name, key } => {
+                serde_json::json!({ "secretName": name, "secretKey": key })
+            }
+            SecretRef::External { reference } => {
+                serde_json::json!({ "externalSecret": reference })
+            }
+        },
     }
 }
 
