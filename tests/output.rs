@@ -400,6 +400,138 @@ fn an_unchanged_output_is_not_touched() {
     assert!(stderr(&output).contains("unchanged"), "{}", stderr(&output));
     let after = identities(&work.out());
     assert_eq!(before, after);
+    // The seal that lets the build trust the files without reading them is on the folder.
+    let mut seal = [0u8; 128];
+    let length = rustix::fs::getxattr(work.out().as_path(), "user.ehp.seal", &mut seal[..])
+        .expect("a seal on the output folder");
+    assert!(seal[..length].starts_with(b"ehp-seal-1 "));
+}
+
+/// A file of the user's added to a generated folder breaks the seal: the build reads the
+/// generated files back, finds them unchanged, and still touches nothing.
+#[test]
+fn an_output_with_a_broken_seal_is_read_back_and_left_untouched() {
+    let work = Work::new(3);
+    fs::write(work.out().join("prod/values/mine.txt"), "mine\n").expect("write");
+    let before = identities(&work.out());
+    let output = work.build("old", &[]);
+    assert!(stderr(&output).contains("unchanged"), "{}", stderr(&output));
+    assert_eq!(identities(&work.out()), before);
+}
+
+/// Runs `ehp build --check` of the `old` sources.
+fn check_old(work: &Work) -> Output {
+    let source = work.path().join("old");
+    let out = work.out();
+    ehp(
+        &[
+            "build",
+            source.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--check",
+        ],
+        &[],
+    )
+}
+
+/// Writes `bytes` to `path` and puts its modification time back to `modified`, as a careful
+/// hand edit (or `touch -r`) would.
+fn write_keeping_mtime(path: &Path, bytes: &[u8], modified: std::time::SystemTime) {
+    fs::write(path, bytes).expect("write");
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open")
+        .set_modified(modified)
+        .expect("set mtime");
+}
+
+/// A generated file edited in place (same size, modification time put back), deleted, or
+/// replaced by a renamed file is noticed by `--check` and restored by the next build, however
+/// soon after the build it happens; then the output is unchanged again.
+#[test]
+fn a_hand_edited_or_deleted_output_file_is_noticed_and_restored() {
+    let work = Work::new(3);
+    let built = tree(&work.out());
+    let relative = "prod/values/app-0001.yaml";
+    let path = work.out().join(relative);
+    let original = fs::read(&path).expect("read");
+    let modified = fs::metadata(&path)
+        .expect("stat")
+        .modified()
+        .expect("mtime");
+    let at = original
+        .windows(5)
+        .position(|window| window == b"team/")
+        .expect("the image");
+    let mut edited = original.clone();
+    edited[at] = b'T';
+    let aside = work.path().join("aside.yaml");
+    let edits: [(&str, &dyn Fn()); 3] = [
+        ("differs", &|| write_keeping_mtime(&path, &edited, modified)),
+        ("missing", &|| fs::remove_file(&path).expect("rm")),
+        ("differs", &|| {
+            write_keeping_mtime(&aside, &edited, modified);
+            fs::rename(&aside, &path).expect("rename");
+        }),
+    ];
+    for (what, edit) in edits {
+        edit();
+        let check = check_old(&work);
+        assert_eq!(check.status.code(), Some(1), "{what}: {}", stderr(&check));
+        assert_eq!(
+            String::from_utf8_lossy(&check.stdout),
+            format!("{what}: {relative}\n")
+        );
+        let output = work.build("old", &[]);
+        assert!(
+            stderr(&output).contains("wrote"),
+            "{what}: {}",
+            stderr(&output)
+        );
+        assert_eq!(tree(&work.out()), built, "{what}: restored");
+    }
+    let again = work.build("old", &[]);
+    assert!(stderr(&again).contains("unchanged"), "{}", stderr(&again));
+    assert_eq!(check_old(&work).status.code(), Some(0));
+}
+
+/// An older ehp's manifest (paths only) is read for its paths (a stale file it lists is
+/// removed) and rewritten; the generated files keep their bytes.
+#[test]
+fn an_older_manifest_is_read_for_its_paths_and_rewritten() {
+    let work = Work::new(3);
+    let built = tree(&work.out());
+    let manifest = work.out().join(".ehp-manifest");
+    let text = fs::read_to_string(&manifest).expect("read");
+    let mut older = String::new();
+    for (number, line) in text.lines().enumerate() {
+        match number {
+            0 => older.push_str(line),
+            _ if line.starts_with('#') => continue,
+            _ => older.push_str(line.split(' ').next().expect("a path")),
+        }
+        older.push('\n');
+    }
+    older.push_str("gone/values/stale.yaml\n");
+    assert_ne!(older, text);
+    fs::write(&manifest, &older).expect("write");
+    fs::create_dir_all(work.out().join("gone/values")).expect("mkdir");
+    let generated = &built["prod/helmsman.yaml"];
+    fs::write(work.out().join("gone/values/stale.yaml"), generated).expect("write");
+    let check = check_old(&work);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&check.stdout).contains("differs: .ehp-manifest"),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let output = work.build("old", &[]);
+    assert!(stderr(&output).contains("wrote"), "{}", stderr(&output));
+    assert_eq!(tree(&work.out()), built);
+    let again = work.build("old", &[]);
+    assert!(stderr(&again).contains("unchanged"), "{}", stderr(&again));
 }
 
 /// A symbolic link planted at a path ehp writes, reads or removes is never followed: the build

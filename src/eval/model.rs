@@ -260,6 +260,10 @@ mod tests {
     fn a_value_stays_small() {
         // Held for every field of every app in every environment: a map or a secret inline
         // would make every value as large as they are.
-        assert!(std::mem::size_of::<Val>() <= 48, "{}", std::mem::size_of::<Val>());
+        assert!(
+            std::mem::size_of::<Val>() <= 48,
+            "{}",
+            std::mem::size_of::<Val>()
+        );
     }
 }

@@ -134,7 +134,7 @@ pub fn split(text: &str) -> Vec<Chunk> {
             continue;
         }
         if byte.is_ascii_whitespace() {
-            index += 1;
+            index = skip_while(bytes, index + 1, |next| matches!(next, b' ' | b'\t'));
             continue;
         }
         let chunk = current.get_or_insert(Chunk {
@@ -170,6 +170,8 @@ pub fn split(text: &str) -> Vec<Chunk> {
                 brackets.close(text, index);
                 index + 1
             }
+            // A name or a number: its whole run at once (nothing in it opens, closes or cuts).
+            _ if is_name_byte(byte) => skip_while(bytes, index + 1, is_name_byte),
             _ => index + 1,
         };
         chunk.end = index;
@@ -184,6 +186,17 @@ pub fn split(text: &str) -> Vec<Chunk> {
         chunks.push(open);
     }
     chunks
+}
+
+/// Whether a byte continues a name or a number, for [`skip_while`].
+fn is_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-')
+}
+
+/// The first index at or after `index` whose byte does not satisfy `keep`.
+fn skip_while(bytes: &[u8], index: usize, keep: impl Fn(u8) -> bool) -> usize {
+    let rest = bytes.get(index..).unwrap_or(&[]);
+    index + rest.iter().take_while(|&&byte| keep(byte)).count()
 }
 
 fn skip_line(bytes: &[u8], mut index: usize) -> usize {

@@ -14,9 +14,11 @@ use std::path::{Path, PathBuf};
 use rustix::fs::{self as rfs, AtFlags, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
+use super::fault;
+use super::manifest::{Entries, MANIFEST};
+use super::seal::{Stamp, changed};
 use super::tree::{MAX_TREE_DEPTH, create_file, entries, failure, kind_of, open_dir, read_file};
-use super::{MANIFEST, fault};
-use crate::emit::HEADER_PREFIX;
+use crate::emit::{HEADER_PREFIX, OutputFile};
 
 /// The folders of a staging tree, each created once and kept open.
 pub(super) struct StageDirs {
@@ -73,15 +75,65 @@ impl StageDirs {
             .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
     }
 
-    /// Writes a new file at `relative`.
-    pub(super) fn write(&mut self, relative: &str, bytes: &[u8]) -> Result<(), String> {
+    /// Writes a new file at `relative`; returns its status.
+    pub(super) fn write(&mut self, relative: &str, bytes: &[u8]) -> Result<rfs::Stat, String> {
         let (dir, name) = split(relative);
         let shown = self.shown.join(relative);
         let parent = self
             .dir(dir)
             .map_err(|error| failure("create", &shown, error))?;
-        create_file(parent, OsStr::new(name), bytes)
-            .map_err(|error| failure("write", &shown, error))
+        let fd = create_file(parent, OsStr::new(name), bytes)
+            .map_err(|error| failure("write", &shown, error))?;
+        rfs::fstat(&fd).map_err(|error| failure("write", &shown, error))
+    }
+
+    /// Writes the new files on every core: their folders first, each created once, then one
+    /// open, one write and one close per file. Returns the latest status-change time of the
+    /// last file each thread wrote (the latest of all), `None` without files.
+    pub(super) fn write_files(&mut self, files: &[OutputFile]) -> Result<Option<Stamp>, String> {
+        for folder in folders_of(files.iter().map(|file| file.path.as_str())) {
+            let shown = self.shown.join(&folder);
+            self.dir(&folder)
+                .map_err(|error| failure("create", &shown, error))?;
+        }
+        let this = &*self;
+        let mut written = 0;
+        let mut last = None;
+        for chunk in crate::parallel::map_chunks(files, |chunk| this.write_chunk(chunk)) {
+            let (count, stamp) = chunk?;
+            written += count;
+            last = last.max(stamp);
+        }
+        if written != files.len() {
+            return Err(format!(
+                "cannot write into `{}`: a writing thread stopped",
+                self.shown.display()
+            ));
+        }
+        Ok(last)
+    }
+
+    /// Writes files into folders already created: how many, and the status-change time of
+    /// the last one.
+    fn write_chunk(&self, chunk: &[OutputFile]) -> Result<(usize, Option<Stamp>), String> {
+        let mut last = None;
+        for (index, file) in chunk.iter().enumerate() {
+            let (dir, name) = split(&file.path);
+            let shown = || self.shown.join(&file.path);
+            let parent = if dir.is_empty() {
+                Some(self.root.as_fd())
+            } else {
+                self.dirs.get(dir).map(AsFd::as_fd)
+            }
+            .ok_or_else(|| failure("create", &shown(), io::ErrorKind::NotFound))?;
+            let fd = create_file(parent, OsStr::new(name), file.contents.as_bytes())
+                .map_err(|error| failure("write", &shown(), error))?;
+            if index + 1 == chunk.len() {
+                let stat = rfs::fstat(&fd).map_err(|error| failure("write", &shown(), error))?;
+                last = Some(changed(&stat));
+            }
+        }
+        Ok((chunk.len(), last))
     }
 }
 
@@ -99,12 +151,12 @@ pub(super) struct Keep<'a> {
     /// The folders the new files go in.
     pub(super) new_dirs: BTreeSet<String>,
     /// The entries of the previous manifest.
-    pub(super) previous: &'a BTreeSet<String>,
+    pub(super) previous: &'a Entries,
     /// The folders of previously generated files: such a folder is kept only if something in
     /// it is.
     pub(super) previous_dirs: BTreeSet<String>,
     /// The entries of the new manifest.
-    pub(super) manifest: &'a BTreeSet<String>,
+    pub(super) manifest: &'a Entries,
 }
 
 /// The folders a set of `/`-separated file paths lie in, each with its parents.
@@ -181,7 +233,7 @@ impl Keep<'_> {
         if self.new_files.contains(relative) {
             return match kind {
                 FileType::RegularFile
-                    if self.previous.contains(relative)
+                    if self.previous.contains_key(relative)
                         || starts_with_header(old.as_fd(), name) =>
                 {
                     Ok(())
@@ -223,7 +275,7 @@ impl Keep<'_> {
                 _ => "cannot write into `{}`: it is not a folder",
             }));
         }
-        if self.previous.contains(relative) && !self.manifest.contains(relative) {
+        if self.previous.contains_key(relative) && !self.manifest.contains_key(relative) {
             // A stale file: dropped, unless it no longer looks generated.
             if kind == FileType::RegularFile && starts_with_header(old.as_fd(), name) {
                 return Ok(());

@@ -375,17 +375,30 @@ pub(super) fn read_file(
     name: &OsStr,
     limit: usize,
 ) -> Result<Option<Vec<u8>>, Errno> {
+    match open_file(dir, name)? {
+        Some(fd) => read_open(&fd, limit).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Opens the file `name` in `dir` for reading without following a link: `None` when it is
+/// missing.
+pub(super) fn open_file(dir: BorrowedFd<'_>, name: &OsStr) -> Result<Option<OwnedFd>, Errno> {
     // Non-blocking, so that a FIFO planted in the output cannot make the build wait forever.
-    let fd = match rfs::openat(
+    match rfs::openat(
         dir,
         name,
         OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK,
         Mode::empty(),
     ) {
-        Ok(fd) => fd,
-        Err(Errno::NOENT) => return Ok(None),
-        Err(error) => return Err(error),
-    };
+        Ok(fd) => Ok(Some(fd)),
+        Err(Errno::NOENT) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Reads the open file `fd`: at most `limit` bytes (one more tells a longer file).
+pub(super) fn read_open(fd: &OwnedFd, limit: usize) -> Result<Vec<u8>, Errno> {
     // The buffer grows as the file turns out longer: a large limit (the manifest's) costs
     // nothing for a small file.
     let wanted_total = limit.saturating_add(1);
@@ -399,7 +412,7 @@ pub(super) fn read_file(
             break;
         };
         let wanted = rest.len();
-        match rustix::io::read(&fd, rest) {
+        match rustix::io::read(fd, rest) {
             Ok(0) => break,
             // A regular file gives all it has: a short read is its end (one read per file).
             Ok(count) if count < wanted => {
@@ -412,12 +425,13 @@ pub(super) fn read_file(
         }
     }
     buffer.truncate(filled);
-    Ok(Some(buffer))
+    Ok(buffer)
 }
 
 /// Creates the file `name` in `dir` exclusively (never through a link, never over anything) and
-/// writes `bytes` into it: one open, one write, one close.
-pub(super) fn create_file(dir: BorrowedFd<'_>, name: &OsStr, bytes: &[u8]) -> io::Result<()> {
+/// writes `bytes` into it: one open and one write; the file is closed when the returned
+/// descriptor is dropped.
+pub(super) fn create_file(dir: BorrowedFd<'_>, name: &OsStr, bytes: &[u8]) -> io::Result<OwnedFd> {
     fault::step()?;
     let fd = rfs::openat(
         dir,
@@ -425,7 +439,8 @@ pub(super) fn create_file(dir: BorrowedFd<'_>, name: &OsStr, bytes: &[u8]) -> io
         OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC,
         Mode::from_raw_mode(0o666),
     )?;
-    write_all(&fd, bytes)
+    write_all(&fd, bytes)?;
+    Ok(fd)
 }
 
 /// Writes every byte.

@@ -69,7 +69,7 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         | Rule::file
         | Rule::item_only
         | Rule::WHITESPACE
-        | Rule::COMMENT
+        | Rule::comment
         | Rule::ident_char
         | Rule::sep
         | Rule::list_sep => return None,

@@ -189,6 +189,10 @@ fn content_len(text: &str) -> usize {
         let kept = text.get(..end).unwrap_or("");
         let line_start = kept.rfind('\n').map_or(0, |newline| newline + 1);
         let line = kept.get(line_start..).unwrap_or("");
+        // Most lines hold no `/` at all: no comment to look for (every pair's span comes here).
+        if !line.as_bytes().contains(&b'/') {
+            return end;
+        }
         match comment_start(line) {
             Some(comment) => {
                 end = kept

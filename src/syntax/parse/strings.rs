@@ -39,7 +39,16 @@ impl Lowerer<'_> {
     }
 
     fn string_parts(&mut self, pair: Pair<'_, Rule>) -> Vec<StrPart> {
-        join_pieces(self.pieces(pair))
+        // The common string is one run of text: its part straight from the pair, without the
+        // pieces and their joining.
+        let mut inner = pair.clone().into_inner();
+        match (inner.next(), inner.next()) {
+            (None, _) => Vec::new(),
+            (Some(text), None) if text.as_rule() == Rule::plain_text => {
+                vec![StrPart::Text(text.as_str().to_string())]
+            }
+            _ => join_pieces(self.pieces(pair)),
+        }
     }
 
     /// The pieces of a string as written: raw text, resolved escapes and interpolations.
