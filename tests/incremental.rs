@@ -273,6 +273,18 @@ fn edits_to_templates_and_environments_match_a_fresh_analysis() {
         "env prod extends base {",
     );
     assert_eq!(editor.check("the parent fixed"), clean);
+    editor.edit(
+        "envs.ehp",
+        "chain = [\"inttest\", \"prod\"]",
+        "chain = [\"prod\", \"inttest\"]",
+    );
+    assert!(!editor.check("the promotion chain reversed").is_empty());
+    editor.edit(
+        "envs.ehp",
+        "chain = [\"prod\", \"inttest\"]",
+        "chain = [\"inttest\", \"prod\"]",
+    );
+    assert_eq!(editor.check("the promotion chain restored"), clean);
     editor.edit("envs.ehp", "env prod extends", "env prd extends");
     assert!(editor.check("an environment renamed").contains(&"E0202"));
     editor.edit("envs.ehp", "env prd extends", "env prod extends");
