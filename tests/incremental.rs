@@ -6,6 +6,7 @@
 #![allow(clippy::expect_used)] // A failed expectation is a failing test.
 
 use ehp::Analysis;
+use ehp::eval::why::provenance;
 use ehp::workspace::Workspace;
 
 /// A project held both ways: as `(path, text)` pairs for a fresh analysis, and in a workspace.
@@ -79,12 +80,37 @@ impl Editor {
             "schemas after {step}"
         );
         assert_eq!(emitted(&incremental), emitted(&fresh), "files after {step}");
+        assert_eq!(why(&incremental), why(&fresh), "`ehp why` after {step}");
         fresh
             .diagnostics
             .iter()
             .map(|found| found.code.id)
             .collect()
     }
+}
+
+/// What `ehp why` (and hover) answers for the tag and replicas of every app in every
+/// environment.
+fn why(analysis: &Analysis) -> Vec<String> {
+    let mut answers = Vec::new();
+    for env in &analysis.envs {
+        for app in &env.apps {
+            for field in ["tag", "replicas"] {
+                let answer = provenance(
+                    &analysis.project,
+                    &analysis.schemas,
+                    &env.name,
+                    &app.name,
+                    &[field],
+                );
+                answers.push(match answer {
+                    Ok(found) => found.render(&analysis.db, &env.name, &app.name, field),
+                    Err(message) => message,
+                });
+            }
+        }
+    }
+    answers
 }
 
 /// The files a build would write, when the analysis has no error.
@@ -273,6 +299,18 @@ fn edits_to_templates_and_environments_match_a_fresh_analysis() {
         "env prod extends base {",
     );
     assert_eq!(editor.check("the parent fixed"), clean);
+    editor.edit(
+        "envs.ehp",
+        "chain = [\"inttest\", \"prod\"]",
+        "chain = [\"prod\", \"inttest\"]",
+    );
+    assert!(!editor.check("the promotion chain reversed").is_empty());
+    editor.edit(
+        "envs.ehp",
+        "chain = [\"prod\", \"inttest\"]",
+        "chain = [\"inttest\", \"prod\"]",
+    );
+    assert_eq!(editor.check("the promotion chain restored"), clean);
     editor.edit("envs.ehp", "env prod extends", "env prd extends");
     assert!(editor.check("an environment renamed").contains(&"E0202"));
     editor.edit("envs.ehp", "env prd extends", "env prod extends");

@@ -35,7 +35,7 @@ struct AppCache {
     /// The fingerprint of the declaration (see [`app_print`]).
     print: u64,
     /// The type check: its fingerprint and diagnostics.
-    checked: Option<(u64, Arc<[Diagnostic]>)>,
+    checked: Option<Check>,
     /// By environment.
     envs: Vec<EnvEntry>,
 }
@@ -56,6 +56,9 @@ pub(super) struct EnvEntry {
     pub checks: Option<Arc<AppChecks>>,
 }
 
+/// A type check: its fingerprint and its diagnostics.
+type Check = (u64, Arc<[Diagnostic]>);
+
 /// What a run gives the next run's cache for one app in one environment.
 pub(super) enum Slot {
     /// The earlier run's entry, unchanged.
@@ -69,7 +72,7 @@ pub(super) enum Slot {
 #[derive(Default)]
 pub struct Found {
     pub(super) envs: Vec<(String, Vec<(usize, Slot)>)>,
-    checked: Vec<Option<(u64, Arc<[Diagnostic]>)>>,
+    checked: Vec<Option<Check>>,
 }
 
 /// This run's fingerprints, with the earlier run's findings for each app of the project.
@@ -77,8 +80,9 @@ pub struct Reuse {
     templates: Vec<u64>,
     envs: Vec<u64>,
     env_names: u64,
-    /// By app index: the app's print and the earlier run's findings for an app of that name.
-    apps: Vec<(u64, Option<AppCache>)>,
+    /// By app index: the app's print and the earlier run's findings for an app of that name
+    /// (with the name as the earlier cache held it, to be kept).
+    apps: Vec<(u64, Option<(String, AppCache)>)>,
 }
 
 impl Reuse {
@@ -96,9 +100,11 @@ impl Reuse {
             .apps
             .iter()
             .map(|decl| {
-                let known = previous.swap_remove(&decl.name.name);
+                let known = previous
+                    .swap_remove_full(&decl.name.name)
+                    .map(|(_, name, known)| (name, known));
                 let print = match &known {
-                    Some(known) if Arc::ptr_eq(&known.decl, decl) => known.print,
+                    Some((_, known)) if Arc::ptr_eq(&known.decl, decl) => known.print,
                     _ => app_print(db, decl),
                 };
                 (print, known)
@@ -132,6 +138,7 @@ impl Reuse {
         let (_, known) = self.apps.get(index)?;
         known
             .as_ref()?
+            .1
             .envs
             .iter()
             .find(|entry| entry.env == env && entry.fingerprint == fingerprint)
@@ -147,14 +154,32 @@ impl Reuse {
         found: &mut Found,
         problems: &mut Problems,
     ) {
-        let indices: Vec<usize> = (0..project.apps.len()).collect();
-        let checked = crate::parallel::map_chunks(&indices, |chunk| {
+        // The checks the earlier run has are taken here; only the others are done on all
+        // cores.
+        let mut checked: Vec<Result<Check, u64>> = (0..project.apps.len())
+            .map(|index| self.reused_check(project, index))
+            .collect();
+        let missing: Vec<(usize, u64)> = checked
+            .iter()
+            .enumerate()
+            .filter_map(|(index, check)| check.as_ref().err().map(|print| (index, *print)))
+            .collect();
+        let done = crate::parallel::map_chunks(&missing, |chunk| {
             chunk
                 .iter()
-                .map(|&index| self.check_app(project, schemas, index))
+                .map(|&(index, fingerprint)| {
+                    let mut problems = Problems::new();
+                    crate::types::check_app(project, schemas, index, &mut problems);
+                    (index, (fingerprint, problems.as_slice().into()))
+                })
                 .collect::<Vec<_>>()
         });
-        found.checked = checked.into_iter().flatten().collect();
+        for (index, check) in done.into_iter().flatten() {
+            if let Some(slot) = checked.get_mut(index) {
+                *slot = Ok(check);
+            }
+        }
+        found.checked = checked.into_iter().map(Result::ok).collect();
         for (_, diagnostics) in found.checked.iter().flatten() {
             for diagnostic in diagnostics.iter() {
                 problems.push(diagnostic.clone());
@@ -162,14 +187,12 @@ impl Reuse {
         }
     }
 
-    /// The type check of the app at `index`, reused or done: its fingerprint and diagnostics.
-    fn check_app(
-        &self,
-        project: &Project,
-        schemas: &Schemas,
-        index: usize,
-    ) -> Option<(u64, Arc<[Diagnostic]>)> {
-        let (print, known) = self.apps.get(index)?;
+    /// The earlier run's type check of the app at `index` (its fingerprint and diagnostics)
+    /// when it still holds; else the fingerprint of the check to do.
+    fn reused_check(&self, project: &Project, index: usize) -> Result<Check, u64> {
+        let Some((print, known)) = self.apps.get(index) else {
+            return Err(0);
+        };
         let mut hasher = rustc_hash::FxHasher::default();
         print.hash(&mut hasher);
         let template = project.app_templates.get(index).copied().flatten();
@@ -178,39 +201,43 @@ impl Reuse {
             .hash(&mut hasher);
         self.env_names.hash(&mut hasher);
         let fingerprint = hasher.finish();
-        let reused = known
+        known
             .as_ref()
-            .and_then(|known| known.checked.as_ref())
-            .filter(|(known, _)| *known == fingerprint);
-        if let Some((_, diagnostics)) = reused {
-            return Some((fingerprint, Arc::clone(diagnostics)));
-        }
-        let mut problems = Problems::new();
-        crate::types::check_app(project, schemas, index, &mut problems);
-        Some((fingerprint, problems.as_slice().into()))
+            .and_then(|(_, known)| known.checked.as_ref())
+            .filter(|(known, _)| *known == fingerprint)
+            .map(|(_, diagnostics)| (fingerprint, Arc::clone(diagnostics)))
+            .ok_or(fingerprint)
     }
 
     /// The cache for the next run: this run's findings, the reused ones moved from the
     /// earlier run's.
     pub fn finish(self, project: &Project, found: Found) -> EvalCache {
         let mut checked = found.checked.into_iter();
-        let mut apps: Vec<(AppCache, Vec<EnvEntry>)> = project
+        let mut apps: Vec<(String, AppCache, Vec<EnvEntry>)> = project
             .apps
             .iter()
             .zip(self.apps)
             .map(|(decl, (print, known))| {
+                let (name, decl, earlier) = match known {
+                    // The same declaration: its name and pointer are kept as they are.
+                    Some((name, known)) if Arc::ptr_eq(&known.decl, decl) => {
+                        (name, known.decl, known.envs)
+                    }
+                    Some((name, known)) => (name, Arc::clone(decl), known.envs),
+                    None => (decl.name.name.clone(), Arc::clone(decl), Vec::new()),
+                };
                 let app = AppCache {
-                    decl: Arc::clone(decl),
+                    decl,
                     print,
                     checked: checked.next().flatten(),
-                    envs: Vec::new(),
+                    envs: Vec::with_capacity(earlier.len()),
                 };
-                (app, known.map(|known| known.envs).unwrap_or_default())
+                (name, app, earlier)
             })
             .collect();
         for (env, slots) in found.envs {
             for (index, slot) in slots {
-                let Some((app, earlier)) = apps.get_mut(index) else {
+                let Some((_, app, earlier)) = apps.get_mut(index) else {
                     continue;
                 };
                 match slot {
@@ -224,8 +251,9 @@ impl Reuse {
             }
         }
         let mut cache = EvalCache::default();
-        for (app, _) in apps {
-            cache.apps.insert(app.decl.name.name.clone(), app);
+        cache.apps.reserve(apps.len());
+        for (name, app, _) in apps {
+            cache.apps.insert(name, app);
         }
         cache
     }

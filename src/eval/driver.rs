@@ -177,25 +177,18 @@ fn evaluate_envs(
     let items: Vec<(usize, usize)> = (0..work.len())
         .flat_map(|env| order.iter().map(move |&app| (env, app)))
         .collect();
-    let evaluated = crate::parallel::map_chunks(&items, |chunk| {
-        chunk
-            .iter()
-            .map(|&(position, app)| {
-                let (env, (settings, _)) = work.get(position).zip(settings.get(position))?;
-                let facts = facts.get(position)?;
-                let env = EnvAt {
-                    work: env,
-                    settings,
-                    facts,
-                };
-                let mut result = evaluate_one(project, schemas, &env, app, reuse)?;
-                if let Some(prepare) = prepare {
-                    prepare_app(prepare, env.work.name, settings, &mut result.app);
-                }
-                Some((position, result))
-            })
-            .collect::<Vec<_>>()
-    });
+    let evaluated = evaluate_items(
+        project,
+        schemas,
+        &Envs {
+            work,
+            settings: &settings,
+            facts: &facts,
+        },
+        &items,
+        reuse,
+        prepare,
+    );
     drop(facts);
     let mut results: Vec<EnvResult> = work
         .iter()
@@ -215,7 +208,7 @@ fn evaluate_envs(
     // Per environment, the apps whose checks found something, by position.
     let mut checked: Vec<Checked> = work.iter().map(|_| Vec::new()).collect();
     // The items come back in order: environment by environment, apps by name.
-    for (position, app) in evaluated.into_iter().flatten().flatten() {
+    for (position, app) in evaluated.into_iter().flatten() {
         if let (Some(result), Some(checked)) =
             (results.get_mut(position), checked.get_mut(position))
         {
@@ -257,6 +250,91 @@ fn add_host_clashes(results: &mut [EnvResult], checked: &[Checked]) {
     }
 }
 
+/// The environments being evaluated, with their settings and what their checks read.
+struct Envs<'a> {
+    work: &'a [EnvWork<'a>],
+    settings: &'a [(ValMap, Vec<Diagnostic>)],
+    facts: &'a [checks::EnvFacts<'a>],
+}
+
+impl Envs<'_> {
+    /// The environment at `position`.
+    fn at(&self, position: usize) -> Option<EnvAt<'_>> {
+        Some(EnvAt {
+            work: self.work.get(position)?,
+            settings: &self.settings.get(position)?.0,
+            facts: self.facts.get(position)?,
+        })
+    }
+}
+
+/// Every item (environment position, app index) evaluated, in order, with its environment
+/// position: what the cache already has is taken here, and only the rest is evaluated on all
+/// cores (after a keystroke, a handful of items: no thread waits on a busy machine for the
+/// bookkeeping of thousands).
+fn evaluate_items(
+    project: &Project,
+    schemas: &Schemas,
+    envs: &Envs<'_>,
+    items: &[(usize, usize)],
+    reuse: Option<&Reuse>,
+    prepare: Option<&dyn Prepare>,
+) -> Vec<Option<(usize, AppResult)>> {
+    let mut done: Vec<Option<(usize, AppResult)>> = items
+        .iter()
+        .map(|&(position, app)| {
+            let env = envs.at(position)?;
+            Some((position, reused(project, schemas, &env, app, reuse?)?))
+        })
+        .collect();
+    let missing: Vec<(usize, (usize, usize))> = items
+        .iter()
+        .zip(&done)
+        .enumerate()
+        .filter(|(_, (_, done))| done.is_none())
+        .map(|(slot, (item, _))| (slot, *item))
+        .collect();
+    let evaluated = crate::parallel::map_chunks(&missing, |chunk| {
+        chunk
+            .iter()
+            .filter_map(|&(slot, (position, app))| {
+                let env = envs.at(position)?;
+                let mut result = evaluate_one(project, schemas, &env, app, reuse)?;
+                if let Some(prepare) = prepare {
+                    prepare_app(prepare, env.work.name, env.settings, &mut result.app);
+                }
+                Some((slot, (position, result)))
+            })
+            .collect::<Vec<_>>()
+    });
+    for (slot, result) in evaluated.into_iter().flatten() {
+        if let Some(done) = done.get_mut(slot) {
+            *done = Some(result);
+        }
+    }
+    done
+}
+
+/// The app at `index` in one environment as the cache has it, when its sources did not
+/// change.
+fn reused(
+    project: &Project,
+    schemas: &Schemas,
+    env: &EnvAt<'_>,
+    index: usize,
+    reuse: &Reuse,
+) -> Option<AppResult> {
+    let target = AppTarget::of(project, schemas, index)?;
+    let fingerprint = reuse.fingerprint(index, target.template, env.work.index);
+    let entry = reuse.unchanged(index, env.work.name, fingerprint)?;
+    Some(AppResult {
+        app: Arc::clone(&entry.app),
+        diagnostics: entry.diagnostics.clone(),
+        checks: entry.checks.clone(),
+        cached: Some((index, Slot::Reused)),
+    })
+}
+
 /// A concrete environment whose settings are known.
 struct EnvAt<'a> {
     work: &'a EnvWork<'a>,
@@ -274,20 +352,12 @@ fn evaluate_one(
     index: usize,
     reuse: Option<&Reuse>,
 ) -> Option<AppResult> {
+    if let Some(result) = reuse.and_then(|reuse| reused(project, schemas, env, index, reuse)) {
+        return Some(result);
+    }
     let target = AppTarget::of(project, schemas, index)?;
     let app_name = target.decl.name.name.as_str();
     let fingerprint = reuse.map(|reuse| reuse.fingerprint(index, target.template, env.work.index));
-    let unchanged = reuse
-        .zip(fingerprint)
-        .and_then(|(reuse, fingerprint)| reuse.unchanged(index, env.work.name, fingerprint));
-    if let Some(entry) = unchanged {
-        return Some(AppResult {
-            app: Arc::clone(&entry.app),
-            diagnostics: entry.diagnostics.clone(),
-            checks: entry.checks.clone(),
-            cached: Some((index, Slot::Reused)),
-        });
-    }
     let mut found = Vec::new();
     let context = Context {
         env_name: env.work.name,

@@ -22,6 +22,10 @@ pub const ENV_TEMPLATE: &str = "environment";
 /// The template that is the schema of the promotion chain.
 pub const PROMOTION_TEMPLATE: &str = "promotion";
 
+/// Declarations by name: their indices, in declaration order (a fast hasher: names are short
+/// and an editor's every re-analysis builds them for thousands of apps).
+pub type NameIndex = IndexMap<String, usize, rustc_hash::FxBuildHasher>;
+
 /// All declarations of a project, by name, with inheritance resolved.
 #[derive(Debug, Default)]
 pub struct Project {
@@ -32,11 +36,11 @@ pub struct Project {
     /// Apps in declaration order (shared with an editor's parses: see [`Decl`]).
     pub apps: Vec<Arc<AppDecl>>,
     /// Environment name to index.
-    pub env_index: IndexMap<String, usize>,
+    pub env_index: NameIndex,
     /// Template name to index.
-    pub template_index: IndexMap<String, usize>,
+    pub template_index: NameIndex,
     /// App name to index.
-    pub app_index: IndexMap<String, usize>,
+    pub app_index: NameIndex,
     /// For each environment, its chain from the root ancestor to itself (indexes); empty when
     /// the chain is broken (unknown parent or cycle).
     pub env_chains: Vec<Vec<usize>>,
