@@ -624,33 +624,12 @@ fn bad_trial(folder: PathBuf) -> Result<(), String> {
     Ok(())
 }
 
-/// The fenced blocks of a markdown text as (info string, body).
-fn fenced(text: &str) -> Vec<(String, String)> {
-    let mut blocks = Vec::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        let Some(info) = line.strip_prefix("```") else {
-            continue;
-        };
-        let mut body = String::new();
-        for inner in lines.by_ref() {
-            if inner.starts_with("```") {
-                break;
-            }
-            body.push_str(inner);
-            body.push('\n');
-        }
-        blocks.push((info.trim().to_string(), body));
-    }
-    blocks
-}
-
 /// The worked example of `docs/import.md`: its input files written, its `ehp import` command
 /// run, and every `.ehp` file it shows compared with what the import writes; then the project
 /// checks, is formatted and round-trips like every fixture.
 fn docs_worked_example() -> Result<Outcome, String> {
     let doc = std::fs::read_to_string("docs/import.md").expect("docs/import.md");
-    let blocks = fenced(&doc);
+    let (blocks, _) = support::fenced_blocks(&doc);
     let dir = tempfile::tempdir().expect("tempdir");
     for (info, body) in &blocks {
         if let Some(path) = info.strip_prefix("yaml ") {

@@ -158,7 +158,7 @@ fn emit_taking(
         for (app, text) in env.apps.iter().zip(made) {
             match (text, &app.prepared) {
                 (Some(contents), Some(prepared)) => {
-                    let path = values_path(env, app);
+                    let path = values_path(&env.name, &app.name);
                     files.push(OutputFile { path, contents });
                     prepared
                         .diagnostics
@@ -286,7 +286,7 @@ fn emit_values(
     files: &mut Vec<OutputFile>,
     problems: &mut Problems,
 ) {
-    let path = values_path(env, app);
+    let path = values_path(&env.name, &app.name);
     if app.values_dropped() {
         // Only `emit_prepared` may see an app whose values were dropped, with its file made.
         problems.push(
@@ -303,8 +303,8 @@ fn emit_values(
 }
 
 /// The path of an app's values file in the output folder.
-fn values_path(env: &EnvInstance, app: &AppInstance) -> String {
-    format!("{}/values/{}.yaml", env.name, app.name)
+fn values_path(env: &str, app: &str) -> String {
+    format!("{env}/values/{app}.yaml")
 }
 
 /// A values file's body: `values` as YAML, with `$` doubled in keys when helmsman substitutes

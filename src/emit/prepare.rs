@@ -6,7 +6,7 @@
 use crate::diag::Problems;
 use crate::eval::model::{AppInstance, Prepare, Prepared, ValMap};
 
-use super::{EmitOptions, Headers, convert, file_text, values_body};
+use super::{EmitOptions, Headers, convert, file_text, values_body, values_path};
 
 /// Whether a later check still reads an app's chart values, given its environment's settings:
 /// the chart check does for the apps whose chart it checks.
@@ -44,7 +44,7 @@ impl Prepare for PrepareValues<'_> {
         let mut problems = Problems::new();
         convert::check_values(&app.values, substituted, &mut problems);
         let values_file = self.headers.as_ref().and_then(|headers| {
-            let path = format!("{env}/values/{}.yaml", app.name);
+            let path = values_path(env, &app.name);
             let body = values_body(&app.values, substituted);
             file_text(&path, headers.of_values(substituted), body)
                 .map_err(|diagnostic| problems.push(*diagnostic))
