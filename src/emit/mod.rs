@@ -119,27 +119,20 @@ pub fn emit(envs: &[EnvInstance], options: &EmitOptions) -> Emitted {
 /// Like [`emit`], for environments whose apps were prepared by [`PrepareValues::build`]: the
 /// values files made while evaluating are moved out of the apps rather than copied.
 pub fn emit_prepared(envs: &mut [EnvInstance], options: &EmitOptions) -> Emitted {
-    let made: Vec<Vec<Option<String>>> = envs
+    let made: Vec<Option<String>> = envs
         .iter_mut()
-        .map(|env| {
-            env.apps
-                .iter_mut()
-                .map(|app| {
-                    let prepared = std::sync::Arc::get_mut(app)?.prepared.as_mut()?;
-                    prepared.values_file.take()
-                })
-                .collect()
+        .flat_map(|env| env.apps.iter_mut())
+        .map(|app| {
+            let prepared = std::sync::Arc::get_mut(app)?.prepared.as_mut()?;
+            prepared.values_file.take()
         })
         .collect();
     emit_taking(envs, made, options)
 }
 
-/// [`emit`], with the values files already made for some apps (`made[env][app]`).
-fn emit_taking(
-    envs: &[EnvInstance],
-    mut made: Vec<Vec<Option<String>>>,
-    options: &EmitOptions,
-) -> Emitted {
+/// [`emit`], with the values files already made for some apps (`made`, one per app of every
+/// environment in order; missing at the end when none was).
+fn emit_taking(envs: &[EnvInstance], made: Vec<Option<String>>, options: &EmitOptions) -> Emitted {
     let mut problems = Problems::new();
     let mut files = Vec::new();
     let headers = Headers::new(&options.source_label);
@@ -151,12 +144,11 @@ fn emit_taking(
         }
         (written, found)
     });
-    made.resize_with(envs.len(), Vec::new);
+    let mut made = made.into_iter();
     let mut values: Vec<(&EnvInstance, &AppInstance)> = Vec::new();
-    for (env, mut made) in envs.iter().zip(made) {
-        made.resize_with(env.apps.len(), || None);
-        for (app, text) in env.apps.iter().zip(made) {
-            match (text, &app.prepared) {
+    for env in envs {
+        for app in &env.apps {
+            match (made.next().flatten(), &app.prepared) {
                 (Some(contents), Some(prepared)) => {
                     let path = values_path(&env.name, &app.name);
                     files.push(OutputFile { path, contents });
