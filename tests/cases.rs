@@ -295,8 +295,27 @@ fn prepared_agrees(
     Ok(())
 }
 
+/// The environments the analysis evaluated (each app's fields shared between environments
+/// where they are the same in each) are those of every app evaluated on its own in every
+/// environment, diagnostics included.
+fn sharing_agrees(analysis: &ehp::Analysis) -> Result<(), String> {
+    let (project, schemas) = (&analysis.project, &analysis.schemas);
+    let mut shared_problems = ehp::diag::Problems::new();
+    let shared = ehp::eval::evaluate(project, schemas, &mut shared_problems);
+    let mut alone_problems = ehp::diag::Problems::new();
+    let alone = ehp::eval::evaluate_unshared(project, schemas, &mut alone_problems);
+    if format!("{shared:?}") != format!("{alone:?}") {
+        return Err("evaluating each environment on its own gave other values".to_string());
+    }
+    if shared_problems.into_sorted() != alone_problems.into_sorted() {
+        return Err("evaluating each environment on its own found other diagnostics".to_string());
+    }
+    Ok(())
+}
+
 fn run(case: &Case) -> Result<(), String> {
     let analysis = ehp::analyze(&case.files);
+    sharing_agrees(&analysis)?;
     let mut diagnostics = analysis.diagnostics.clone();
     let mut files = Vec::new();
     if !analysis.has_errors() {

@@ -7,6 +7,7 @@ use crate::types::{Schema, Schemas};
 
 use super::frame::{Context, Frame};
 use super::model::AppInstance;
+use super::share::Sharing;
 
 /// One layer of an app's fields in one environment: a template's default assignments, the
 /// app's own entries, or one of its overrides.
@@ -109,15 +110,22 @@ impl<'a> AppTarget<'a> {
 /// Evaluates an app in the environment whose chain (root first) is `env_chain`: its fields
 /// over its layers, then its chart values (the templates' `values` blocks, root first, with
 /// the app's own `values` field merged over them).
+///
+/// `sharing` carries the app's fields that are the same in every environment from the first
+/// environment that computed them cleanly to the others, which take them instead of computing
+/// them again.
 pub(super) fn evaluate_app(
     project: &Project,
     target: &AppTarget<'_>,
     env_chain: &[usize],
     mut context: Context<'_>,
+    sharing: &mut Sharing,
 ) -> AppInstance {
     let (mut frame, _) = app_frame(project, target, env_chain);
+    sharing.lend(&mut frame, target.schema, target.decl);
     frame.compute_all(&mut context);
     let values = frame.values(&mut context);
+    sharing.learn(&mut frame, context.diagnostics.is_empty());
     let fields = frame.into_fields();
     let may_hold_secret = super::secrets::may_hold_secret(&fields, &values);
     AppInstance {

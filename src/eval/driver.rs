@@ -17,6 +17,7 @@ use super::checks;
 use super::frame::Context;
 use super::model::{AppInstance, EnvInstance, Prepare, ValMap};
 use super::settings::env_settings;
+use super::share::Sharing;
 
 /// Like [`evaluate`](super::evaluate), reusing the apps of `reuse` (this run's fingerprints
 /// and an earlier cache) whose sources did not change; returns the environments, and records
@@ -28,7 +29,29 @@ pub fn evaluate_incremental(
     found: &mut Found,
     problems: &mut Problems,
 ) -> Vec<EnvInstance> {
-    evaluate_with(project, schemas, reuse, found, None, problems)
+    let how = How {
+        reuse,
+        prepare: None,
+        share: true,
+    };
+    evaluate_with(project, schemas, how, found, problems)
+}
+
+/// Like [`evaluate`](super::evaluate), with every app computed on its own in each environment,
+/// sharing nothing between environments: the reference the sharing is held to (`tests/cases.rs`
+/// runs every case both ways).
+pub fn evaluate_unshared(
+    project: &Project,
+    schemas: &Schemas,
+    problems: &mut Problems,
+) -> Vec<EnvInstance> {
+    let mut found = Found::default();
+    let how = How {
+        reuse: None,
+        prepare: None,
+        share: false,
+    };
+    evaluate_with(project, schemas, how, &mut found, problems)
 }
 
 /// Like [`evaluate`](super::evaluate), handing each app to `prepare` on the thread that
@@ -40,19 +63,33 @@ pub fn evaluate_preparing(
     problems: &mut Problems,
 ) -> Vec<EnvInstance> {
     let mut found = Found::default();
-    evaluate_with(project, schemas, None, &mut found, Some(prepare), problems)
+    let how = How {
+        reuse: None,
+        prepare: Some(prepare),
+        share: true,
+    };
+    evaluate_with(project, schemas, how, &mut found, problems)
+}
+
+/// How the apps are evaluated: reusing an editor's cache, prepared for a front end, sharing
+/// what is the same in every environment (see `Sharing`).
+#[derive(Clone, Copy)]
+struct How<'a> {
+    reuse: Option<&'a Reuse>,
+    prepare: Option<&'a dyn Prepare>,
+    share: bool,
 }
 
 fn evaluate_with(
     project: &Project,
     schemas: &Schemas,
-    reuse: Option<&Reuse>,
+    how: How<'_>,
     found: &mut Found,
-    prepare: Option<&dyn Prepare>,
     problems: &mut Problems,
 ) -> Vec<EnvInstance> {
+    let reuse = how.reuse;
     let work = concrete_envs(project);
-    let results = evaluate_envs(project, schemas, &work, reuse, prepare);
+    let results = evaluate_envs(project, schemas, &work, how);
     let mut scoped = EnvScoped::default();
     let mut envs = Vec::new();
     let mut missing_repos = Vec::new();
@@ -164,8 +201,7 @@ fn evaluate_envs(
     project: &Project,
     schemas: &Schemas,
     work: &[EnvWork<'_>],
-    reuse: Option<&Reuse>,
-    prepare: Option<&dyn Prepare>,
+    how: How<'_>,
 ) -> Vec<EnvResult> {
     let settings = settings_of(project, schemas, work);
     let facts: Vec<checks::EnvFacts<'_>> = work
@@ -174,8 +210,11 @@ fn evaluate_envs(
         .map(|(env, (settings, _))| checks::EnvFacts::of(env.name, settings))
         .collect();
     let order = apps_by_name(project);
-    let items: Vec<(usize, usize)> = (0..work.len())
-        .flat_map(|env| order.iter().map(move |&app| (env, app)))
+    // App by app, each in every environment one after the other, so that what is the same in
+    // every environment is computed once (see `Sharing`).
+    let items: Vec<(usize, usize)> = order
+        .iter()
+        .flat_map(|&app| (0..work.len()).map(move |env| (env, app)))
         .collect();
     let evaluated = evaluate_items(
         project,
@@ -186,8 +225,7 @@ fn evaluate_envs(
             facts: &facts,
         },
         &items,
-        reuse,
-        prepare,
+        how,
     );
     drop(facts);
     let mut results: Vec<EnvResult> = work
@@ -207,7 +245,7 @@ fn evaluate_envs(
         .collect();
     // Per environment, the apps whose checks found something, by position.
     let mut checked: Vec<Checked> = work.iter().map(|_| Vec::new()).collect();
-    // The items come back in order: environment by environment, apps by name.
+    // The items come back in order: app by app, by name, each in every environment.
     for (position, app) in evaluated.into_iter().flatten() {
         if let (Some(result), Some(checked)) =
             (results.get_mut(position), checked.get_mut(position))
@@ -277,9 +315,13 @@ fn evaluate_items(
     schemas: &Schemas,
     envs: &Envs<'_>,
     items: &[(usize, usize)],
-    reuse: Option<&Reuse>,
-    prepare: Option<&dyn Prepare>,
+    how: How<'_>,
 ) -> Vec<Option<(usize, AppResult)>> {
+    let How {
+        reuse,
+        prepare,
+        share,
+    } = how;
     let mut done: Vec<Option<(usize, AppResult)>> = items
         .iter()
         .map(|&(position, app)| {
@@ -295,11 +337,15 @@ fn evaluate_items(
         .map(|(slot, (item, _))| (slot, *item))
         .collect();
     let evaluated = crate::parallel::map_chunks(&missing, |chunk| {
+        let mut sharing = Sharing::new(usize::MAX);
         chunk
             .iter()
             .filter_map(|&(slot, (position, app))| {
                 let env = envs.at(position)?;
-                let mut result = evaluate_one(project, schemas, &env, app, reuse)?;
+                if !share || sharing.app != app {
+                    sharing = Sharing::new(app);
+                }
+                let mut result = evaluate_one(project, schemas, &env, app, reuse, &mut sharing)?;
                 if let Some(prepare) = prepare {
                     prepare_app(prepare, env.work.name, env.settings, &mut result.app);
                 }
@@ -351,6 +397,7 @@ fn evaluate_one(
     env: &EnvAt<'_>,
     index: usize,
     reuse: Option<&Reuse>,
+    sharing: &mut Sharing,
 ) -> Option<AppResult> {
     if let Some(result) = reuse.and_then(|reuse| reused(project, schemas, env, index, reuse)) {
         return Some(result);
@@ -367,7 +414,13 @@ fn evaluate_one(
         app: Some((app_name, &target.decl.template.name, target.decl.name.span)),
         diagnostics: &mut found,
     };
-    let instance = Arc::new(evaluate_app(project, &target, env.work.chain, context));
+    let instance = Arc::new(evaluate_app(
+        project,
+        &target,
+        env.work.chain,
+        context,
+        sharing,
+    ));
     let checks = checks::app_checks(env.facts, &instance, schemas, project);
     let checks = (!checks.is_empty()).then(|| Arc::new(checks));
     let cached = fingerprint.map(|fingerprint| {

@@ -135,6 +135,7 @@ impl Frame<'_> {
         let (first, rest) = path.split_first()?;
         match (first.name.as_str(), context.env) {
             ("env", env) => {
+                self.env_read = true;
                 let (setting, rest) = rest.split_first()?;
                 if setting.name == "name" {
                     let name = Val::new(ValKind::Str(context.env_name.into()), setting.span);

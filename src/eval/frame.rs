@@ -9,6 +9,7 @@ use crate::syntax::ast::{Block, Entry, Expr, ExprKind, Key};
 use crate::types::{FieldSchema, Schema, Ty};
 
 use super::model::{Val, ValKind, ValMap};
+use super::share::Leaves;
 use super::trace::{Action, Source, Trace};
 
 /// What an expression is evaluated for.
@@ -28,7 +29,7 @@ pub(super) struct Context<'a> {
 }
 
 /// The state of one field of a [`Frame`].
-enum Slot {
+pub(super) enum Slot {
     /// Not asked for yet.
     Pending,
     /// Being computed: asking for it again is a cycle.
@@ -48,12 +49,23 @@ pub(super) struct Frame<'a> {
     override_start: usize,
     values: Vec<&'a Block>,
     /// One slot per schema field, by index.
-    slots: Vec<Slot>,
+    pub(super) slots: Vec<Slot>,
     /// The recorder of one field's merge, when its provenance is asked for.
     pub(super) trace: Option<Trace>,
     /// How many fields are being computed, each waiting for the next: bounded by
     /// [`MAX_FIELD_DEPTH`], so that a long chain of references cannot exhaust the stack.
     depth: usize,
+    /// Whether what is being computed read the environment (`env.*`), directly or through a
+    /// field that did.
+    pub(super) env_read: bool,
+    /// Per schema field, whether it may differ between environments: computing it read the
+    /// environment, or it is in `varies`.
+    pub(super) env_fields: Vec<bool>,
+    /// Per schema field, whether an override of the app (in any environment) sets it; empty
+    /// unless the frame shares with other environments (see `share`).
+    pub(super) varies: Vec<bool>,
+    /// The values of expressions the same in every environment, when the frame shares.
+    pub(super) leaves: Option<Leaves>,
 }
 
 /// The longest chain of fields whose values wait for one another (`a = b`, `b = c`, ...).
@@ -120,6 +132,10 @@ impl<'a> Frame<'a> {
                 .collect(),
             trace: None,
             depth: 0,
+            env_read: false,
+            env_fields: vec![false; schema.fields.len()],
+            varies: Vec::new(),
+            leaves: None,
         }
     }
 
@@ -255,7 +271,7 @@ impl<'a> Frame<'a> {
                     if let Some(ValKind::Map(inner)) =
                         self.eval(expr, &Ty::Any, context).map(|value| value.kind)
                     {
-                        *map = *inner;
+                        *map = std::sync::Arc::unwrap_or_clone(inner);
                     }
                 }
             }
@@ -284,14 +300,19 @@ impl<'a> Frame<'a> {
         if let Some(ValKind::Map(child)) =
             map.get_mut(key.name.as_str()).map(|value| &mut value.kind)
         {
-            self.overlay(child, rest, expr, context);
+            self.overlay(std::sync::Arc::make_mut(child), rest, expr, context);
         }
     }
 
     /// The value of `expr` as an entry of a block whose entries have type `ty`: `null` among
     /// chart values (`any`) is the YAML null Helm reads as "delete this key, chart default
     /// included"; elsewhere `null` unsets (`None`).
-    fn entry_value(&mut self, expr: &Expr, ty: &Ty, context: &mut Context<'_>) -> Option<Val> {
+    pub(super) fn entry_value(
+        &mut self,
+        expr: &Expr,
+        ty: &Ty,
+        context: &mut Context<'_>,
+    ) -> Option<Val> {
         if matches!(expr.kind, ExprKind::Null) && *ty == Ty::Any {
             return Some(Val::new(ValKind::Null, expr.span));
         }
@@ -325,9 +346,45 @@ impl<'a> Frame<'a> {
         let Some((name, field)) = schema.fields.get_index(field_index) else {
             return;
         };
-        let name = name.as_str();
+        if !self.pending(field_index, name, field, used_at, context) {
+            return;
+        }
+        if let Some(slot) = self.slots.get_mut(field_index) {
+            *slot = Slot::InProgress;
+        }
+        self.depth += 1;
+        let outer_env_read = std::mem::replace(&mut self.env_read, false);
+        let (value, was_set) = self.compute(field_index, field, context);
+        if let Some(slot) = self.slots.get_mut(field_index) {
+            *slot = Slot::Done(value, was_set);
+        }
+        let varies = self.env_read || self.varies.get(field_index) == Some(&true);
+        if let Some(env_read) = self.env_fields.get_mut(field_index) {
+            *env_read = varies;
+        }
+        self.env_read = varies || outer_env_read;
+        self.depth -= 1;
+    }
+
+    /// Whether the field at `field_index` is still to be computed: not when it is computed
+    /// already (a field that may differ between environments counts as read), nor when it is
+    /// being computed (a cycle) or too many fields wait (both reported).
+    fn pending(
+        &mut self,
+        field_index: usize,
+        name: &str,
+        field: &FieldSchema,
+        used_at: Option<Span>,
+        context: &mut Context<'_>,
+    ) -> bool {
         match self.slots.get(field_index) {
-            Some(Slot::Done(..)) | None => return,
+            None => return false,
+            Some(Slot::Done(..)) => {
+                if self.env_fields.get(field_index) == Some(&true) {
+                    self.env_read = true;
+                }
+                return false;
+            }
             Some(Slot::InProgress) => {
                 let span = used_at.or_else(|| self.schema.get(name).map(|field| field.span));
                 if let Some(span) = span {
@@ -337,7 +394,7 @@ impl<'a> Frame<'a> {
                             .help("break the cycle: give one of the fields a value that does not refer back"),
                     );
                 }
-                return;
+                return false;
             }
             Some(Slot::Pending) => {}
         }
@@ -350,12 +407,19 @@ impl<'a> Frame<'a> {
             if let Some(slot) = self.slots.get_mut(field_index) {
                 *slot = Slot::Done(None, true);
             }
-            return;
+            return false;
         }
-        if let Some(slot) = self.slots.get_mut(field_index) {
-            *slot = Slot::InProgress;
-        }
-        self.depth += 1;
+        true
+    }
+
+    /// The value of the field at `field_index` merged over its contributions, and whether any
+    /// set it.
+    fn compute(
+        &mut self,
+        field_index: usize,
+        field: &'a FieldSchema,
+        context: &mut Context<'_>,
+    ) -> (Option<Val>, bool) {
         let (contributions, first_override) = self.contributions(field_index, field);
         if let Some(first_override) = first_override {
             self.redundant_overrides(
@@ -385,11 +449,7 @@ impl<'a> Frame<'a> {
         if let (Some(trace), Some((active, source, path))) = (&mut self.trace, outer) {
             (trace.active, trace.source, trace.path) = (active, source, path);
         }
-        let was_set = !contributions.is_empty();
-        if let Some(slot) = self.slots.get_mut(field_index) {
-            *slot = Slot::Done(value, was_set);
-        }
-        self.depth -= 1;
+        (value, !contributions.is_empty())
     }
 
     fn merge(
@@ -435,7 +495,7 @@ impl<'a> Frame<'a> {
                         let value = self.eval(expr, ty, context);
                         self.record_value(None, expr, value.as_ref());
                         current = value.and_then(|value| match value.kind {
-                            ValKind::Map(map) => Some(*map),
+                            ValKind::Map(map) => Some(std::sync::Arc::unwrap_or_clone(map)),
                             _ => None,
                         });
                     }
@@ -513,7 +573,7 @@ impl<'a> Frame<'a> {
             _ => None,
         };
         if rest.is_empty() && block.is_none() {
-            let value = self.entry_value(expr, child_ty, context);
+            let value = self.leaf_value(expr, child_ty, context);
             self.record_value(Some(&key.name), expr, value.as_ref());
             match value {
                 Some(value) => {
@@ -534,7 +594,7 @@ impl<'a> Frame<'a> {
         }
         let origin = existing.as_ref().map_or(expr.span, |value| value.origin);
         let mut child = match existing.map(|value| value.kind) {
-            Some(ValKind::Map(inner)) => *inner,
+            Some(ValKind::Map(inner)) => std::sync::Arc::unwrap_or_clone(inner),
             _ => ValMap::default(),
         };
         if let Some(trace) = &mut self.trace {

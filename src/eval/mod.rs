@@ -25,6 +25,7 @@ mod redundant;
 pub mod secrets;
 pub mod select;
 mod settings;
+mod share;
 pub mod trace;
 pub mod values_why;
 pub mod why;
@@ -36,7 +37,7 @@ use model::EnvInstance;
 
 pub use app::{Layer, LayerKind, app_layers};
 pub use cache::{EvalCache, Found, Reuse};
-pub use driver::{evaluate_incremental, evaluate_preparing};
+pub use driver::{evaluate_incremental, evaluate_preparing, evaluate_unshared};
 pub use settings::promotion_settings;
 
 // What `why` builds its provenance with.

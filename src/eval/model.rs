@@ -48,9 +48,11 @@ pub enum ValKind {
     Quantity(Text),
     /// A list.
     List(Vec<Val>),
-    /// A block or map, in order. Boxed, as the secret is, so that every value is small: a value
-    /// is held for every field of every app in every environment.
-    Map(Box<ValMap>),
+    /// A block or map, in order. Behind an `Arc`, so that every value is small (a value is held
+    /// for every field of every app in every environment) and a map the same in every
+    /// environment is held once: copying it copies a pointer, changing it copies the map when
+    /// it is shared (`Arc::make_mut`).
+    Map(std::sync::Arc<ValMap>),
     /// A secret reference.
     Secret(Box<SecretRef>),
     /// A text helmsman expands at deploy time, as it is written into the files: `${NAME}` for
@@ -63,7 +65,7 @@ pub enum ValKind {
 impl ValKind {
     /// A block or map value.
     pub fn map(map: ValMap) -> ValKind {
-        ValKind::Map(Box::new(map))
+        ValKind::Map(std::sync::Arc::new(map))
     }
 
     /// A secret reference.

@@ -487,6 +487,7 @@ fn replay(root: &mut Option<Val>, path: &[String], action: &Action, span: Span) 
             }
         }
     };
+    let map = std::sync::Arc::make_mut(map);
     let mut child = map.swap_remove(key.as_str());
     replay(&mut child, rest, action, span);
     if let Some(child) = child {
