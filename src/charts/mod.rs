@@ -120,27 +120,68 @@ pub fn chart_of(env: &EnvInstance, app: &AppInstance) -> Option<ChartRef> {
 
 /// [`chart_of`], given the environment's settings.
 pub fn chart_in(settings: &crate::eval::model::ValMap, app: &AppInstance) -> Option<ChartRef> {
+    chart_parts(settings, app).map(ChartParts::to_ref)
+}
+
+/// A [`ChartRef`] borrowed from an app and its environment's settings: what [`required`] and
+/// the choice of the values to keep look up for every app in every environment, without
+/// allocating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ChartParts<'a> {
+    /// As [`ChartRef::repository`].
+    pub repository: &'a str,
+    /// As [`ChartRef::name`].
+    pub name: &'a str,
+    /// As [`ChartRef::version`].
+    pub version: &'a str,
+}
+
+impl ChartParts<'_> {
+    /// The chart as an owned reference.
+    pub fn to_ref(self) -> ChartRef {
+        ChartRef {
+            repository: self.repository.to_string(),
+            name: self.name.to_string(),
+            version: self.version.to_string(),
+        }
+    }
+
+    /// As [`ChartRef::is_local`].
+    pub fn is_local(&self) -> bool {
+        self.repository == LOCAL_REPOSITORY
+    }
+}
+
+/// [`chart_in`], borrowed.
+pub fn chart_parts<'a>(
+    settings: &'a crate::eval::model::ValMap,
+    app: &'a AppInstance,
+) -> Option<ChartParts<'a>> {
     let chart = app.str_field("chart")?;
-    let version = app.str_field("chart_version")?.to_string();
+    let version = app.str_field("chart_version")?;
+    let parts = |repository, name| {
+        Some(ChartParts {
+            repository,
+            name,
+            version,
+        })
+    };
     if let Some(path) = crate::types::formats::local_chart(chart) {
         // A chart folder of the project: its files are the chart, whatever the version says.
-        return Some(ChartRef {
-            repository: LOCAL_REPOSITORY.to_string(),
-            name: path.to_string(),
-            version,
-        });
+        return parts(LOCAL_REPOSITORY, path);
     }
     if chart.contains("://") && !chart.starts_with("oci://") {
         // A packaged chart at a URL: helmsman downloads it; ehp does not.
         return None;
     }
-    if let Some(rest) = chart.strip_prefix("oci://") {
-        let (path, name) = rest.rsplit_once('/')?;
-        return Some(ChartRef {
-            repository: format!("oci://{path}"),
-            name: name.to_string(),
-            version,
-        });
+    if chart.starts_with("oci://") {
+        // `oci://host/path` and the name after its last slash.
+        let (repository, name) = chart.rsplit_once('/')?;
+        return if repository.len() >= "oci://".len() {
+            parts(repository, name)
+        } else {
+            None
+        };
     }
     let (repo, name) = chart.split_once('/')?;
     let repository = settings
@@ -148,32 +189,110 @@ pub fn chart_in(settings: &crate::eval::model::ValMap, app: &AppInstance) -> Opt
         .and_then(Val::as_map)
         .and_then(|repos| repos.get(repo))
         .and_then(Val::as_str)?;
-    Some(ChartRef {
-        repository: repository.to_string(),
-        name: name.to_string(),
-        version,
-    })
+    parts(repository, name)
 }
 
 /// Every chart the environments use, sorted, with each of its uses.
 pub fn required(envs: &[EnvInstance]) -> IndexMap<ChartRef, Vec<ChartUse>> {
-    let mut found: IndexMap<ChartRef, Vec<ChartUse>> = IndexMap::new();
-    for env in envs {
-        for app in &env.apps {
-            let Some(chart) = chart_of(env, app) else {
-                continue;
-            };
-            let span = app
-                .fields
-                .get("chart")
-                .map_or(app.span, |value| value.origin);
-            found.entry(chart).or_default().push(ChartUse {
-                env: env.name.clone(),
-                app: app.name.clone(),
-                span,
-            });
+    // Looked up borrowed, with the fast hasher: every app in every environment.
+    // Every app of every environment is looked at: on all cores, in order.
+    let positions: Vec<usize> = (0..envs.len()).collect();
+    let uses = crate::parallel::map_chunks(&positions, |chunk| {
+        let chunk = chunk.iter().filter_map(|&position| envs.get(position));
+        let mut uses = Vec::new();
+        for env in chunk {
+            for app in &env.apps {
+                let Some(chart) = chart_parts(&env.settings, app) else {
+                    continue;
+                };
+                let span = app
+                    .fields
+                    .get("chart")
+                    .map_or(app.span, |value| value.origin);
+                uses.push((chart, (env.name.as_str(), app.name.as_str(), span)));
+            }
         }
+        uses
+    });
+    let mut found: crate::eval::model::FxIndexMap<ChartParts<'_>, Vec<ChartUse>> =
+        Default::default();
+    for (chart, (env, app, span)) in uses.into_iter().flatten() {
+        found.entry(chart).or_default().push(ChartUse {
+            env: env.to_string(),
+            app: app.to_string(),
+            span,
+        });
     }
-    found.sort_keys();
-    found
+    let mut owned: IndexMap<ChartRef, Vec<ChartUse>> = found
+        .into_iter()
+        .map(|(chart, uses)| (chart.to_ref(), uses))
+        .collect();
+    owned.sort_keys();
+    owned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::model::{ValKind, ValMap};
+    use crate::source::{FileId, Span};
+
+    fn text(value: &str) -> Val {
+        Val::new(ValKind::Str(value.into()), Span::new(FileId(0), 0, 0))
+    }
+
+    fn chart(chart: &str) -> Option<(String, String, String)> {
+        let mut fields = ValMap::default();
+        fields.insert("chart".into(), text(chart));
+        fields.insert("chart_version".into(), text("1.2.3"));
+        let app = AppInstance {
+            name: "web".into(),
+            template: "app".into(),
+            fields,
+            values: ValMap::default(),
+            span: Span::new(FileId(0), 0, 0),
+            may_hold_secret: false,
+            prepared: None,
+        };
+        let mut repos = ValMap::default();
+        repos.insert("ehp".into(), text("https://charts.example.org"));
+        let mut settings = ValMap::default();
+        settings.insert(
+            "helm_repos".into(),
+            Val::new(ValKind::map(repos), Span::new(FileId(0), 0, 0)),
+        );
+        let parts = chart_parts(&settings, &app);
+        assert_eq!(parts.map(ChartParts::to_ref), chart_in(&settings, &app));
+        parts.map(|parts| {
+            let owned = parts.to_ref();
+            (owned.repository, owned.name, owned.version)
+        })
+    }
+
+    #[test]
+    fn every_form_of_chart_names_its_repository() {
+        let triple = |repository: &str, name: &str| {
+            Some((
+                repository.to_string(),
+                name.to_string(),
+                "1.2.3".to_string(),
+            ))
+        };
+        assert_eq!(
+            chart("ehp/web"),
+            triple("https://charts.example.org", "web")
+        );
+        assert_eq!(chart("other/web"), None);
+        assert_eq!(
+            chart("oci://reg.example.org/charts/web"),
+            triple("oci://reg.example.org/charts", "web")
+        );
+        assert_eq!(chart("oci:///web"), triple("oci://", "web"));
+        assert_eq!(chart("oci://web"), None);
+        assert_eq!(chart("https://example.org/web-1.2.3.tgz"), None);
+        assert_eq!(
+            chart("./charts/web"),
+            triple(LOCAL_REPOSITORY, "charts/web")
+        );
+    }
 }

@@ -25,18 +25,29 @@ pub(crate) const EXTENSIONS: &[&str] = &[".yaml", ".yml", ".json"];
 
 /// Every values and secrets file the environments name, once per place it is written.
 pub fn project_files(envs: &[EnvInstance]) -> Vec<ProjectFile> {
-    let mut found: IndexMap<(String, Span), bool> = IndexMap::new();
-    for app in envs.iter().flat_map(|env| &env.apps) {
-        for (field, values) in [("values_files", true), ("secrets_files", false)] {
-            let Some(ValKind::List(items)) = app.fields.get(field).map(|value| &value.kind) else {
-                continue;
-            };
-            for item in items {
-                if let Some(path) = item.as_str().filter(|path| well_formed(path).is_ok()) {
-                    found.insert((path.to_string(), item.origin), values);
+    // Every app of every environment is looked at: on all cores, in order.
+    let positions: Vec<usize> = (0..envs.len()).collect();
+    let named = crate::parallel::map_chunks(&positions, |chunk| {
+        let chunk = chunk.iter().filter_map(|&position| envs.get(position));
+        let mut named: Vec<(&str, Span, bool)> = Vec::new();
+        for app in chunk.flat_map(|env| &env.apps) {
+            for (field, values) in [("values_files", true), ("secrets_files", false)] {
+                let Some(ValKind::List(items)) = app.fields.get(field).map(|value| &value.kind)
+                else {
+                    continue;
+                };
+                for item in items {
+                    if let Some(path) = item.as_str().filter(|path| well_formed(path).is_ok()) {
+                        named.push((path, item.origin, values));
+                    }
                 }
             }
         }
+        named
+    });
+    let mut found: IndexMap<(String, Span), bool> = IndexMap::new();
+    for (path, span, values) in named.into_iter().flatten() {
+        found.insert((path.to_string(), span), values);
     }
     found
         .into_iter()
