@@ -248,7 +248,7 @@ mod tests {
         let app = AppInstance {
             name: "web".into(),
             template: "app".into(),
-            fields,
+            fields: fields.into(),
             values: ValMap::default(),
             span: Span::new(FileId(0), 0, 0),
             may_hold_secret: false,

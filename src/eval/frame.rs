@@ -8,7 +8,7 @@ use crate::source::Span;
 use crate::syntax::ast::{Block, Entry, Expr, ExprKind, Key};
 use crate::types::{FieldSchema, Schema, Ty};
 
-use super::model::{Val, ValKind, ValMap};
+use super::model::{FieldMap, Val, ValKind, ValMap};
 use super::share::Leaves;
 use super::trace::{Action, Source, Trace};
 
@@ -42,7 +42,7 @@ pub(super) enum Slot {
 /// The fields of one record instance (an environment's settings or an app), computed lazily so
 /// that fields may refer to each other in any order.
 pub(super) struct Frame<'a> {
-    schema: &'a Schema,
+    pub(super) schema: &'a Schema,
     /// Every layer's entries, lowest layer first, as (field index, rest of path, value, layer).
     entries: Vec<(usize, &'a [Key], &'a Expr, usize)>,
     /// The position in `entries` where the overrides' entries begin.
@@ -186,6 +186,28 @@ impl<'a> Frame<'a> {
         for (name, slot) in self.schema.fields.keys().zip(self.slots) {
             if let Slot::Done(Some(value), _) = slot {
                 result.insert(name.as_str().into(), value);
+            }
+        }
+        result
+    }
+
+    /// Every field that has a value and is not in `held` (by schema position: what other
+    /// environments share), in schema order, moved out of the frame with its position.
+    pub(super) fn into_own_fields(self, held: &[bool]) -> FieldMap {
+        let own = |index: usize| !held.get(index).copied().unwrap_or(false);
+        let count = self
+            .slots
+            .iter()
+            .enumerate()
+            .filter(|(index, slot)| own(*index) && matches!(slot, Slot::Done(Some(_), _)))
+            .count();
+        let mut result = FieldMap::with_capacity(count);
+        let named = self.schema.fields.keys().zip(self.slots).enumerate();
+        for (index, (name, slot)) in named {
+            if let Slot::Done(Some(value), _) = slot
+                && own(index)
+            {
+                result.push(index, name, value);
             }
         }
         result

@@ -157,6 +157,159 @@ impl Val {
     }
 }
 
+/// The fields of an app in one environment that have a value, in schema order: those the same
+/// in every environment held once for all of them (see `eval::share`), the rest its own.
+#[derive(Clone, Default)]
+pub struct Fields {
+    shared: Option<std::sync::Arc<FieldMap>>,
+    own: FieldMap,
+}
+
+/// Fields by name, each with its position in the schema.
+#[derive(Clone, Default)]
+pub struct FieldMap {
+    map: ValMap,
+    /// The schema position of each entry of `map`, in order.
+    positions: Vec<usize>,
+}
+
+impl FieldMap {
+    /// An empty map with room for `capacity` fields.
+    pub fn with_capacity(capacity: usize) -> FieldMap {
+        FieldMap {
+            map: ValMap::with_capacity_and_hasher(capacity, Default::default()),
+            positions: Vec::with_capacity(capacity),
+        }
+    }
+
+    /// Adds the field `name` at schema position `position` (after every field added so far).
+    pub fn push(&mut self, position: usize, name: &str, value: Val) {
+        self.map.insert(name.into(), value);
+        self.positions.push(position);
+    }
+
+    /// Whether no field is set.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Every field, in schema order.
+    pub fn iter(&self) -> indexmap::map::Iter<'_, Text, Val> {
+        self.map.iter()
+    }
+}
+
+impl Fields {
+    /// An app's fields: those of `shared`, held with other environments, and its own.
+    pub fn new(shared: Option<std::sync::Arc<FieldMap>>, own: FieldMap) -> Fields {
+        Fields { shared, own }
+    }
+
+    /// The value of the field `name`.
+    pub fn get(&self, name: &str) -> Option<&Val> {
+        self.own
+            .map
+            .get(name)
+            .or_else(|| self.shared.as_ref()?.map.get(name))
+    }
+
+    /// Whether the field `name` has a value.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// How many fields have a value.
+    pub fn len(&self) -> usize {
+        self.own.map.len() + self.shared.as_ref().map_or(0, |shared| shared.map.len())
+    }
+
+    /// Whether no field has a value.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every field with a value, in schema order.
+    pub fn iter(&self) -> FieldsIter<'_> {
+        let empty: &'static FieldMap = &EMPTY_FIELDS;
+        let shared = self.shared.as_deref().unwrap_or(empty);
+        FieldsIter {
+            own: self
+                .own
+                .map
+                .iter()
+                .zip(self.own.positions.iter())
+                .peekable(),
+            shared: shared.map.iter().zip(shared.positions.iter()).peekable(),
+        }
+    }
+
+    /// The fields not held with other environments, in schema order.
+    pub fn own(&self) -> indexmap::map::Iter<'_, Text, Val> {
+        self.own.map.iter()
+    }
+
+    /// The values of every field, in schema order.
+    pub fn values(&self) -> impl Iterator<Item = &Val> {
+        self.iter().map(|(_, value)| value)
+    }
+}
+
+/// No fields.
+static EMPTY_FIELDS: std::sync::LazyLock<FieldMap> = std::sync::LazyLock::new(FieldMap::default);
+
+/// What [`Fields::iter`] walks: the own and the shared fields, merged by schema position.
+pub struct FieldsIter<'a> {
+    own: std::iter::Peekable<Positioned<'a>>,
+    shared: std::iter::Peekable<Positioned<'a>>,
+}
+
+type Positioned<'a> =
+    std::iter::Zip<indexmap::map::Iter<'a, Text, Val>, std::slice::Iter<'a, usize>>;
+
+impl<'a> Iterator for FieldsIter<'a> {
+    type Item = (&'a Text, &'a Val);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let own_first = match (self.own.peek(), self.shared.peek()) {
+            (Some((_, own)), Some((_, shared))) => own < shared,
+            (own, _) => own.is_some(),
+        };
+        let next = if own_first {
+            self.own.next()
+        } else {
+            self.shared.next()
+        };
+        next.map(|(entry, _)| entry)
+    }
+}
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = (&'a Text, &'a Val);
+    type IntoIter = FieldsIter<'a>;
+
+    fn into_iter(self) -> FieldsIter<'a> {
+        self.iter()
+    }
+}
+
+impl From<ValMap> for Fields {
+    /// Fields in the order of `map`, all the app's own.
+    fn from(map: ValMap) -> Fields {
+        let positions = (0..map.len()).collect();
+        Fields {
+            shared: None,
+            own: FieldMap { map, positions },
+        }
+    }
+}
+
+impl std::fmt::Debug for Fields {
+    /// As a map in schema order, wherever each field is held.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_map().entries(self.iter()).finish()
+    }
+}
+
 /// One app in one environment.
 #[derive(Debug, Clone)]
 pub struct AppInstance {
@@ -165,7 +318,7 @@ pub struct AppInstance {
     /// The template it instantiates.
     pub template: String,
     /// The final value of every field that has one, in schema order.
-    pub fields: ValMap,
+    pub fields: Fields,
     /// The chart values (the template's `values` block, evaluated).
     pub values: ValMap,
     /// Where the app is declared.
@@ -257,6 +410,31 @@ pub fn app_in<'a>(envs: &'a [EnvInstance], env: &str, app: &str) -> Option<&'a A
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_held_and_own_read_as_one_map_in_schema_order() {
+        let span = Span::new(crate::source::FileId(0), 0, 0);
+        let number = |n| Val::new(ValKind::Int(n), span);
+        let mut held = FieldMap::with_capacity(3);
+        for (position, name) in [(0, "chart"), (2, "image"), (4, "vars")] {
+            held.push(position, name, number(position as i64));
+        }
+        let mut own = FieldMap::with_capacity(2);
+        for (position, name) in [(1, "namespace"), (3, "replicas"), (5, "memory")] {
+            own.push(position, name, number(position as i64));
+        }
+        let fields = Fields::new(Some(std::sync::Arc::new(held)), own);
+        let names: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["chart", "namespace", "image", "replicas", "vars", "memory"]
+        );
+        assert_eq!(fields.len(), 6);
+        assert_eq!(fields.get("vars").and_then(Val::as_int), Some(4));
+        assert_eq!(fields.get("replicas").and_then(Val::as_int), Some(3));
+        assert!(!fields.contains_key("tag"));
+        assert_eq!(fields.own().count(), 3);
+    }
 
     #[test]
     fn a_value_stays_small() {

@@ -23,7 +23,7 @@ use indexmap::IndexSet;
 use crate::diag::{Diagnostic, Problems, codes};
 use crate::source::{SourceDb, Span};
 
-use super::model::{EnvInstance, Val, ValKind, ValMap};
+use super::model::{EnvInstance, Text, Val, ValKind};
 
 /// Names whose last word makes any text under them a secret.
 const SECRET_WORDS: &[&str] = &[
@@ -122,10 +122,9 @@ pub fn check(envs: &[EnvInstance], db: &SourceDb, problems: &mut Problems) {
 /// Whether any text of an app's fields and chart values, judged on its own (whatever was
 /// seen before, `not_secret` aside), looks like a secret: when no app and no environment
 /// setting has one, [`check`] has nothing to report.
-pub fn may_hold_secret(fields: &ValMap, values: &ValMap) -> bool {
-    fields
-        .iter()
-        .chain(values)
+pub fn may_hold_secret<'v>(entries: impl IntoIterator<Item = (&'v Text, &'v Val)>) -> bool {
+    entries
+        .into_iter()
         .any(|(key, value)| any_text(Some(key), value, &mut judged_a_secret))
 }
 

@@ -7,13 +7,15 @@
 //! diagnostic is shared (a diagnostic may name the environment), and a traced frame (`why`)
 //! shares nothing.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use crate::syntax::ast::{AppDecl, Expr, ExprKind, StrPart};
 use crate::types::{Schema, Ty};
 
 use super::frame::{Context, Frame, Slot};
-use super::model::Val;
+use super::model::{FieldMap, Fields, Val};
 
 /// What one app's environments share, carried from one to the next.
 pub(super) struct Sharing {
@@ -23,6 +25,9 @@ pub(super) struct Sharing {
     varies: Option<Vec<bool>>,
     /// The fields the same in every environment, once an environment computed them cleanly.
     fields: Option<Vec<Known>>,
+    /// Those of them with a value, held once for every environment, and whether any of their
+    /// texts may be a secret (`secrets::may_hold_secret`).
+    held: Option<(Arc<FieldMap>, bool)>,
     leaves: Option<Leaves>,
 }
 
@@ -42,6 +47,7 @@ impl Sharing {
             app,
             varies: None,
             fields: None,
+            held: None,
             leaves: Some(Leaves::default()),
         }
     }
@@ -77,8 +83,28 @@ impl Sharing {
                 Slot::Done(value, was_set) if !varies => Some((value.clone(), *was_set)),
                 _ => None,
             })
-            .collect();
+            .collect::<Vec<Known>>();
+        let mut held = FieldMap::with_capacity(fields.iter().flatten().count());
+        let names = frame.schema.fields.keys();
+        for (index, (name, known)) in names.zip(&fields).enumerate() {
+            if let Some((Some(value), _)) = known {
+                held.push(index, name, value.clone());
+            }
+        }
+        let may_hold_secret = super::secrets::may_hold_secret(held.iter());
+        self.held = Some((Arc::new(held), may_hold_secret));
         self.fields = Some(fields);
+    }
+
+    /// The fields of the app computed by `frame`: those known to be the same in every
+    /// environment held with the others; and whether any text of those held may be a secret.
+    pub(super) fn fields(&self, frame: Frame<'_>) -> (Fields, bool) {
+        let (Some(known), Some((held, may_hold_secret))) = (&self.fields, &self.held) else {
+            return (Fields::new(None, frame.into_own_fields(&[])), false);
+        };
+        let mask: Vec<bool> = known.iter().map(Option::is_some).collect();
+        let own = frame.into_own_fields(&mask);
+        (Fields::new(Some(Arc::clone(held)), own), *may_hold_secret)
     }
 }
 
@@ -239,7 +265,7 @@ app api: svc {
             .and_then(|instance| instance.apps.iter().find(|instance| instance.name == app))
             .expect("the app is evaluated");
         let (first, rest) = path.split_first().expect("a path");
-        let mut value = app.fields.get(*first).expect("the field is set");
+        let mut value = app.fields.get(first).expect("the field is set");
         for key in rest {
             value = value
                 .as_map()

@@ -355,8 +355,8 @@ impl Compared<'_> {
             for field in APP_DSF_FIELDS {
                 self.walker.walk(
                     &format!("DSF {field}"),
-                    before.fields.get(*field),
-                    after.fields.get(*field),
+                    before.fields.get(field),
+                    after.fields.get(field),
                     &mut changes,
                 );
             }

@@ -115,9 +115,9 @@ pub fn app(name: &str, extra: Vec<(&str, Val)>, values: Vec<(&str, Val)>) -> App
     AppInstance {
         name: name.to_owned(),
         template: "web_service".to_owned(),
-        may_hold_secret: ehp::eval::secrets::may_hold_secret(&all, &values),
+        may_hold_secret: ehp::eval::secrets::may_hold_secret(all.iter().chain(&values)),
         prepared: None,
-        fields: all,
+        fields: all.into(),
         values,
         span: at(10),
     }
