@@ -121,6 +121,8 @@ fn deploy_var(expanded: &str) -> Text {
 pub(crate) fn dsf_text(value: &Val) -> Option<Text> {
     match &value.kind {
         ValKind::DeployVar(name) => Some(deploy_var(name)),
+        // A text is written from where it is held, not from a copy of it.
+        ValKind::Str(text) | ValKind::Quantity(text) => Some(Text::dsf(text)),
         _ => value.to_text().map(|text| Text::dsf(&text)),
     }
 }

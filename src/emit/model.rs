@@ -27,7 +27,11 @@ impl Text {
     /// Text for a desired-state file: helmsman substitutes `$NAME` in the raw file text, so a
     /// literal `$` is written `$$`.
     pub(crate) fn dsf(text: &str) -> Text {
-        Text(text.replace('$', "$$"))
+        if text.contains('$') {
+            Text(text.replace('$', "$$"))
+        } else {
+            Text(text.to_string())
+        }
     }
 }
 

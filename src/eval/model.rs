@@ -207,10 +207,11 @@ impl Fields {
 
     /// The value of the field `name`.
     pub fn get(&self, name: &str) -> Option<&Val> {
-        self.own
-            .map
-            .get(name)
-            .or_else(|| self.shared.as_ref()?.map.get(name))
+        // The two hold different fields; most are held, so they are looked in first.
+        self.shared
+            .as_ref()
+            .and_then(|shared| shared.map.get(name))
+            .or_else(|| self.own.map.get(name))
     }
 
     /// Whether the field `name` has a value.
