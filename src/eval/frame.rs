@@ -9,8 +9,9 @@ use crate::syntax::ast::{Block, Entry, Expr, ExprKind, Key};
 use crate::types::{FieldSchema, Schema, Ty};
 
 use super::model::{FieldMap, Val, ValKind, ValMap};
-use super::share::Leaves;
+use super::share::{Known, Leaves};
 use super::trace::{Action, Source, Trace};
+use std::sync::Arc;
 
 /// What an expression is evaluated for.
 pub(super) struct Context<'a> {
@@ -37,6 +38,8 @@ pub(super) enum Slot {
     /// The value, and whether any layer (or a default) set the field at all: a field that was
     /// set but has no value failed for a reason already reported, and is not "missing".
     Done(Option<Val>, bool),
+    /// Known to be the same in every environment: in [`Frame::known`] (see `share`).
+    Held,
 }
 
 /// The fields of one record instance (an environment's settings or an app), computed lazily so
@@ -66,6 +69,9 @@ pub(super) struct Frame<'a> {
     pub(super) varies: Vec<bool>,
     /// The values of expressions the same in every environment, when the frame shares.
     pub(super) leaves: Option<Leaves>,
+    /// The fields known to be the same in every environment, by schema position, which the
+    /// slots marked [`Slot::Held`] read instead of holding a copy.
+    pub(super) known: Option<Arc<[Known]>>,
 }
 
 /// The longest chain of fields whose values wait for one another (`a = b`, `b = c`, ...).
@@ -136,6 +142,7 @@ impl<'a> Frame<'a> {
             env_fields: vec![false; schema.fields.len()],
             varies: Vec::new(),
             leaves: None,
+            known: None,
         }
     }
 
@@ -165,7 +172,7 @@ impl<'a> Frame<'a> {
         let schema = self.schema;
         for (index, field) in schema.fields.values().enumerate() {
             self.ensure_at(index, None, context);
-            let unset = matches!(self.slots.get(index), Some(Slot::Done(None, false)));
+            let unset = matches!(self.state(index), Some((None, false)));
             if unset && !field.optional {
                 missing_field(field, context);
             }
@@ -191,22 +198,18 @@ impl<'a> Frame<'a> {
         result
     }
 
-    /// Every field that has a value and is not in `held` (by schema position: what other
-    /// environments share), in schema order, moved out of the frame with its position.
-    pub(super) fn into_own_fields(self, held: &[bool]) -> FieldMap {
-        let own = |index: usize| !held.get(index).copied().unwrap_or(false);
+    /// Every field that has a value and is not held with other environments
+    /// ([`Slot::Held`]), in schema order, moved out of the frame with its position.
+    pub(super) fn into_own_fields(self) -> FieldMap {
         let count = self
             .slots
             .iter()
-            .enumerate()
-            .filter(|(index, slot)| own(*index) && matches!(slot, Slot::Done(Some(_), _)))
+            .filter(|slot| matches!(slot, Slot::Done(Some(_), _)))
             .count();
         let mut result = FieldMap::with_capacity(count);
         let named = self.schema.fields.keys().zip(self.slots).enumerate();
         for (index, (name, slot)) in named {
-            if let Slot::Done(Some(value), _) = slot
-                && own(index)
-            {
+            if let Slot::Done(Some(value), _) = slot {
                 result.push(index, name, value);
             }
         }
@@ -343,14 +346,20 @@ impl<'a> Frame<'a> {
 
     /// The value of a computed field, borrowed.
     pub(super) fn get(&self, name: &str) -> Option<&Val> {
-        let slot = self
-            .schema
-            .fields
-            .get_index_of(name)
-            .and_then(|index| self.slots.get(index));
-        match slot {
-            Some(Slot::Done(value, _)) => value.as_ref(),
-            _ => None,
+        let index = self.schema.fields.get_index_of(name)?;
+        self.state(index)?.0
+    }
+
+    /// The value of the computed field at `index` and whether anything set it; `None` while
+    /// it is not computed.
+    fn state(&self, index: usize) -> Option<(Option<&Val>, bool)> {
+        match self.slots.get(index)? {
+            Slot::Done(value, was_set) => Some((value.as_ref(), *was_set)),
+            Slot::Held => {
+                let (value, was_set) = self.known.as_ref()?.get(index)?.as_ref()?;
+                Some((value.as_ref(), *was_set))
+            }
+            Slot::Pending | Slot::InProgress => None,
         }
     }
 
@@ -400,7 +409,7 @@ impl<'a> Frame<'a> {
         context: &mut Context<'_>,
     ) -> bool {
         match self.slots.get(field_index) {
-            None => return false,
+            None | Some(Slot::Held) => return false,
             Some(Slot::Done(..)) => {
                 if self.env_fields.get(field_index) == Some(&true) {
                     self.env_read = true;

@@ -24,7 +24,7 @@ pub(super) struct Sharing {
     /// Per schema field, whether an override of the app sets it.
     varies: Option<Vec<bool>>,
     /// The fields the same in every environment, once an environment computed them cleanly.
-    fields: Option<Vec<Known>>,
+    fields: Option<Arc<[Known]>>,
     /// Those of them with a value, held once for every environment, and whether any of their
     /// texts may be a secret (`secrets::may_hold_secret`).
     held: Option<(Arc<FieldMap>, bool)>,
@@ -33,7 +33,7 @@ pub(super) struct Sharing {
 
 /// A field known to be the same in every environment, by schema position: its value and
 /// whether anything set it; `None` for a field each environment computes.
-type Known = Option<(Option<Val>, bool)>;
+pub(super) type Known = Option<(Option<Val>, bool)>;
 
 /// The values of expressions the same in every environment, by the expression's address in
 /// the syntax tree (an app's frames in different environments evaluate the same nodes).
@@ -61,11 +61,12 @@ impl Sharing {
         let Some(fields) = &self.fields else {
             return;
         };
-        for (slot, known) in frame.slots.iter_mut().zip(fields) {
-            if let Some((value, was_set)) = known {
-                *slot = Slot::Done(value.clone(), *was_set);
+        for (slot, known) in frame.slots.iter_mut().zip(fields.iter()) {
+            if known.is_some() {
+                *slot = Slot::Held;
             }
         }
+        frame.known = Some(Arc::clone(fields));
     }
 
     /// Takes back what the frame learnt once it computed everything; its fields are kept for
@@ -93,18 +94,28 @@ impl Sharing {
         }
         let may_hold_secret = super::secrets::may_hold_secret(held.iter());
         self.held = Some((Arc::new(held), may_hold_secret));
+        // This environment holds them with the next ones too.
+        let fields: Arc<[Known]> = fields.into();
+        for (slot, known) in frame.slots.iter_mut().zip(fields.iter()) {
+            if known.is_some() {
+                *slot = Slot::Held;
+            }
+        }
+        frame.known = Some(Arc::clone(&fields));
         self.fields = Some(fields);
     }
 
     /// The fields of the app computed by `frame`: those known to be the same in every
     /// environment held with the others; and whether any text of those held may be a secret.
     pub(super) fn fields(&self, frame: Frame<'_>) -> (Fields, bool) {
-        let (Some(known), Some((held, may_hold_secret))) = (&self.fields, &self.held) else {
-            return (Fields::new(None, frame.into_own_fields(&[])), false);
-        };
-        let mask: Vec<bool> = known.iter().map(Option::is_some).collect();
-        let own = frame.into_own_fields(&mask);
-        (Fields::new(Some(Arc::clone(held)), own), *may_hold_secret)
+        let shared = frame.known.is_some();
+        let own = frame.into_own_fields();
+        match &self.held {
+            Some((held, may_hold_secret)) if shared => {
+                (Fields::new(Some(Arc::clone(held)), own), *may_hold_secret)
+            }
+            _ => (Fields::new(None, own), false),
+        }
     }
 }
 
