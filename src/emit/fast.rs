@@ -6,6 +6,9 @@
 
 use std::fmt::Write as _;
 
+use std::collections::BTreeMap;
+
+use super::model::{App, Text};
 use super::quoting::yaml11_would_retype;
 use crate::eval::model::{SecretRef, Val, ValKind, ValMap};
 
@@ -20,9 +23,64 @@ pub(crate) fn values_yaml(values: &ValMap, substituted: bool) -> Option<String> 
     Some(writer.out)
 }
 
+/// The `apps:` section of a desired-state file as serde-saphyr writes it, or `None` when a
+/// release sets one of helmsman's other settings (`App::more`), has no values file, or holds a
+/// text this writer leaves to serde-saphyr; also when there is no release (`apps: {}`). The
+/// desired-state file's texts are already written for helmsman (`Text::dsf`).
+pub(crate) fn dsf_apps(apps: &BTreeMap<Text, App>) -> Option<String> {
+    if apps.is_empty() {
+        return None;
+    }
+    let mut writer = Writer {
+        out: String::with_capacity(256 * apps.len() + 8),
+        substituted: false,
+    };
+    writer.out.push_str("apps:\n");
+    for (key, app) in apps {
+        if !app.more.is_empty() || app.values_files.is_empty() {
+            return None;
+        }
+        writer.key(&key.0, 2, false)?;
+        writer.out.push('\n');
+        writer.dsf_app(app)?;
+    }
+    Some(writer.out)
+}
+
 struct Writer {
     out: String,
     substituted: bool,
+}
+
+impl Writer {
+    /// One release's entries, in `App`'s order, at indentation 4.
+    fn dsf_app(&mut self, app: &App) -> Option<()> {
+        let optional = [("name", &app.name), ("description", &app.description)];
+        for (key, text) in optional {
+            if let Some(text) = text {
+                self.text_entry(key, &text.0, 4, false)?;
+            }
+        }
+        self.text_entry("namespace", &app.namespace.0, 4, false)?;
+        if let Some(group) = &app.group {
+            self.text_entry("group", &group.0, 4, false)?;
+        }
+        let _ = writeln!(self.out, "    enabled: {}", app.enabled);
+        self.text_entry("chart", &app.chart.0, 4, false)?;
+        self.text_entry("version", &app.version.0, 4, false)?;
+        self.out.push_str("    valuesFiles:\n");
+        for file in &app.values_files {
+            self.out.push_str("    - ");
+            self.text(&file.0)?;
+            self.out.push('\n');
+        }
+        let _ = write!(
+            self.out,
+            "    priority: {}\n    wait: {}\n    timeout: {}\n    protected: {}\n",
+            app.priority, app.wait, app.timeout, app.protected
+        );
+        Some(())
+    }
 }
 
 impl Writer {
@@ -189,4 +247,100 @@ fn plain_key(key: &str) -> bool {
             .bytes()
             .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
         && !yaml11_would_retype(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::super::model::{App, Dsf, Namespace, Settings, Text};
+    use super::super::view::tests::AWKWARD;
+    use super::super::{dsf_yaml, to_yaml};
+
+    fn app(text: &str) -> App {
+        let text = Text::dsf(text);
+        App {
+            name: Some(text.clone()),
+            description: Some(text.clone()),
+            namespace: text.clone(),
+            group: Some(text.clone()),
+            enabled: text.0.len().is_multiple_of(2),
+            chart: text.clone(),
+            version: text.clone(),
+            values_files: vec![text.clone(), Text::dsf("values/web.yaml")],
+            priority: -(text.0.len() as i64),
+            wait: true,
+            timeout: 300,
+            protected: false,
+            more: Default::default(),
+        }
+    }
+
+    fn dsf(apps: BTreeMap<Text, App>) -> Dsf {
+        Dsf {
+            metadata: [(Text::dsf("generator"), Text::dsf("ehp"))]
+                .into_iter()
+                .collect(),
+            context: Text::dsf("prod"),
+            settings: Settings {
+                kube_context: Some(Text::dsf("k8s")),
+                global: Default::default(),
+            },
+            namespaces: [(Text::dsf("shop"), Namespace::default())]
+                .into_iter()
+                .collect(),
+            helm_repos: BTreeMap::new(),
+            preconfigured_helm_repos: Vec::new(),
+            apps,
+            extra: Default::default(),
+        }
+    }
+
+    /// Every awkward text in every text of a release, and as a release's name: the releases
+    /// written here, or declined, give serde-saphyr's bytes.
+    #[test]
+    fn releases_are_written_as_serde_saphyr_writes_them() {
+        let mut written = 0;
+        for text in AWKWARD {
+            let in_texts = [(Text::dsf("web"), app(text))];
+            let as_name = [(Text::dsf(text), app("plain"))];
+            for apps in [in_texts, as_name] {
+                let one = dsf(apps.into_iter().collect());
+                if super::dsf_apps(&one.apps).is_some() {
+                    written += 1;
+                }
+                let expected = to_yaml(&one).expect("serde-saphyr writes it");
+                assert_eq!(dsf_yaml(one).expect("written"), expected, "{text:?}");
+            }
+        }
+        // The plain ones are written here, not declined.
+        assert!(written > 5, "only {written} written directly");
+        let plain: BTreeMap<Text, App> = (0..50)
+            .map(|n| (Text::dsf(&format!("app-{n:02}")), app("journal")))
+            .collect();
+        let many = dsf(plain);
+        assert!(super::dsf_apps(&many.apps).is_some());
+        let expected = to_yaml(&many).expect("serde-saphyr writes it");
+        assert_eq!(dsf_yaml(many).expect("written"), expected);
+    }
+
+    #[test]
+    fn no_release_is_left_to_serde_saphyr() {
+        let none = dsf(BTreeMap::new());
+        assert!(super::dsf_apps(&none.apps).is_none());
+        let expected = to_yaml(&none).expect("serde-saphyr writes it");
+        assert!(expected.contains("\napps: {}\n"), "{expected}");
+        assert_eq!(dsf_yaml(none).expect("written"), expected);
+    }
+
+    #[test]
+    fn a_release_with_other_settings_is_left_to_serde_saphyr() {
+        let mut with_flags = app("journal");
+        with_flags.more.helm_flags.push(Text::dsf("--atomic"));
+        let apps: BTreeMap<Text, App> = [(Text::dsf("web"), with_flags)].into_iter().collect();
+        assert!(super::dsf_apps(&apps).is_none());
+        let one = dsf(apps);
+        let expected = to_yaml(&one).expect("serde-saphyr writes it");
+        assert_eq!(dsf_yaml(one).expect("written"), expected);
+    }
 }

@@ -243,7 +243,7 @@ fn emit_dsf(
         release::toml_dropped_quotas(env, problems);
     }
     let body = match options.dsf_format {
-        DsfFormat::Yaml => to_yaml(&dsf).map(|text| quoting::quote_dollar_keys(&text)),
+        DsfFormat::Yaml => dsf_yaml(dsf).map(|text| quoting::quote_dollar_keys(&text)),
         DsfFormat::Toml => ::toml::to_string_pretty(&dsf).map_err(|error| error.to_string()),
     };
     let extension = options.dsf_format.extension();
@@ -356,6 +356,26 @@ fn file_text(
 }
 
 /// Serialises to YAML the way Helm must read it back: YAML 1.1 traps quoted, no block scalars.
+/// A desired-state file as serde-saphyr writes it: its releases written by `fast::dsf_apps`
+/// when it can, into the rest as serde-saphyr writes it without them (an empty `apps: {}`,
+/// replaced), else all by serde-saphyr. Tests hold the two to the same bytes.
+fn dsf_yaml(mut dsf: model::Dsf) -> Result<String, String> {
+    const EMPTY_APPS: &str = "\napps: {}\n";
+    if let Some(apps) = fast::dsf_apps(&dsf.apps) {
+        let releases = std::mem::take(&mut dsf.apps);
+        let rest = to_yaml(&dsf)?;
+        if let Some(at) = rest.find(EMPTY_APPS)
+            && rest.matches(EMPTY_APPS).count() == 1
+        {
+            let (before, after) = rest.split_at(at + 1);
+            let after = after.get(EMPTY_APPS.len() - 1..).unwrap_or_default();
+            return Ok(format!("{before}{apps}{after}"));
+        }
+        dsf.apps = releases;
+    }
+    to_yaml(&dsf)
+}
+
 fn to_yaml<T: Serialize>(value: &T) -> Result<String, String> {
     let options = serde_saphyr::ser_options! {
         prefer_block_scalars: false,

@@ -117,6 +117,24 @@ pub(crate) struct ReleaseSettings {
     pub(crate) extra: IndexMap<Text, OutValue>,
 }
 
+impl ReleaseSettings {
+    /// Whether none is set: the release writes none of them.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.secrets_files.is_empty()
+            && self.post_renderer.is_none()
+            && self.test.is_none()
+            && self.no_hooks.is_none()
+            && self.set.is_empty()
+            && self.set_string.is_empty()
+            && self.set_file.is_empty()
+            && self.helm_flags.is_empty()
+            && self.helm_diff_flags.is_empty()
+            && self.max_history.is_none()
+            && self.hooks.is_empty()
+            && self.extra.is_empty()
+    }
+}
+
 /// The environment settings of `settings` that are written only when set.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -106,7 +106,7 @@ impl Serialize for ValView<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::diag::Problems;
     use crate::emit::{convert, to_yaml};
@@ -124,7 +124,7 @@ mod tests {
     }
 
     /// Strings that YAML writers and readers treat specially, in keys and values.
-    const AWKWARD: &[&str] = &[
+    pub(crate) const AWKWARD: &[&str] = &[
         "",
         " ",
         "plain",
