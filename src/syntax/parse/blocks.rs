@@ -63,7 +63,9 @@ impl Lowerer<'_> {
 
     pub(super) fn entry(&mut self, pair: Pair<'_, Rule>, docs: Vec<String>) -> Option<Entry> {
         let span = self.span(&pair);
-        let mut path = Vec::new();
+        // Room for one key: nearly every key path has one, and a vector that grows from empty
+        // makes room for four (every entry of the project is held until the end).
+        let mut path = Vec::with_capacity(1);
         let mut value = None;
         for inner in pair.into_inner() {
             match inner.as_rule() {
