@@ -132,8 +132,8 @@ pub(super) fn evaluate_app(
     AppInstance {
         may_hold_secret,
         prepared: None,
-        name: target.decl.name.name.clone(),
-        template: target.decl.template.name.clone(),
+        name: target.decl.name.name.to_string(),
+        template: target.decl.template.name.to_string(),
         fields,
         values,
         span: target.decl.span,

@@ -101,7 +101,7 @@ impl Reuse {
             .iter()
             .map(|decl| {
                 let known = previous
-                    .swap_remove_full(&decl.name.name)
+                    .swap_remove_full(decl.name.name.as_str())
                     .map(|(_, name, known)| (name, known));
                 let print = match &known {
                     Some((_, known)) if Arc::ptr_eq(&known.decl, decl) => known.print,
@@ -224,7 +224,7 @@ impl Reuse {
                         (name, known.decl, known.envs)
                     }
                     Some((name, known)) => (name, Arc::clone(decl), known.envs),
-                    None => (decl.name.name.clone(), Arc::clone(decl), Vec::new()),
+                    None => (decl.name.name.to_string(), Arc::clone(decl), Vec::new()),
                 };
                 let app = AppCache {
                     decl,

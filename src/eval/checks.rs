@@ -382,5 +382,5 @@ fn common_ancestor(project: &Project, envs: &[&str]) -> Option<(String, Span)> {
         }
     }
     let decl = project.envs.get(shared?)?;
-    Some((decl.name.name.clone(), decl.name.span))
+    Some((decl.name.name.to_string(), decl.name.span))
 }

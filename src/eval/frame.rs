@@ -121,7 +121,7 @@ impl<'a> Frame<'a> {
                 if let Some(index) = entry
                     .path
                     .first()
-                    .and_then(|key| schema.fields.get_index_of(&key.name))
+                    .and_then(|key| schema.fields.get_index_of(key.name.as_str()))
                 {
                     let rest = entry.path.get(1..).unwrap_or(&[]);
                     entries.push((index, rest, &entry.value, position));
@@ -629,7 +629,7 @@ impl<'a> Frame<'a> {
             _ => ValMap::default(),
         };
         if let Some(trace) = &mut self.trace {
-            trace.path.push(key.name.clone());
+            trace.path.push(key.name.to_string());
         }
         match block.filter(|_| rest.is_empty()) {
             Some(block) => self.merge_block(&mut child, block, child_ty, context),

@@ -128,7 +128,7 @@ fn overridden(schema: &Schema, decl: &AppDecl) -> Vec<bool> {
         let index = entry
             .path
             .first()
-            .and_then(|key| schema.fields.get_index_of(&key.name));
+            .and_then(|key| schema.fields.get_index_of(key.name.as_str()));
         if let Some(flag) = index.and_then(|index| overridden.get_mut(index)) {
             *flag = true;
         }

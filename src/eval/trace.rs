@@ -119,7 +119,7 @@ impl Trace {
 /// The references in an expression, in order, each once.
 fn references(expr: &Expr, found: &mut Vec<Vec<String>>) {
     let mut add = |path: &[crate::syntax::ast::Ident]| {
-        let names: Vec<String> = path.iter().map(|part| part.name.clone()).collect();
+        let names: Vec<String> = path.iter().map(|part| part.name.to_string()).collect();
         if !found.contains(&names) {
             found.push(names);
         }

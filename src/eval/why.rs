@@ -241,7 +241,7 @@ fn traced(
     let idents: Vec<Ident> = inner
         .iter()
         .map(|name| Ident {
-            name: (*name).to_string(),
+            name: (*name).into(),
             span: context.env_span,
         })
         .collect();
@@ -393,7 +393,7 @@ impl Provenance {
         let idents: Vec<Ident> = inner
             .iter()
             .map(|name| Ident {
-                name: (*name).to_string(),
+                name: (*name).into(),
                 span: Span::new(crate::source::FileId(0), 0, 0),
             })
             .collect();

@@ -591,7 +591,7 @@ fn holds_record(ty: &TypeExpr) -> bool {
 
 fn type_text(ty: &TypeExpr) -> String {
     let mut text = match &ty.kind {
-        TypeExprKind::Named(name) => name.name.clone(),
+        TypeExprKind::Named(name) => name.name.to_string(),
         TypeExprKind::Range { base, min, max } => {
             let show =
                 |bound: &Option<i64>| bound.map(|value| value.to_string()).unwrap_or_default();

@@ -140,7 +140,7 @@ fn key_in(
     for entry in entries {
         let mut path = prefix.to_vec();
         for key in &entry.path {
-            path.push(key.name.clone());
+            path.push(key.name.to_string());
             if here(key.span) {
                 return Some((key.span, path));
             }

@@ -379,7 +379,7 @@ fn templates(analysis: &Analysis, except: Option<&str>) -> Vec<CompletionItem> {
                 && Some(template.name.name.as_str()) != except
         })
         .map(|template| CompletionItem {
-            label: template.name.name.clone(),
+            label: template.name.name.to_string(),
             kind: Some(CompletionItemKind::CLASS),
             detail: Some(template.parent.as_ref().map_or_else(
                 || "template".to_string(),
@@ -398,7 +398,7 @@ fn envs(analysis: &Analysis, except: Option<&str>) -> Vec<CompletionItem> {
         .iter()
         .filter(|env| Some(env.name.name.as_str()) != except)
         .map(|env| CompletionItem {
-            label: env.name.name.clone(),
+            label: env.name.name.to_string(),
             kind: Some(CompletionItemKind::MODULE),
             detail: Some(
                 if env.is_abstract {

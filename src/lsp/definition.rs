@@ -48,7 +48,7 @@ pub(super) fn definition(snapshot: &Snapshot, position: Position) -> Option<Vec<
                 .flat_map(|env| &env.body.entries)
                 .filter_map(|entry| {
                     let first = entry.path.first()?;
-                    (Some(&first.name) == path.first()).then_some(first.span)
+                    (path.first().is_some_and(|part| *part == first.name)).then_some(first.span)
                 })
                 .collect();
             if set.is_empty() {

@@ -193,7 +193,7 @@ impl Walker<'_> {
             });
         let scope = Scope {
             refs: schema.clone(),
-            values: ValuesOf::App(app.name.name.clone()),
+            values: ValuesOf::App(app.name.name.to_string()),
         };
         let ty = schema.map(Ty::Record);
         if let Some(found) = self.entries(&app.entries, ty.as_ref(), &[], &scope) {
@@ -243,7 +243,7 @@ impl Walker<'_> {
         let mut path = path.to_vec();
         for key in &entry.path {
             let (field, inner) = descend(current.as_ref(), &key.name);
-            path.push(key.name.clone());
+            path.push(key.name.to_string());
             if contains(key.span, self.offset) {
                 return field.map(|field| Found {
                     span: key.span,
@@ -271,7 +271,7 @@ impl Walker<'_> {
         }
         let (field, inner) = descend(ty, &decl.name.name);
         let mut path = path.to_vec();
-        path.push(decl.name.name.clone());
+        path.push(decl.name.name.to_string());
         if contains(decl.name.span, self.offset) {
             return field.map(|field| Found {
                 span: decl.name.span,
@@ -369,7 +369,7 @@ impl Walker<'_> {
                 let (found, inner) = descend(ty.as_ref(), &ident.name);
                 field = found;
                 ty = inner;
-                path.push(ident.name.clone());
+                path.push(ident.name.to_string());
             }
             return Some(Found {
                 span: target.span,
@@ -383,7 +383,7 @@ impl Walker<'_> {
             let (found, inner) = descend(ty.as_ref(), &ident.name);
             field = found;
             ty = inner;
-            path.push(ident.name.clone());
+            path.push(ident.name.to_string());
         }
         field.map(|field| Found {
             span: target.span,

@@ -114,7 +114,7 @@ fn app_symbol(snapshot: &Snapshot, app: &AppDecl) -> DocumentSymbol {
     symbol(
         snapshot,
         &app.name.name,
-        Some(app.template.name.clone()),
+        Some(app.template.name.to_string()),
         SymbolKind::OBJECT,
         app.span,
         app.name.span,

@@ -129,13 +129,13 @@ pub fn resolve_decls(items: impl IntoIterator<Item = Decl>, problems: &mut Probl
             Decl::Item(Item::Env(decl)) => {
                 project
                     .env_index
-                    .insert(decl.name.name.clone(), project.envs.len());
+                    .insert(decl.name.name.to_string(), project.envs.len());
                 project.envs.push(decl);
             }
             Decl::Item(Item::Template(decl)) => {
                 project
                     .template_index
-                    .insert(decl.name.name.clone(), project.templates.len());
+                    .insert(decl.name.name.to_string(), project.templates.len());
                 project.templates.push(decl);
             }
             Decl::Item(Item::App(decl)) => push_app(&mut project, Arc::new(decl)),
@@ -162,7 +162,7 @@ pub fn resolve_decls(items: impl IntoIterator<Item = Decl>, problems: &mut Probl
 fn push_app(project: &mut Project, decl: Arc<AppDecl>) {
     project
         .app_index
-        .insert(decl.name.name.clone(), project.apps.len());
+        .insert(decl.name.name.to_string(), project.apps.len());
     project.apps.push(decl);
 }
 
@@ -194,17 +194,17 @@ fn first_of_its_name(
     let first = match kind {
         "environment" => project
             .env_index
-            .get(&name.name)
+            .get(name.name.as_str())
             .and_then(|&at| project.envs.get(at))
             .map(|decl| decl.name.span),
         "template" => project
             .template_index
-            .get(&name.name)
+            .get(name.name.as_str())
             .and_then(|&at| project.templates.get(at))
             .map(|decl| decl.name.span),
         _ => project
             .app_index
-            .get(&name.name)
+            .get(name.name.as_str())
             .and_then(|&at| project.apps.get(at))
             .map(|decl| decl.name.span),
     };
@@ -235,7 +235,7 @@ fn attach_private(project: &mut Project, problems: &mut Problems) {
             let Some(first) = entry.path.first() else {
                 continue;
             };
-            let Some(&index) = project.app_index.get(&first.name) else {
+            let Some(&index) = project.app_index.get(first.name.as_str()) else {
                 let help =
                     match did_you_mean(&first.name, project.app_index.keys().map(String::as_str)) {
                         Some(close) => format!("did you mean `{close}`?"),
@@ -504,7 +504,7 @@ impl Lineage<'_> {
 
 fn app_template(project: &Project, app: &AppDecl, problems: &mut Problems) -> Option<usize> {
     let name = &app.template.name;
-    match project.template_index.get(name) {
+    match project.template_index.get(name.as_str()) {
         Some(&index) if name != ENV_TEMPLATE && name != PROMOTION_TEMPLATE => Some(index),
         _ => {
             let known: Vec<&str> = project

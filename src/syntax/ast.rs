@@ -3,11 +3,15 @@
 
 use crate::source::Span;
 
+/// The text of a name or key: inline up to 24 bytes, as most are, so that the parse of a
+/// large project is not one allocation per name.
+pub type Name = compact_str::CompactString;
+
 /// A name with its place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ident {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// Where it is written.
     pub span: Span,
 }
@@ -163,7 +167,7 @@ pub struct Block {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Key {
     /// The key text (quotes removed).
-    pub name: String,
+    pub name: Name,
     /// Where it is written.
     pub span: Span,
 }

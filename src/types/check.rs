@@ -936,7 +936,7 @@ pub fn check_app(
     checker.entries(&app.entries, schema, scope);
     for over in &app.overrides {
         for env in &over.envs {
-            if !project.env_index.contains_key(&env.name) {
+            if !project.env_index.contains_key(env.name.as_str()) {
                 checker.problems.push(unknown_override_env(project, env));
             }
         }

@@ -383,7 +383,7 @@ fn reserved_name(field: &FieldDecl, problems: &mut Problems) {
 }
 
 fn add_field(schema: &mut Schema, field: &FieldDecl, owner: &str, problems: &mut Problems) {
-    let name = field.name.name.clone();
+    let name = field.name.name.to_string();
     if let Some(first) = schema.fields.get(&name) {
         problems.push(
             Diagnostic::error(
@@ -466,7 +466,7 @@ pub fn lower_type(ty: &TypeExpr, owner: &str, problems: &mut Problems) -> Ty {
             Ty::Record(Arc::new(schema))
         }
         TypeExprKind::Enum(variants) => {
-            Ty::Enum(variants.iter().map(|key| key.name.clone()).collect())
+            Ty::Enum(variants.iter().map(|key| key.name.to_string()).collect())
         }
     }
 }

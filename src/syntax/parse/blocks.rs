@@ -98,13 +98,16 @@ impl Lowerer<'_> {
         let inner = pair.into_inner().next()?;
         match inner.as_rule() {
             Rule::name => Some(Key {
-                name: inner.as_str().to_string(),
+                name: inner.as_str().into(),
                 span,
             }),
             Rule::string => {
                 let expr = self.string(inner)?;
                 match expr.as_plain_str() {
-                    Some(name) => Some(Key { name, span }),
+                    Some(name) => Some(Key {
+                        name: name.into(),
+                        span,
+                    }),
                     None => {
                         self.problems.push(
                             Diagnostic::error(codes::SYNTAX, "a key cannot interpolate")

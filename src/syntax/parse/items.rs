@@ -107,7 +107,7 @@ impl Lowerer<'_> {
         let mut decl = TemplateDecl {
             docs,
             name: Ident {
-                name: String::new(),
+                name: Default::default(),
                 span,
             },
             parent: None,

@@ -79,7 +79,7 @@ impl Lowerer<'_> {
             let span = self.span(&inner);
             let expr = self.plain_string(inner)?;
             variants.push(Key {
-                name: expr.as_plain_str().unwrap_or_default(),
+                name: expr.as_plain_str().unwrap_or_default().into(),
                 span,
             });
         }
