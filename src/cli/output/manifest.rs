@@ -109,10 +109,17 @@ fn digest_from_hex(hex: &str) -> Option<[u8; 32]> {
     if hex.len() != 64 {
         return None;
     }
+    // Digit by digit: a manifest has a line per generated file, read by every build.
+    let nibble = |digit: u8| match digit {
+        b'0'..=b'9' => Some(digit - b'0'),
+        b'a'..=b'f' => Some(digit - b'a' + 10),
+        b'A'..=b'F' => Some(digit - b'A' + 10),
+        _ => None,
+    };
     let mut digest = [0u8; 32];
-    for (byte, pair) in digest.iter_mut().zip(hex.as_bytes().chunks(2)) {
-        let text = std::str::from_utf8(pair).ok()?;
-        *byte = u8::from_str_radix(text, 16).ok()?;
+    for (byte, pair) in digest.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
+        let (high, low) = (pair.first().copied()?, pair.get(1).copied()?);
+        *byte = (nibble(high)? << 4) | nibble(low)?;
     }
     Some(digest)
 }
@@ -121,6 +128,23 @@ fn digest_from_hex(hex: &str) -> Option<[u8; 32]> {
 /// relative paths inside the folder are ignored, so a damaged manifest can never make ehp touch
 /// other files.
 pub(super) fn read(dir: &OwnedFd) -> Result<Option<Manifest>, String> {
+    let Some((text, stat)) = read_with_stat(dir)? else {
+        return Ok(None);
+    };
+    Ok(Some(Manifest {
+        entries: parse(&text),
+        text,
+        stat,
+    }))
+}
+
+/// The text of the manifest in the output folder `dir`, if there is one.
+pub(super) fn read_text(dir: &OwnedFd) -> Result<Option<Vec<u8>>, String> {
+    Ok(read_with_stat(dir)?.map(|(text, _)| text))
+}
+
+/// The manifest's bytes and status, refusing a link or anything but a file.
+fn read_with_stat(dir: &OwnedFd) -> Result<Option<(Vec<u8>, rfs::Stat)>, String> {
     let fd = match super::tree::open_file(dir.as_fd(), OsStr::new(MANIFEST)) {
         Ok(Some(fd)) => fd,
         Ok(None) => return Ok(None),
@@ -132,28 +156,37 @@ pub(super) fn read(dir: &OwnedFd) -> Result<Option<Manifest>, String> {
         return Err(format!("cannot read `{MANIFEST}`: it is not a file"));
     }
     let text = super::tree::read_open(&fd, MANIFEST_LIMIT).map_err(failed)?;
-    Ok(Some(Manifest {
-        entries: parse(&text),
-        text,
-        stat,
-    }))
+    Ok(Some((text, stat)))
 }
 
 /// The entries of a manifest's text (either format).
 pub(super) fn parse(bytes: &[u8]) -> Entries {
     let text = String::from_utf8_lossy(bytes);
+    entries(&text)
+        .map(|(path, recorded)| (path.to_owned(), recorded))
+        .collect()
+}
+
+/// Whether a manifest's text lists a desired-state file in TOML: what [`parse`] would find,
+/// without building the entries.
+pub(super) fn lists_toml(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    entries(&text).any(|(path, _)| path.ends_with("/helmsman.toml"))
+}
+
+/// The entries of a manifest's text, borrowed: each safe path with what is recorded of it.
+fn entries(text: &str) -> impl Iterator<Item = (&str, Option<Recorded>)> {
     let current = text.lines().nth(1) == Some(FORMAT_LINE);
     text.lines()
         .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| {
+        .filter_map(move |line| {
             let (path, recorded) = if current {
                 parse_line(line)
             } else {
                 (line, None)
             };
-            is_safe_relative(path).then(|| (path.to_owned(), recorded))
+            is_safe_relative(path).then_some((path, recorded))
         })
-        .collect()
 }
 
 /// One line of the current format: `PATH SIZE SHA256`, or a path alone.
@@ -185,6 +218,34 @@ pub(super) fn is_safe_relative(entry: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_toml_desired_state_file_is_found_as_parse_finds_it() {
+        let mut entries = Entries::new();
+        entries.insert("prod/values/a.yaml".into(), Some(Recorded::of(b"a: 1\n")));
+        let yaml_only = text(&entries);
+        assert!(!lists_toml(yaml_only.as_bytes()));
+        entries.insert("prod/helmsman.toml".into(), Some(Recorded::of(b"[apps]\n")));
+        let with_toml = text(&entries);
+        assert!(lists_toml(with_toml.as_bytes()));
+        // An unsafe path is no entry, for either reader; nor is a comment.
+        let unsafe_path = format!("{yaml_only}../prod/helmsman.toml\n# x/helmsman.toml\n");
+        assert!(!lists_toml(unsafe_path.as_bytes()));
+        let parsed = parse(unsafe_path.as_bytes());
+        assert!(!parsed.keys().any(|path| path.ends_with("/helmsman.toml")));
+    }
+
+    #[test]
+    fn digests_read_in_either_case_and_nothing_else() {
+        let digest = Recorded::of(b"x").digest;
+        let mut hex = String::new();
+        push_hex(&mut hex, &digest);
+        assert_eq!(digest_from_hex(&hex), Some(digest));
+        assert_eq!(digest_from_hex(&hex.to_uppercase()), Some(digest));
+        assert_eq!(digest_from_hex(&hex[1..]), None);
+        assert_eq!(digest_from_hex(&format!("g{}", &hex[1..])), None);
+        assert_eq!(digest_from_hex(&format!("+{}", &hex[1..])), None);
+    }
 
     #[test]
     fn the_text_reads_back_to_its_entries() {

@@ -41,13 +41,8 @@ pub(super) fn previous_format(out: &Path) -> DsfFormat {
     let toml = open_output(out)
         .ok()
         .flatten()
-        .and_then(|dir| manifest::read(&dir).ok().flatten())
-        .is_some_and(|manifest| {
-            manifest
-                .entries
-                .keys()
-                .any(|entry| entry.ends_with("/helmsman.toml"))
-        });
+        .and_then(|dir| manifest::read_text(&dir).ok().flatten())
+        .is_some_and(|text| manifest::lists_toml(&text));
     if toml {
         DsfFormat::Toml
     } else {
