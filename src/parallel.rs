@@ -24,12 +24,12 @@ fn threads_from(value: Option<&str>) -> usize {
 
 /// Runs `work` on `items` cut into one chunk per thread (at most [`threads`], never more than
 /// there are items) and returns the chunks' results in the order of the items. A chunk whose
-/// thread panicked contributes nothing.
-pub fn map_chunks<T, R, F>(items: &[T], work: F) -> Vec<R>
+/// thread panicked contributes nothing. A result may borrow from the items.
+pub fn map_chunks<'a, T, R, F>(items: &'a [T], work: F) -> Vec<R>
 where
     T: Sync,
     R: Send,
-    F: Fn(&[T]) -> R + Sync,
+    F: Fn(&'a [T]) -> R + Sync,
 {
     let threads = threads().clamp(1, items.len().max(1));
     let per_thread = items.len().div_ceil(threads).max(1);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ChartRef;
+use super::{ChartParts, ChartRef};
 
 /// The lock file's name, in the project folder.
 pub const LOCK_FILE: &str = "ehp.lock";
@@ -91,7 +91,7 @@ impl Lock {
     }
 
     /// The entry of `chart`, if locked.
-    pub fn get(&self, chart: &ChartRef) -> Option<&Locked> {
+    pub fn get(&self, chart: ChartParts<'_>) -> Option<&Locked> {
         self.charts.iter().find(|locked| {
             locked.repository == chart.repository
                 && locked.name == chart.name
@@ -128,7 +128,7 @@ mod tests {
         assert_eq!(read.charts.first().unwrap().name, "web");
         assert_eq!(read.render(), text);
         let chart = read.charts.first().unwrap().chart_ref();
-        assert_eq!(read.get(&chart).unwrap().digest, "sha256:02");
+        assert_eq!(read.get(chart.parts()).unwrap().digest, "sha256:02");
     }
 
     #[test]

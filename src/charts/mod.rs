@@ -52,13 +52,22 @@ pub const LOCAL_REPOSITORY: &str = "project";
 impl ChartRef {
     /// Whether the chart is a folder of the project, read from there (never fetched or locked).
     pub fn is_local(&self) -> bool {
-        self.repository == LOCAL_REPOSITORY
+        self.parts().is_local()
     }
 
     /// Whether the version is a constraint (`^1.4`): helm resolves it when it deploys, so there
     /// is no one chart to fetch or check.
     pub fn is_constraint(&self) -> bool {
-        !self.is_local() && !crate::types::formats::is_exact_version(&self.version)
+        self.parts().is_constraint()
+    }
+
+    /// The chart, borrowed.
+    pub fn parts(&self) -> ChartParts<'_> {
+        ChartParts {
+            repository: &self.repository,
+            name: &self.name,
+            version: &self.version,
+        }
     }
 
     /// Whether the chart lives in an OCI registry.
@@ -150,6 +159,11 @@ impl ChartParts<'_> {
     pub fn is_local(&self) -> bool {
         self.repository == LOCAL_REPOSITORY
     }
+
+    /// As [`ChartRef::is_constraint`].
+    pub fn is_constraint(&self) -> bool {
+        !self.is_local() && !crate::types::formats::is_exact_version(self.version)
+    }
 }
 
 /// [`chart_in`], borrowed.
@@ -194,11 +208,9 @@ pub fn chart_parts<'a>(
 
 /// Every chart the environments use, sorted, with each of its uses.
 pub fn required(envs: &[EnvInstance]) -> IndexMap<ChartRef, Vec<ChartUse>> {
-    // Looked up borrowed, with the fast hasher: every app in every environment.
-    // Every app of every environment is looked at: on all cores, in order.
-    let positions: Vec<usize> = (0..envs.len()).collect();
-    let uses = crate::parallel::map_chunks(&positions, |chunk| {
-        let chunk = chunk.iter().filter_map(|&position| envs.get(position));
+    // Every app of every environment is looked at: on all cores, in order, each chart looked
+    // up borrowed with the fast hasher.
+    let uses = crate::parallel::map_chunks(envs, |chunk| {
         let mut uses = Vec::new();
         for env in chunk {
             for app in &env.apps {

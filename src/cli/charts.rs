@@ -49,10 +49,8 @@ pub(super) fn values_kept(path: &Path) -> impl Fn(&ValMap, &AppInstance) -> bool
     let lock = Store::for_project(path).read_lock();
     move |settings, app| match &lock {
         Err(_) => true,
-        // Without a lock file only the project's own charts are checked: nothing to allocate.
-        Ok(None) => crate::charts::chart_parts(settings, app).is_some_and(|chart| chart.is_local()),
-        Ok(Some(lock)) => crate::charts::chart_in(settings, app)
-            .is_some_and(|chart| Store::may_check(Some(lock), &chart)),
+        Ok(lock) => crate::charts::chart_parts(settings, app)
+            .is_some_and(|chart| Store::may_check(lock.as_ref(), chart)),
     }
 }
 

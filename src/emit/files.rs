@@ -26,11 +26,9 @@ pub(crate) const EXTENSIONS: &[&str] = &[".yaml", ".yml", ".json"];
 /// Every values and secrets file the environments name, once per place it is written.
 pub fn project_files(envs: &[EnvInstance]) -> Vec<ProjectFile> {
     // Every app of every environment is looked at: on all cores, in order.
-    let positions: Vec<usize> = (0..envs.len()).collect();
-    let named = crate::parallel::map_chunks(&positions, |chunk| {
-        let chunk = chunk.iter().filter_map(|&position| envs.get(position));
+    let named = crate::parallel::map_chunks(envs, |chunk| {
         let mut named: Vec<(&str, Span, bool)> = Vec::new();
-        for app in chunk.flat_map(|env| &env.apps) {
+        for app in chunk.iter().flat_map(|env| &env.apps) {
             for (field, values) in [("values_files", true), ("secrets_files", false)] {
                 let Some(ValKind::List(items)) = app.fields.get(field).map(|value| &value.kind)
                 else {

@@ -66,7 +66,7 @@ pub(super) struct Frame<'a> {
     pub(super) env_fields: Vec<bool>,
     /// Per schema field, whether an override of the app (in any environment) sets it; empty
     /// unless the frame shares with other environments (see `share`).
-    pub(super) varies: Vec<bool>,
+    pub(super) varies: Option<Arc<[bool]>>,
     /// The values of expressions the same in every environment, when the frame shares.
     pub(super) leaves: Option<Leaves>,
     /// The fields known to be the same in every environment, by schema position, which the
@@ -140,7 +140,7 @@ impl<'a> Frame<'a> {
             depth: 0,
             env_read: false,
             env_fields: vec![false; schema.fields.len()],
-            varies: Vec::new(),
+            varies: None,
             leaves: None,
             known: None,
         }
@@ -179,28 +179,18 @@ impl<'a> Frame<'a> {
         }
     }
 
-    /// Every field that has a value, in schema order, moved out of the frame.
+    /// Every field that has a value, in schema order, moved out of the frame (an environment's
+    /// settings: nothing is held).
     pub(super) fn into_fields(self) -> ValMap {
-        // Sized to the fields that have a value, not to the schema: an app sets a few of
-        // helmsman's many release settings, and this map is held for every app in every
-        // environment.
-        let count = self
-            .slots
-            .iter()
-            .filter(|slot| matches!(slot, Slot::Done(Some(_), _)))
-            .count();
-        let mut result = ValMap::with_capacity_and_hasher(count, Default::default());
-        for (name, slot) in self.schema.fields.keys().zip(self.slots) {
-            if let Slot::Done(Some(value), _) = slot {
-                result.insert(name.as_str().into(), value);
-            }
-        }
-        result
+        self.into_own_fields().into_map()
     }
 
     /// Every field that has a value and is not held with other environments
     /// ([`Slot::Held`]), in schema order, moved out of the frame with its position.
     pub(super) fn into_own_fields(self) -> FieldMap {
+        // Sized to the fields that have a value, not to the schema: an app sets a few of
+        // helmsman's many release settings, and this map is held for every app in every
+        // environment.
         let count = self
             .slots
             .iter()
@@ -389,7 +379,11 @@ impl<'a> Frame<'a> {
         if let Some(slot) = self.slots.get_mut(field_index) {
             *slot = Slot::Done(value, was_set);
         }
-        let varies = self.env_read || self.varies.get(field_index) == Some(&true);
+        let overridden = self
+            .varies
+            .as_deref()
+            .and_then(|varies| varies.get(field_index));
+        let varies = self.env_read || overridden == Some(&true);
         if let Some(env_read) = self.env_fields.get_mut(field_index) {
             *env_read = varies;
         }

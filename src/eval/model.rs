@@ -197,6 +197,11 @@ impl FieldMap {
     pub fn iter(&self) -> indexmap::map::Iter<'_, Text, Val> {
         self.map.iter()
     }
+
+    /// The fields by name, their positions dropped.
+    pub fn into_map(self) -> ValMap {
+        self.map
+    }
 }
 
 impl Fields {

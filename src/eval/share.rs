@@ -22,13 +22,20 @@ pub(super) struct Sharing {
     /// The app's index in the project.
     pub app: usize,
     /// Per schema field, whether an override of the app sets it.
-    varies: Option<Vec<bool>>,
+    varies: Option<Arc<[bool]>>,
     /// The fields the same in every environment, once an environment computed them cleanly.
-    fields: Option<Arc<[Known]>>,
-    /// Those of them with a value, held once for every environment, and whether any of their
-    /// texts may be a secret (`secrets::may_hold_secret`).
-    held: Option<(Arc<FieldMap>, bool)>,
+    learnt: Option<Learnt>,
     leaves: Option<Leaves>,
+}
+
+/// The fields of an app the same in every environment.
+struct Learnt {
+    /// By schema position.
+    known: Arc<[Known]>,
+    /// Those with a value, held once for every environment.
+    held: Arc<FieldMap>,
+    /// Whether any text of those held may be a secret (`secrets::may_hold_secret`).
+    may_hold_secret: bool,
 }
 
 /// A field known to be the same in every environment, by schema position: its value and
@@ -46,8 +53,7 @@ impl Sharing {
         Sharing {
             app,
             varies: None,
-            fields: None,
-            held: None,
+            learnt: None,
             leaves: Some(Leaves::default()),
         }
     }
@@ -56,27 +62,21 @@ impl Sharing {
     /// next environment: the fields known to be the same are taken, not computed.
     pub(super) fn lend(&mut self, frame: &mut Frame<'_>, schema: &Schema, decl: &AppDecl) {
         let varies = self.varies.get_or_insert_with(|| overridden(schema, decl));
-        frame.varies.clone_from(varies);
+        frame.varies = Some(Arc::clone(varies));
         frame.leaves = self.leaves.take();
-        let Some(fields) = &self.fields else {
-            return;
-        };
-        for (slot, known) in frame.slots.iter_mut().zip(fields.iter()) {
-            if known.is_some() {
-                *slot = Slot::Held;
-            }
+        if let Some(learnt) = &self.learnt {
+            hold(frame, &learnt.known);
         }
-        frame.known = Some(Arc::clone(fields));
     }
 
     /// Takes back what the frame learnt once it computed everything; its fields are kept for
     /// the next environments when computing them reported nothing (`clean`).
     pub(super) fn learn(&mut self, frame: &mut Frame<'_>, clean: bool) {
         self.leaves = frame.leaves.take();
-        if self.fields.is_some() || !clean {
+        if self.learnt.is_some() || !clean {
             return;
         }
-        let fields = frame
+        let known = frame
             .slots
             .iter()
             .zip(&frame.env_fields)
@@ -85,24 +85,21 @@ impl Sharing {
                 _ => None,
             })
             .collect::<Vec<Known>>();
-        let mut held = FieldMap::with_capacity(fields.iter().flatten().count());
+        let mut held = FieldMap::with_capacity(known.iter().flatten().count());
         let names = frame.schema.fields.keys();
-        for (index, (name, known)) in names.zip(&fields).enumerate() {
+        for (index, (name, known)) in names.zip(&known).enumerate() {
             if let Some((Some(value), _)) = known {
                 held.push(index, name, value.clone());
             }
         }
-        let may_hold_secret = super::secrets::may_hold_secret(held.iter());
-        self.held = Some((Arc::new(held), may_hold_secret));
+        let learnt = Learnt {
+            known: known.into(),
+            may_hold_secret: super::secrets::may_hold_secret(held.iter()),
+            held: Arc::new(held),
+        };
         // This environment holds them with the next ones too.
-        let fields: Arc<[Known]> = fields.into();
-        for (slot, known) in frame.slots.iter_mut().zip(fields.iter()) {
-            if known.is_some() {
-                *slot = Slot::Held;
-            }
-        }
-        frame.known = Some(Arc::clone(&fields));
-        self.fields = Some(fields);
+        hold(frame, &learnt.known);
+        self.learnt = Some(learnt);
     }
 
     /// The fields of the app computed by `frame`: those known to be the same in every
@@ -110,18 +107,29 @@ impl Sharing {
     pub(super) fn fields(&self, frame: Frame<'_>) -> (Fields, bool) {
         let shared = frame.known.is_some();
         let own = frame.into_own_fields();
-        match &self.held {
-            Some((held, may_hold_secret)) if shared => {
-                (Fields::new(Some(Arc::clone(held)), own), *may_hold_secret)
-            }
+        match &self.learnt {
+            Some(learnt) if shared => (
+                Fields::new(Some(Arc::clone(&learnt.held)), own),
+                learnt.may_hold_secret,
+            ),
             _ => (Fields::new(None, own), false),
         }
     }
 }
 
+/// Marks the frame's fields in `known` as held there ([`Slot::Held`]) instead of its own.
+fn hold(frame: &mut Frame<'_>, known: &Arc<[Known]>) {
+    for (slot, known) in frame.slots.iter_mut().zip(known.iter()) {
+        if known.is_some() {
+            *slot = Slot::Held;
+        }
+    }
+    frame.known = Some(Arc::clone(known));
+}
+
 /// By schema position, whether any override of the app, in any environment, sets the field:
 /// such a field may differ between environments even when computing it reads no setting.
-fn overridden(schema: &Schema, decl: &AppDecl) -> Vec<bool> {
+fn overridden(schema: &Schema, decl: &AppDecl) -> Arc<[bool]> {
     let mut overridden = vec![false; schema.fields.len()];
     let entries = decl.overrides.iter().flat_map(|over| &over.body.entries);
     for entry in entries {
@@ -133,7 +141,7 @@ fn overridden(schema: &Schema, decl: &AppDecl) -> Vec<bool> {
             *flag = true;
         }
     }
-    overridden
+    overridden.into()
 }
 
 /// Whether an expression costs enough to be worth remembering: a call, a reference or an

@@ -47,7 +47,7 @@ pub fn fetch(
             // resolved by helm when it deploys: nothing to fetch or lock.
             continue;
         }
-        let locked = old.get(chart).map(|entry| entry.digest.clone());
+        let locked = old.get(chart.parts()).map(|entry| entry.digest.clone());
         if let Some(locked) = &locked
             && let Ok(bytes) = std::fs::read(store.package_path(locked))
             && matches!(package_status(chart, locked, &bytes), Status::Ready(_))

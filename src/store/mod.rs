@@ -14,7 +14,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use sha2::{Digest, Sha256};
 
-use crate::charts::{Chart, ChartRef, ChartSet, ChartUse, LOCK_FILE, Lock, Status};
+use crate::charts::{Chart, ChartParts, ChartRef, ChartSet, ChartUse, LOCK_FILE, Lock, Status};
 
 pub use fetch::{FetchOutcome, fetch};
 
@@ -117,7 +117,7 @@ impl Store {
                     chart.version
                 )),
                 None => Status::NotChecked(format!("the project has no {LOCK_FILE}")),
-                Some(lock) => match lock.get(chart) {
+                Some(lock) => match lock.get(chart.parts()) {
                     None => Status::NotChecked(format!("not in {LOCK_FILE}")),
                     Some(locked) => self.locked_status(chart, &locked.digest),
                 },
@@ -130,7 +130,7 @@ impl Store {
     /// Whether [`load`](Store::load) may find `chart` ready to check, given the lock file
     /// `lock`: a chart folder of the project, or an exact version the lock file names. What a
     /// check may read the chart values of.
-    pub fn may_check(lock: Option<&Lock>, chart: &ChartRef) -> bool {
+    pub fn may_check(lock: Option<&Lock>, chart: ChartParts<'_>) -> bool {
         chart.is_local()
             || (!chart.is_constraint() && lock.is_some_and(|lock| lock.get(chart).is_some()))
     }
