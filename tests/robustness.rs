@@ -1,8 +1,10 @@
 //! Robustness: mangled versions of every test input go through the whole front end without a
 //! panic, and the formatter reaches a fixpoint on each one that parses. A deterministic stand-in
-//! for the fuzzer in `fuzz/`, run on every `cargo test`.
+//! for the fuzzer in `fuzz/`, run on every `cargo test`. The hand-written parser is held to
+//! pest's trees over the same inputs and more mangled ones.
 
 #![allow(clippy::disallowed_methods)] // The test reads the repository's .ehp files.
+#![allow(clippy::expect_used)] // A failed `expect` in a test is a failing test.
 
 /// A small deterministic generator (xorshift), so failures reproduce.
 struct Rng(u64);
@@ -56,6 +58,18 @@ const PIECES: &[&str] = &[
     "..",
     "(",
     ")",
+    "\u{FEFF}",
+    ";",
+    "\t",
+    "replace ",
+    "map(",
+    "int(1..2)",
+    "true",
+    "${a.b}",
+    "\\$",
+    "secret(\"x\", key = \"y\")",
+    "/// doc\n",
+    "// note\n",
 ];
 
 fn mangle(text: &str, rng: &mut Rng) -> String {
@@ -126,10 +140,10 @@ impl Stdlib {
     }
 }
 
-#[test]
-fn mangled_inputs_never_panic_and_format_to_a_fixpoint() {
+/// Every `.ehp` file of the repository.
+fn inputs() -> Vec<String> {
     let mut inputs = Vec::new();
-    for dir in ["tests/cases", "examples", "stdlib"] {
+    for dir in ["tests/cases", "examples", "stdlib", "benches"] {
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
             let entry = entry.expect("walk");
             if entry.path().extension().is_some_and(|ext| ext == "ehp") {
@@ -138,6 +152,12 @@ fn mangled_inputs_never_panic_and_format_to_a_fixpoint() {
         }
     }
     assert!(inputs.len() > 20);
+    inputs
+}
+
+#[test]
+fn mangled_inputs_never_panic_and_format_to_a_fixpoint() {
+    let inputs = inputs();
     let stdlib = Stdlib::parse();
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     let mut formatted = 0;
@@ -149,6 +169,44 @@ fn mangled_inputs_never_panic_and_format_to_a_fixpoint() {
     }
     // Enough of the mangled inputs still parse for the fixpoint check to mean something.
     assert!(formatted > 25, "only {formatted} mangled inputs parsed");
+}
+
+/// The hand-written parser, tried before pest, builds pest's very tree (spans included) for
+/// every declaration it reads and gives up on the rest; it reads nearly every declaration of
+/// the repository's sources, and many of thousands of mangled versions of them.
+#[test]
+fn the_hand_written_parser_builds_pests_tree() {
+    let inputs = inputs();
+    let agree = |text: &str| {
+        let agreement = ehp::syntax::hand_parser_agreement(text);
+        assert!(
+            agreement.disagreements.is_empty(),
+            "{}",
+            agreement.disagreements.join("\n")
+        );
+        agreement
+    };
+    let (mut items, mut read) = (0, 0);
+    for text in &inputs {
+        let agreement = agree(text);
+        items += agreement.items;
+        read += agreement.read;
+    }
+    assert!(
+        read * 10 >= items * 9,
+        "read {read} of {items} declarations"
+    );
+    let mut rng = Rng(0x0dd_ba11_5eed_2026);
+    let (mut items, mut read) = (0, 0);
+    for round in 0..10_000 {
+        let agreement = agree(&mangle(&inputs[round % inputs.len()], &mut rng));
+        items += agreement.items;
+        read += agreement.read;
+    }
+    assert!(
+        read * 3 >= items,
+        "read {read} of {items} mangled declarations"
+    );
 }
 
 /// The codes of the diagnostics of analysing one file.

@@ -6,7 +6,7 @@ mod parse;
 mod split;
 pub mod trivia;
 
-pub use parse::{parse_chunk, parse_file, split_file};
+pub use parse::{Agreement, hand_parser_agreement, parse_chunk, parse_file, split_file};
 pub use split::Chunk;
 
 /// The pest parser generated from `grammar/ehp.pest`.

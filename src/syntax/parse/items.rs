@@ -226,7 +226,7 @@ impl Lowerer<'_> {
 /// Adds a template's entry. In a template, `values` always names the chart values:
 /// `values = { ... }` and `values.KEY = ...` are the same as `values { ... }` and
 /// `values { KEY = ... }`; any other entry changes the default of a field.
-fn add_entry(decl: &mut TemplateDecl, entry: Entry) {
+pub(super) fn add_entry(decl: &mut TemplateDecl, entry: Entry) {
     let is_values = entry.path.first().is_some_and(|key| key.name == "values");
     if is_values && entry.path.len() > 1 {
         let mut inner = entry.clone();

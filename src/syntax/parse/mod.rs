@@ -5,10 +5,14 @@
 //! [`Lowerer`] is one type whose methods live with what they lower: `items` (declarations),
 //! `blocks` (blocks, entries, keys, field declarations), `types`, `exprs` (values), `strings`
 //! (escapes, interpolation, dedent); `errors` words pest's errors for users.
+//!
+//! `fast` is tried first: a hand-written parser that builds the same tree for the common
+//! declarations and leaves the rest, and every declaration with a problem, to pest.
 
 mod blocks;
 mod errors;
 mod exprs;
+mod fast;
 mod items;
 mod strings;
 mod types;
@@ -89,6 +93,77 @@ pub fn parse_chunk(
         );
         return None;
     }
+    let source = text.get(chunk.start..chunk.end)?;
+    let Some(item) = fast::item(file, chunk.start, source) else {
+        return parse_with_pest(file, text, chunk, problems);
+    };
+    #[cfg(debug_assertions)]
+    if let Some(disagreement) = disagreement(file, text, chunk, &item) {
+        debug_assert!(
+            false,
+            "the hand-written parser and pest disagree: {disagreement}"
+        );
+    }
+    Some(item)
+}
+
+/// How the hand-written parser fared on a file against pest (see `fast`), for the tests and the
+/// fuzzer that hold them to each other.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct Agreement {
+    /// The file's top-level items.
+    pub items: usize,
+    /// The items the hand-written parser read (for the rest it gave up, and pest alone parses).
+    pub read: usize,
+    /// Each item it read otherwise than pest (or that pest found wrong): the item's text, the
+    /// hand-written parser's tree and pest's.
+    pub disagreements: Vec<String>,
+}
+
+/// Parses each top-level item of `text` with both parsers and compares the trees.
+#[doc(hidden)]
+pub fn hand_parser_agreement(text: &str) -> Agreement {
+    let file = FileId(0);
+    let mut agreement = Agreement::default();
+    for chunk in split_file(file, text, &mut Problems::new()) {
+        agreement.items += 1;
+        let Some(source) = text.get(chunk.start..chunk.end) else {
+            continue;
+        };
+        let Some(item) = fast::item(file, chunk.start, source) else {
+            continue;
+        };
+        agreement.read += 1;
+        agreement
+            .disagreements
+            .extend(disagreement(file, text, &chunk, &item));
+    }
+    agreement
+}
+
+/// How pest's tree of `chunk` differs from `item`, the hand-written parser's (or what pest
+/// reports in it), described for a developer; `None` when they agree.
+fn disagreement(file: FileId, text: &str, chunk: &Chunk, item: &Item) -> Option<String> {
+    let mut found = Problems::new();
+    let by_pest = format!("{:?}", parse_with_pest(file, text, chunk, &mut found));
+    let by_hand = format!("{:?}", Some(item));
+    (by_hand != by_pest || !found.as_slice().is_empty()).then(|| {
+        format!(
+            "{:?}\n  by hand: {by_hand}\n  by pest: {by_pest} {:?}",
+            text.get(chunk.start..chunk.end),
+            found.as_slice()
+        )
+    })
+}
+
+/// Parses one top-level item with pest, reporting what is wrong in it.
+fn parse_with_pest(
+    file: FileId,
+    text: &str,
+    chunk: &Chunk,
+    problems: &mut Problems,
+) -> Option<Item> {
     let source = text.get(chunk.start..chunk.end)?;
     let lowerer = Lowerer {
         file,
@@ -174,12 +249,17 @@ impl Lowerer<'_> {
     }
 
     fn doc(pair: &Pair<'_, Rule>) -> String {
-        let text = pair.as_str().trim_start_matches("///");
-        text.strip_prefix(' ')
-            .unwrap_or(text)
-            .trim_end()
-            .to_string()
+        doc_text(pair.as_str())
     }
+}
+
+/// A doc comment's text: without the `///`, one space after it and the blanks at its end.
+fn doc_text(comment: &str) -> String {
+    let text = comment.trim_start_matches("///");
+    text.strip_prefix(' ')
+        .unwrap_or(text)
+        .trim_end()
+        .to_string()
 }
 
 /// The length of `text` without trailing whitespace and trailing `//` comments.
