@@ -213,17 +213,10 @@ pub(crate) fn duration_seconds(text: &str) -> Option<i64> {
 /// Builds the desired-state file of one environment. Values-file paths are
 /// `values/<app>.yaml`, relative to the DSF.
 pub(crate) fn dsf(env: &EnvInstance, root: &str, problems: &mut Problems) -> Dsf {
-    let metadata = metadata(env, problems);
-    let context = context(env, problems);
-    let mut namespaces = declared_namespaces(env, problems);
     let mut apps = BTreeMap::new();
-    let mut releases = names::Releases::default();
-    for app_instance in &env.apps {
-        let app = app(app_instance, root, problems);
-        releases.add(app_instance, &app.namespace.0, problems);
-        namespaces.entry(app.namespace.clone()).or_default();
-        apps.insert(Text::dsf(&app_instance.name), app);
-    }
+    let (metadata, context, namespaces) = convert_apps(env, root, problems, |name, app| {
+        apps.insert(name, app);
+    });
     Dsf {
         metadata,
         context,
@@ -237,6 +230,37 @@ pub(crate) fn dsf(env: &EnvInstance, root: &str, problems: &mut Problems) -> Dsf
         apps,
         extra: release::top_extra(env, problems),
     }
+}
+
+/// Checks what the desired-state file of one environment would say, as [`dsf`] builds it,
+/// without holding its releases: each is dropped as soon as it is checked (`ehp check`).
+pub(crate) fn check_dsf(env: &EnvInstance, problems: &mut Problems) {
+    convert_apps(env, "../..", problems, |_, _| {});
+    release::global_settings(env, "../..", problems);
+    release::top_extra(env, problems);
+}
+
+/// The metadata, context and namespaces of an environment's desired-state file, and each of
+/// its releases, handed to `keep` with its app's name as soon as it is made.
+fn convert_apps(
+    env: &EnvInstance,
+    root: &str,
+    problems: &mut Problems,
+    mut keep: impl FnMut(Text, App),
+) -> (IndexMap<Text, Text>, Text, BTreeMap<Text, Namespace>) {
+    let metadata = metadata(env, problems);
+    let context = context(env, problems);
+    let mut namespaces = declared_namespaces(env, problems);
+    let mut releases = names::Releases::default();
+    for app_instance in &env.apps {
+        let app = app(app_instance, root, problems);
+        releases.add(app_instance, &app.namespace.0, problems);
+        if !namespaces.contains_key(&app.namespace) {
+            namespaces.insert(app.namespace.clone(), Namespace::default());
+        }
+        keep(Text::dsf(&app_instance.name), app);
+    }
+    (metadata, context, namespaces)
 }
 
 /// The DSF's `metadata`: `generator`, `environment`, then the environment's own entries

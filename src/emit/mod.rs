@@ -187,7 +187,7 @@ pub fn check(envs: &[EnvInstance]) -> Vec<Diagnostic> {
         let mut found = Problems::new();
         for env in chunk {
             names::check_env_name(&env.name, env.span, &mut found);
-            convert::dsf(env, "../..", &mut found);
+            convert::check_dsf(env, &mut found);
             let substituted = substitutes_values(env);
             for app in &env.apps {
                 match &app.prepared {
