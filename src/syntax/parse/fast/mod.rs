@@ -25,6 +25,14 @@ use crate::syntax::ast::{
     PromotionDecl, TemplateDecl, ValuesPart,
 };
 
+thread_local! {
+    /// The entries of the blocks being read, innermost last, kept between declarations: each
+    /// block's entries are moved off it into a list of exactly their number (every entry of a
+    /// project is held until the end, and a list grown entry by entry has room for up to twice
+    /// as many).
+    static ENTRIES: std::cell::Cell<Vec<Entry>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// Parses one top-level declaration (a chunk of a file starting at `offset`), or gives up.
 pub(super) fn item(file: FileId, offset: usize, source: &str) -> Option<Item> {
     let mut cursor = Cursor {
@@ -32,11 +40,13 @@ pub(super) fn item(file: FileId, offset: usize, source: &str) -> Option<Item> {
         at: 0,
         file,
         offset,
+        entries: ENTRIES.take(),
     };
-    cursor.skip()?;
-    let item = cursor.item()?;
-    cursor.skip()?;
-    (cursor.at == source.len()).then_some(item)
+    let item = cursor.skip().and_then(|()| cursor.item());
+    let whole = cursor.skip().is_some() && cursor.at == source.len();
+    cursor.entries.clear();
+    ENTRIES.set(cursor.entries);
+    item.filter(|_| whole)
 }
 
 /// The reading position in one declaration's text.
@@ -45,6 +55,8 @@ struct Cursor<'s> {
     at: usize,
     file: FileId,
     offset: usize,
+    /// See [`ENTRIES`].
+    entries: Vec<Entry>,
 }
 
 /// Whether a byte may continue a name (`ident_char`).
@@ -291,16 +303,18 @@ impl<'s> Cursor<'s> {
         self.skip()?;
         let template = self.ident()?;
         self.skip()?;
-        let mut entries = Vec::new();
         let mut overrides = Vec::new();
+        let base = self.entries.len();
         self.members(|cursor, docs| {
             if cursor.override_follows() {
                 overrides.push(cursor.env_override()?);
             } else {
-                entries.push(cursor.entry(docs)?);
+                let entry = cursor.entry(docs)?;
+                cursor.entries.push(entry);
             }
             Some(())
         })?;
+        let entries = self.entries.drain(base..).collect();
         Some(AppDecl {
             docs,
             name,
@@ -366,16 +380,17 @@ impl<'s> Cursor<'s> {
     /// `{ entries }`.
     fn block(&mut self) -> Option<Block> {
         let start = self.at;
-        let mut entries = Vec::new();
+        let base = self.entries.len();
         self.members(|cursor, docs| {
             if cursor.override_follows() {
                 return None;
             }
-            entries.push(cursor.entry(docs)?);
+            let entry = cursor.entry(docs)?;
+            cursor.entries.push(entry);
             Some(())
         })?;
         Some(Block {
-            entries,
+            entries: self.entries.drain(base..).collect(),
             span: self.span(start, self.at),
             replace: None,
         })

@@ -108,7 +108,8 @@ impl Cursor<'_> {
     fn call(&mut self, name: Ident) -> Option<ExprKind> {
         self.skip()?;
         self.expect(b'(')?;
-        let args = self.separated(b')', Self::arg)?;
+        let mut args = self.separated(b')', Self::arg)?;
+        args.shrink_to_fit();
         Some(ExprKind::Call { name, args })
     }
 
@@ -164,6 +165,7 @@ impl Cursor<'_> {
             self.skip()?;
             if !self.eat(b'.') {
                 self.at = end;
+                names.shrink_to_fit();
                 return Some(names);
             }
             self.skip()?;
@@ -214,8 +216,15 @@ impl Cursor<'_> {
             }
         }
         self.at += 1;
-        if !text.is_empty() {
-            parts.push(StrPart::Text(text));
+        // Most strings are one text: a list of exactly one part (every string of a project is
+        // held until the end, and a list grown part by part has room for four).
+        if parts.is_empty() && !text.is_empty() {
+            parts = vec![StrPart::Text(text)];
+        } else if !parts.is_empty() {
+            if !text.is_empty() {
+                parts.push(StrPart::Text(text));
+            }
+            parts.shrink_to_fit();
         }
         Some(Expr {
             kind: ExprKind::Str(parts),
