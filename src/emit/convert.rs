@@ -214,9 +214,22 @@ pub(crate) fn duration_seconds(text: &str) -> Option<i64> {
 /// `values/<app>.yaml`, relative to the DSF.
 pub(crate) fn dsf(env: &EnvInstance, root: &str, problems: &mut Problems) -> Dsf {
     let mut apps = BTreeMap::new();
-    let (metadata, context, namespaces) = convert_apps(env, root, problems, |name, app| {
+    let mut dsf = dsf_handing_apps(env, root, problems, |name, app| {
         apps.insert(name, app);
     });
+    dsf.apps = apps;
+    dsf
+}
+
+/// [`dsf`] without its releases (`apps` is empty): each is handed to `keep` with its name as
+/// soon as it is made.
+pub(crate) fn dsf_handing_apps(
+    env: &EnvInstance,
+    root: &str,
+    problems: &mut Problems,
+    keep: impl FnMut(Text, App),
+) -> Dsf {
+    let (metadata, context, namespaces) = convert_apps(env, root, problems, keep);
     Dsf {
         metadata,
         context,
@@ -227,7 +240,7 @@ pub(crate) fn dsf(env: &EnvInstance, root: &str, problems: &mut Problems) -> Dsf
         namespaces,
         helm_repos: text_map(env.settings.get("helm_repos")),
         preconfigured_helm_repos: release::texts(env.settings.get("preconfigured_helm_repos")),
-        apps,
+        apps: BTreeMap::new(),
         extra: release::top_extra(env, problems),
     }
 }

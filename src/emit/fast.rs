@@ -28,23 +28,49 @@ pub(crate) fn values_yaml(values: &ValMap, substituted: bool) -> Option<String> 
 /// text this writer leaves to serde-saphyr; also when there is no release (`apps: {}`). The
 /// desired-state file's texts are already written for helmsman (`Text::dsf`).
 pub(crate) fn dsf_apps(apps: &BTreeMap<Text, App>) -> Option<String> {
-    if apps.is_empty() {
-        return None;
-    }
-    let mut writer = Writer {
-        out: String::with_capacity(256 * apps.len() + 8),
-        substituted: false,
-    };
-    writer.out.push_str("apps:\n");
+    let mut releases = Releases::new(apps.len());
     for (key, app) in apps {
-        if !app.more.is_empty() || app.values_files.is_empty() {
+        releases.push(key, app)?;
+    }
+    releases.finish()
+}
+
+/// The `apps:` section of a desired-state file, written release by release in the order of
+/// their names, so that no release is held once written ([`dsf_apps`] of all of them).
+pub(crate) struct Releases {
+    writer: Writer,
+    last: Option<Text>,
+}
+
+impl Releases {
+    /// A section with room for about `count` releases.
+    pub(crate) fn new(count: usize) -> Releases {
+        let mut writer = Writer {
+            out: String::with_capacity(256 * count + 8),
+            substituted: false,
+        };
+        writer.out.push_str("apps:\n");
+        Releases { writer, last: None }
+    }
+
+    /// Writes the release `key`, which must sort after the one before; `None` when it does not
+    /// or when [`dsf_apps`] would decline it.
+    pub(crate) fn push(&mut self, key: &Text, app: &App) -> Option<()> {
+        let in_order = self.last.as_ref().is_none_or(|last| last < key);
+        if !in_order || !app.more.is_empty() || app.values_files.is_empty() {
             return None;
         }
-        writer.key(&key.0, 2, false)?;
-        writer.out.push('\n');
-        writer.dsf_app(app)?;
+        self.writer.key(&key.0, 2, false)?;
+        self.writer.out.push('\n');
+        self.writer.dsf_app(app)?;
+        self.last = Some(key.clone());
+        Some(())
     }
-    Some(writer.out)
+
+    /// The section, or `None` when no release was written.
+    pub(crate) fn finish(self) -> Option<String> {
+        self.last.map(|_| self.writer.out)
+    }
 }
 
 struct Writer {
@@ -322,6 +348,31 @@ mod tests {
         assert!(super::dsf_apps(&many.apps).is_some());
         let expected = to_yaml(&many).expect("serde-saphyr writes it");
         assert_eq!(dsf_yaml(many).expect("written"), expected);
+    }
+
+    /// Releases written one by one as they are made give the section of all of them at once,
+    /// and only in the order of their names.
+    #[test]
+    fn releases_are_written_one_by_one_in_order_only() {
+        let names = ["auth", "billing", "journal-api", "journal-web"];
+        let all: BTreeMap<Text, App> = names
+            .iter()
+            .map(|name| (Text::dsf(name), app(name)))
+            .collect();
+        let mut one_by_one = super::Releases::new(names.len());
+        for (key, release) in &all {
+            assert!(one_by_one.push(key, release).is_some(), "{key:?}");
+        }
+        assert_eq!(one_by_one.finish(), super::dsf_apps(&all));
+        for (first, second) in [("journal", "auth"), ("auth", "auth")] {
+            let mut releases = super::Releases::new(2);
+            assert!(releases.push(&Text::dsf(first), &app(first)).is_some());
+            assert!(
+                releases.push(&Text::dsf(second), &app(second)).is_none(),
+                "{second} after {first}"
+            );
+        }
+        assert_eq!(super::Releases::new(0).finish(), None);
     }
 
     #[test]

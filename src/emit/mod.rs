@@ -238,13 +238,18 @@ fn emit_dsf(
     problems: &mut Problems,
 ) {
     names::check_env_name(&env.name, env.span, problems);
-    let dsf = convert::dsf(env, &options.root_from_dsf(), problems);
-    if options.dsf_format == DsfFormat::Toml {
-        release::toml_dropped_quotas(env, problems);
-    }
+    let root = options.root_from_dsf();
     let body = match options.dsf_format {
-        DsfFormat::Yaml => dsf_yaml(dsf).map(|text| quoting::quote_dollar_keys(&text)),
-        DsfFormat::Toml => ::toml::to_string_pretty(&dsf).map_err(|error| error.to_string()),
+        DsfFormat::Yaml => match streamed_dsf_yaml(env, &root, problems) {
+            Some(body) => body,
+            None => dsf_yaml(convert::dsf(env, &root, problems)),
+        }
+        .map(|text| quoting::quote_dollar_keys(&text)),
+        DsfFormat::Toml => {
+            let dsf = convert::dsf(env, &root, problems);
+            release::toml_dropped_quotas(env, problems);
+            ::toml::to_string_pretty(&dsf).map_err(|error| error.to_string())
+        }
     };
     let extension = options.dsf_format.extension();
     push_file(
@@ -360,20 +365,52 @@ fn file_text(
 /// when it can, into the rest as serde-saphyr writes it without them (an empty `apps: {}`,
 /// replaced), else all by serde-saphyr. Tests hold the two to the same bytes.
 fn dsf_yaml(mut dsf: model::Dsf) -> Result<String, String> {
-    const EMPTY_APPS: &str = "\napps: {}\n";
     if let Some(apps) = fast::dsf_apps(&dsf.apps) {
         let releases = std::mem::take(&mut dsf.apps);
-        let rest = to_yaml(&dsf)?;
-        if let Some(at) = rest.find(EMPTY_APPS)
-            && rest.matches(EMPTY_APPS).count() == 1
-        {
-            let (before, after) = rest.split_at(at + 1);
-            let after = after.get(EMPTY_APPS.len() - 1..).unwrap_or_default();
-            return Ok(format!("{before}{apps}{after}"));
+        if let Some(text) = with_releases(&dsf, &apps)? {
+            return Ok(text);
         }
         dsf.apps = releases;
     }
     to_yaml(&dsf)
+}
+
+/// [`dsf_yaml`] of an environment, each release written as soon as it is made and dropped
+/// (`fast::Releases`), so that no environment's releases are all held at once; `None` (and no
+/// diagnostic) when `fast` declines one, and [`dsf_yaml`] writes the file.
+fn streamed_dsf_yaml(
+    env: &EnvInstance,
+    root: &str,
+    problems: &mut Problems,
+) -> Option<Result<String, String>> {
+    let mut found = Problems::new();
+    let mut releases = Some(fast::Releases::new(env.apps.len()));
+    let dsf = convert::dsf_handing_apps(env, root, &mut found, |name, app| {
+        if let Some(written) = releases.as_mut()
+            && written.push(&name, &app).is_none()
+        {
+            releases = None;
+        }
+    });
+    let apps = releases?.finish()?;
+    let text = with_releases(&dsf, &apps).transpose()?;
+    problems.extend(found);
+    Some(text)
+}
+
+/// A desired-state file without releases as serde-saphyr writes it, with the section of its
+/// releases `apps` in place of its empty `apps: {}`; `None` when that cannot be found once.
+fn with_releases(dsf: &model::Dsf, apps: &str) -> Result<Option<String>, String> {
+    const EMPTY_APPS: &str = "\napps: {}\n";
+    let rest = to_yaml(dsf)?;
+    if let Some(at) = rest.find(EMPTY_APPS)
+        && rest.matches(EMPTY_APPS).count() == 1
+    {
+        let (before, after) = rest.split_at(at + 1);
+        let after = after.get(EMPTY_APPS.len() - 1..).unwrap_or_default();
+        return Ok(Some(format!("{before}{apps}{after}")));
+    }
+    Ok(None)
 }
 
 fn to_yaml<T: Serialize>(value: &T) -> Result<String, String> {
