@@ -167,26 +167,30 @@ pub struct SourceFile {
     pub name: String,
     /// The full text.
     pub text: String,
-    /// Where its lines are.
-    lines: LineIndex,
+    /// Where its lines are: made when first asked for (a build without a diagnostic never
+    /// asks; an index is about as large as the text).
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     fn new(name: String, text: String) -> SourceFile {
-        let lines = LineIndex::new(&text);
-        SourceFile { name, text, lines }
+        SourceFile {
+            name,
+            text,
+            lines: std::sync::OnceLock::new(),
+        }
     }
 
     /// The line index of the text.
     pub fn lines(&self) -> &LineIndex {
-        &self.lines
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// The 1-based line and 1-based column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.lines.line(offset);
-        let line_start = self.lines.line_start(line).unwrap_or(0);
+        let line = self.lines().line(offset);
+        let line_start = self.lines().line_start(line).unwrap_or(0);
         let column = self
             .text
             .get(line_start..offset)
