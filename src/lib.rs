@@ -62,7 +62,7 @@ impl Analysis {
 /// paths are shown in diagnostics; the stdlib is added first. A file named `ehp.toml` is the
 /// project file (see [`manifest`]), every other one a `.ehp` source.
 pub fn analyze(files: &[(String, String)]) -> Analysis {
-    let (db, parsed, problems) = parse_files(files);
+    let (db, parsed, problems) = parse_files(files.iter().cloned());
     analyze_parsed(db, parsed, problems)
 }
 
@@ -70,8 +70,9 @@ pub fn analyze(files: &[(String, String)]) -> Analysis {
 /// that evaluated it (see [`eval::model::Prepare`]): `ehp build` and `ehp check` make the
 /// values files there, so that the chart values of every app in every environment are not all
 /// held at once.
+/// The sources are taken, not copied.
 pub fn analyze_preparing(
-    files: &[(String, String)],
+    files: Vec<(String, String)>,
     prepare: &dyn eval::model::Prepare,
 ) -> Analysis {
     let (db, parsed, problems) = parse_files(files);
@@ -79,14 +80,16 @@ pub fn analyze_preparing(
 }
 
 /// The sources of `files` after the stdlib's, parsed.
-fn parse_files(files: &[(String, String)]) -> (SourceDb, Vec<syntax::ast::File>, diag::Problems) {
+fn parse_files(
+    files: impl IntoIterator<Item = (String, String)>,
+) -> (SourceDb, Vec<syntax::ast::File>, diag::Problems) {
     let mut db = SourceDb::new();
     let mut problems = diag::Problems::new();
     for (name, text) in stdlib::FILES {
         db.add(*name, *text);
     }
     for (name, text) in files {
-        db.add(name.clone(), text.clone());
+        db.add(name, text);
     }
     let parsed = parse_all(&db, &mut problems);
     (db, parsed, problems)

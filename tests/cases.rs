@@ -271,7 +271,7 @@ fn prepared_agrees(
 ) -> Result<(), String> {
     let keep_none = |_: &ehp::eval::model::ValMap, _: &ehp::eval::model::AppInstance| false;
     let build = ehp::emit::PrepareValues::build(options, &keep_none);
-    let mut prepared = ehp::analyze_preparing(&case.files, &build);
+    let mut prepared = ehp::analyze_preparing(case.files.clone(), &build);
     if prepared.diagnostics != plain.diagnostics {
         return Err("a prepared analysis found other diagnostics".to_string());
     }
@@ -288,7 +288,7 @@ fn prepared_agrees(
         ));
     }
     let check = ehp::emit::PrepareValues::check(&keep_none);
-    let checked = ehp::analyze_preparing(&case.files, &check);
+    let checked = ehp::analyze_preparing(case.files.clone(), &check);
     if ehp::emit::check(&checked.envs) != ehp::emit::check(&plain.envs) {
         return Err("a prepared check found other diagnostics".to_string());
     }

@@ -61,7 +61,7 @@ pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
         Some(FormatArg::Toml) => DsfFormat::Toml,
         None => previous_format(&args.out),
     };
-    let loaded = load_project(args.project.given(), Some(&args.out))?;
+    let mut loaded = load_project(args.project.given(), Some(&args.out))?;
     let options = EmitOptions {
         dsf_format,
         source_label: loaded.label.clone(),
@@ -69,7 +69,7 @@ pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
     };
     let keep = values_kept(loaded.root());
     let prepare = emit::PrepareValues::build(&options, &keep);
-    let analysis = crate::analyze_preparing(&loaded.files, &prepare);
+    let analysis = crate::analyze_preparing(loaded.take_texts(), &prepare);
     if analysis.has_errors() {
         reporter.report(&analysis.db, &analysis.diagnostics);
         return Ok(EXIT_FAILED);

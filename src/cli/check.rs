@@ -14,9 +14,15 @@ use crate::emit;
 
 /// `ehp check [PATH] [--against REV]`.
 pub(super) fn run(args: &CheckArgs) -> Result<u8, UsageError> {
-    let loaded = load_project(args.project.given(), None)?;
+    let mut loaded = load_project(args.project.given(), None)?;
     let keep = values_kept(loaded.root());
-    let analysis = crate::analyze_preparing(&loaded.files, &emit::PrepareValues::check(&keep));
+    // The sources are handed over, unless `--against` reads them again.
+    let files = if args.against.is_some() {
+        loaded.files.clone()
+    } else {
+        loaded.take_texts()
+    };
+    let analysis = crate::analyze_preparing(files, &emit::PrepareValues::check(&keep));
     let result = judge(args, &loaded, &analysis);
     super::drop_at_exit((analysis, loaded));
     result

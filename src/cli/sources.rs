@@ -38,6 +38,15 @@ impl Loaded {
         })
     }
 
+    /// The files with their texts, which are moved out (the names stay, each with an empty
+    /// text): for an analysis that takes them rather than copying them.
+    pub fn take_texts(&mut self) -> Vec<(String, String)> {
+        self.files
+            .iter_mut()
+            .map(|(name, text)| (name.clone(), std::mem::take(text)))
+            .collect()
+    }
+
     /// The project's root folder (for a single-file project, the file).
     pub fn root(&self) -> &Path {
         &self.located.root
