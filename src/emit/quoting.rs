@@ -114,6 +114,9 @@ mod tests {
             " lead",
             "trail ",
             "a\tb",
+            "a\u{7f}b",
+            "é\u{85}",
+            "bell\u{7}",
         ] {
             assert!(yaml11_would_retype(trap), "{trap:?} must be quoted");
         }
@@ -124,6 +127,8 @@ mod tests {
             "latest",
             "enabled",
             "nope",
+            "café",
+            "日本語",
         ] {
             assert!(!yaml11_would_retype(safe), "{safe:?} needs no quotes");
         }
