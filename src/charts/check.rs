@@ -19,22 +19,23 @@ use serde_json::Value;
 /// Charts that are missing from `charts` or not ready are named once (W0021), a digest that does
 /// not match the lock file is an error (E0805), a chart that cannot be read too (E0806).
 pub fn check(envs: &[EnvInstance], project: &Project, charts: &ChartSet) -> Vec<Diagnostic> {
-    check_with_files(envs, project, charts, &ValuesFiles::new())
+    check_with_files(envs, project, charts, &ValuesFiles::new(), &required(envs))
 }
 
 /// [`check`], with each app's `values_files` (by path, as read from the project) merged under
 /// its chart values in Helm's `-f` order: the files in order, then the values ehp writes.
+/// `uses` is what [`required`] finds in `envs`, which the caller has already looked for.
 pub fn check_with_files(
     envs: &[EnvInstance],
     project: &Project,
     charts: &ChartSet,
     files: &ValuesFiles,
+    uses: &IndexMap<ChartRef, Vec<ChartUse>>,
 ) -> Vec<Diagnostic> {
-    let uses = required(envs);
     let mut diagnostics = Vec::new();
     let mut unchecked: Vec<(&ChartRef, String, &ChartUse)> = Vec::new();
     let mut validators: IndexMap<&ChartRef, Option<Validator>> = IndexMap::new();
-    for (chart_ref, chart_uses) in &uses {
+    for (chart_ref, chart_uses) in uses {
         let Some(first) = chart_uses.first() else {
             continue;
         };

@@ -74,5 +74,7 @@ pub(super) fn check_charts(
             .filter(|file| file.values)
             .map(|file| file.path.as_str()),
     );
-    Ok(crate::charts::check_with_files(envs, project, &set, &files))
+    Ok(crate::charts::check_with_files(
+        envs, project, &set, &files, &required,
+    ))
 }

@@ -37,8 +37,12 @@ impl ProjectCharts {
             self.lock = lock;
             self.set = Arc::default();
         }
-        let mut wanted = required(&analysis.envs);
-        wanted.retain(|chart, _| !self.set.contains_key(chart));
+        let uses = required(&analysis.envs);
+        let wanted: indexmap::IndexMap<_, _> = uses
+            .iter()
+            .filter(|(chart, _)| !self.set.contains_key(*chart))
+            .map(|(chart, chart_uses)| (chart.clone(), chart_uses.clone()))
+            .collect();
         if !wanted.is_empty() {
             // An unreadable lock file is reported by the command line; here it means no charts.
             let loaded = store.load(&wanted).unwrap_or_default();
@@ -60,8 +64,13 @@ impl ProjectCharts {
                 .filter(|file| file.values)
                 .map(|file| file.path.as_str()),
         );
-        let found =
-            crate::charts::check_with_files(&analysis.envs, &analysis.project, &self.set, &files);
+        let found = crate::charts::check_with_files(
+            &analysis.envs,
+            &analysis.project,
+            &self.set,
+            &files,
+            &uses,
+        );
         analysis.diagnostics.extend(found);
         Arc::clone(&self.set)
     }
