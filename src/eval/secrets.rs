@@ -169,20 +169,21 @@ fn any_text(
 /// under, or as a `key = value` line of a longer text.
 fn judge(key: Option<&str>, text: &str) -> Option<String> {
     if let Some(shape) = secret_shape(text) {
-        Some(format!("{shape} is written in the source"))
-    } else if let Some(key) = key.filter(|key| name_kind(key).secret)
-        && !is_placeholder(text)
-    {
-        Some(format!("`{key}` looks like a secret written in the source"))
-    } else if let Some(key) = key.filter(|key| name_kind(key).secret_like)
-        && is_high_entropy(text)
-    {
-        Some(format!("`{key}` holds what looks like a secret"))
-    } else {
-        secret_line(text).map(|line_key| {
-            format!("`{line_key}` in this text looks like a secret written in the source")
-        })
+        return Some(format!("{shape} is written in the source"));
     }
+    // The name is judged once (this runs over every text of every app in every environment).
+    if let Some(key) = key {
+        let kind = name_kind(key);
+        if kind.secret && !is_placeholder(text) {
+            return Some(format!("`{key}` looks like a secret written in the source"));
+        }
+        if kind.secret_like && is_high_entropy(text) {
+            return Some(format!("`{key}` holds what looks like a secret"));
+        }
+    }
+    secret_line(text).map(|line_key| {
+        format!("`{line_key}` in this text looks like a secret written in the source")
+    })
 }
 
 /// The walk over values, remembering what it has looked at (apps are the same in many
