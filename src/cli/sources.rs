@@ -3,7 +3,7 @@
 //! diagnostics show them, and the label generated files carry.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::UsageError;
 use crate::diag::Diagnostic;
@@ -127,26 +127,34 @@ fn read_files(located: &Located, out: Option<&Path>) -> Result<Vec<(String, Stri
     let prefix = source_name_prefix(root);
     // Above the current folder, each file is named by its shortest path from here.
     let above = root.starts_with("..");
-    let mut files = Vec::new();
     let project_file = root.join(manifest::FILE_NAME);
-    let listed = located
+    let listed: Vec<(String, PathBuf)> = located
         .has_manifest
         .then_some(project_file)
         .into_iter()
-        .chain(found);
-    for file in listed {
-        let relative = file.strip_prefix(root).unwrap_or(&file);
-        let relative: Vec<String> = relative
-            .components()
-            .map(|component| component.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        let name = if above {
-            slashed(&tidy_relative(&file))
-        } else {
-            format!("{prefix}{}", relative.join("/"))
-        };
-        files.push((name, read_text(&file)?));
-    }
+        .chain(found)
+        .map(|file| {
+            let relative = file.strip_prefix(root).unwrap_or(&file);
+            let relative: Vec<String> = relative
+                .components()
+                .map(|component| component.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let name = if above {
+                slashed(&tidy_relative(&file))
+            } else {
+                format!("{prefix}{}", relative.join("/"))
+            };
+            (name, file)
+        })
+        .collect();
+    // A project of one file per app reads thousands of files: on all cores.
+    let read = crate::parallel::map_chunks(&listed, |chunk| {
+        chunk
+            .iter()
+            .map(|(name, file)| Ok((name.clone(), read_text(file)?)))
+            .collect::<Vec<Result<_, UsageError>>>()
+    });
+    let mut files = read.into_iter().flatten().collect::<Result<Vec<_>, _>>()?;
     files.sort_by(|left, right| left.0.cmp(&right.0));
     Ok(files)
 }
