@@ -264,6 +264,10 @@ fn doc_text(comment: &str) -> String {
 
 /// The length of `text` without trailing whitespace and trailing `//` comments.
 fn content_len(text: &str) -> usize {
+    if text.contains("\"\"\"") {
+        // A line may start inside a `"""` string, where `//` is text: read from the start.
+        return code_end(text);
+    }
     let mut end = text.trim_end().len();
     loop {
         let kept = text.get(..end).unwrap_or("");
@@ -291,6 +295,52 @@ fn content_len(text: &str) -> usize {
             None => return end,
         }
     }
+}
+
+/// Where the last character of `text` that is not a blank or in a `//` comment ends, strings
+/// (`"..."` and `"""..."""`, with their escapes) read whole.
+fn code_end(text: &str) -> usize {
+    let mut end = 0;
+    let mut rest = text.char_indices().peekable();
+    while let Some((at, character)) = rest.next() {
+        let tail = text.get(at..).unwrap_or_default();
+        let closing = if tail.starts_with("\"\"\"") {
+            "\"\"\""
+        } else if character == '"' {
+            "\""
+        } else if tail.starts_with("//") {
+            while rest.next_if(|&(_, next)| next != '\n').is_some() {}
+            continue;
+        } else {
+            if !character.is_whitespace() {
+                end = at + character.len_utf8();
+            }
+            continue;
+        };
+        // A string: up to its closing quotes, past escapes, or to the end of the text.
+        let body = at + closing.len();
+        let mut after = text.len();
+        let mut index = body;
+        while let Some(next) = text.get(index..).and_then(|from| from.chars().next()) {
+            if next == '\\' {
+                index += 1 + text
+                    .get(index + 1..)
+                    .and_then(|from| from.chars().next())
+                    .map_or(0, char::len_utf8);
+            } else if text
+                .get(index..)
+                .is_some_and(|from| from.starts_with(closing))
+            {
+                after = index + closing.len();
+                break;
+            } else {
+                index += next.len_utf8();
+            }
+        }
+        end = after;
+        while rest.next_if(|&(next, _)| next < after).is_some() {}
+    }
+    end
 }
 
 /// Where a `//` comment starts in a line, outside strings.
@@ -361,6 +411,33 @@ mod tests {
         // The span of `x = "..."` stops before the comment after it.
         let text = "\u{FEFF}// head\n/// Doc.\n//// plain\napp a: t {\r\n\tx // c\n = \"$a //b é\"";
         assert_eq!(entry.span.end as usize, text.len());
+    }
+
+    /// A `//` inside a `"""` string, on the line that closes it, is text: the entry's span
+    /// runs to the closing quotes, and a comment after them is still left out.
+    #[test]
+    fn spans_end_at_the_closing_quotes_of_a_triple_string() {
+        for (text, value) in [
+            (
+                "app a: t {\n    x = \"\"\"\n  a\n  http://x\"\"\"\n}\n",
+                "\"\"\"\n  a\n  http://x\"\"\"",
+            ),
+            (
+                "app a: t {\n    x = \"\"\"\n  \\\"q // \"\"\" // c\n}\n",
+                "\"\"\"\n  \\\"q // \"\"\"",
+            ),
+        ] {
+            let (file, diagnostics) = parse(text);
+            assert!(diagnostics.is_empty(), "{diagnostics:?}");
+            let Some(Item::App(app)) = file.items.first() else {
+                panic!("an app")
+            };
+            let Some(entry) = app.entries.first() else {
+                panic!("an entry")
+            };
+            assert_eq!(text.get(entry.value.span.range()), Some(value));
+            assert_eq!(entry.span.end, entry.value.span.end);
+        }
     }
 
     #[test]
