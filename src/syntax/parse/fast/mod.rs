@@ -4,12 +4,13 @@
 //! the lowering of pest's pairs builds, spans included. It gives up (`None`) wherever it is not
 //! certain to agree with pest: on any syntax error, on anything the lowering would report
 //! (a missing `,` in a list, an unknown escape, a number too large, an interpolated key, an
-//! override out of place), and on the rare forms whose spans pest takes differently (`"""`
-//! strings, a byte-order mark between tokens). Pest then parses the declaration again and says
+//! override out of place), and on rare forms it leaves to pest rather than read them a second
+//! way (`"""` strings and their dedent, a byte-order mark between tokens, a comment inside a
+//! range type, a line break inside `${ }`). Pest then parses the declaration again and says
 //! what is wrong, so a giving-up costs time, never a different answer. `parse_chunk` checks in
-//! debug builds that both parsers build the same tree for every declaration this one reads, and
-//! `tests/fast_parse.rs` holds it to pest over every source of the repository and mutations of
-//! them.
+//! debug builds that both parsers build the same tree for every declaration this one reads;
+//! `tests/robustness.rs` holds it to pest over every source of the repository and mutations of
+//! them, and so does the `hand_parser` fuzz target.
 //!
 //! Each method starts at its first token (blanks and comments before it already skipped) and
 //! stops right after its last one, so a node's span is the text from its first token to its
