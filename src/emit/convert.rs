@@ -248,9 +248,7 @@ pub(crate) fn dsf_handing_apps(
 /// Checks what the desired-state file of one environment would say, as [`dsf`] builds it,
 /// without holding its releases: each is dropped as soon as it is checked (`ehp check`).
 pub(crate) fn check_dsf(env: &EnvInstance, problems: &mut Problems) {
-    convert_apps(env, "../..", problems, |_, _| {});
-    release::global_settings(env, "../..", problems);
-    release::top_extra(env, problems);
+    dsf_handing_apps(env, "../..", problems, |_, _| {});
 }
 
 /// The metadata, context and namespaces of an environment's desired-state file, and each of
