@@ -165,42 +165,106 @@ pub struct Fields {
     own: FieldMap,
 }
 
-/// Fields by name, each with its position in the schema.
+/// Fields by name, each with its position in the schema, in schema order. A list rather than
+/// a hash map: a map of fields is held for every app in every environment and has a dozen or
+/// two entries, which a lookup compares faster than it hashes, and most lookups ask for a field
+/// the app does not set, which the filter of [`FieldMap::names`] turns away at once.
 #[derive(Clone, Default)]
 pub struct FieldMap {
-    map: ValMap,
-    /// The schema position of each entry of `map`, in order.
-    positions: Vec<usize>,
+    entries: Vec<FieldEntry>,
+    /// A bit per [`name_bit`] of every name held: a name whose bit is clear is not held.
+    names: u64,
+}
+
+/// A field with its value and its schema position.
+#[derive(Clone)]
+struct FieldEntry {
+    name: Text,
+    value: Val,
+    position: usize,
+}
+
+/// The bit of `name` in [`FieldMap::names`], from its length and its first and last bytes
+/// (field names differ there more than anywhere).
+fn name_bit(name: &str) -> u64 {
+    let bytes = name.as_bytes();
+    let first = bytes.first().copied().unwrap_or_default();
+    let last = bytes.last().copied().unwrap_or_default();
+    let mixed = (bytes.len() as u64)
+        .wrapping_mul(31)
+        .wrapping_add(u64::from(first).wrapping_mul(7))
+        .wrapping_add(u64::from(last));
+    1 << (mixed % 64)
 }
 
 impl FieldMap {
     /// An empty map with room for `capacity` fields.
     pub fn with_capacity(capacity: usize) -> FieldMap {
         FieldMap {
-            map: ValMap::with_capacity_and_hasher(capacity, Default::default()),
-            positions: Vec::with_capacity(capacity),
+            entries: Vec::with_capacity(capacity),
+            names: 0,
         }
     }
 
-    /// Adds the field `name` at schema position `position` (after every field added so far).
+    /// Adds the field `name` at schema position `position` (after every field added so far;
+    /// each field once).
     pub fn push(&mut self, position: usize, name: &str, value: Val) {
-        self.map.insert(name.into(), value);
-        self.positions.push(position);
+        self.names |= name_bit(name);
+        self.entries.push(FieldEntry {
+            name: name.into(),
+            value,
+            position,
+        });
+    }
+
+    /// The value of the field `name`.
+    pub fn get(&self, name: &str) -> Option<&Val> {
+        if self.names & name_bit(name) == 0 {
+            return None;
+        }
+        self.entries
+            .iter()
+            .find(|entry| entry.name.as_str() == name)
+            .map(|entry| &entry.value)
+    }
+
+    /// How many fields are set.
+    pub fn len(&self) -> usize {
+        self.entries.len()
     }
 
     /// Whether no field is set.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.entries.is_empty()
     }
 
     /// Every field, in schema order.
-    pub fn iter(&self) -> indexmap::map::Iter<'_, Text, Val> {
-        self.map.iter()
+    pub fn iter(&self) -> FieldMapIter<'_> {
+        FieldMapIter(self.entries.iter())
     }
 
     /// The fields by name, their positions dropped.
     pub fn into_map(self) -> ValMap {
-        self.map
+        self.entries
+            .into_iter()
+            .map(|entry| (entry.name, entry.value))
+            .collect()
+    }
+}
+
+/// The fields of a [`FieldMap`], in schema order.
+#[derive(Clone)]
+pub struct FieldMapIter<'a>(std::slice::Iter<'a, FieldEntry>);
+
+impl<'a> Iterator for FieldMapIter<'a> {
+    type Item = (&'a Text, &'a Val);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|entry| (&entry.name, &entry.value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
     }
 }
 
@@ -215,8 +279,8 @@ impl Fields {
         // The two hold different fields; most are held, so they are looked in first.
         self.shared
             .as_ref()
-            .and_then(|shared| shared.map.get(name))
-            .or_else(|| self.own.map.get(name))
+            .and_then(|shared| shared.get(name))
+            .or_else(|| self.own.get(name))
     }
 
     /// Whether the field `name` has a value.
@@ -226,7 +290,7 @@ impl Fields {
 
     /// How many fields have a value.
     pub fn len(&self) -> usize {
-        self.own.map.len() + self.shared.as_ref().map_or(0, |shared| shared.map.len())
+        self.own.len() + self.shared.as_ref().map_or(0, |shared| shared.len())
     }
 
     /// Whether no field has a value.
@@ -239,19 +303,14 @@ impl Fields {
         let empty: &'static FieldMap = &EMPTY_FIELDS;
         let shared = self.shared.as_deref().unwrap_or(empty);
         FieldsIter {
-            own: self
-                .own
-                .map
-                .iter()
-                .zip(self.own.positions.iter())
-                .peekable(),
-            shared: shared.map.iter().zip(shared.positions.iter()).peekable(),
+            own: self.own.entries.iter().peekable(),
+            shared: shared.entries.iter().peekable(),
         }
     }
 
     /// The fields not held with other environments, in schema order.
-    pub fn own(&self) -> indexmap::map::Iter<'_, Text, Val> {
-        self.own.map.iter()
+    pub fn own(&self) -> FieldMapIter<'_> {
+        self.own.iter()
     }
 
     /// The values of every field, in schema order.
@@ -265,19 +324,16 @@ static EMPTY_FIELDS: std::sync::LazyLock<FieldMap> = std::sync::LazyLock::new(Fi
 
 /// What [`Fields::iter`] walks: the own and the shared fields, merged by schema position.
 pub struct FieldsIter<'a> {
-    own: std::iter::Peekable<Positioned<'a>>,
-    shared: std::iter::Peekable<Positioned<'a>>,
+    own: std::iter::Peekable<std::slice::Iter<'a, FieldEntry>>,
+    shared: std::iter::Peekable<std::slice::Iter<'a, FieldEntry>>,
 }
-
-type Positioned<'a> =
-    std::iter::Zip<indexmap::map::Iter<'a, Text, Val>, std::slice::Iter<'a, usize>>;
 
 impl<'a> Iterator for FieldsIter<'a> {
     type Item = (&'a Text, &'a Val);
 
     fn next(&mut self) -> Option<Self::Item> {
         let own_first = match (self.own.peek(), self.shared.peek()) {
-            (Some((_, own)), Some((_, shared))) => own < shared,
+            (Some(own), Some(shared)) => own.position < shared.position,
             (own, _) => own.is_some(),
         };
         let next = if own_first {
@@ -285,7 +341,7 @@ impl<'a> Iterator for FieldsIter<'a> {
         } else {
             self.shared.next()
         };
-        next.map(|(entry, _)| entry)
+        next.map(|entry| (&entry.name, &entry.value))
     }
 }
 
@@ -301,11 +357,11 @@ impl<'a> IntoIterator for &'a Fields {
 impl From<ValMap> for Fields {
     /// Fields in the order of `map`, all the app's own.
     fn from(map: ValMap) -> Fields {
-        let positions = (0..map.len()).collect();
-        Fields {
-            shared: None,
-            own: FieldMap { map, positions },
+        let mut own = FieldMap::with_capacity(map.len());
+        for (position, (name, value)) in map.into_iter().enumerate() {
+            own.push(position, &name, value);
         }
+        Fields { shared: None, own }
     }
 }
 
@@ -440,6 +496,36 @@ mod tests {
         assert_eq!(fields.get("replicas").and_then(Val::as_int), Some(3));
         assert!(!fields.contains_key("tag"));
         assert_eq!(fields.own().count(), 3);
+    }
+
+    #[test]
+    fn a_field_map_finds_every_name_it_holds_and_no_other() {
+        let span = Span::new(crate::source::FileId(0), 0, 0);
+        // More names than the filter has bits, so that names share bits.
+        let held: Vec<String> = (0..100).map(|n| format!("field_{n}")).collect();
+        let mut map = FieldMap::with_capacity(held.len());
+        for (position, name) in held.iter().enumerate() {
+            map.push(
+                position,
+                name,
+                Val::new(ValKind::Int(position as i64), span),
+            );
+        }
+        for (position, name) in held.iter().enumerate() {
+            assert_eq!(map.get(name).and_then(Val::as_int), Some(position as i64));
+        }
+        let absent = (100..400).map(|n| format!("field_{n}"));
+        for name in absent.chain(["", "f", "field_", "Field_1"].map(String::from)) {
+            assert!(map.get(&name).is_none(), "{name}");
+        }
+        // A name whose bit is set by another name is still looked for, and not found.
+        let sharing = (0..1000)
+            .map(|n| format!("other_{n}"))
+            .find(|name| map.names & name_bit(name) != 0)
+            .expect("some name shares a bit");
+        assert!(map.get(&sharing).is_none());
+        assert_eq!(map.len(), 100);
+        assert_eq!(map.clone().into_map().len(), 100);
     }
 
     #[test]
