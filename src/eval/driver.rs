@@ -343,7 +343,7 @@ fn evaluate_items(
             .filter_map(|&(slot, (position, app))| {
                 let env = envs.at(position)?;
                 if !share || sharing.app != app {
-                    sharing = Sharing::new(app);
+                    sharing.next_app(app);
                 }
                 let mut result = evaluate_one(project, schemas, &env, app, reuse, &mut sharing)?;
                 if let Some(prepare) = prepare {

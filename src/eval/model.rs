@@ -63,8 +63,12 @@ pub enum ValKind {
 }
 
 impl ValKind {
-    /// A block or map value.
+    /// A block or map value. Every empty map is one allocation (an app's many empty release
+    /// settings and blocks, in every environment): changing it copies it, like any shared map.
     pub fn map(map: ValMap) -> ValKind {
+        if map.is_empty() {
+            return ValKind::Map(std::sync::Arc::clone(&EMPTY_MAP));
+        }
         ValKind::Map(std::sync::Arc::new(map))
     }
 
@@ -73,6 +77,10 @@ impl ValKind {
         ValKind::Secret(Box::new(secret))
     }
 }
+
+/// The empty map every empty [`ValKind::map`] shares.
+static EMPTY_MAP: std::sync::LazyLock<std::sync::Arc<ValMap>> =
+    std::sync::LazyLock::new(std::sync::Arc::default);
 
 /// An evaluated value and where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -161,6 +169,9 @@ impl Val {
 /// in every environment held once for all of them (see `eval::share`), the rest its own.
 #[derive(Clone, Default)]
 pub struct Fields {
+    /// Those with the same value in every app of the template that holds them (see
+    /// `eval::share`), held once for all of them.
+    common: Option<std::sync::Arc<FieldMap>>,
     shared: Option<std::sync::Arc<FieldMap>>,
     own: FieldMap,
 }
@@ -243,6 +254,53 @@ impl FieldMap {
         FieldMapIter(self.entries.iter())
     }
 
+    /// The value of the field at schema position `position`.
+    pub fn get_at(&self, position: usize) -> Option<&Val> {
+        self.entries
+            .binary_search_by_key(&position, |entry| entry.position)
+            .ok()
+            .and_then(|index| self.entries.get(index))
+            .map(|entry| &entry.value)
+    }
+
+    /// The fields for which `same(position, value)` holds, and the others, each in order.
+    pub fn partition(self, mut same: impl FnMut(usize, &Val) -> bool) -> (FieldMap, FieldMap) {
+        let (mut yes, mut no) = (FieldMap::default(), FieldMap::default());
+        for entry in self.entries {
+            let part = if same(entry.position, &entry.value) {
+                &mut yes
+            } else {
+                &mut no
+            };
+            part.names |= name_bit(&entry.name);
+            part.entries.push(entry);
+        }
+        yes.entries.shrink_to_fit();
+        no.entries.shrink_to_fit();
+        (yes, no)
+    }
+
+    /// The fields of two maps with different fields, in schema order.
+    pub fn merged(first: FieldMap, second: FieldMap) -> FieldMap {
+        let mut entries: Vec<FieldEntry> =
+            first.entries.into_iter().chain(second.entries).collect();
+        entries.sort_by_key(|entry| entry.position);
+        FieldMap {
+            entries,
+            names: first.names | second.names,
+        }
+    }
+
+    /// Whether the two hold the same fields (by position), whatever their values.
+    pub fn same_fields(&self, other: &FieldMap) -> bool {
+        self.entries.len() == other.entries.len()
+            && self
+                .entries
+                .iter()
+                .zip(&other.entries)
+                .all(|(one, two)| one.position == two.position)
+    }
+
     /// The fields by name, their positions dropped.
     pub fn into_map(self) -> ValMap {
         self.entries
@@ -271,16 +329,35 @@ impl<'a> Iterator for FieldMapIter<'a> {
 impl Fields {
     /// An app's fields: those of `shared`, held with other environments, and its own.
     pub fn new(shared: Option<std::sync::Arc<FieldMap>>, own: FieldMap) -> Fields {
-        Fields { shared, own }
+        Fields {
+            common: None,
+            shared,
+            own,
+        }
+    }
+
+    /// An app's fields: those of `common`, held with other apps, those of `shared`, held with
+    /// other environments, and its own (each field in one of them).
+    pub fn layered(
+        common: Option<std::sync::Arc<FieldMap>>,
+        shared: Option<std::sync::Arc<FieldMap>>,
+        own: FieldMap,
+    ) -> Fields {
+        Fields {
+            common,
+            shared,
+            own,
+        }
     }
 
     /// The value of the field `name`.
     pub fn get(&self, name: &str) -> Option<&Val> {
-        // The two hold different fields; most are held, so they are looked in first.
+        // The three hold different fields: most lookups are of fields an app sets itself.
         self.shared
             .as_ref()
             .and_then(|shared| shared.get(name))
             .or_else(|| self.own.get(name))
+            .or_else(|| self.common.as_ref().and_then(|common| common.get(name)))
     }
 
     /// Whether the field `name` has a value.
@@ -290,7 +367,9 @@ impl Fields {
 
     /// How many fields have a value.
     pub fn len(&self) -> usize {
-        self.own.len() + self.shared.as_ref().map_or(0, |shared| shared.len())
+        let held =
+            |layer: &Option<std::sync::Arc<FieldMap>>| layer.as_ref().map_or(0, |map| map.len());
+        self.own.len() + held(&self.shared) + held(&self.common)
     }
 
     /// Whether no field has a value.
@@ -299,12 +378,15 @@ impl Fields {
     }
 
     /// Every field with a value, in schema order.
-    pub fn iter(&self) -> FieldsIter<'_> {
+    pub fn iter<'a>(&'a self) -> FieldsIter<'a> {
         let empty: &'static FieldMap = &EMPTY_FIELDS;
-        let shared = self.shared.as_deref().unwrap_or(empty);
+        let layer = |map: Option<&'a FieldMap>| map.unwrap_or(empty).entries.iter().peekable();
         FieldsIter {
-            own: self.own.entries.iter().peekable(),
-            shared: shared.entries.iter().peekable(),
+            layers: [
+                layer(self.common.as_deref()),
+                layer(self.shared.as_deref()),
+                layer(Some(&self.own)),
+            ],
         }
     }
 
@@ -322,25 +404,25 @@ impl Fields {
 /// No fields.
 static EMPTY_FIELDS: std::sync::LazyLock<FieldMap> = std::sync::LazyLock::new(FieldMap::default);
 
-/// What [`Fields::iter`] walks: the own and the shared fields, merged by schema position.
+/// What [`Fields::iter`] walks: the common, the shared and the own fields, merged by schema
+/// position.
 pub struct FieldsIter<'a> {
-    own: std::iter::Peekable<std::slice::Iter<'a, FieldEntry>>,
-    shared: std::iter::Peekable<std::slice::Iter<'a, FieldEntry>>,
+    layers: [std::iter::Peekable<std::slice::Iter<'a, FieldEntry>>; 3],
 }
 
 impl<'a> Iterator for FieldsIter<'a> {
     type Item = (&'a Text, &'a Val);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let own_first = match (self.own.peek(), self.shared.peek()) {
-            (Some(own), Some(shared)) => own.position < shared.position,
-            (own, _) => own.is_some(),
-        };
-        let next = if own_first {
-            self.own.next()
-        } else {
-            self.shared.next()
-        };
+        let first = self
+            .layers
+            .iter_mut()
+            .filter_map(|layer| layer.peek().map(|entry| entry.position))
+            .min()?;
+        let next = self
+            .layers
+            .iter_mut()
+            .find_map(|layer| layer.next_if(|entry| entry.position == first));
         next.map(|entry| (&entry.name, &entry.value))
     }
 }
@@ -361,7 +443,7 @@ impl From<ValMap> for Fields {
         for (position, (name, value)) in map.into_iter().enumerate() {
             own.push(position, &name, value);
         }
-        Fields { shared: None, own }
+        Fields::new(None, own)
     }
 }
 
@@ -496,6 +578,50 @@ mod tests {
         assert_eq!(fields.get("replicas").and_then(Val::as_int), Some(3));
         assert!(!fields.contains_key("tag"));
         assert_eq!(fields.own().count(), 3);
+    }
+
+    #[test]
+    fn fields_of_three_layers_read_as_one_map_in_schema_order() {
+        let span = Span::new(crate::source::FileId(0), 0, 0);
+        let layer = |fields: &[(usize, &str)]| {
+            let mut map = FieldMap::with_capacity(fields.len());
+            for &(position, name) in fields {
+                map.push(
+                    position,
+                    name,
+                    Val::new(ValKind::Int(position as i64), span),
+                );
+            }
+            map
+        };
+        let common = layer(&[(0, "enabled"), (3, "wait"), (6, "timeout")]);
+        let held = layer(&[(1, "image"), (4, "vars")]);
+        let own = layer(&[(2, "replicas"), (5, "memory")]);
+        let (same, rest) = common.clone().partition(|position, _| position != 3);
+        assert!(same.same_fields(&layer(&[(0, "x"), (6, "y")])));
+        assert_eq!(FieldMap::merged(same, rest).len(), 3);
+        assert_eq!(common.get_at(6).and_then(Val::as_int), Some(6));
+        assert!(common.get_at(1).is_none());
+        let fields = Fields::layered(
+            Some(std::sync::Arc::new(common)),
+            Some(std::sync::Arc::new(held)),
+            own,
+        );
+        let names: Vec<&str> = fields.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "enabled", "image", "replicas", "wait", "vars", "memory", "timeout"
+            ]
+        );
+        assert_eq!(fields.len(), 7);
+        for (position, name) in names.iter().enumerate() {
+            assert_eq!(
+                fields.get(name).and_then(Val::as_int),
+                Some(position as i64)
+            );
+        }
+        assert!(fields.get("tag").is_none());
     }
 
     #[test]

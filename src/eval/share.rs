@@ -26,14 +26,20 @@ pub(super) struct Sharing {
     /// The fields the same in every environment, once an environment computed them cleanly.
     learnt: Option<Learnt>,
     leaves: Option<Leaves>,
+    /// What the apps evaluated before on this thread share (kept from app to app).
+    commons: Commons,
 }
 
 /// The fields of an app the same in every environment.
 struct Learnt {
     /// By schema position.
     known: Arc<[Known]>,
-    /// Those with a value, held once for every environment.
+    /// Those with a value the other apps of the template do not share, held once for every
+    /// environment.
     held: Arc<FieldMap>,
+    /// Those with the value the other apps of the template have (template defaults, most),
+    /// held once for those apps.
+    common: Option<Arc<FieldMap>>,
     /// Whether any text of those held may be a secret (`secrets::may_hold_secret`).
     may_hold_secret: bool,
 }
@@ -55,7 +61,17 @@ impl Sharing {
             varies: None,
             learnt: None,
             leaves: Some(Leaves::default()),
+            commons: Commons::default(),
         }
+    }
+
+    /// Nothing shared yet for the app at `app`, but what the apps before it share.
+    pub fn next_app(&mut self, app: usize) {
+        let commons = std::mem::take(&mut self.commons);
+        *self = Sharing {
+            commons,
+            ..Sharing::new(app)
+        };
     }
 
     /// Sets up the frame of the app (`schema` its template's, `decl` its declaration) in the
@@ -92,10 +108,15 @@ impl Sharing {
                 held.push(index, name, value.clone());
             }
         }
+        let may_hold_secret = super::secrets::may_hold_secret(held.iter());
+        let (common, held) = self
+            .commons
+            .split(std::ptr::from_ref(frame.schema) as usize, held);
         let learnt = Learnt {
             known: known.into(),
-            may_hold_secret: super::secrets::may_hold_secret(held.iter()),
+            may_hold_secret,
             held: Arc::new(held),
+            common,
         };
         // This environment holds them with the next ones too.
         hold(frame, &learnt.known);
@@ -109,11 +130,45 @@ impl Sharing {
         let own = frame.into_own_fields();
         match &self.learnt {
             Some(learnt) if shared => (
-                Fields::new(Some(Arc::clone(&learnt.held)), own),
+                Fields::layered(learnt.common.clone(), Some(Arc::clone(&learnt.held)), own),
                 learnt.may_hold_secret,
             ),
             _ => (Fields::new(None, own), false),
         }
+    }
+}
+
+/// The fields apps of one template hold with one another, on one thread: per template (by the
+/// address of its schema), the held fields of its first app, which the others' are compared
+/// with, and the sets of fields found the same as the first app's so far, each held once.
+#[derive(Default)]
+struct Commons(FxHashMap<usize, (FieldMap, Vec<Arc<FieldMap>>)>);
+
+/// The most sets of common fields remembered per template: apps that agree with the first on
+/// other fields are rare, and a set not remembered is only held per app.
+const COMMON_SETS: usize = 8;
+
+impl Commons {
+    /// `held`, an app's fields the same in every environment, as those the same in the first
+    /// app of its template (`template`), held with the apps that have the same, and the rest.
+    fn split(&mut self, template: usize, held: FieldMap) -> (Option<Arc<FieldMap>>, FieldMap) {
+        let (first, sets) = self
+            .0
+            .entry(template)
+            .or_insert_with(|| (held.clone(), Vec::new()));
+        let (same, rest) = held.partition(|position, value| first.get_at(position) == Some(value));
+        if same.is_empty() {
+            return (None, FieldMap::merged(same, rest));
+        }
+        if let Some(set) = sets.iter().find(|set| set.same_fields(&same)) {
+            return (Some(Arc::clone(set)), rest);
+        }
+        if sets.len() >= COMMON_SETS {
+            return (None, FieldMap::merged(same, rest));
+        }
+        let set = Arc::new(same);
+        sets.push(Arc::clone(&set));
+        (Some(set), rest)
     }
 }
 
