@@ -281,7 +281,7 @@ fn prepared_agrees(
         .flat_map(|env| &env.apps)
         .filter(|app| app.values_dropped())
         .count();
-    let made = ehp::emit::emit_prepared(&mut prepared.envs, options);
+    let made = ehp::emit::emit_prepared(&mut prepared.envs, options, None);
     if made.files != emitted.files || made.diagnostics != emitted.diagnostics {
         return Err(format!(
             "prepared values files ({dropped} apps' values dropped) differ from emitted ones"

@@ -274,6 +274,75 @@ fn stopped_at_any_step(extra: &str) {
     );
 }
 
+/// Into a missing output, the values files are written into the staging folder while the build
+/// evaluates (`output::Early`): a build that fails, is stopped or meets a full disk at any step
+/// leaves no output and nothing beside it once the next build has run.
+#[test]
+fn a_build_into_a_missing_output_leaves_all_of_it_or_nothing() {
+    let work = Work::new(4);
+    fs::remove_dir_all(work.out()).expect("rm");
+    let around = work.around();
+    let new = {
+        work.build("new", &[]);
+        let built = tree(&work.out());
+        fs::remove_dir_all(work.out()).expect("rm");
+        built
+    };
+    assert!(new.len() > 10);
+    // A build with an error writes nothing, beside the output either.
+    let broken = work.path().join("broken");
+    copy_tree(&work.path().join("new"), &broken);
+    fs::write(broken.join("zz.ehp"), "app broken: nowhere {\n").expect("write");
+    let output = work.build("broken", &[("EHP_TEST_FAULT", "none")]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(!work.out().exists());
+    assert!(work.leftovers().is_empty(), "{:?}", work.leftovers());
+    fs::remove_dir_all(&broken).expect("rm");
+    for kind in ["fail", "abort"] {
+        for step in 1.. {
+            let fault = format!("{kind}:{step}");
+            let output = work.build("new", &[("EHP_TEST_FAULT", &fault)]);
+            if output.status.success() {
+                assert_eq!(tree(&work.out()), new, "{fault}");
+                fs::remove_dir_all(work.out()).expect("rm");
+                assert!(step > 10, "{fault}: the faults did not reach the writer");
+                break;
+            }
+            if kind == "fail" {
+                assert_eq!(
+                    output.status.code(),
+                    Some(2),
+                    "{fault}: {}",
+                    stderr(&output)
+                );
+                assert!(
+                    work.leftovers().is_empty(),
+                    "{fault}: {:?}",
+                    work.leftovers()
+                );
+            }
+            // Stopped or failed: no output, or (stopped after the rename) the whole new one.
+            let now = tree(&work.out());
+            assert!(now.is_empty() || now == new, "{fault}: a partial output");
+            let _ = fs::remove_dir_all(work.out());
+            // The next build cleans up whatever a stopped one left beside the output.
+            work.build("new", &[]);
+            fs::remove_dir_all(work.out()).expect("rm");
+            assert!(
+                work.leftovers().is_empty(),
+                "{fault}: {:?}",
+                work.leftovers()
+            );
+            assert_eq!(
+                work.around(),
+                around,
+                "{fault}: something outside --out changed"
+            );
+            assert!(step < 400, "{fault}: the fault was never passed");
+        }
+    }
+}
+
 #[test]
 fn a_failed_write_at_any_step_leaves_the_old_tree_and_nothing_else() {
     let work = Work::new(4);

@@ -3,8 +3,8 @@
 
 use super::args::{BuildArgs, FormatArg};
 use super::charts::{check_charts, values_kept};
-use super::output::{Outcome, Plan, previous_format};
-use super::sources::{Loaded, load_project};
+use super::output::{Early, Outcome, Plan, previous_format};
+use super::sources::load_project;
 use super::{EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError};
 use crate::emit::{self, DsfFormat, EmitOptions};
 
@@ -68,7 +68,17 @@ pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
         project_root: root_from(&args.out, loaded.root()),
     };
     let keep = values_kept(loaded.root());
-    let prepare = emit::PrepareValues::build(&options, &keep);
+    let scope = (!wanted.is_empty()).then_some(wanted.as_slice());
+    // The output is opened first, so that each values file leaves memory as soon as it is
+    // made (see `output::Early`); `--check` only compares.
+    let early = match args.check {
+        false => Some(Early::begin(&args.out, loaded.root(), scope)?),
+        true => None,
+    };
+    let prepare = match &early {
+        Some(early) => emit::PrepareValues::build_into(&options, &keep, early),
+        None => emit::PrepareValues::build(&options, &keep),
+    };
     let analysis = crate::analyze_preparing(loaded.take_texts(), &prepare);
     if analysis.has_errors() {
         reporter.report(&analysis.db, &analysis.diagnostics);
@@ -88,7 +98,8 @@ pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
             return Ok(EXIT_USAGE);
         }
     };
-    let emitted = emit::emit_prepared(&mut selected, &options);
+    let sink = early.as_ref().map(|early| early as &dyn emit::FileSink);
+    let emitted = emit::emit_prepared(&mut selected, &options, sink);
     found.extend(emitted.diagnostics);
     found.extend(loaded.check_project_files(&selected));
     found.extend(check_charts(loaded.root(), &selected, &project)?);
@@ -98,25 +109,24 @@ pub(super) fn run(args: &BuildArgs) -> Result<u8, UsageError> {
     if failed {
         return Ok(EXIT_FAILED);
     }
-    let scope = (!wanted.is_empty()).then_some(wanted.as_slice());
     let plan = Plan::new(&args.out, emitted.files, scope);
-    let result = write(args, &plan, &loaded, environments);
+    let result = write(args, &plan, early, environments);
     super::drop_at_exit((plan, loaded));
     result
 }
 
-/// Writes the plan into the output folder (or, with `--check`, compares them) and says what
-/// was done.
+/// Writes the plan into the output folder `early` opened (or, without, with `--check`, compares
+/// them) and says what was done.
 fn write(
     args: &BuildArgs,
     plan: &Plan,
-    loaded: &Loaded,
+    early: Option<Early>,
     environments: usize,
 ) -> Result<u8, UsageError> {
-    if args.check {
+    let Some(early) = early else {
         return plan.check(args.diagnostics.reporter().machine());
-    }
-    let outcome = plan.write(loaded.root())?;
+    };
+    let (outcome, files) = plan.write_with(early)?;
     let plural = if environments == 1 {
         "environment"
     } else {
@@ -127,8 +137,7 @@ fn write(
         Outcome::Unchanged => ("unchanged:", "in"),
     };
     errln!(
-        "{what} {} files for {environments} {plural} {place} {}",
-        plan.files.len(),
+        "{what} {files} files for {environments} {plural} {place} {}",
         args.out.display()
     );
     Ok(EXIT_OK)

@@ -101,7 +101,7 @@ impl Emitted {
 const SUBST_ENV_VALUES: &str = "subst_env_values";
 
 pub use files::{ProjectFile, check_project_files, project_files};
-pub use prepare::PrepareValues;
+pub use prepare::{FileSink, PrepareValues};
 
 /// The header comment of every generated file, ending with a newline.
 pub fn header(source_label: &str) -> String {
@@ -113,12 +113,16 @@ pub fn header(source_label: &str) -> String {
 /// The files are converted and serialised on all cores (`parallel::map_chunks`), the
 /// desired-state files one environment per item and the values files one app per item.
 pub fn emit(envs: &[EnvInstance], options: &EmitOptions) -> Emitted {
-    emit_taking(envs, Vec::new(), options)
+    emit_taking(envs, Vec::new(), options, None)
 }
 
 /// Like [`emit`], for environments whose apps were prepared by [`PrepareValues::build`]: the
 /// values files made while evaluating are moved out of the apps rather than copied.
-pub fn emit_prepared(envs: &mut [EnvInstance], options: &EmitOptions) -> Emitted {
+pub fn emit_prepared(
+    envs: &mut [EnvInstance],
+    options: &EmitOptions,
+    sink: Option<&dyn FileSink>,
+) -> Emitted {
     let made: Vec<Option<String>> = envs
         .iter_mut()
         .flat_map(|env| env.apps.iter_mut())
@@ -127,12 +131,19 @@ pub fn emit_prepared(envs: &mut [EnvInstance], options: &EmitOptions) -> Emitted
             prepared.values_file.take()
         })
         .collect();
-    emit_taking(envs, made, options)
+    emit_taking(envs, made, options, sink)
 }
 
 /// [`emit`], with the values files already made for some apps (`made`, one per app of every
 /// environment in order; missing at the end when none was).
-fn emit_taking(envs: &[EnvInstance], made: Vec<Option<String>>, options: &EmitOptions) -> Emitted {
+/// With `sink`, each file made here (not those in `made`) is handed to it as soon as it is made,
+/// and only those it gives back are returned.
+fn emit_taking(
+    envs: &[EnvInstance],
+    made: Vec<Option<String>>,
+    options: &EmitOptions,
+    sink: Option<&dyn FileSink>,
+) -> Emitted {
     let mut problems = Problems::new();
     let mut files = Vec::new();
     let headers = Headers::new(&options.source_label);
@@ -142,16 +153,19 @@ fn emit_taking(envs: &[EnvInstance], made: Vec<Option<String>>, options: &EmitOp
         for env in chunk {
             emit_dsf(env, options, &headers, &mut written, &mut found);
         }
-        (written, found)
+        (handed(sink, written), found)
     });
     let mut made = made.into_iter();
     let mut values: Vec<(&EnvInstance, &AppInstance)> = Vec::new();
     for env in envs {
         for app in &env.apps {
-            match (made.next().flatten(), &app.prepared) {
-                (Some(contents), Some(prepared)) => {
-                    let path = values_path(&env.name, &app.name);
-                    files.push(OutputFile { path, contents });
+            let made = made.next().flatten();
+            match (made, &app.prepared) {
+                (made, Some(prepared)) if made.is_some() || prepared.values_taken => {
+                    if let Some(contents) = made {
+                        let path = values_path(&env.name, &app.name);
+                        files.push(OutputFile { path, contents });
+                    }
                     prepared
                         .diagnostics
                         .iter()
@@ -167,7 +181,7 @@ fn emit_taking(envs: &[EnvInstance], made: Vec<Option<String>>, options: &EmitOp
         for (env, app) in chunk {
             emit_values(env, app, &headers, &mut written, &mut found);
         }
-        (written, found)
+        (handed(sink, written), found)
     });
     for (written, found) in dsfs.into_iter().chain(values_files) {
         files.extend(written);
@@ -178,6 +192,23 @@ fn emit_taking(envs: &[EnvInstance], made: Vec<Option<String>>, options: &EmitOp
         files,
         diagnostics: problems.into_sorted(),
     }
+}
+
+/// The files `sink` gives back, each handed to it (all of them, without one).
+fn handed(sink: Option<&dyn FileSink>, files: Vec<OutputFile>) -> Vec<OutputFile> {
+    let Some(sink) = sink else {
+        return files;
+    };
+    files
+        .into_iter()
+        .filter_map(|file| {
+            let contents = sink.take(&file.path, file.contents)?;
+            Some(OutputFile {
+                path: file.path,
+                contents,
+            })
+        })
+        .collect()
 }
 
 /// The diagnostics [`emit`] raises, without serialising anything: what `ehp check` runs, so

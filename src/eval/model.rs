@@ -496,6 +496,9 @@ pub struct Prepared {
     /// Whether the chart values are still needed (a chart check, the walk for literal
     /// secrets): when not, [`AppInstance::values`] is emptied.
     pub values_kept: bool,
+    /// Whether the values file was made and handed on at once (`ehp build` writes it as
+    /// made): then [`Prepared::values_file`] is `None` and nothing is to be made again.
+    pub values_taken: bool,
 }
 
 impl AppInstance {

@@ -66,8 +66,9 @@ pub(super) type Entries = BTreeMap<String, Option<Recorded>>;
 /// A manifest read from an output folder.
 pub(super) struct Manifest {
     pub(super) entries: Entries,
-    /// Its bytes, as read.
-    pub(super) text: Vec<u8>,
+    /// The SHA-256 of its bytes as read (the bytes themselves are not kept: a manifest lists
+    /// every generated file).
+    digest: [u8; 32],
     /// Its status when it was read (the seal names the manifest it was made with).
     pub(super) stat: rfs::Stat,
 }
@@ -133,9 +134,16 @@ pub(super) fn read(dir: &OwnedFd) -> Result<Option<Manifest>, String> {
     };
     Ok(Some(Manifest {
         entries: parse(&text),
-        text,
+        digest: Sha256::digest(&text).into(),
         stat,
     }))
+}
+
+impl Manifest {
+    /// Whether the manifest's text is `text`.
+    pub(super) fn has_text(&self, text: &str) -> bool {
+        self.digest == <[u8; 32]>::from(Sha256::digest(text.as_bytes()))
+    }
 }
 
 /// The text of the manifest in the output folder `dir`, if there is one.

@@ -11,6 +11,7 @@
 //! untouched. Nothing is ever written, read or removed through a symbolic link inside the
 //! output.
 
+mod early;
 pub(super) mod fault;
 mod guard;
 mod manifest;
@@ -27,12 +28,14 @@ use rustix::fs::{self as rfs, Mode, OFlags};
 
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::emit::{DsfFormat, OutputFile};
+pub(super) use early::Early;
+use early::{Placement, Taken};
 pub use manifest::MANIFEST;
 use manifest::{Entries, Manifest, Recorded};
 use seal::Sealed;
 use stage::{Keep, StageDirs, folders_of, open_path, split};
 pub(super) use tree::random_hex;
-use tree::{Target, failure, read_file};
+use tree::{failure, read_file};
 
 /// The desired-state format of the output ehp wrote into `out` before (TOML when its manifest
 /// lists a `helmsman.toml`), so that `build --check` and rebuilds keep it without repeating the
@@ -128,12 +131,17 @@ impl Plan {
 
     /// The new manifest's entries: the files written with their records, plus the previous
     /// entries of environments outside an `--env` selection.
-    fn manifest(&self, previous: &Entries, records: &[Recorded]) -> Entries {
+    fn manifest(&self, previous: &Entries, records: &[Recorded], taken: &[Taken]) -> Entries {
         let mut manifest: Entries = self
             .files
             .iter()
             .zip(records)
             .map(|(file, recorded)| (file.path.clone(), Some(*recorded)))
+            .chain(
+                taken
+                    .iter()
+                    .map(|taken| (taken.path.clone(), Some(taken.record))),
+            )
             .collect();
         if let Some(scope) = &self.scope {
             for (entry, recorded) in previous {
@@ -152,7 +160,7 @@ impl Plan {
         let existing = Existing::read(open_output(&self.out)?)?;
         let previous = existing.entries();
         let records = Recorded::of_files(&self.files);
-        let manifest = self.manifest(previous, &records);
+        let manifest = self.manifest(previous, &records, &[]);
         let problems = self.differences(&existing, previous, &manifest, &records);
         if problems.is_empty() {
             errln!("ok: {} is up to date", self.out.display());
@@ -183,7 +191,12 @@ impl Plan {
         records: &[Recorded],
     ) -> Vec<String> {
         let mut problems = Vec::new();
-        for (file, same) in self.files.iter().zip(self.compare(existing, records)) {
+        let sealed = existing.sealed();
+        for (file, same) in self
+            .files
+            .iter()
+            .zip(self.compare(existing, sealed.as_ref(), records))
+        {
             match same {
                 Some(true) => {}
                 Some(false) => problems.push(format!("differs: {}", file.path)),
@@ -202,7 +215,7 @@ impl Plan {
         // The manifest records each file: it is named only when its list of files differs,
         // or when no file does (an older ehp's manifest).
         match &existing.manifest {
-            Some(old) if old.text == manifest::text(manifest).as_bytes() => {}
+            Some(old) if old.has_text(&manifest::text(manifest)) => {}
             Some(old) if problems.is_empty() || !old.entries.keys().eq(manifest.keys()) => {
                 problems.push(format!("differs: {MANIFEST}"));
             }
@@ -216,26 +229,39 @@ impl Plan {
     /// and otherwise replaces it as a whole (see the module's documentation). `sources` is the
     /// folder or file the build read, which the output may not be or hold.
     pub(super) fn write(&self, sources: &Path) -> Result<Outcome, UsageError> {
-        guard::refuse_dangerous(&self.out, sources)?;
-        let target = Target::open(&self.out)?;
-        let _lock = target.lock()?;
-        target.recover()?;
-        let existing = Existing::read(target.open_existing()?)?;
-        let previous = existing.entries();
+        let early = Early::begin(&self.out, sources, self.scope.as_deref())?;
+        self.write_with(early).map(|(outcome, _)| outcome)
+    }
+
+    /// [`Plan::write`] into the output `early` opened, with the files it took while the build
+    /// ran besides the plan's: what was done, and how many files the output has from this build.
+    pub(super) fn write_with(&self, mut early: Early) -> Result<(Outcome, usize), UsageError> {
+        let taken = early.taken()?;
+        let count = self.files.len() + taken.len();
+        let previous = early.existing.entries();
         let records = Recorded::of_files(&self.files);
-        let manifest = self.manifest(previous, &records);
+        let manifest = self.manifest(previous, &records, &taken);
+        let stage = match early.stage.take() {
+            Some(stage) => stage,
+            None => {
+                if let Some(old) = &early.existing.manifest
+                    && old.has_text(&manifest::text(&manifest))
+                    && taken.iter().all(|taken| taken.placement == Placement::Same)
+                    && self.unchanged(&early.existing, early.sealed.as_ref(), &records)
+                {
+                    return Ok((Outcome::Unchanged, count));
+                }
+                early.target.create_stage()?
+            }
+        };
         let manifest_text = manifest::text(&manifest);
-        if let Some(old) = &existing.manifest
-            && old.text == manifest_text.as_bytes()
-            && self.unchanged(&existing, &records)
-        {
-            return Ok(Outcome::Unchanged);
-        }
-        let stage = target.create_stage()?;
+        let target = &early.target;
+        let existing = &early.existing;
         let filled = self.fill(
             &stage,
             existing.dir.as_ref(),
             previous,
+            &taken,
             &manifest,
             &manifest_text,
         );
@@ -257,13 +283,18 @@ impl Plan {
         {
             errln!("warning: {message} (the next build removes it)");
         }
-        Ok(Outcome::Replaced)
+        Ok((Outcome::Replaced, count))
     }
 
     /// Whether every new file is already in the old tree, byte for byte (the manifests are
     /// equal, so no stale file is left either).
-    fn unchanged(&self, existing: &Existing, records: &[Recorded]) -> bool {
-        self.compare(existing, records)
+    fn unchanged(
+        &self,
+        existing: &Existing,
+        sealed: Option<&Sealed>,
+        records: &[Recorded],
+    ) -> bool {
+        self.compare(existing, sealed, records)
             .iter()
             .all(|same| *same == Some(true))
     }
@@ -272,11 +303,16 @@ impl Plan {
     /// same bytes (`Some(true)`), other bytes, or missing (`None`). A file the seal vouches for
     /// costs one `stat` and is compared by the record the old manifest has of it; any other is
     /// read back.
-    fn compare(&self, existing: &Existing, records: &[Recorded]) -> Vec<Option<bool>> {
+    fn compare(
+        &self,
+        existing: &Existing,
+        sealed: Option<&Sealed>,
+        records: &[Recorded],
+    ) -> Vec<Option<bool>> {
         let Some(root) = &existing.dir else {
             return vec![None; self.files.len()];
         };
-        let (sealed, previous) = (existing.sealed(), existing.entries());
+        let previous = existing.entries();
         let pairs: Vec<(&OutputFile, &Recorded)> = self.files.iter().zip(records).collect();
         let compared = crate::parallel::map_chunks(&pairs, |chunk| {
             let mut dirs = DirCache::new(Some(root));
@@ -284,7 +320,7 @@ impl Plan {
                 .iter()
                 .map(|(file, recorded)| {
                     let old = previous.get(&file.path).copied().flatten();
-                    match (&sealed, old) {
+                    match (sealed, old) {
                         (Some(sealed), Some(old))
                             if sealed.vouches(root.as_fd(), &file.path, &old) =>
                         {
@@ -306,13 +342,15 @@ impl Plan {
         }
     }
 
-    /// Fills the staging folder: what the old tree keeps, the new files, the manifest last
-    /// (younger than every file: see `seal.rs`), then the seal.
+    /// Fills the staging folder: what the old tree keeps (the files taken as already there
+    /// among it), the new files, the manifest last (younger than every file: see `seal.rs`),
+    /// then the seal. Files taken as written are in it already.
     fn fill(
         &self,
         stage: &tree::Stage,
         existing: Option<&OwnedFd>,
         previous: &Entries,
+        taken: &[Taken],
         manifest: &Entries,
         manifest_text: &str,
     ) -> Result<(), String> {
@@ -325,19 +363,23 @@ impl Plan {
             let mode = rfs::fstat(old).map_err(|error| failure("read", &self.out, error))?;
             rfs::fchmod(&stage.fd, Mode::from_raw_mode(mode.st_mode & 0o7777))
                 .map_err(|error| failure("create", &stage.shown, error))?;
+            let held = || self.files.iter().map(|file| file.path.as_str());
+            let written = taken
+                .iter()
+                .filter(|taken| taken.placement == Placement::Staged)
+                .map(|taken| taken.path.as_str());
             let keep = Keep {
                 out: &self.out,
-                new_files: self.files.iter().map(|file| file.path.as_str()).collect(),
-                new_dirs: folders_of(self.files.iter().map(|file| file.path.as_str())),
+                new_files: held().chain(written).collect(),
+                new_dirs: folders_of(held().chain(taken.iter().map(|taken| taken.path.as_str()))),
                 previous,
                 previous_dirs: folders_of(previous.keys().map(String::as_str)),
                 manifest,
             };
             keep.carry(old, "", &mut dirs, 0)?;
         }
-        if let Some(last) = dirs.write_files(&self.files)? {
-            seal::wait_past(last);
-        }
+        dirs.write_files(&self.files)?;
+        seal::wait_past_now();
         dirs.write(MANIFEST, manifest_text.as_bytes())?;
         seal::seal(&stage.fd, &seal::folders(manifest));
         Ok(())
@@ -506,7 +548,7 @@ mod tests {
         let plan = Plan::new(&out, files, None);
         let existing = Existing::read(open_output(&out).expect("open")).expect("read");
         let records = Recorded::of_files(&plan.files);
-        let manifest = plan.manifest(existing.entries(), &records);
+        let manifest = plan.manifest(existing.entries(), &records, &[]);
         assert_eq!(
             plan.differences(&existing, existing.entries(), &manifest, &records),
             ["missing: prod/values/x.yaml", "missing: .ehp-manifest"]

@@ -72,6 +72,14 @@ pub(super) fn wait_past(last: Stamp) {
     }
 }
 
+/// Waits until the kernel's coarse clock is past this moment, so that every file written or
+/// linked before (whose status-change time is at most this moment, on every clock a
+/// filesystem stamps from) is strictly older than the manifest written next.
+pub(super) fn wait_past_now() {
+    let Timespec { tv_sec, tv_nsec } = rustix::time::clock_gettime(ClockId::Realtime);
+    wait_past((tv_sec, nanoseconds(tv_nsec)));
+}
+
 /// The folders of the output that hold generated files, each with its parents.
 pub(super) fn folders(entries: &manifest::Entries) -> BTreeSet<String> {
     super::stage::folders_of(entries.keys().map(String::as_str))

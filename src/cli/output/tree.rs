@@ -137,7 +137,7 @@ impl Target {
     /// Takes the lock of the output folder, waiting (with a message) while another build holds
     /// it. The lock file is created beside the output, never through a link, and removed when the
     /// lock is released.
-    pub(super) fn lock(&self) -> Result<Lock<'_>, String> {
+    pub(super) fn lock(&self) -> Result<Lock, String> {
         let name = self.beside("lock");
         let shown = self.shown.with_file_name(&name);
         let mut told = false;
@@ -168,8 +168,12 @@ impl Target {
             let held = rfs::fstat(&fd).map_err(|error| failure("lock", &shown, error))?;
             match rfs::statat(&self.parent, &name, AtFlags::SYMLINK_NOFOLLOW) {
                 Ok(now) if now.st_ino == held.st_ino && now.st_dev == held.st_dev => {
+                    let parent = self
+                        .parent
+                        .try_clone()
+                        .map_err(|error| failure("lock", &shown, error))?;
                     return Ok(Lock {
-                        target: self,
+                        parent,
                         name,
                         _fd: fd,
                     });
@@ -299,16 +303,17 @@ pub(super) struct Stage {
 }
 
 /// The lock of an output folder, released (and its file removed) when dropped.
-pub(super) struct Lock<'a> {
-    target: &'a Target,
+pub(super) struct Lock {
+    /// The output's parent folder.
+    parent: OwnedFd,
     name: OsString,
     _fd: OwnedFd,
 }
 
-impl Drop for Lock<'_> {
+impl Drop for Lock {
     fn drop(&mut self) {
         // Removed while still held: a build waiting on this file finds it gone and locks anew.
-        let _ = rfs::unlinkat(&self.target.parent, &self.name, AtFlags::empty());
+        let _ = rfs::unlinkat(&self.parent, &self.name, AtFlags::empty());
     }
 }
 
