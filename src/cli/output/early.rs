@@ -16,29 +16,13 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::manifest::Recorded;
+use super::manifest::{Entries, Recorded};
 use super::seal::Sealed;
 use super::stage::{StageDirs, split};
 use super::tree::{Lock, Stage, Target, create_file, failure};
 use super::{Existing, guard};
 use crate::cli::UsageError;
 use crate::emit::FileSink;
-
-/// Where a file taken while the build ran is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Placement {
-    /// Written into the staging folder.
-    Staged,
-    /// Already in the output with these bytes (the seal vouches for it).
-    Same,
-}
-
-/// A file taken while the build ran: its path, its record and where it is.
-pub(super) struct Taken {
-    pub(super) path: String,
-    pub(super) record: Recorded,
-    pub(super) placement: Placement,
-}
 
 /// The staging folder's folders, and those already open for writing, shared by the threads.
 type OpenDirs = (StageDirs, BTreeMap<String, Arc<OwnedFd>>);
@@ -55,7 +39,9 @@ pub(in crate::cli) struct Early {
     dirs: Option<Mutex<OpenDirs>>,
     /// With `--env`, the environments written; the files of the others are not taken.
     scope: Option<Vec<String>>,
-    taken: Mutex<Vec<Taken>>,
+    /// The files taken, each with its record: all written into the staging folder when there
+    /// is one, all already in the output otherwise.
+    taken: Mutex<Entries>,
     /// The first write that failed.
     failed: Mutex<Option<String>>,
 }
@@ -98,13 +84,13 @@ impl Early {
             stage,
             dirs,
             scope: scope.map(<[String]>::to_vec),
-            taken: Mutex::new(Vec::new()),
+            taken: Mutex::new(Entries::new()),
             failed: Mutex::new(None),
         })
     }
 
     /// The files taken, and the first write that failed, if one did.
-    pub(super) fn taken(&self) -> Result<Vec<Taken>, String> {
+    pub(super) fn taken(&self) -> Result<Entries, String> {
         if let Some(message) = self
             .failed
             .lock()
@@ -158,15 +144,11 @@ impl Early {
         }
     }
 
-    fn push(&self, path: &str, record: Recorded, placement: Placement) {
+    fn push(&self, path: &str, record: Recorded) {
         self.taken
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(Taken {
-                path: path.to_string(),
-                record,
-                placement,
-            });
+            .insert(path.to_string(), Some(record));
     }
 }
 
@@ -183,7 +165,7 @@ impl FileSink for Early {
         match &self.stage {
             Some(stage) => match self.write(stage, path, &contents) {
                 Ok(()) => {
-                    self.push(path, record, Placement::Staged);
+                    self.push(path, record);
                     None
                 }
                 Err(message) => {
@@ -193,7 +175,7 @@ impl FileSink for Early {
                 }
             },
             None if self.already_there(path, &record) => {
-                self.push(path, record, Placement::Same);
+                self.push(path, record);
                 None
             }
             None => Some(contents),

@@ -29,7 +29,6 @@ use rustix::fs::{self as rfs, Mode, OFlags};
 use super::{EXIT_FAILED, EXIT_OK, UsageError};
 use crate::emit::{DsfFormat, OutputFile};
 pub(super) use early::Early;
-use early::{Placement, Taken};
 pub use manifest::MANIFEST;
 use manifest::{Entries, Manifest, Recorded};
 use seal::Sealed;
@@ -131,18 +130,11 @@ impl Plan {
 
     /// The new manifest's entries: the files written with their records, plus the previous
     /// entries of environments outside an `--env` selection.
-    fn manifest(&self, previous: &Entries, records: &[Recorded], taken: &[Taken]) -> Entries {
-        let mut manifest: Entries = self
-            .files
-            .iter()
-            .zip(records)
-            .map(|(file, recorded)| (file.path.clone(), Some(*recorded)))
-            .chain(
-                taken
-                    .iter()
-                    .map(|taken| (taken.path.clone(), Some(taken.record))),
-            )
-            .collect();
+    fn manifest(&self, previous: &Entries, records: &[Recorded], taken: Entries) -> Entries {
+        let mut manifest = taken;
+        for (file, recorded) in self.files.iter().zip(records) {
+            manifest.insert(file.path.clone(), Some(*recorded));
+        }
         if let Some(scope) = &self.scope {
             for (entry, recorded) in previous {
                 let top = entry.split('/').next().unwrap_or_default();
@@ -160,7 +152,7 @@ impl Plan {
         let existing = Existing::read(open_output(&self.out)?)?;
         let previous = existing.entries();
         let records = Recorded::of_files(&self.files);
-        let manifest = self.manifest(previous, &records, &[]);
+        let manifest = self.manifest(previous, &records, Entries::new());
         let problems = self.differences(&existing, previous, &manifest, &records);
         if problems.is_empty() {
             errln!("ok: {} is up to date", self.out.display());
@@ -238,15 +230,22 @@ impl Plan {
     pub(super) fn write_with(&self, mut early: Early) -> Result<(Outcome, usize), UsageError> {
         let taken = early.taken()?;
         let count = self.files.len() + taken.len();
+        // The folders of this build's files, for the walk of the old tree.
+        let dirs = folders_of(
+            taken
+                .keys()
+                .chain(self.files.iter().map(|file| &file.path))
+                .map(String::as_str),
+        );
         let previous = early.existing.entries();
         let records = Recorded::of_files(&self.files);
-        let manifest = self.manifest(previous, &records, &taken);
+        let manifest = self.manifest(previous, &records, taken);
         let stage = match early.stage.take() {
             Some(stage) => stage,
             None => {
+                // Every file taken is already in the output: the others are compared.
                 if let Some(old) = &early.existing.manifest
                     && old.has_text(&manifest::text(&manifest))
-                    && taken.iter().all(|taken| taken.placement == Placement::Same)
                     && self.unchanged(&early.existing, early.sealed.as_ref(), &records)
                 {
                     return Ok((Outcome::Unchanged, count));
@@ -261,7 +260,7 @@ impl Plan {
             &stage,
             existing.dir.as_ref(),
             previous,
-            &taken,
+            dirs,
             &manifest,
             &manifest_text,
         );
@@ -342,15 +341,16 @@ impl Plan {
         }
     }
 
-    /// Fills the staging folder: what the old tree keeps (the files taken as already there
-    /// among it), the new files, the manifest last (younger than every file: see `seal.rs`),
-    /// then the seal. Files taken as written are in it already.
+    /// Fills the staging folder: what the old tree keeps (among it the files taken as already
+    /// there), the plan's files, the manifest last (younger than every file: see `seal.rs`),
+    /// then the seal. `new_dirs` holds the folders of this build's files. Files taken as
+    /// written are in it already (then there is no old tree).
     fn fill(
         &self,
         stage: &tree::Stage,
         existing: Option<&OwnedFd>,
         previous: &Entries,
-        taken: &[Taken],
+        new_dirs: std::collections::BTreeSet<String>,
         manifest: &Entries,
         manifest_text: &str,
     ) -> Result<(), String> {
@@ -363,15 +363,10 @@ impl Plan {
             let mode = rfs::fstat(old).map_err(|error| failure("read", &self.out, error))?;
             rfs::fchmod(&stage.fd, Mode::from_raw_mode(mode.st_mode & 0o7777))
                 .map_err(|error| failure("create", &stage.shown, error))?;
-            let held = || self.files.iter().map(|file| file.path.as_str());
-            let written = taken
-                .iter()
-                .filter(|taken| taken.placement == Placement::Staged)
-                .map(|taken| taken.path.as_str());
             let keep = Keep {
                 out: &self.out,
-                new_files: held().chain(written).collect(),
-                new_dirs: folders_of(held().chain(taken.iter().map(|taken| taken.path.as_str()))),
+                new_files: self.files.iter().map(|file| file.path.as_str()).collect(),
+                new_dirs,
                 previous,
                 previous_dirs: folders_of(previous.keys().map(String::as_str)),
                 manifest,
@@ -548,7 +543,7 @@ mod tests {
         let plan = Plan::new(&out, files, None);
         let existing = Existing::read(open_output(&out).expect("open")).expect("read");
         let records = Recorded::of_files(&plan.files);
-        let manifest = plan.manifest(existing.entries(), &records, &[]);
+        let manifest = plan.manifest(existing.entries(), &records, Entries::new());
         assert_eq!(
             plan.differences(&existing, existing.entries(), &manifest, &records),
             ["missing: prod/values/x.yaml", "missing: .ehp-manifest"]
