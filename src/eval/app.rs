@@ -126,9 +126,8 @@ pub(super) fn evaluate_app(
     frame.compute_all(&mut context);
     let values = frame.values(&mut context);
     sharing.learn(&mut frame, context.diagnostics.is_empty());
-    let (fields, held_may_hold_secret) = sharing.fields(frame);
-    let may_hold_secret =
-        held_may_hold_secret || super::secrets::may_hold_secret(fields.own().chain(&values));
+    let (fields, fields_may_hold_secret) = sharing.fields(frame, context.env_name);
+    let may_hold_secret = fields_may_hold_secret || super::secrets::may_hold_secret(&values);
     AppInstance {
         may_hold_secret,
         prepared: None,

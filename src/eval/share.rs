@@ -111,7 +111,7 @@ impl Sharing {
         let may_hold_secret = super::secrets::may_hold_secret(held.iter());
         let (common, held) = self
             .commons
-            .split(std::ptr::from_ref(frame.schema) as usize, held);
+            .split((std::ptr::from_ref(frame.schema) as usize, 0), held);
         let learnt = Learnt {
             known: known.into(),
             may_hold_secret,
@@ -123,40 +123,61 @@ impl Sharing {
         self.learnt = Some(learnt);
     }
 
-    /// The fields of the app computed by `frame`: those known to be the same in every
-    /// environment held with the others; and whether any text of those held may be a secret.
-    pub(super) fn fields(&self, frame: Frame<'_>) -> (Fields, bool) {
+    /// The fields of the app computed by `frame` in the environment named `env`: those known
+    /// to be the same in every environment held with the others, those the same in other apps
+    /// of the template held with them; and whether any text of them may be a secret.
+    pub(super) fn fields(&mut self, frame: Frame<'_>, env: &str) -> (Fields, bool) {
         let shared = frame.known.is_some();
+        let template = std::ptr::from_ref(frame.schema) as usize;
         let own = frame.into_own_fields();
+        // Judged whole, before some of them are held with other apps.
+        let own_may_hold_secret = super::secrets::may_hold_secret(own.iter());
+        let (env_common, own) = self.commons.split((template, env.as_ptr() as usize), own);
         match &self.learnt {
-            Some(learnt) if shared => (
-                Fields::layered(learnt.common.clone(), Some(Arc::clone(&learnt.held)), own),
-                learnt.may_hold_secret,
-            ),
-            _ => (Fields::new(None, own), false),
+            Some(learnt) if shared => {
+                let common = self.commons.join(learnt.common.as_ref(), env_common);
+                let held = Some(Arc::clone(&learnt.held));
+                let may_hold_secret = learnt.may_hold_secret || own_may_hold_secret;
+                (Fields::layered(common, held, own), may_hold_secret)
+            }
+            _ => (Fields::layered(env_common, None, own), own_may_hold_secret),
         }
     }
 }
 
-/// The fields apps of one template hold with one another, on one thread: per template (by the
-/// address of its schema), the held fields of its first app, which the others' are compared
-/// with, and the sets of fields found the same as the first app's so far, each held once.
+/// The fields apps of one template hold with one another, on one thread. Per template (by the
+/// address of its schema), and per template and environment (by the address of the
+/// environment's name) for the fields each environment computes: the fields of its first app,
+/// which the others' are compared with, and the sets of fields found the same as the first
+/// app's so far, each held once; and the unions of a template's set and an environment's.
 #[derive(Default)]
-struct Commons(FxHashMap<usize, (FieldMap, Vec<Arc<FieldMap>>)>);
+struct Commons {
+    sets: FxHashMap<(usize, usize), CommonSets>,
+    joined: FxHashMap<(usize, usize), Arc<FieldMap>>,
+}
+
+/// The fields of the first app met with a key, and the sets of fields found the same so far.
+type CommonSets = (FieldMap, Vec<Arc<FieldMap>>);
 
 /// The most sets of common fields remembered per template: apps that agree with the first on
 /// other fields are rare, and a set not remembered is only held per app.
 const COMMON_SETS: usize = 8;
 
 impl Commons {
-    /// `held`, an app's fields the same in every environment, as those the same in the first
-    /// app of its template (`template`), held with the apps that have the same, and the rest.
-    fn split(&mut self, template: usize, held: FieldMap) -> (Option<Arc<FieldMap>>, FieldMap) {
+    /// `fields`, some of an app's, as those the same in the first app met with the same `key`
+    /// (its template, and the environment for fields each environment computes), held with the
+    /// apps that have the same, and the rest.
+    fn split(
+        &mut self,
+        key: (usize, usize),
+        fields: FieldMap,
+    ) -> (Option<Arc<FieldMap>>, FieldMap) {
         let (first, sets) = self
-            .0
-            .entry(template)
-            .or_insert_with(|| (held.clone(), Vec::new()));
-        let (same, rest) = held.partition(|position, value| first.get_at(position) == Some(value));
+            .sets
+            .entry(key)
+            .or_insert_with(|| (fields.clone(), Vec::new()));
+        let (same, rest) =
+            fields.partition(|position, value| first.get_at(position) == Some(value));
         if same.is_empty() {
             return (None, FieldMap::merged(same, rest));
         }
@@ -169,6 +190,27 @@ impl Commons {
         let set = Arc::new(same);
         sets.push(Arc::clone(&set));
         (Some(set), rest)
+    }
+
+    /// The fields of two common sets (of different fields) as one, made once per pair.
+    fn join(
+        &mut self,
+        first: Option<&Arc<FieldMap>>,
+        second: Option<Arc<FieldMap>>,
+    ) -> Option<Arc<FieldMap>> {
+        let (first, second) = match (first, second) {
+            (Some(first), Some(second)) => (first, second),
+            (first, second) => return second.or_else(|| first.cloned()),
+        };
+        let key = (Arc::as_ptr(first) as usize, Arc::as_ptr(&second) as usize);
+        // Both sets are held in `sets` for as long as this is: their addresses stay theirs.
+        let joined = self.joined.entry(key).or_insert_with(|| {
+            Arc::new(FieldMap::merged(
+                FieldMap::clone(first),
+                FieldMap::clone(&second),
+            ))
+        });
+        Some(Arc::clone(joined))
     }
 }
 
