@@ -29,6 +29,17 @@ fn walk<'v>(value: &'v Val, ty: &Ty, visit: &mut dyn FnMut(&'v Val, &Ty)) {
     }
 }
 
+/// Whether values of type `ty` may hold a leaf [`app_checks`] looks at: a host, a tag or a
+/// chart.
+fn holds_checked(ty: &Ty) -> bool {
+    match ty {
+        Ty::Host | Ty::Tag | Ty::Chart => true,
+        Ty::List(inner) | Ty::Map(inner) => holds_checked(inner),
+        Ty::Record(schema) => schema.fields.values().any(|field| holds_checked(&field.ty)),
+        _ => false,
+    }
+}
+
 /// A chart whose repository an environment does not declare (E0404), found in one
 /// environment; [`undeclared_repos`] reports each chart once for every environment lacking it.
 #[derive(Debug, Clone)]
@@ -121,8 +132,14 @@ pub fn app_checks(
     };
     let (diagnostics, missing) = (&mut found.diagnostics, &mut found.missing);
     let mut ports: IndexMap<i64, Span> = IndexMap::new();
-    for (name, value) in &app.fields {
-        let Some(field) = schema.get(name) else {
+    for (position, name, value) in app.fields.positioned() {
+        let Some(field) = schema
+            .fields
+            .get_index(position)
+            .map(|(_, field)| field)
+            .filter(|field| field.name == name.as_str())
+            .or_else(|| schema.get(name))
+        else {
             continue;
         };
         // Named container ports (`map(port)` fields) must not share a number.
@@ -131,6 +148,10 @@ pub fn app_checks(
         {
             map.values()
                 .for_each(|leaf| port(leaf, &app.name, &mut ports, diagnostics));
+        }
+        // Most fields hold nothing checked here (runs for every app in every environment).
+        if !holds_checked(&field.ty) {
+            continue;
         }
         let before = diagnostics.len();
         let missing_before = missing.len();

@@ -378,10 +378,21 @@ impl Fields {
     }
 
     /// Every field with a value, in schema order.
-    pub fn iter<'a>(&'a self) -> FieldsIter<'a> {
+    pub fn iter(&self) -> FieldsIter<'_> {
+        FieldsIter(self.entries())
+    }
+
+    /// Every field with a value and its position in the template's schema, in schema order.
+    pub fn positioned(&self) -> impl Iterator<Item = (usize, &Text, &Val)> {
+        self.entries()
+            .map(|entry| (entry.position, &entry.name, &entry.value))
+    }
+
+    /// The entries of the three layers, merged by schema position.
+    fn entries<'a>(&'a self) -> FieldEntries<'a> {
         let empty: &'static FieldMap = &EMPTY_FIELDS;
         let layer = |map: Option<&'a FieldMap>| map.unwrap_or(empty).entries.iter().peekable();
-        FieldsIter {
+        FieldEntries {
             layers: [
                 layer(self.common.as_deref()),
                 layer(self.shared.as_deref()),
@@ -406,12 +417,23 @@ static EMPTY_FIELDS: std::sync::LazyLock<FieldMap> = std::sync::LazyLock::new(Fi
 
 /// What [`Fields::iter`] walks: the common, the shared and the own fields, merged by schema
 /// position.
-pub struct FieldsIter<'a> {
-    layers: [std::iter::Peekable<std::slice::Iter<'a, FieldEntry>>; 3],
-}
+pub struct FieldsIter<'a>(FieldEntries<'a>);
 
 impl<'a> Iterator for FieldsIter<'a> {
     type Item = (&'a Text, &'a Val);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|entry| (&entry.name, &entry.value))
+    }
+}
+
+/// The entries of the common, the shared and the own fields, merged by schema position.
+struct FieldEntries<'a> {
+    layers: [std::iter::Peekable<std::slice::Iter<'a, FieldEntry>>; 3],
+}
+
+impl<'a> Iterator for FieldEntries<'a> {
+    type Item = &'a FieldEntry;
 
     fn next(&mut self) -> Option<Self::Item> {
         let first = self
@@ -419,11 +441,9 @@ impl<'a> Iterator for FieldsIter<'a> {
             .iter_mut()
             .filter_map(|layer| layer.peek().map(|entry| entry.position))
             .min()?;
-        let next = self
-            .layers
+        self.layers
             .iter_mut()
-            .find_map(|layer| layer.next_if(|entry| entry.position == first));
-        next.map(|entry| (&entry.name, &entry.value))
+            .find_map(|layer| layer.next_if(|entry| entry.position == first))
     }
 }
 

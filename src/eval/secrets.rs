@@ -130,7 +130,77 @@ pub fn may_hold_secret<'v>(entries: impl IntoIterator<Item = (&'v Text, &'v Val)
 
 /// Whether a text under `key` looks like a secret, judged on its own.
 fn judged_a_secret(key: Option<&str>, text: &str, _origin: Span) -> bool {
-    !text.is_empty() && judge(key, text).is_some()
+    if text.is_empty() {
+        return false;
+    }
+    let judged = Judged { key, text };
+    let hash = {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(&judged)
+    };
+    // The top bits: the hasher mixes them best.
+    let slot = usize::try_from(hash >> (u64::BITS - CLEAN_SLOTS.trailing_zeros())).unwrap_or(0);
+    let known = |clean: &Vec<Option<JudgedText>>| {
+        clean
+            .get(slot)
+            .and_then(Option::as_ref)
+            .is_some_and(|seen| seen.hash == hash && judged.is(seen))
+    };
+    if CLEAN.with_borrow(known) {
+        return false;
+    }
+    let secret = judge(key, text).is_some();
+    if !secret {
+        CLEAN.with_borrow_mut(|clean| {
+            clean.resize_with(CLEAN_SLOTS, || None);
+            if let Some(place) = clean.get_mut(slot) {
+                *place = Some(judged.owned(hash));
+            }
+        });
+    }
+    secret
+}
+
+/// How many texts [`CLEAN`] remembers per thread (a power of two): more than one app has,
+/// whose texts are judged again in each environment.
+const CLEAN_SLOTS: usize = 1024;
+
+thread_local! {
+    /// Texts judged not to be secrets on this thread, each with the name it was under (the
+    /// judgement depends on nothing else), in the slot their hash picks (a newer text takes
+    /// the slot): an app's texts are mostly the same in every environment, and each
+    /// environment's are judged as they are evaluated.
+    static CLEAN: std::cell::RefCell<Vec<Option<JudgedText>>> = const {
+        std::cell::RefCell::new(Vec::new())
+    };
+}
+
+/// A text judged, with the name it was under and the hash of both.
+struct JudgedText {
+    hash: u64,
+    key: Option<Box<str>>,
+    text: Box<str>,
+}
+
+/// A text being judged, with the name it is under.
+#[derive(Hash)]
+struct Judged<'a> {
+    key: Option<&'a str>,
+    text: &'a str,
+}
+
+impl Judged<'_> {
+    fn is(&self, judged: &JudgedText) -> bool {
+        self.key == judged.key.as_deref() && self.text == &*judged.text
+    }
+
+    fn owned(&self, hash: u64) -> JudgedText {
+        JudgedText {
+            hash,
+            key: self.key.map(Box::from),
+            text: self.text.into(),
+        }
+    }
 }
 
 /// Visits every text of `value` under the name it is written under (the name of an
@@ -276,8 +346,16 @@ fn name_hash(key: Option<&str>) -> u64 {
 /// An environment-list item `{ name = N, value = V }`: the name and the value.
 fn name_value_item(item: &Val) -> Option<(&str, &Val)> {
     let map = item.as_map()?;
-    let name = map.get("name")?.as_str()?;
-    Some((name, map.get("value")?))
+    // Such items are small: looked through rather than hashed into.
+    let get = |key: &str| match map.len() {
+        0..=4 => map
+            .iter()
+            .find(|(name, _)| name.as_str() == key)
+            .map(|(_, value)| value),
+        _ => map.get(key),
+    };
+    let name = get("name")?.as_str()?;
+    Some((name, get("value")?))
 }
 
 /// Whether the value was written as `not_secret(...)`.
@@ -360,6 +438,12 @@ thread_local! {
 
 /// [`is_secret_name`] and [`is_secret_like_name`] of `name`, remembered per thread.
 fn name_kind(name: &str) -> NameKind {
+    if !may_be_secret_like(name) {
+        return NameKind {
+            secret: false,
+            secret_like: false,
+        };
+    }
     NAME_KINDS.with(|kinds| {
         let mut kinds = kinds.borrow_mut();
         if let Some(kind) = kinds.get(name) {
@@ -374,6 +458,32 @@ fn name_kind(name: &str) -> NameKind {
         }
         kinds.insert(name.into(), kind);
         kind
+    })
+}
+
+/// Whether `name` may be a secret or secret-like name: it holds, in any case, one of the
+/// pieces every secret word and pair has (`pass`, `pwd`, `key`, ...), or a character outside
+/// ASCII (whose upper case may be ASCII). Most names hold none and are decided here, without
+/// splitting them into words.
+fn may_be_secret_like(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    (0..bytes.len()).any(|at| {
+        let rest = bytes.get(at..).unwrap_or_default();
+        let starts = |piece: &[u8]| {
+            rest.get(..piece.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(piece))
+        };
+        // `| 0x20` lower-cases an ASCII letter and keeps a byte outside ASCII outside it.
+        match rest.first().map_or(0, |byte| byte | 0x20) {
+            b'p' => starts(b"pass") || starts(b"pwd") || starts(b"private"),
+            b's' => starts(b"secret") || starts(b"salt") || starts(b"signature"),
+            b't' => starts(b"token"),
+            b'k' => starts(b"key"),
+            b'c' => starts(b"credential"),
+            b'a' => starts(b"auth"),
+            b'h' => starts(b"hmac"),
+            byte => !byte.is_ascii(),
+        }
     })
 }
 
@@ -455,12 +565,11 @@ fn secret_line(text: &str) -> Option<&str> {
 pub fn secret_shape(text: &str) -> Option<&'static str> {
     // Every shape but a URL's password is longer than the shortest token: most texts are
     // shorter and decided here (this runs over every text of every app in every environment).
-    if text.len() < SHORTEST_TOKEN && !text.contains("://") {
+    if text.len() < SHORTEST_TOKEN && !has_url(text) {
         return None;
     }
-    if text.contains("-----BEGIN")
-        && (text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY BLOCK-----"))
-    {
+    let marks = Marks::of(text);
+    if marks.pem && (text.contains("PRIVATE KEY-----") || text.contains("PRIVATE KEY BLOCK-----")) {
         return Some("a private key");
     }
     let token_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
@@ -483,10 +592,11 @@ pub fn secret_shape(text: &str) -> Option<&'static str> {
             && parts.next().is_some()
             && parts.next().is_none()
     };
-    if text.contains("eyJ") && text.split(|c: char| !(token_char(c) || c == '.')).any(jwt) {
+    if marks.jwt && text.split(|c: char| !(token_char(c) || c == '.')).any(jwt) {
         return Some("a JSON web token");
     }
-    if let Some(at) = text.find("Bearer ")
+    if marks.bearer
+        && let Some(at) = text.find("Bearer ")
         && text
             .get(at + "Bearer ".len()..)
             .and_then(|rest| rest.split_whitespace().next())
@@ -494,7 +604,44 @@ pub fn secret_shape(text: &str) -> Option<&'static str> {
     {
         return Some("a bearer token");
     }
-    url_password(text).then_some("a password in a URL")
+    (marks.url && url_password(text)).then_some("a password in a URL")
+}
+
+/// Whether a text holds `://`.
+fn has_url(text: &str) -> bool {
+    text.match_indices(':')
+        .any(|(at, _)| text.as_bytes().get(at + 1..at + 3) == Some(b"//"))
+}
+
+/// Which of the pieces some secret shapes start with a text holds, found in one pass over it.
+#[derive(Default)]
+struct Marks {
+    /// `://`, of a URL.
+    url: bool,
+    /// `-----BEGIN`, of a private key.
+    pem: bool,
+    /// `eyJ`, of a JSON web token.
+    jwt: bool,
+    /// `Bearer `, of a bearer token.
+    bearer: bool,
+}
+
+impl Marks {
+    fn of(text: &str) -> Marks {
+        let bytes = text.as_bytes();
+        let mut marks = Marks::default();
+        for at in 0..bytes.len() {
+            let rest = bytes.get(at..).unwrap_or_default();
+            match rest.first() {
+                Some(b':') => marks.url |= rest.starts_with(b"://"),
+                Some(b'-') => marks.pem |= rest.starts_with(b"-----BEGIN"),
+                Some(b'e') => marks.jwt |= rest.starts_with(b"eyJ"),
+                Some(b'B') => marks.bearer |= rest.starts_with(b"Bearer "),
+                _ => {}
+            }
+        }
+        marks
+    }
 }
 
 /// The length of the shortest token [`token_kind`] knows (`xoxb-` and ten characters): the
@@ -661,5 +808,60 @@ mod tests {
             None
         );
         assert_eq!(secret_line("db:\n  password: hunter2\n"), Some("password"));
+    }
+
+    #[test]
+    fn names_turned_away_early_are_neither_secret_nor_secret_like() {
+        for name in [
+            "DB_PASSWORD",
+            "PGPWD",
+            "clientSecret",
+            "STRIPE_API_KEY",
+            "signing_key",
+            "hmacSalt",
+            "AUTH_HEADER",
+            "Credentials",
+            "privateThing",
+            "LOG_LEVEL",
+            "keycloak_url",
+            "repository",
+            "pa\u{17f}\u{17f}word",
+            "\u{17f}ecret",
+        ] {
+            let secret = is_secret_name(name);
+            let secret_like = is_secret_like_name(name);
+            let kind = name_kind(name);
+            assert_eq!(
+                (kind.secret, kind.secret_like),
+                (secret, secret_like),
+                "{name}"
+            );
+            if secret || secret_like {
+                assert!(may_be_secret_like(name), "{name}");
+            }
+        }
+        // Every word and pair that makes a name secret or secret-like, in any case.
+        let pairs = SECRET_PAIRS
+            .iter()
+            .map(|(first, second)| format!("{first}_{second}"));
+        let words = SECRET_WORDS.iter().chain(SECRET_LIKE_WORDS);
+        for name in words.map(|word| format!("MY_{word}")).chain(pairs) {
+            assert!(may_be_secret_like(&name), "{name}");
+            assert!(may_be_secret_like(&name.to_lowercase()), "{name}");
+        }
+        // A long s upper-cases to S: such a name is judged in full.
+        assert!(is_secret_name("pa\u{17f}\u{17f}word"));
+        assert!(!may_be_secret_like("LOG_LEVEL"));
+    }
+
+    #[test]
+    fn a_text_judged_clean_under_one_name_is_judged_again_under_another() {
+        let origin = Span::new(crate::source::FileId(0), 0, 0);
+        for _ in 0..2 {
+            assert!(!judged_a_secret(Some("LOG_LEVEL"), "hunter2", origin));
+            assert!(judged_a_secret(Some("DB_PASSWORD"), "hunter2", origin));
+            assert!(!judged_a_secret(None, "hunter2", origin));
+            assert!(judged_a_secret(None, "postgres://u:hunter2@db/x", origin));
+        }
     }
 }
