@@ -246,9 +246,33 @@ pub(crate) fn dsf_handing_apps(
 }
 
 /// Checks what the desired-state file of one environment would say, as [`dsf`] builds it,
-/// without holding its releases: each is dropped as soon as it is checked (`ehp check`).
-pub(crate) fn check_dsf(env: &EnvInstance, problems: &mut Problems) {
-    dsf_handing_apps(env, "../..", problems, |_, _| {});
+/// but for its releases, which [`check_release`] checks one by one (`ehp check`, where
+/// the releases of every environment are checked on all cores).
+pub(crate) fn check_dsf_but_releases(env: &EnvInstance, problems: &mut Problems) {
+    metadata(env, problems);
+    context(env, problems);
+    declared_namespaces(env, problems);
+    let mut releases = names::Releases::default();
+    for app in &env.apps {
+        let namespace = release_namespace(app).map_or_else(String::new, |namespace| namespace.0);
+        releases.add(app, &namespace, problems);
+    }
+    release::global_settings(env, CHECK_ROOT, problems);
+    release::top_extra(env, problems);
+}
+
+/// Checks the release of one app as [`dsf`] makes it (`ehp check`).
+pub(crate) fn check_release(app_instance: &AppInstance, problems: &mut Problems) {
+    app(app_instance, CHECK_ROOT, problems);
+}
+
+/// The folder of the project seen from a desired-state file, where `ehp check` assumes the
+/// output is (as [`dsf`] writes paths from the DSF's folder).
+const CHECK_ROOT: &str = "../..";
+
+/// The namespace of an app's release, when it has one (the type checker sees that it does).
+fn release_namespace(app: &AppInstance) -> Option<Text> {
+    app.fields.get("namespace").and_then(dsf_text)
 }
 
 /// The metadata, context and namespaces of an environment's desired-state file, and each of
@@ -388,7 +412,10 @@ fn app(app: &AppInstance, root: &str, problems: &mut Problems) -> App {
             }
         }
     };
-    let namespace = required("namespace");
+    let namespace = match release_namespace(app) {
+        Some(namespace) => namespace,
+        None => required("namespace"),
+    };
     let chart = match app.str_field("chart").and_then(formats::local_chart) {
         // A chart folder of the project, written from the DSF's folder as helmsman resolves it.
         Some(".") => Text::dsf(root),

@@ -214,20 +214,23 @@ fn handed(sink: Option<&dyn FileSink>, files: Vec<OutputFile>) -> Vec<OutputFile
 /// The diagnostics [`emit`] raises, without serialising anything: what `ehp check` runs, so
 /// that a clean check means a build that writes.
 pub fn check(envs: &[EnvInstance]) -> Vec<Diagnostic> {
-    let found = crate::parallel::map_chunks(envs, |chunk| {
+    // Each environment's own checks, then each app's, on all cores: an environment's apps are
+    // cut between the threads rather than each thread taking whole environments.
+    let items: Vec<(&EnvInstance, Option<&AppInstance>)> = envs
+        .iter()
+        .flat_map(|env| {
+            std::iter::once((env, None)).chain(env.apps.iter().map(move |app| (env, Some(&**app))))
+        })
+        .collect();
+    let found = crate::parallel::map_chunks(&items, |chunk| {
         let mut found = Problems::new();
-        for env in chunk {
-            names::check_env_name(&env.name, env.span, &mut found);
-            convert::check_dsf(env, &mut found);
-            let substituted = substitutes_values(env);
-            for app in &env.apps {
-                match &app.prepared {
-                    Some(prepared) => prepared
-                        .diagnostics
-                        .iter()
-                        .for_each(|diagnostic| found.push(diagnostic.clone())),
-                    None => convert::check_values(&app.values, substituted, &mut found),
+        for &(env, app) in chunk {
+            match app {
+                None => {
+                    names::check_env_name(&env.name, env.span, &mut found);
+                    convert::check_dsf_but_releases(env, &mut found);
                 }
+                Some(app) => check_app(env, app, &mut found),
             }
         }
         found
@@ -237,6 +240,19 @@ pub fn check(envs: &[EnvInstance]) -> Vec<Diagnostic> {
         problems.extend(part);
     }
     problems.into_sorted()
+}
+
+/// What [`check`] checks of one app: its release, and its values file as the evaluation
+/// prepared it (or, when it did not, here).
+fn check_app(env: &EnvInstance, app: &AppInstance, found: &mut Problems) {
+    convert::check_release(app, found);
+    match &app.prepared {
+        Some(prepared) => prepared
+            .diagnostics
+            .iter()
+            .for_each(|diagnostic| found.push(diagnostic.clone())),
+        None => convert::check_values(&app.values, substitutes_values(env), found),
+    }
 }
 
 /// The two headers of an environment's files: plain, and with every `$` doubled (for the

@@ -187,25 +187,31 @@ pub struct FieldMap {
     names: u64,
 }
 
-/// A field with its value and its schema position.
+/// A field with its value, its schema position and the [`name_tag`] of its name.
 #[derive(Clone)]
 struct FieldEntry {
     name: Text,
     value: Val,
     position: usize,
+    tag: u64,
 }
 
-/// The bit of `name` in [`FieldMap::names`], from its length and its first and last bytes
-/// (field names differ there more than anywhere).
+/// A hash of a field name: a lookup compares it before the name, and takes the bit of
+/// [`FieldMap::names`] from it ([`tag_bit`]).
+fn name_tag(name: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(name)
+}
+
+/// The bit of a name in [`FieldMap::names`], from its tag's top bits (the best mixed).
+fn tag_bit(tag: u64) -> u64 {
+    1 << (tag >> 58)
+}
+
+/// The bit of `name` in [`FieldMap::names`].
+#[cfg(test)]
 fn name_bit(name: &str) -> u64 {
-    let bytes = name.as_bytes();
-    let first = bytes.first().copied().unwrap_or_default();
-    let last = bytes.last().copied().unwrap_or_default();
-    let mixed = (bytes.len() as u64)
-        .wrapping_mul(31)
-        .wrapping_add(u64::from(first).wrapping_mul(7))
-        .wrapping_add(u64::from(last));
-    1 << (mixed % 64)
+    tag_bit(name_tag(name))
 }
 
 impl FieldMap {
@@ -220,22 +226,29 @@ impl FieldMap {
     /// Adds the field `name` at schema position `position` (after every field added so far;
     /// each field once).
     pub fn push(&mut self, position: usize, name: &str, value: Val) {
-        self.names |= name_bit(name);
+        let tag = name_tag(name);
+        self.names |= tag_bit(tag);
         self.entries.push(FieldEntry {
             name: name.into(),
             value,
             position,
+            tag,
         });
     }
 
     /// The value of the field `name`.
     pub fn get(&self, name: &str) -> Option<&Val> {
-        if self.names & name_bit(name) == 0 {
+        self.get_tagged(name, name_tag(name))
+    }
+
+    /// The value of the field `name`, whose [`name_tag`] is `tag`.
+    fn get_tagged(&self, name: &str, tag: u64) -> Option<&Val> {
+        if self.names & tag_bit(tag) == 0 {
             return None;
         }
         self.entries
             .iter()
-            .find(|entry| entry.name.as_str() == name)
+            .find(|entry| entry.tag == tag && entry.name.as_str() == name)
             .map(|entry| &entry.value)
     }
 
@@ -272,7 +285,7 @@ impl FieldMap {
             } else {
                 &mut no
             };
-            part.names |= name_bit(&entry.name);
+            part.names |= tag_bit(entry.tag);
             part.entries.push(entry);
         }
         yes.entries.shrink_to_fit();
@@ -352,12 +365,17 @@ impl Fields {
 
     /// The value of the field `name`.
     pub fn get(&self, name: &str) -> Option<&Val> {
+        let tag = name_tag(name);
         // The three hold different fields: most lookups are of fields an app sets itself.
         self.shared
             .as_ref()
-            .and_then(|shared| shared.get(name))
-            .or_else(|| self.own.get(name))
-            .or_else(|| self.common.as_ref().and_then(|common| common.get(name)))
+            .and_then(|shared| shared.get_tagged(name, tag))
+            .or_else(|| self.own.get_tagged(name, tag))
+            .or_else(|| {
+                self.common
+                    .as_ref()
+                    .and_then(|common| common.get_tagged(name, tag))
+            })
     }
 
     /// Whether the field `name` has a value.
