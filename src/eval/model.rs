@@ -419,11 +419,6 @@ impl Fields {
         }
     }
 
-    /// The fields not held with other environments, in schema order.
-    pub fn own(&self) -> FieldMapIter<'_> {
-        self.own.iter()
-    }
-
     /// The values of every field, in schema order.
     pub fn values(&self) -> impl Iterator<Item = &Val> {
         self.iter().map(|(_, value)| value)
@@ -618,7 +613,11 @@ mod tests {
         assert_eq!(fields.get("vars").and_then(Val::as_int), Some(4));
         assert_eq!(fields.get("replicas").and_then(Val::as_int), Some(3));
         assert!(!fields.contains_key("tag"));
-        assert_eq!(fields.own().count(), 3);
+        let positions: Vec<usize> = fields
+            .positioned()
+            .map(|(position, _, _)| position)
+            .collect();
+        assert_eq!(positions, [0, 1, 2, 3, 4, 5]);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //!
 //! A build never changes the output folder in place. It fills a staging folder beside it with the
 //! new files and with everything of the old tree it keeps (files ehp did not generate, and with
-//! `--env` the other environments), then puts the staging folder in the output's place with one
+//! `--env` the other environments): into a missing output, each file as soon as the build makes
+//! it; into an existing one, what the seal does not vouch for, at the end (`early.rs`). It
+//! then puts the staging folder in the output's place with one
 //! atomic rename (`renameat2(RENAME_EXCHANGE)`), and removes the old tree. A build that fails or
 //! is killed at any moment leaves the old tree whole; a lock keeps two builds apart; an output
 //! that is already what the build would write is recognised by its manifest and its seal, with
@@ -240,12 +242,13 @@ impl Plan {
         let previous = early.existing.entries();
         let records = Recorded::of_files(&self.files);
         let manifest = self.manifest(previous, &records, taken);
+        let manifest_text = manifest::text(&manifest);
         let stage = match early.stage.take() {
             Some(stage) => stage,
             None => {
                 // Every file taken is already in the output: the others are compared.
                 if let Some(old) = &early.existing.manifest
-                    && old.has_text(&manifest::text(&manifest))
+                    && old.has_text(&manifest_text)
                     && self.unchanged(&early.existing, early.sealed.as_ref(), &records)
                 {
                     return Ok((Outcome::Unchanged, count));
@@ -253,7 +256,6 @@ impl Plan {
                 early.target.create_stage()?
             }
         };
-        let manifest_text = manifest::text(&manifest);
         let target = &early.target;
         let existing = &early.existing;
         let filled = self.fill(
